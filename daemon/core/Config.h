@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+/// Every compile-time limit of the daemon, in one place.
+namespace backline::config {
+
+/// Largest block the engine accepts; JACK periods and offline blocks are at most this.
+inline constexpr std::uint32_t maxBlockFrames = 8192;
+/// Control → audio commands that can wait for the next block.
+inline constexpr std::size_t commandQueueCapacity = 8192;
+/// Audio → control events that can wait for the maintenance thread.
+inline constexpr std::size_t eventQueueCapacity = 4096;
+/// Time a continuous parameter takes to reach a new value (linear ramp).
+inline constexpr double smoothingSeconds = 0.020;
+/// While a DSP's parameter ramps, its compute() runs in slices this long so the
+/// control-rate zones follow the ramp closely.
+inline constexpr std::uint32_t smoothingSliceFrames = 16;
+/// Default UDP port of the OSC server.
+inline constexpr int defaultOscPort = 9000;
+/// Offline render block size (the same engine code path as a JACK period).
+inline constexpr std::uint32_t offlineBlockFrames = 256;
+/// Tracks a session may hold.
+inline constexpr std::size_t maxTracks = 512;
+
+} // namespace backline::config

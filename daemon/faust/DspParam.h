@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+
+#ifndef FAUSTFLOAT
+#define FAUSTFLOAT float
+#endif
+
+namespace backline::faust {
+
+/// How a control behaves, from the Faust widget that declared it.
+enum class ParamKind {
+    Continuous, ///< hslider / vslider: smoothed on the audio thread
+    Stepped,    ///< nentry: discrete choices, applied at once
+    Toggle,     ///< checkbox: 0 or 1, applied at once (DSP smooths it if it must)
+    Trigger,    ///< button: 1 while held
+};
+
+/// One control of a DSP instance, read from its UI description.
+struct DspParam {
+    std::string path; ///< relative to the DSP's top-level group, e.g. "gain" or "env/attack"
+    std::string unit; ///< from [unit:…] metadata; empty when none
+    std::string tooltip; ///< from [tooltip:…] metadata
+    ParamKind kind = ParamKind::Continuous;
+    float min = 0.0f;
+    float max = 1.0f;
+    float init = 0.0f;
+    float step = 0.0f;
+    FAUSTFLOAT* zone = nullptr; ///< where compute() reads the value; owned by the instance
+};
+
+} // namespace backline::faust

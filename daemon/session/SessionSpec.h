@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+/// A session as plain values: what the loader produces and the graph builder consumes.
+/// The engine never sees YAML; every field here has a default a session may omit.
+namespace backline::session {
+
+/// Where a value came from, so later checks (e.g. a DSP that fails to compile) can point at it.
+struct SourceLocation {
+    std::string file;
+    int line = 0;   ///< 1-based; 0 when unknown
+    int column = 0; ///< 1-based; 0 when unknown
+
+    /// "file:line:column" (or just "file" when the position is unknown).
+    std::string str() const;
+};
+
+/// The DSP a track or the master runs besides its built-in strip or chain.
+struct DspSpec {
+    enum class Kind {
+        None,    ///< no DSP: the track passes its inputs to the strip
+        Builtin, ///< a DSP compiled ahead of time from faust/, by name (e.g. "tone")
+        File,    ///< a .dsp file compiled at load by libfaust's LLVM backend
+    };
+    Kind kind = Kind::None;
+    std::string builtin;        ///< Kind::Builtin: the catalogue name
+    std::filesystem::path file; ///< Kind::File: absolute (resolved against the session's folder)
+    SourceLocation where;       ///< of the `dsp:` value
+};
+
+/// An initial value for one of the DSP's own parameters, by Faust path relative to the DSP
+/// (as in `/track/<name>/dsp/<path>`).
+struct DspParamSpec {
+    std::string path;
+    double value = 0.0;
+    SourceLocation where;
+};
+
+/// One channel of the mixer: inputs → optional DSP → built-in channel strip → master.
+struct TrackSpec {
+    std::string name;                    ///< unique; [A-Za-z0-9_-]+ so it can stand in an OSC address
+    int channels = 1;                    ///< 1 (mono, panned) or 2 (stereo, balanced)
+    std::vector<std::string> inputs;     ///< JACK ports connected to the track's inputs, one per channel at most
+    std::optional<std::filesystem::path> inputFile; ///< offline renders read the track's input from this file
+    DspSpec dsp;
+    std::vector<DspParamSpec> dspParams; ///< initial values of the DSP's parameters
+    double gainDb = 0.0;                 ///< fader, dB
+    double pan = 0.0;                    ///< -1 (left) … 1 (right)
+    bool mute = false;
+    SourceLocation where; ///< of the track's entry
+};
+
+/// The master bus: sum of tracks → optional DSP → built-in master chain → outputs.
+struct MasterSpec {
+    DspSpec dsp;
+    std::vector<DspParamSpec> dspParams;
+    double gainDb = 0.0;
+    std::vector<std::string> outputs; ///< JACK ports the two master outputs connect to (left, right)
+    SourceLocation where;
+};
+
+/// Settings of the OSC server.
+struct OscSpec {
+    int port = 9000;
+};
+
+/// The whole session file.
+struct SessionSpec {
+    std::filesystem::path file; ///< the file it was loaded from (absolute)
+    std::string name;           ///< shown in logs and /status; defaults to the file's stem
+    int sampleRate = 48000;     ///< offline renders only; live sessions run at JACK's rate
+    OscSpec osc;
+    std::vector<TrackSpec> tracks;
+    MasterSpec master;
+};
+
+} // namespace backline::session

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Signal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+namespace backline::test {
+
+namespace {
+double toDb(double linear) { return linear > 0.0 ? 20.0 * std::log10(linear) : -400.0; }
+}
+
+double rmsDb(std::span<const float> samples)
+{
+    if (samples.empty())
+        return -400.0;
+    double sum = 0.0;
+    for (float s : samples)
+        sum += double(s) * double(s);
+    return toDb(std::sqrt(sum / double(samples.size())));
+}
+
+double peakDb(std::span<const float> samples)
+{
+    double peak = 0.0;
+    for (float s : samples)
+        peak = std::max(peak, std::fabs(double(s)));
+    return toDb(peak);
+}
+
+double toneDb(std::span<const float> samples, double frequency, double sampleRate)
+{
+    const std::size_t n = samples.size();
+    if (n < 2)
+        return -400.0;
+    const double w = 2.0 * std::numbers::pi * frequency / sampleRate;
+    double re = 0.0, im = 0.0, windowSum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double win = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * double(i) / double(n - 1));
+        re += win * samples[i] * std::cos(w * double(i));
+        im -= win * samples[i] * std::sin(w * double(i));
+        windowSum += win;
+    }
+    return toDb(2.0 * std::hypot(re, im) / windowSum);
+}
+
+std::vector<float> sine(std::size_t frames, double frequency, double sampleRate, double amplitude)
+{
+    std::vector<float> out(frames);
+    for (std::size_t i = 0; i < frames; ++i)
+        out[i] = float(amplitude * std::sin(2.0 * std::numbers::pi * frequency * double(i) / sampleRate));
+    return out;
+}
+
+std::span<const float> settled(const std::vector<float>& v)
+{
+    return std::span<const float>(v).subspan(v.size() / 2);
+}
+
+} // namespace backline::test

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+/// Measurements the tests make on rendered audio.
+namespace backline::test {
+
+/// RMS level of samples in dBFS (-inf for silence clamps to -400).
+double rmsDb(std::span<const float> samples);
+/// Peak absolute level of samples in dBFS (-400 for silence).
+double peakDb(std::span<const float> samples);
+/// Level of one frequency component (Goertzel, Hann-windowed) as the dBFS peak of a sine.
+double toneDb(std::span<const float> samples, double frequency, double sampleRate);
+/// A sine of `frequency` Hz with peak amplitude `amplitude`.
+std::vector<float> sine(std::size_t frames, double frequency, double sampleRate, double amplitude);
+/// The second half of v (skips smoothing ramps at the start of a render).
+std::span<const float> settled(const std::vector<float>& v);
+
+} // namespace backline::test
