@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "session/SessionLoader.h"
+
+#include "core/Config.h"
+#include "session/DspReader.h"
+#include "session/FileReference.h"
+#include "session/YamlReader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace backline::session {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int schemaVersion = 1;
+constexpr int minSampleRate = 8000;
+constexpr int maxSampleRate = 384000;
+constexpr std::size_t maxTrackNameLength = 64;
+constexpr std::size_t maxMasterOutputs = 2;
+constexpr NumberRange gainRange { -120.0, 12.0, "dB" };
+constexpr NumberRange panRange { -1.0, 1.0 };
+
+constexpr std::array<std::string_view, 6> topKeys { "backline", "name", "sample_rate", "osc", "tracks", "master" };
+constexpr std::array<std::string_view, 1> oscKeys { "port" };
+constexpr std::array<std::string_view, 9> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
+    "gain", "pan", "mute" };
+constexpr std::array<std::string_view, 4> masterKeys { "dsp", "params", "gain", "outputs" };
+
+/// Why `name` cannot name a track, or empty when it can. Track names stand in OSC addresses
+/// (/track/<name>/gain), hence the narrow alphabet.
+std::string trackNameProblem(const std::string& name)
+{
+    if (name.size() > maxTrackNameLength)
+        return fmt::format("track name '{}...' is too long ({} characters at most)", name.substr(0, maxTrackNameLength),
+            maxTrackNameLength);
+    const bool wordChars = std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+    if (!wordChars)
+        return fmt::format("track name '{}' may only use letters, digits, '_' and '-' (it becomes part of OSC "
+                           "addresses like /track/<name>/gain)",
+            name);
+    if (name == "master")
+        return "track name 'master' is reserved for the master bus";
+    return {};
+}
+
+/// A track as read, with where its name was written so a duplicate can point back at it.
+struct ReadTrack {
+    TrackSpec spec;
+    SourceLocation nameAt;
+};
+
+/// Turns one parsed YAML document into a SessionSpec; stops at the first problem.
+class SessionParser {
+public:
+    SessionParser(const YamlReader& yaml, fs::path folder)
+        : yaml_(yaml)
+        , folder_(std::move(folder))
+    {
+    }
+
+    Result<void> read(const YAML::Node& root, SessionSpec& session) const;
+
+private:
+    Result<void> checkVersion(const YAML::Node& root, const std::vector<YamlEntry>& entries) const;
+    Result<void> readOsc(const YamlEntry& entry, OscSpec& osc) const;
+    Result<void> readTracks(const YamlEntry& entry, std::vector<TrackSpec>& tracks) const;
+    Result<ReadTrack> readTrack(const YAML::Node& node, std::size_t number) const;
+    Result<void> readMaster(const YamlEntry& entry, MasterSpec& master) const;
+
+    const YamlReader& yaml_;
+    fs::path folder_;
+};
+
+Result<void> SessionParser::read(const YAML::Node& root, SessionSpec& session) const
+{
+    if (!root.IsMap())
+        return yaml_.errorAt(yaml_.locate(root),
+            fmt::format("a session must be a map of keys starting with 'backline: {}', got {}", schemaVersion,
+                YamlReader::describe(root)));
+    auto entries = yaml_.entries(root, "at the top level");
+    if (!entries)
+        return entries.error();
+    // The version comes before the key check: a newer session's new keys should read as
+    // "newer version", not as typos.
+    if (auto version = checkVersion(root, *entries); !version)
+        return version;
+    if (auto known = yaml_.checkKeys(*entries, topKeys, "at the top level"); !known)
+        return known;
+
+    bool hasTracks = false;
+    for (const YamlEntry& entry : *entries) {
+        if (entry.key == "name") {
+            auto name = yaml_.text(entry);
+            if (!name)
+                return name.error();
+            if (std::any_of(name->begin(), name->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+                return yaml_.errorAt(yaml_.locate(entry), "'name' must be a single line of text");
+            session.name = std::move(*name);
+        } else if (entry.key == "sample_rate") {
+            auto rate = yaml_.integer(entry, minSampleRate, maxSampleRate);
+            if (!rate)
+                return rate.error();
+            session.sampleRate = *rate;
+        } else if (entry.key == "osc") {
+            if (auto osc = readOsc(entry, session.osc); !osc)
+                return osc;
+        } else if (entry.key == "tracks") {
+            if (auto tracks = readTracks(entry, session.tracks); !tracks)
+                return tracks;
+            hasTracks = true;
+        } else if (entry.key == "master") {
+            if (auto master = readMaster(entry, session.master); !master)
+                return master;
+        }
+    }
+    if (!hasTracks)
+        return yaml_.errorAt(
+            yaml_.locate(root), "missing 'tracks' at the top level (a list of tracks; write 'tracks: []' for none)");
+    return {};
+}
+
+Result<void> SessionParser::checkVersion(const YAML::Node& root, const std::vector<YamlEntry>& entries) const
+{
+    const auto entry
+        = std::find_if(entries.begin(), entries.end(), [](const YamlEntry& e) { return e.key == "backline"; });
+    if (entry == entries.end())
+        return yaml_.errorAt(yaml_.locate(root),
+            fmt::format("missing 'backline: {}' at the top level (the session format's version)", schemaVersion));
+    // Any whole number reads here so that a newer version gets its own message below.
+    auto version = yaml_.integer(*entry, 0, 1'000'000);
+    if (!version)
+        return yaml_.errorAt(yaml_.locate(*entry),
+            fmt::format("'backline' must be the session format's version {}, got {}", schemaVersion,
+                YamlReader::describe(entry->value)));
+    if (*version != schemaVersion)
+        return yaml_.errorAt(yaml_.locate(*entry),
+            fmt::format("session format version {} is not supported: this backline reads 'backline: {}'", *version,
+                schemaVersion));
+    return {};
+}
+
+Result<void> SessionParser::readOsc(const YamlEntry& entry, OscSpec& osc) const
+{
+    auto entries = yaml_.mapEntries(entry, "in 'osc'");
+    if (!entries)
+        return entries.error();
+    if (auto known = yaml_.checkKeys(*entries, oscKeys, "in 'osc'"); !known)
+        return known;
+    for (const YamlEntry& field : *entries) {
+        if (field.key == "port") {
+            auto port = yaml_.integer(field, 1, 65535);
+            if (!port)
+                return port.error();
+            osc.port = *port;
+        }
+    }
+    return {};
+}
+
+Result<void> SessionParser::readTracks(const YamlEntry& entry, std::vector<TrackSpec>& tracks) const
+{
+    if (!entry.value.IsSequence())
+        return yaml_.errorAt(yaml_.locate(entry),
+            fmt::format(
+                "'tracks' must be a list of tracks (each starting with '- name: ...'; 'tracks: []' for none), got {}",
+                YamlReader::describe(entry.value)));
+    std::vector<SourceLocation> namesAt;
+    for (const auto& node : entry.value) {
+        if (tracks.size() == config::maxTracks)
+            return yaml_.errorAt(
+                yaml_.locate(node), fmt::format("too many tracks: a session holds at most {}", config::maxTracks));
+        auto track = readTrack(node, tracks.size() + 1);
+        if (!track)
+            return track.error();
+        for (std::size_t i = 0; i < tracks.size(); ++i) {
+            if (tracks[i].name == track->spec.name)
+                return yaml_.errorAt(track->nameAt,
+                    fmt::format("duplicate track name '{}' (first defined at {}:{})", tracks[i].name, namesAt[i].line,
+                        namesAt[i].column));
+        }
+        tracks.push_back(std::move(track->spec));
+        namesAt.push_back(track->nameAt);
+    }
+    return {};
+}
+
+Result<ReadTrack> SessionParser::readTrack(const YAML::Node& node, std::size_t number) const
+{
+    if (!node.IsMap())
+        return yaml_.errorAt(yaml_.locate(node),
+            fmt::format("each entry of 'tracks' must be a map like '- name: vox', got {}", YamlReader::describe(node)));
+
+    // Messages name the track by what its entry says, even before the name is checked.
+    std::string label = fmt::format("track {}", number);
+    for (const auto& pair : node) {
+        if (pair.first.IsScalar() && pair.first.Scalar() == "name" && pair.second.IsScalar())
+            label = fmt::format("track '{}'", pair.second.Scalar());
+    }
+    const std::string context = "in " + label;
+    auto entries = yaml_.entries(node, context);
+    if (!entries)
+        return entries.error();
+    if (auto known = yaml_.checkKeys(*entries, trackKeys, context); !known)
+        return known.error();
+
+    ReadTrack read;
+    TrackSpec& track = read.spec;
+    track.where = yaml_.locate(node);
+    const YamlEntry* inputs = nullptr;
+    const YamlEntry* params = nullptr;
+    bool hasName = false;
+    for (const YamlEntry& entry : *entries) {
+        if (entry.key == "name") {
+            auto name = yaml_.text(entry);
+            if (!name)
+                return name.error();
+            if (const std::string problem = trackNameProblem(*name); !problem.empty())
+                return yaml_.errorAt(yaml_.locate(entry), problem);
+            track.name = std::move(*name);
+            read.nameAt = yaml_.locate(entry);
+            hasName = true;
+        } else if (entry.key == "channels") {
+            auto channels = yaml_.integer(entry, 1, 2);
+            if (!channels)
+                return channels.error();
+            track.channels = *channels;
+        } else if (entry.key == "inputs") {
+            auto ports = yaml_.textList(entry, "a JACK port name", "[system:capture_1]");
+            if (!ports)
+                return ports.error();
+            track.inputs = std::move(*ports);
+            inputs = &entry;
+        } else if (entry.key == "input_file") {
+            auto file = readExistingFile(yaml_, entry, folder_, "input file");
+            if (!file)
+                return file.error();
+            track.inputFile = std::move(*file);
+        } else if (entry.key == "dsp") {
+            auto dsp = readDsp(yaml_, entry, folder_);
+            if (!dsp)
+                return dsp.error();
+            track.dsp = std::move(*dsp);
+        } else if (entry.key == "params") {
+            auto values = readDspParams(yaml_, entry, label);
+            if (!values)
+                return values.error();
+            track.dspParams = std::move(*values);
+            params = &entry;
+        } else if (entry.key == "gain") {
+            auto gain = yaml_.number(entry, gainRange);
+            if (!gain)
+                return gain.error();
+            track.gainDb = *gain;
+        } else if (entry.key == "pan") {
+            auto pan = yaml_.number(entry, panRange);
+            if (!pan)
+                return pan.error();
+            track.pan = *pan;
+        } else if (entry.key == "mute") {
+            auto mute = yaml_.boolean(entry);
+            if (!mute)
+                return mute.error();
+            track.mute = *mute;
+        }
+    }
+
+    if (!hasName)
+        return yaml_.errorAt(
+            track.where, fmt::format("track {} has no 'name' (every track needs one, like 'name: vox')", number));
+    if (inputs && track.inputs.size() > std::size_t(track.channels))
+        return yaml_.errorAt(yaml_.locate(*inputs),
+            fmt::format("{} has {} inputs but {} channel{}; set 'channels: 2' or list fewer inputs", label,
+                track.inputs.size(), track.channels, track.channels == 1 ? "" : "s"));
+    if (params && track.dsp.kind == DspSpec::Kind::None)
+        return yaml_.errorAt(yaml_.locate(params->keyNode),
+            fmt::format(
+                "'params' {} needs a 'dsp' to apply to (the channel strip's own controls are 'gain', 'pan' and 'mute')",
+                context));
+    return read;
+}
+
+Result<void> SessionParser::readMaster(const YamlEntry& entry, MasterSpec& master) const
+{
+    auto entries = yaml_.mapEntries(entry, "in 'master'");
+    if (!entries)
+        return entries.error();
+    if (auto known = yaml_.checkKeys(*entries, masterKeys, "in 'master'"); !known)
+        return known;
+    master.where = yaml_.locate(entry);
+    const YamlEntry* params = nullptr;
+    for (const YamlEntry& field : *entries) {
+        if (field.key == "dsp") {
+            auto dsp = readDsp(yaml_, field, folder_);
+            if (!dsp)
+                return dsp.error();
+            master.dsp = std::move(*dsp);
+        } else if (field.key == "params") {
+            auto values = readDspParams(yaml_, field, "'master'");
+            if (!values)
+                return values.error();
+            master.dspParams = std::move(*values);
+            params = &field;
+        } else if (field.key == "gain") {
+            auto gain = yaml_.number(field, gainRange);
+            if (!gain)
+                return gain.error();
+            master.gainDb = *gain;
+        } else if (field.key == "outputs") {
+            auto ports = yaml_.textList(field, "a JACK port name", "[system:playback_1, system:playback_2]");
+            if (!ports)
+                return ports.error();
+            if (ports->size() > maxMasterOutputs)
+                return yaml_.errorAt(yaml_.locate(field),
+                    fmt::format("'outputs' lists {} ports but the master has {} outputs (left, right)", ports->size(),
+                        maxMasterOutputs));
+            master.outputs = std::move(*ports);
+        }
+    }
+    if (params && master.dsp.kind == DspSpec::Kind::None)
+        return yaml_.errorAt(yaml_.locate(params->keyNode),
+            "'params' in 'master' needs a 'dsp' to apply to (the master's own level is 'gain')");
+    return {};
+}
+
+/// Whether the indentation of line `line` (0-based) or the one before it holds a tab: YAML
+/// forbids tabs there, and yaml-cpp's message for it ("illegal block entry") does not say so.
+bool tabIndentNear(const std::string& text, int line)
+{
+    std::istringstream lines(text);
+    std::string current;
+    for (int i = 0; i <= line && std::getline(lines, current); ++i) {
+        if (i < line - 1)
+            continue;
+        const std::size_t content = current.find_first_not_of(" \t");
+        if (current.substr(0, content).find('\t') != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+/// Everything that touches yaml-cpp, which reports syntax errors by throwing.
+Result<SessionSpec> parse(const std::string& text, const fs::path& file, const YamlReader& yaml)
+{
+    std::vector<YAML::Node> documents;
+    try {
+        documents = YAML::LoadAll(text);
+    } catch (const YAML::Exception& e) {
+        const SourceLocation where = e.mark.is_null()
+            ? SourceLocation { yaml.file(), 0, 0 }
+            : SourceLocation { yaml.file(), e.mark.line + 1, e.mark.column + 1 };
+        const bool tabs = !e.mark.is_null() && tabIndentNear(text, e.mark.line);
+        return yaml.errorAt(where,
+            fmt::format(
+                "YAML syntax error: {}{}", e.msg, tabs ? " (indent with spaces: YAML does not allow tabs)" : ""));
+    }
+    if (documents.empty() || documents.front().IsNull())
+        return yaml.errorAt(SourceLocation { yaml.file(), 1, 1 },
+            fmt::format("the session is empty; it needs at least 'backline: {}' and 'tracks:'", schemaVersion));
+    if (documents.size() > 1)
+        return yaml.errorAt(yaml.locate(documents[1]),
+            "a session file holds one YAML document; remove this second one (or the '---' before it)");
+
+    std::error_code ec;
+    fs::path absolute = fs::absolute(file, ec);
+    if (ec)
+        absolute = file;
+    SessionSpec session;
+    session.file = absolute.lexically_normal();
+    session.name = file.stem().string();
+    session.master.where.file = yaml.file();
+    const SessionParser parser(yaml, session.file.parent_path());
+    if (auto read = parser.read(documents.front(), session); !read)
+        return read.error();
+    return session;
+}
+
+} // namespace
+
+Result<SessionSpec> loadSessionText(const std::string& text, const fs::path& file)
+{
+    const YamlReader yaml(file.string());
+    // The module edge: yaml-cpp and the standard library may throw (bad_alloc, a yaml-cpp
+    // bug); nothing may reach the caller as an exception.
+    try {
+        return parse(text, file, yaml);
+    } catch (const std::exception& e) {
+        return yaml.errorAt(
+            SourceLocation { yaml.file(), 0, 0 }, fmt::format("could not read the session: {}", e.what()));
+    } catch (...) {
+        return yaml.errorAt(SourceLocation { yaml.file(), 0, 0 }, "could not read the session: unknown error");
+    }
+}
+
+Result<SessionSpec> loadSessionFile(const fs::path& file)
+{
+    std::string text;
+    try {
+        std::error_code ec;
+        if (fs::is_directory(file, ec))
+            return makeError(
+                ErrorCode::Io, fmt::format("{}: cannot read the session file: it is a folder", file.string()));
+        errno = 0;
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            const int error = errno;
+            std::string message = fmt::format("{}: cannot read the session file ({})", file.string(),
+                error != 0 ? std::generic_category().message(error) : std::string("could not open it"));
+            if (file.is_relative())
+                message += fmt::format("; looked for {}", fs::absolute(file, ec).string());
+            return makeError(ErrorCode::Io, std::move(message));
+        }
+        std::ostringstream content;
+        content << in.rdbuf();
+        if (in.bad())
+            return makeError(
+                ErrorCode::Io, fmt::format("{}: cannot read the session file (read error)", file.string()));
+        text = std::move(content).str();
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::Io, fmt::format("{}: cannot read the session file ({})", file.string(), e.what()));
+    }
+    return loadSessionText(text, file);
+}
+
+} // namespace backline::session
