@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/Daemon.h"
+
+#include "app/Signals.h"
+#include "core/Config.h"
+#include "engine/OfflineRenderer.h"
+#include "session/SessionLoader.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+namespace backline::app {
+
+namespace {
+
+faust::JitCompiler::Options jitOptions(const DaemonOptions& options)
+{
+    faust::JitCompiler::Options jit;
+    if (!options.noCache)
+        jit.cacheDir = options.cacheDir.empty() ? faust::JitCompiler::defaultCacheDir() : options.cacheDir;
+    return jit;
+}
+
+ExitCode exitCodeFor(const Error& error)
+{
+    switch (error.code) {
+    case ErrorCode::Session:
+    case ErrorCode::Faust:
+    case ErrorCode::Param:
+        return ExitCode::BadSession;
+    case ErrorCode::Jack:
+        return ExitCode::JackUnavailable;
+    case ErrorCode::Osc:
+        return ExitCode::OscUnavailable;
+    case ErrorCode::Io:
+        // A session that names a missing file is a bad session; other I/O is a failure.
+        return ExitCode::BadSession;
+    case ErrorCode::Engine:
+        return ExitCode::Failure;
+    }
+    return ExitCode::Failure;
+}
+
+} // namespace
+
+Daemon::Daemon(DaemonOptions options)
+    : options_(std::move(options))
+    , paramControl_(engine_)
+    , jit_(jitOptions(options_))
+{
+    resolver_ = [this](const session::DspSpec& dsp) -> Result<std::shared_ptr<faust::DspFactory>> {
+        if (dsp.kind == session::DspSpec::Kind::Builtin)
+            return faust::builtinFactory(dsp.builtin);
+        auto factory = jit_.compile(dsp.file);
+        if (factory)
+            spdlog::info("{} {}", jit_.lastWasCached() ? "loaded cached" : "compiled", dsp.file.string());
+        return factory;
+    };
+}
+
+Daemon::~Daemon()
+{
+    // Stop order: surfaces first so nothing new arrives, then audio, then the engine's graphs.
+    osc_.reset();
+    jack_.reset();
+    engine_.collectGarbage();
+}
+
+Result<std::unique_ptr<engine::Graph>> Daemon::loadAndBuild(int sampleRate, std::uint32_t maxFrames,
+    session::SessionSpec& spec)
+{
+    auto loaded = session::loadSessionFile(options_.session);
+    if (!loaded)
+        return loaded.error();
+    spec = std::move(loaded.value());
+    return engine::buildGraph(spec, sampleRate, maxFrames, resolver_);
+}
+
+ExitCode Daemon::run()
+{
+    return options_.render ? runOffline() : runLive();
+}
+
+ExitCode Daemon::runOffline()
+{
+    session::SessionSpec spec;
+    auto probe = session::loadSessionFile(options_.session);
+    if (!probe) {
+        spdlog::error("{}", probe.error().message);
+        return exitCodeFor(probe.error());
+    }
+    auto graph = loadAndBuild(probe->sampleRate, config::offlineBlockFrames, spec);
+    if (!graph) {
+        spdlog::error("{}", graph.error().message);
+        return exitCodeFor(graph.error());
+    }
+    auto renderer = engine::OfflineRenderer::create(engine_, **graph);
+    if (!renderer) {
+        spdlog::error("{}", renderer.error().message);
+        return exitCodeFor(renderer.error());
+    }
+    {
+        std::lock_guard lock(graphMutex_);
+        spec_ = spec;
+        live_ = graph->get();
+        paramControl_.install(std::move(graph.value()));
+    }
+    const auto started = std::chrono::steady_clock::now();
+    if (auto r = (*renderer)->renderToFile(*options_.render, options_.duration); !r) {
+        spdlog::error("{}", r.error().message);
+        return ExitCode::Failure;
+    }
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("rendered {:.3f} s of '{}' at {} Hz to {} in {:.3f} s ({:.0f}x real time)", options_.duration, spec.name,
+        spec.sampleRate, options_.render->string(), elapsed, elapsed > 0 ? options_.duration / elapsed : 0.0);
+    return ExitCode::Ok;
+}
+
+Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
+{
+    if (auto r = jack_->preparePorts(*graph); !r)
+        return r;
+    for (const auto& warning : jack_->connect(*graph))
+        spdlog::warn("{}", warning);
+    const engine::Graph* installed = graph.get();
+    const bool firstGraph = live_ == nullptr;
+    const auto blocksBefore = engine_.blocks();
+    paramControl_.install(std::move(graph));
+    live_ = installed;
+    if (!firstGraph) {
+        // Old ports may only go once the audio thread runs the new graph: wait for a block
+        // boundary (bounded, in case JACK is stalled; ports then stay until the next reload).
+        for (int i = 0; i < 200 && engine_.blocks() < blocksBefore + 2; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (engine_.blocks() >= blocksBefore + 2)
+            jack_->releasePortsNotIn(*installed);
+    }
+    return {};
+}
+
+ExitCode Daemon::runLive()
+{
+    auto probe = session::loadSessionFile(options_.session);
+    if (!probe) {
+        spdlog::error("{}", probe.error().message);
+        return exitCodeFor(probe.error());
+    }
+    auto backend = jack::JackBackend::open({options_.jackServer, options_.clientName}, engine_);
+    if (!backend) {
+        spdlog::error("{}", backend.error().message);
+        return exitCodeFor(backend.error());
+    }
+    jack_ = std::move(backend.value());
+    {
+        std::lock_guard lock(graphMutex_);
+        session::SessionSpec spec;
+        auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
+        if (!graph) {
+            spdlog::error("{}", graph.error().message);
+            return exitCodeFor(graph.error());
+        }
+        spec_ = spec;
+        if (auto r = jack_->preparePorts(**graph); !r) {
+            spdlog::error("{}", r.error().message);
+            return exitCodeFor(r.error());
+        }
+        const engine::Graph* installed = graph->get();
+        paramControl_.install(std::move(graph.value()));
+        live_ = installed;
+        if (auto r = jack_->activate(); !r) {
+            spdlog::error("{}", r.error().message);
+            return exitCodeFor(r.error());
+        }
+        for (const auto& warning : jack_->connect(*installed))
+            spdlog::warn("{}", warning);
+    }
+    const int port = options_.oscPort.value_or(spec_.osc.port);
+    auto osc = control::OscServer::start(port, *this);
+    if (!osc) {
+        spdlog::error("{}", osc.error().message);
+        return exitCodeFor(osc.error());
+    }
+    osc_ = std::move(osc.value());
+    spdlog::info("ready: session '{}' with {} track(s) on JACK client '{}'; OSC on UDP port {} (try: oscsend localhost {} "
+                 "/ping)",
+        spec_.name, spec_.tracks.size(), jack_->clientName(), osc_->port(), osc_->port());
+    serveUntilSignal();
+    spdlog::info("stopping");
+    return ExitCode::Ok;
+}
+
+void Daemon::serveUntilSignal()
+{
+    std::atomic<bool> stopping {false};
+    while (!stopping) {
+        switch (waitForSignal(std::chrono::milliseconds(50))) {
+        case SignalRequest::Stop:
+            stopping = true;
+            break;
+        case SignalRequest::Reload:
+            if (auto r = reloadSession(); !r)
+                spdlog::error("reload failed, still running the previous session: {}", r.error().message);
+            break;
+        case SignalRequest::None:
+            break;
+        }
+        engine_.collectGarbage();
+        if (!stopping && jack_ && jack_->serverGone())
+            stopping = !reconnectJack(stopping);
+    }
+}
+
+bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
+{
+    spdlog::error("the JACK server went away; audio stopped. Reconnecting every second (Ctrl-C to quit)");
+    std::lock_guard lock(graphMutex_);
+    xrunsBefore_ += jack_->xruns();
+    jack_.reset();
+    live_ = nullptr;
+    while (!stopping) {
+        if (waitForSignal(std::chrono::milliseconds(1000)) == SignalRequest::Stop)
+            return false;
+        auto backend = jack::JackBackend::open({options_.jackServer, options_.clientName}, engine_);
+        if (!backend)
+            continue;
+        jack_ = std::move(backend.value());
+        session::SessionSpec spec;
+        auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
+        if (!graph) {
+            // The file may have been edited into a broken state meanwhile: rebuild the last good one.
+            spdlog::error("{}", graph.error().message);
+            graph = engine::buildGraph(spec_, jack_->sampleRate(), config::maxBlockFrames, resolver_);
+            if (!graph) {
+                spdlog::error("{}", graph.error().message);
+                return false;
+            }
+        } else {
+            spec_ = spec;
+        }
+        if (auto r = jack_->preparePorts(**graph); !r) {
+            spdlog::error("{}", r.error().message);
+            return false;
+        }
+        const engine::Graph* installed = graph->get();
+        paramControl_.install(std::move(graph.value()));
+        live_ = installed;
+        if (auto r = jack_->activate(); !r) {
+            spdlog::error("{}", r.error().message);
+            return false;
+        }
+        for (const auto& warning : jack_->connect(*installed))
+            spdlog::warn("{}", warning);
+        spdlog::info("reconnected to JACK; audio running again");
+        return true;
+    }
+    return false;
+}
+
+Result<float> Daemon::setParam(std::string_view address, double value)
+{
+    return paramControl_.set(address, value);
+}
+
+Result<engine::ParamState> Daemon::getParam(std::string_view address)
+{
+    return paramControl_.get(address);
+}
+
+std::vector<engine::ParamState> Daemon::params()
+{
+    return paramControl_.snapshot();
+}
+
+Result<void> Daemon::reloadSession()
+{
+    std::lock_guard lock(graphMutex_);
+    if (!jack_)
+        return makeError(ErrorCode::Engine, "cannot reload: not connected to JACK");
+    spdlog::info("reloading {}", options_.session.string());
+    session::SessionSpec spec;
+    auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
+    if (!graph)
+        return graph.error();
+    if (auto r = goLive(std::move(graph.value())); !r)
+        return r;
+    spec_ = std::move(spec);
+    spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
+    return {};
+}
+
+control::DaemonStatus Daemon::status()
+{
+    control::DaemonStatus s;
+    {
+        std::lock_guard lock(graphMutex_);
+        s.session = spec_.name;
+        s.tracks = int(spec_.tracks.size());
+        if (jack_) {
+            s.sampleRate = jack_->sampleRate();
+            s.bufferSize = int(jack_->bufferSize());
+            s.xruns = xrunsBefore_ + jack_->xruns();
+        } else {
+            s.sampleRate = spec_.sampleRate;
+        }
+    }
+    s.droppedCommands = engine_.droppedCommands();
+    s.uptimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    return s;
+}
+
+} // namespace backline::app

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/DaemonOptions.h"
+#include "control/osc/ControlTarget.h"
+#include "control/osc/OscServer.h"
+#include "engine/Engine.h"
+#include "engine/GraphBuilder.h"
+#include "engine/ParamControl.h"
+#include "faust/JitCompiler.h"
+#include "jack/JackBackend.h"
+#include "session/SessionSpec.h"
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+namespace backline::app {
+
+/// Process exit codes, documented in README.md.
+enum class ExitCode : int {
+    Ok = 0,
+    Failure = 1,        ///< a runtime failure (render could not be written, …)
+    BadSession = 2,     ///< the session file is invalid or its DSP does not compile
+    JackUnavailable = 3, ///< no JACK server to connect to
+    OscUnavailable = 4, ///< the OSC port could not be bound
+};
+
+/// Wires the subsystems together and owns their start/stop order: session → DSP → graph →
+/// JACK (or offline) → OSC, and back down on SIGINT/SIGTERM. SIGHUP and /session/reload
+/// reload the session, keeping the running graph if the new one fails to build.
+class Daemon final : public control::ControlTarget {
+public:
+    explicit Daemon(DaemonOptions options);
+    ~Daemon() override;
+
+    /// [main] Runs until a stop signal (live) or the render is done (offline).
+    ExitCode run();
+
+    Result<float> setParam(std::string_view address, double value) override;
+    Result<engine::ParamState> getParam(std::string_view address) override;
+    std::vector<engine::ParamState> params() override;
+    Result<void> reloadSession() override;
+    control::DaemonStatus status() override;
+
+private:
+    ExitCode runOffline();
+    ExitCode runLive();
+    /// [control] Loads the session file and builds its graph for the given rate.
+    Result<std::unique_ptr<engine::Graph>> loadAndBuild(int sampleRate, std::uint32_t maxFrames, session::SessionSpec& spec);
+    /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
+    Result<void> goLive(std::unique_ptr<engine::Graph> graph);
+    /// [main] After the JACK server went away: reconnect and rebuild until it is back or we stop.
+    bool reconnectJack(const std::atomic<bool>& stopping);
+    void serveUntilSignal();
+
+    DaemonOptions options_;
+    engine::Engine engine_;
+    engine::ParamControl paramControl_;
+    engine::DspResolver resolver_;
+    faust::JitCompiler jit_;
+    std::unique_ptr<jack::JackBackend> jack_;
+    std::unique_ptr<control::OscServer> osc_;
+
+    std::mutex graphMutex_; // serialises reloads (OSC thread, SIGHUP) and JACK reconnects
+    session::SessionSpec spec_;
+    const engine::Graph* live_ = nullptr; // the graph installed last; valid while graphMutex_ is held
+    std::atomic<std::uint64_t> xrunsBefore_ {0}; // xruns of JACK clients closed since start
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+} // namespace backline::app

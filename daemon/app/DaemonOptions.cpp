@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/DaemonOptions.h"
+
+#include "app/Version.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+namespace backline::app {
+
+ParsedOptions parseOptions(int argc, char** argv)
+{
+    DaemonOptions options;
+    CLI::App cli {"backlined: live-performance audio engine (JACK, Faust, OSC)", "backlined"};
+    cli.set_version_flag("--version", std::string("backlined ") + version);
+    std::string session, render, cacheDir;
+    int oscPort = 0;
+    cli.add_option("--session,-s", session, "Session file (YAML) to run")->required();
+    cli.add_option("--jack-server", options.jackServer, "JACK server name (default: JACK's default server)");
+    cli.add_option("--client-name", options.clientName, "JACK client name")->capture_default_str();
+    auto* portOption = cli.add_option("--osc-port", oscPort, "UDP port for OSC (overrides the session's osc.port)")
+                           ->check(CLI::Range(1, 65535));
+    auto* renderOption = cli.add_option("--render", render,
+        "Render offline to this audio file (.wav .w64 .caf .flac .aiff) instead of running live; needs no JACK");
+    cli.add_option("--duration", options.duration, "Seconds to render with --render")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cli.add_option("--cache-dir", cacheDir, "Where compiled Faust machine code is cached (default ~/.cache/backline/faust)");
+    cli.add_flag("--no-cache", options.noCache, "Compile every .dsp afresh, without the machine-code cache");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return ParsedOptions {std::nullopt, cli.exit(e)};
+    }
+    options.session = session;
+    if (portOption->count())
+        options.oscPort = oscPort;
+    if (renderOption->count())
+        options.render = render;
+    options.cacheDir = cacheDir;
+    return ParsedOptions {options, 0};
+}
+
+} // namespace backline::app

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace backline::app {
+
+/// Everything the command line says, parsed once.
+struct DaemonOptions {
+    std::filesystem::path session;
+    std::string jackServer;           ///< empty: JACK's default server
+    std::string clientName = "backline";
+    std::optional<int> oscPort;       ///< overrides the session's osc.port
+    std::optional<std::filesystem::path> render; ///< offline: write the master output here
+    double duration = 10.0;           ///< offline: seconds to render
+    std::filesystem::path cacheDir;   ///< Faust machine-code cache; empty: the default
+    bool noCache = false;
+};
+
+/// What parseOptions decided: run with options, or exit with a code (after --help, --version
+/// or a usage error, whose text has been printed).
+struct ParsedOptions {
+    std::optional<DaemonOptions> options;
+    int exitCode = 0;
+};
+
+/// [main] Parses argv; prints help, version or usage errors itself.
+ParsedOptions parseOptions(int argc, char** argv);
+
+} // namespace backline::app

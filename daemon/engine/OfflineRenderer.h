@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/Config.h"
+#include "core/Result.h"
+#include "engine/Engine.h"
+#include "engine/Graph.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace backline::engine {
+
+/// The offline backend: runs the same Engine as the JACK backend, block by block, as fast as
+/// the CPU allows, with track inputs read from the files the session names (silence otherwise).
+class OfflineRenderer {
+public:
+    /// Receives each rendered block: two master channels of n frames.
+    using BlockSink = std::function<Result<void>(const float* const* master, std::uint32_t n)>;
+
+    /// [control] Opens the input files graph's tracks name; graph must be (or be about to be)
+    /// installed in engine. Errors name the file (unreadable, wrong sample rate).
+    static Result<std::unique_ptr<OfflineRenderer>> create(Engine& engine, const Graph& graph,
+        std::uint32_t blockFrames = config::offlineBlockFrames);
+    ~OfflineRenderer();
+
+    /// [control] Renders frames, handing each block to sink; stops at the sink's first error.
+    Result<void> render(std::uint64_t frames, const BlockSink& sink);
+
+    /// [control] Renders frames into out (two channels, appended).
+    Result<void> renderInto(std::uint64_t frames, std::vector<float>& left, std::vector<float>& right);
+
+    /// [control] Renders seconds of the master output into an audio file whose format follows
+    /// its extension (.wav/.w64/.caf: 32-bit float, .flac/.aiff: 24-bit); written to a
+    /// temporary file and renamed, so a failed render never leaves a half file behind.
+    Result<void> renderToFile(const std::filesystem::path& file, double seconds);
+
+private:
+    struct InputFile;
+    OfflineRenderer(Engine& engine, int sampleRate, std::uint32_t blockFrames);
+
+    Engine& engine_;
+    int sampleRate_;
+    std::uint32_t blockFrames_;
+    std::vector<std::unique_ptr<InputFile>> inputs_;
+    std::size_t numInputChannels_ = 0;
+};
+
+} // namespace backline::engine

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/ParamControl.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace backline::engine {
+
+namespace {
+
+std::string rangeText(const ParamInfo& info)
+{
+    return fmt::format("{:g} to {:g}{}", info.min, info.max, info.unit.empty() ? "" : " " + info.unit);
+}
+
+} // namespace
+
+void ParamControl::install(std::unique_ptr<Graph> graph)
+{
+    std::lock_guard lock(mutex_);
+    table_ = graph->params;
+    values_ = graph->initialValues;
+    generation_ = graph->generation;
+    engine_.installGraph(std::move(graph));
+}
+
+Result<ParamId> ParamControl::resolve(std::string_view address) const
+{
+    if (!table_)
+        return makeError(ErrorCode::Param, "no session is running");
+    if (auto id = table_->find(address))
+        return *id;
+    const std::string suggestion = table_->closest(address);
+    return makeError(ErrorCode::Param,
+        suggestion.empty() ? fmt::format("unknown parameter '{}'", address)
+                           : fmt::format("unknown parameter '{}' (did you mean '{}'?)", address, suggestion));
+}
+
+Result<float> ParamControl::set(std::string_view address, double value)
+{
+    std::lock_guard lock(mutex_);
+    auto id = resolve(address);
+    if (!id)
+        return id.error();
+    const ParamInfo& info = (*table_)[*id];
+    if (!std::isfinite(value))
+        return makeError(ErrorCode::Param, fmt::format("{}: value must be a finite number", address));
+    if (value < info.min || value > info.max)
+        return makeError(ErrorCode::Param,
+            fmt::format("{}: {:g} is out of range ({})", address, value, rangeText(info)));
+    auto applied = float(value);
+    switch (info.kind) {
+    case faust::ParamKind::Toggle:
+    case faust::ParamKind::Trigger:
+        if (value != 0.0 && value != 1.0)
+            return makeError(ErrorCode::Param, fmt::format("{}: expects 0 or 1, got {:g}", address, value));
+        break;
+    case faust::ParamKind::Stepped:
+        if (info.step > 0.0f)
+            applied = std::clamp(info.min + std::round((applied - info.min) / info.step) * info.step, info.min, info.max);
+        break;
+    case faust::ParamKind::Continuous:
+        break;
+    }
+    if (!engine_.setParam(generation_, *id, applied))
+        return makeError(ErrorCode::Engine,
+            fmt::format("{}: the engine is not keeping up (command queue full); value not applied", address));
+    values_[*id] = applied;
+    return applied;
+}
+
+Result<ParamState> ParamControl::get(std::string_view address) const
+{
+    std::lock_guard lock(mutex_);
+    auto id = resolve(address);
+    if (!id)
+        return id.error();
+    return ParamState {(*table_)[*id], values_[*id]};
+}
+
+std::vector<ParamState> ParamControl::snapshot() const
+{
+    std::lock_guard lock(mutex_);
+    std::vector<ParamState> out;
+    if (!table_)
+        return out;
+    out.reserve(table_->size());
+    for (ParamId id = 0; id < table_->size(); ++id)
+        out.push_back({(*table_)[id], values_[id]});
+    return out;
+}
+
+std::uint64_t ParamControl::generation() const
+{
+    std::lock_guard lock(mutex_);
+    return generation_;
+}
+
+} // namespace backline::engine

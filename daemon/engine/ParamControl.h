@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/Result.h"
+#include "engine/Engine.h"
+#include "engine/ParamTable.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace backline::engine {
+
+/// A parameter's description with its current value, as surfaces see it.
+struct ParamState {
+    ParamInfo info;
+    float value = 0.0f;
+};
+
+/// The control side's view of the running graph's parameters: resolves addresses, validates
+/// values, remembers what was set and sends changes to the engine. Safe to call from any
+/// control thread (OSC, main); never from the audio thread.
+class ParamControl {
+public:
+    explicit ParamControl(Engine& engine)
+        : engine_(engine)
+    {
+    }
+
+    /// [control] Hands graph to the engine and switches to its table and values in one step, so
+    /// no change is sent with a table that does not match the graph that will receive it.
+    void install(std::unique_ptr<Graph> graph);
+
+    /// [control] Validates and applies a new value; the error says why not (unknown address with
+    /// a suggestion, NaN, out of range, wrong kind). Returns the value applied (snapped to step).
+    Result<float> set(std::string_view address, double value);
+
+    /// [control] The current (target) value of address.
+    Result<ParamState> get(std::string_view address) const;
+
+    /// [control] Every parameter with its value, in table order.
+    std::vector<ParamState> snapshot() const;
+
+    /// [control] Generation of the graph the values refer to.
+    std::uint64_t generation() const;
+
+private:
+    Result<ParamId> resolve(std::string_view address) const;
+
+    Engine& engine_;
+    mutable std::mutex mutex_; // control threads only
+    std::shared_ptr<const ParamTable> table_;
+    std::vector<float> values_;
+    std::uint64_t generation_ = 0;
+};
+
+} // namespace backline::engine

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "jack/JackBackend.h"
+
+#include "core/Config.h"
+
+#include <cstring>
+#include <fmt/format.h>
+#include <set>
+#include <spdlog/spdlog.h>
+
+namespace backline::jack {
+
+namespace {
+
+/// Upper bound of input channels the callback can gather; the graph builder keeps sessions
+/// within config::maxTracks stereo tracks.
+constexpr std::size_t maxInputChannels = config::maxTracks * 2;
+
+std::string statusText(jack_status_t status)
+{
+    std::string text;
+    auto add = [&](jack_status_t bit, const char* what) {
+        if (status & bit)
+            text += (text.empty() ? "" : ", ") + std::string(what);
+    };
+    add(JackServerFailed, "could not connect to the server");
+    add(JackServerError, "communication error with the server");
+    add(JackVersionError, "client/server protocol mismatch");
+    add(JackNameNotUnique, "client name taken");
+    add(JackInitFailure, "could not initialise the client");
+    add(JackShmFailure, "could not access shared memory");
+    add(JackNoSuchClient, "no such client");
+    add(JackLoadFailure, "could not load the internal client");
+    return text.empty() ? "unknown failure" : text;
+}
+
+// JACK prints its own diagnostics to stderr; route them through our logger at debug level so a
+// failed connection attempt yields one clear message of ours instead of a wall of theirs.
+void jackError(const char* message) { spdlog::debug("jack: {}", message); }
+void jackInfo(const char* message) { spdlog::debug("jack: {}", message); }
+
+} // namespace
+
+JackBackend::JackBackend(jack_client_t* client, engine::Engine& engine)
+    : client_(client)
+    , engine_(engine)
+    , clientName_(jack_get_client_name(client))
+    , sampleRate_(int(jack_get_sample_rate(client)))
+    , inputBuffers_(maxInputChannels, nullptr)
+{
+    bufferSize_.store(jack_get_buffer_size(client), std::memory_order_relaxed);
+}
+
+Result<std::unique_ptr<JackBackend>> JackBackend::open(const Options& options, engine::Engine& engine)
+{
+    jack_set_error_function(jackError);
+    jack_set_info_function(jackInfo);
+    jack_status_t status {};
+    auto flags = JackOptions(JackNoStartServer);
+    jack_client_t* client = nullptr;
+    if (!options.serverName.empty())
+        client = jack_client_open(options.clientName.c_str(), JackOptions(flags | JackServerName), &status,
+            options.serverName.c_str());
+    else
+        client = jack_client_open(options.clientName.c_str(), flags, &status);
+    const std::string server = options.serverName.empty() ? "default" : options.serverName;
+    if (!client)
+        return makeError(ErrorCode::Jack,
+            fmt::format("cannot connect to JACK server '{}' ({}). Is it running? Start one with: jackd -n {} -d "
+                        "dummy (or -d alsa), or pass --jack-server NAME",
+                server, statusText(status), server));
+    std::unique_ptr<JackBackend> backend(new JackBackend(client, engine));
+    jack_set_process_callback(client, &JackBackend::onProcess, backend.get());
+    jack_set_xrun_callback(client, &JackBackend::onXrun, backend.get());
+    jack_set_buffer_size_callback(client, &JackBackend::onBufferSize, backend.get());
+    jack_on_info_shutdown(client, &JackBackend::onShutdown, backend.get());
+    spdlog::info("connected to JACK server '{}' as '{}': {} Hz, {} frames", server, backend->clientName_,
+        backend->sampleRate_, backend->bufferSize());
+    return backend;
+}
+
+JackBackend::~JackBackend()
+{
+    if (active_ && !serverGone())
+        jack_deactivate(client_);
+    jack_client_close(client_);
+}
+
+Result<void> JackBackend::preparePorts(engine::Graph& graph)
+{
+    if (graph.inputNames.size() > maxInputChannels)
+        return makeError(ErrorCode::Jack, fmt::format("{} input channels exceed the limit of {}", graph.inputNames.size(),
+                                              maxInputChannels));
+    auto portFor = [&](const std::string& name, unsigned long flags) -> Result<jack_port_t*> {
+        if (auto it = ports_.find(name); it != ports_.end())
+            return it->second;
+        jack_port_t* port = jack_port_register(client_, name.c_str(), JACK_DEFAULT_AUDIO_TYPE, flags, 0);
+        if (!port)
+            return makeError(ErrorCode::Jack, fmt::format("JACK refused to register port '{}:{}'", clientName_, name));
+        ports_.emplace(name, port);
+        return port;
+    };
+    graph.inputHandles.clear();
+    for (const auto& name : graph.inputNames) {
+        auto port = portFor(name, JackPortIsInput);
+        if (!port)
+            return port.error();
+        graph.inputHandles.push_back(*port);
+    }
+    for (std::size_t c = 0; c < 2; ++c) {
+        auto port = portFor(graph.outputNames[c], JackPortIsOutput);
+        if (!port)
+            return port.error();
+        graph.outputHandles[c] = *port;
+    }
+    return {};
+}
+
+Result<void> JackBackend::activate()
+{
+    if (jack_activate(client_) != 0)
+        return makeError(ErrorCode::Jack, "JACK refused to activate the client");
+    active_ = true;
+    return {};
+}
+
+std::vector<std::string> JackBackend::connect(const engine::Graph& graph)
+{
+    std::vector<std::string> warnings;
+    auto link = [&](const std::string& from, const std::string& to) {
+        if (from.empty() || to.empty())
+            return;
+        const int rc = jack_connect(client_, from.c_str(), to.c_str());
+        if (rc != 0 && rc != EEXIST)
+            warnings.push_back(fmt::format("cannot connect {} to {} (does the port exist? see jack_lsp)", from, to));
+    };
+    for (std::size_t i = 0; i < graph.inputNames.size(); ++i)
+        link(graph.inputConnections[i], clientName_ + ":" + graph.inputNames[i]);
+
+    std::vector<std::string> outputs = graph.outputConnections;
+    if (outputs.empty()) {
+        if (const char** physical = jack_get_ports(client_, nullptr, JACK_DEFAULT_AUDIO_TYPE,
+                JackPortIsPhysical | JackPortIsInput)) {
+            for (std::size_t i = 0; physical[i] && i < 2; ++i)
+                outputs.emplace_back(physical[i]);
+            jack_free(physical);
+        }
+        // A mono system gets both master channels on its one output.
+        if (outputs.size() == 1)
+            outputs.push_back(outputs[0]);
+    }
+    for (std::size_t c = 0; c < outputs.size() && c < 2; ++c)
+        link(clientName_ + ":" + graph.outputNames[c], outputs[c]);
+    return warnings;
+}
+
+void JackBackend::releasePortsNotIn(const engine::Graph& graph)
+{
+    std::set<std::string> used(graph.inputNames.begin(), graph.inputNames.end());
+    used.insert(graph.outputNames.begin(), graph.outputNames.end());
+    for (auto it = ports_.begin(); it != ports_.end();) {
+        if (used.count(it->first)) {
+            ++it;
+            continue;
+        }
+        jack_port_unregister(client_, it->second);
+        it = ports_.erase(it);
+    }
+}
+
+int JackBackend::onProcess(jack_nframes_t nframes, void* self) noexcept
+{
+    auto& backend = *static_cast<JackBackend*>(self);
+    const engine::Graph* graph = backend.engine_.beginBlock();
+    if (!graph)
+        return 0;
+    const std::size_t numInputs = graph->inputHandles.size();
+    for (std::size_t i = 0; i < numInputs; ++i)
+        backend.inputBuffers_[i]
+            = static_cast<const float*>(jack_port_get_buffer(static_cast<jack_port_t*>(graph->inputHandles[i]), nframes));
+    float* outputs[2];
+    for (std::size_t c = 0; c < 2; ++c)
+        outputs[c] = static_cast<float*>(jack_port_get_buffer(static_cast<jack_port_t*>(graph->outputHandles[c]), nframes));
+    backend.engine_.runBlock(backend.inputBuffers_.data(), numInputs, outputs, 2, nframes);
+    return 0;
+}
+
+int JackBackend::onXrun(void* self) noexcept
+{
+    static_cast<JackBackend*>(self)->xruns_.fetch_add(1, std::memory_order_relaxed); // a statistic
+    return 0;
+}
+
+int JackBackend::onBufferSize(jack_nframes_t nframes, void* self) noexcept
+{
+    // Graphs are built for config::maxBlockFrames, so any period JACK can pick up to that fits.
+    static_cast<JackBackend*>(self)->bufferSize_.store(nframes, std::memory_order_relaxed);
+    return 0;
+}
+
+void JackBackend::onShutdown(jack_status_t, const char*, void* self) noexcept
+{
+    static_cast<JackBackend*>(self)->serverGone_.store(true, std::memory_order_release); // pairs with serverGone()
+}
+
+} // namespace backline::jack

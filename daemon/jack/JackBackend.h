@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/Nonblocking.h"
+#include "core/Result.h"
+#include "engine/Engine.h"
+#include "engine/Graph.h"
+
+#include <jack/jack.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace backline::jack {
+
+/// The live backend: a JACK client whose process callback runs the Engine. Ports follow the
+/// graph (one per track input channel, two master outputs), connections follow the session.
+class JackBackend {
+public:
+    struct Options {
+        std::string serverName; ///< empty: $JACK_DEFAULT_SERVER or "default"
+        std::string clientName = "backline";
+    };
+
+    /// [control] Connects to a running JACK server (never starts one). The error says which
+    /// server was tried and how to start one.
+    static Result<std::unique_ptr<JackBackend>> open(const Options& options, engine::Engine& engine);
+    /// [control] Deactivates and closes the client.
+    ~JackBackend();
+    JackBackend(const JackBackend&) = delete;
+    JackBackend& operator=(const JackBackend&) = delete;
+
+    int sampleRate() const noexcept { return sampleRate_; }
+    std::uint32_t bufferSize() const noexcept { return bufferSize_.load(std::memory_order_relaxed); }
+    /// The client's name as JACK gave it (it may add a suffix when the name is taken).
+    const std::string& clientName() const noexcept { return clientName_; }
+
+    /// [control] Registers the ports graph uses (reusing those it already has) and stores their
+    /// handles in the graph. Call before installing the graph.
+    Result<void> preparePorts(engine::Graph& graph);
+
+    /// [control] Starts the process callback.
+    Result<void> activate();
+
+    /// [control] Makes the connections graph asks for (master outputs default to the first two
+    /// physical playback ports). Returns one warning per connection that could not be made.
+    std::vector<std::string> connect(const engine::Graph& graph);
+
+    /// [control] Unregisters ports that graph (now the running one) no longer uses.
+    void releasePortsNotIn(const engine::Graph& graph);
+
+    /// Xruns JACK reported since the client opened.
+    std::uint64_t xruns() const noexcept { return xruns_.load(std::memory_order_relaxed); }
+    /// True once the JACK server has gone away; the client must then be closed.
+    bool serverGone() const noexcept { return serverGone_.load(std::memory_order_acquire); }
+
+private:
+    JackBackend(jack_client_t* client, engine::Engine& engine);
+
+    static int onProcess(jack_nframes_t nframes, void* self) noexcept BACKLINE_NONBLOCKING;
+    static int onXrun(void* self) noexcept;
+    static int onBufferSize(jack_nframes_t nframes, void* self) noexcept;
+    static void onShutdown(jack_status_t code, const char* reason, void* self) noexcept;
+
+    jack_client_t* client_;
+    engine::Engine& engine_;
+    std::string clientName_;
+    int sampleRate_ = 0;
+    bool active_ = false;
+    std::atomic<std::uint32_t> bufferSize_ {0};
+    std::atomic<std::uint64_t> xruns_ {0};
+    std::atomic<bool> serverGone_ {false};
+    std::map<std::string, jack_port_t*> ports_; // control thread only
+    std::vector<const float*> inputBuffers_;     // audio thread's scratch, sized when ports change
+};
+
+} // namespace backline::jack

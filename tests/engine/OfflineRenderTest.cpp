@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "EngineFixture.h"
+#include "Signal.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+using backline::test::OfflineSession;
+using backline::test::peakDb;
+using backline::test::rmsDb;
+using backline::test::settled;
+using backline::test::toneDb;
+
+namespace {
+
+std::string toneSession(double gainDb, double pan, bool mute = false)
+{
+    return "backline: 1\n"
+           "tracks:\n"
+           "  - name: tone\n"
+           "    dsp: tone\n"
+           "    params: {freq: 1000, level: -20}\n"
+           "    gain: "
+        + std::to_string(gainDb) + "\n    pan: " + std::to_string(pan) + "\n    mute: " + (mute ? "true" : "false") + "\n";
+}
+
+} // namespace
+
+TEST(OfflineRender, TrackGainOfMinus6dBMeasuresMinus6Point02AtTheMaster)
+{
+    OfflineSession unity(toneSession(0.0, 0.0));
+    OfflineSession attenuated(toneSession(-6.0, 0.0));
+    auto [l0, r0] = unity.render(1.0);
+    auto [l6, r6] = attenuated.render(1.0);
+    const double deltaLeft = rmsDb(settled(l6)) - rmsDb(settled(l0));
+    const double deltaRight = rmsDb(settled(r6)) - rmsDb(settled(r0));
+    EXPECT_NEAR(deltaLeft, -6.02, 0.05);
+    EXPECT_NEAR(deltaRight, -6.02, 0.05);
+}
+
+TEST(OfflineRender, CentredMonoTrackIsMinus3dBOnEachSide)
+{
+    OfflineSession s(toneSession(0.0, 0.0));
+    auto [l, r] = s.render(1.0);
+    // tone: -20 dBFS peak sine = -23.01 dB RMS; the constant-power centre takes 3.01 dB more.
+    EXPECT_NEAR(rmsDb(settled(l)), -26.02, 0.05);
+    EXPECT_NEAR(rmsDb(settled(r)), -26.02, 0.05);
+    EXPECT_NEAR(toneDb(settled(l), 1000.0, 48000.0), -23.01, 0.1);
+}
+
+TEST(OfflineRender, PanHardLeftSilencesTheRightChannel)
+{
+    OfflineSession s(toneSession(0.0, -1.0));
+    auto [l, r] = s.render(2.0);
+    EXPECT_NEAR(rmsDb(settled(l)), -23.01, 0.05);
+    EXPECT_LT(peakDb(settled(r)), -120.0);
+}
+
+TEST(OfflineRender, MuteSilencesTheTrack)
+{
+    OfflineSession s(toneSession(0.0, 0.0, true));
+    auto [l, r] = s.render(2.0);
+    EXPECT_LT(peakDb(settled(l)), -120.0);
+    EXPECT_LT(peakDb(settled(r)), -120.0);
+}
+
+TEST(OfflineRender, GainChangeSentThroughParamControlReachesTheOutput)
+{
+    OfflineSession s(toneSession(0.0, 0.0));
+    auto [before, unusedR] = s.render(1.0);
+    ASSERT_TRUE(s.control.set("/track/tone/gain", -12.0));
+    auto [after, unusedR2] = s.render(1.0);
+    EXPECT_NEAR(rmsDb(settled(after)) - rmsDb(settled(before)), -12.0, 0.05);
+}
+
+TEST(OfflineRender, MasterGainAppliesToBothChannels)
+{
+    OfflineSession s(toneSession(0.0, 0.0));
+    auto [l0, r0] = s.render(1.0);
+    ASSERT_TRUE(s.control.set("/master/gain", -10.0));
+    auto [l1, r1] = s.render(1.0);
+    EXPECT_NEAR(rmsDb(settled(l1)) - rmsDb(settled(l0)), -10.0, 0.05);
+    EXPECT_NEAR(rmsDb(settled(r1)) - rmsDb(settled(r0)), -10.0, 0.05);
+}
+
+TEST(OfflineRender, EngineSmoothsAJumpOfAJitDspParameterWithoutASingleStep)
+{
+    OfflineSession s("backline: 1\ntracks:\n  - name: dc\n    dsp: faust/dc_level.dsp\n    pan: -1\n", 128);
+    s.render(0.5);
+    ASSERT_TRUE(s.control.set("/track/dc/dsp/level", 0.5));
+    auto [l, r] = s.render(0.5);
+    // The strip's centre/left law scales DC by cos(0) = 1 on the left: the output is the level.
+    double maxStep = 0.0;
+    for (std::size_t i = 1; i < l.size(); ++i)
+        maxStep = std::max(maxStep, double(std::fabs(l[i] - l[i - 1])));
+    // 20 ms ramp in 16-frame slices at 48 kHz: 60 steps of 0.5/60 at most (kept below the
+    // master limiter's ceiling so only the ramp shapes the output).
+    EXPECT_LE(maxStep, 0.5 / 60.0 + 1e-4);
+    EXPECT_NEAR(l.back(), 0.5f, 1e-4);
+    // A jump would be there within a block; the ramp is still on its way after 5 ms.
+    const auto firstAbove = std::find_if(l.begin(), l.end(), [](float v) { return v > 0.49f; }) - l.begin();
+    EXPECT_GT(firstAbove, 240);
+}
+
+TEST(OfflineRender, RendersTheSameBitsTwice)
+{
+    OfflineSession a(toneSession(-3.0, 0.3));
+    OfflineSession b(toneSession(-3.0, 0.3));
+    auto [la, ra] = a.render(1.0);
+    auto [lb, rb] = b.render(1.0);
+    EXPECT_EQ(la, lb);
+    EXPECT_EQ(ra, rb);
+}

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "Harness.h"
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <netinet/in.h>
+#include <random>
+#include <spawn.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace backline::test {
+
+namespace {
+
+std::string uniqueName(const std::string& prefix)
+{
+    static std::atomic<int> counter {0};
+    std::random_device rd;
+    return prefix + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
+}
+
+} // namespace
+
+Process::Process(std::vector<std::string> argv, std::filesystem::path logFile)
+    : log_(std::move(logFile))
+{
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    std::vector<char*> args;
+    for (auto& a : argv)
+        args.push_back(a.data());
+    args.push_back(nullptr);
+    const int rc = posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0)
+        throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+}
+
+Process::~Process()
+{
+    if (running()) {
+        signal(SIGTERM);
+        if (!wait(std::chrono::milliseconds(3000))) {
+            signal(SIGKILL);
+            wait(std::chrono::milliseconds(3000));
+        }
+    }
+}
+
+void Process::signal(int sig)
+{
+    if (pid_ > 0 && !status_)
+        ::kill(pid_, sig);
+}
+
+std::optional<int> Process::wait(std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!status_) {
+        int status = 0;
+        const pid_t r = waitpid(pid_, &status, WNOHANG);
+        if (r == pid_) {
+            status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+        if (std::chrono::steady_clock::now() >= deadline)
+            return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return status_;
+}
+
+bool Process::running()
+{
+    return pid_ > 0 && !wait(std::chrono::milliseconds(0));
+}
+
+std::string Process::output() const
+{
+    std::ifstream in(log_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+JackServer::JackServer(int sampleRate, int period)
+    : name_(uniqueName("bltest"))
+{
+    // The dummy driver's default wait only fits 1024 frames: give it the period in µs.
+    const int waitUs = int(1e6 * period / sampleRate);
+    process_ = std::make_unique<Process>(
+        std::vector<std::string> {"jackd", "-n", name_, "--no-realtime", "-d", "dummy", "-r", std::to_string(sampleRate),
+            "-p", std::to_string(period), "-w", std::to_string(waitUs)},
+        std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        jack_status_t status;
+        if (jack_client_t* c = jack_client_open("probe", JackOptions(JackNoStartServer | JackServerName), &status,
+                name_.c_str())) {
+            jack_client_close(c);
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    throw std::runtime_error("jackd did not start: " + process_->output());
+}
+
+JackServer::~JackServer()
+{
+    process_.reset();
+    std::filesystem::remove(std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
+}
+
+TempDir::TempDir()
+    : path_(std::filesystem::temp_directory_path() / uniqueName("backline-it-"))
+{
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir()
+{
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path TempDir::write(const std::string& name, const std::string& text) const
+{
+    const auto file = path_ / name;
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+    return file;
+}
+
+float OscMessage::number(std::size_t i) const
+{
+    if (i >= args.size())
+        return std::nanf("");
+    if (auto* f = std::get_if<float>(&args[i]))
+        return *f;
+    if (auto* n = std::get_if<int>(&args[i]))
+        return float(*n);
+    if (auto* d = std::get_if<double>(&args[i]))
+        return float(*d);
+    return std::nanf("");
+}
+
+std::string OscMessage::text(std::size_t i) const
+{
+    if (i < args.size())
+        if (auto* s = std::get_if<std::string>(&args[i]))
+            return *s;
+    return {};
+}
+
+OscClient::OscClient(int targetPort)
+{
+    server_ = lo_server_new_with_proto(nullptr, LO_UDP, nullptr);
+    if (!server_)
+        throw std::runtime_error("cannot open an OSC client socket");
+    lo_server_add_method(server_, nullptr, nullptr, &OscClient::onMessage, this);
+    target_ = lo_address_new("127.0.0.1", std::to_string(targetPort).c_str());
+}
+
+OscClient::~OscClient()
+{
+    lo_address_free(target_);
+    lo_server_free(server_);
+}
+
+int OscClient::onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message, void* self)
+{
+    OscMessage m;
+    m.address = path;
+    m.types = types;
+    for (int i = 0; i < argc; ++i) {
+        switch (types[i]) {
+        case LO_INT32: m.args.emplace_back(argv[i]->i); break;
+        case LO_FLOAT: m.args.emplace_back(argv[i]->f); break;
+        case LO_DOUBLE: m.args.emplace_back(argv[i]->d); break;
+        case LO_STRING: m.args.emplace_back(std::string(&argv[i]->s)); break;
+        default: m.args.emplace_back(std::string("?"));
+        }
+    }
+    static_cast<OscClient*>(self)->inbox_.push_back(std::move(m));
+    return 0;
+}
+
+void OscClient::send(const std::string& address, lo_message message)
+{
+    lo_send_message_from(target_, server_, address.c_str(), message);
+    lo_message_free(message);
+}
+
+void OscClient::sendFloat(const std::string& address, float value)
+{
+    lo_message m = lo_message_new();
+    lo_message_add_float(m, value);
+    send(address, m);
+}
+
+std::optional<OscMessage> OscClient::receive(std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (inbox_.empty()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return std::nullopt;
+        lo_server_recv_noblock(server_, int(std::min<long>(left.count(), 50)));
+    }
+    OscMessage m = std::move(inbox_.front());
+    inbox_.erase(inbox_.begin());
+    return m;
+}
+
+std::optional<OscMessage> OscClient::request(const std::string& address, std::chrono::milliseconds timeout)
+{
+    send(address);
+    return receive(timeout);
+}
+
+bool OscClient::waitForPong(std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        send("/ping");
+        if (auto m = receive(std::chrono::milliseconds(200)); m && m->address == "/pong")
+            return true;
+    }
+    return false;
+}
+
+JackListener::JackListener(const std::string& server, const std::string& left, const std::string& right)
+{
+    jack_status_t status;
+    client_ = jack_client_open("listener", JackOptions(JackNoStartServer | JackServerName), &status, server.c_str());
+    if (!client_)
+        throw std::runtime_error("listener cannot open a JACK client");
+    for (int c = 0; c < 2; ++c) {
+        ports_[c] = jack_port_register(client_, c == 0 ? "in_L" : "in_R", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+        rings_[c] = jack_ringbuffer_create(sizeof(float) * 48000 * 8);
+    }
+    jack_set_process_callback(client_, &JackListener::onProcess, this);
+    jack_activate(client_);
+    const std::string me = jack_get_client_name(client_);
+    if (jack_connect(client_, left.c_str(), (me + ":in_L").c_str()) != 0
+        || jack_connect(client_, right.c_str(), (me + ":in_R").c_str()) != 0)
+        throw std::runtime_error("listener cannot connect to " + left + " / " + right);
+}
+
+JackListener::~JackListener()
+{
+    jack_deactivate(client_);
+    jack_client_close(client_);
+    for (auto* r : rings_)
+        jack_ringbuffer_free(r);
+}
+
+int JackListener::onProcess(jack_nframes_t n, void* self)
+{
+    auto& l = *static_cast<JackListener*>(self);
+    for (int c = 0; c < 2; ++c) {
+        const auto* buf = static_cast<const char*>(jack_port_get_buffer(l.ports_[c], n));
+        jack_ringbuffer_write(l.rings_[c], buf, n * sizeof(float));
+    }
+    return 0;
+}
+
+std::pair<std::vector<float>, std::vector<float>> JackListener::capture(std::chrono::milliseconds duration)
+{
+    for (auto* r : rings_)
+        jack_ringbuffer_read_advance(r, jack_ringbuffer_read_space(r));
+    std::this_thread::sleep_for(duration);
+    std::vector<float> out[2];
+    // Both rings are read to the same length so the channels stay aligned.
+    const std::size_t bytes = std::min(jack_ringbuffer_read_space(rings_[0]), jack_ringbuffer_read_space(rings_[1]))
+        / sizeof(float) * sizeof(float);
+    for (int c = 0; c < 2; ++c) {
+        out[c].resize(bytes / sizeof(float));
+        jack_ringbuffer_read(rings_[c], reinterpret_cast<char*>(out[c].data()), bytes);
+    }
+    return {std::move(out[0]), std::move(out[1])};
+}
+
+std::filesystem::path backlinedPath()
+{
+    return std::filesystem::path(BACKLINE_BINARY_DIR) / "daemon" / "app" / "backlined";
+}
+
+int freeUdpPort()
+{
+    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr {};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    const int port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
+}
+
+} // namespace backline::test

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <jack/jack.h>
+#include <jack/ringbuffer.h>
+#include <lo/lo.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <variant>
+#include <vector>
+
+/// Real parts for black-box tests: a jackd with the dummy backend, the backlined process, an
+/// OSC client over UDP and a JACK client that listens to backlined's outputs.
+namespace backline::test {
+
+/// A child process with its output captured to a file.
+class Process {
+public:
+    /// Starts argv[0] with argv; stdout and stderr go to logFile.
+    Process(std::vector<std::string> argv, std::filesystem::path logFile);
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    /// Sends sig.
+    void signal(int sig);
+    /// Waits up to timeout for exit; the exit code (128+signal when killed), or nullopt.
+    std::optional<int> wait(std::chrono::milliseconds timeout);
+    bool running();
+    /// Everything it printed so far.
+    std::string output() const;
+    pid_t pid() const { return pid_; }
+
+private:
+    pid_t pid_ = -1;
+    std::optional<int> status_;
+    std::filesystem::path log_;
+};
+
+/// jackd -d dummy under a unique server name, for one test.
+class JackServer {
+public:
+    explicit JackServer(int sampleRate = 48000, int period = 128);
+    ~JackServer();
+    const std::string& name() const { return name_; }
+
+private:
+    std::string name_;
+    std::unique_ptr<Process> process_;
+};
+
+/// A unique scratch folder, removed at the end of the test.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    const std::filesystem::path& path() const { return path_; }
+    /// Writes text to name inside the folder and returns its path.
+    std::filesystem::path write(const std::string& name, const std::string& text) const;
+
+private:
+    std::filesystem::path path_;
+};
+
+/// A received OSC message.
+struct OscMessage {
+    std::string address;
+    std::string types;
+    std::vector<std::variant<int, float, double, std::string>> args;
+    float number(std::size_t i) const;
+    std::string text(std::size_t i) const;
+};
+
+/// An OSC client over UDP: sends to a port on localhost and receives the replies.
+class OscClient {
+public:
+    explicit OscClient(int targetPort);
+    ~OscClient();
+    void send(const std::string& address, lo_message message);
+    void send(const std::string& address) { send(address, lo_message_new()); }
+    void sendFloat(const std::string& address, float value);
+    /// The next message to arrive within timeout (any address), or nullopt.
+    std::optional<OscMessage> receive(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+    /// Sends address without arguments and returns the first reply.
+    std::optional<OscMessage> request(const std::string& address,
+        std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+    /// Retries /ping until /pong comes back or timeout.
+    bool waitForPong(std::chrono::milliseconds timeout);
+
+private:
+    static int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message msg, void* self);
+    lo_server server_;
+    lo_address target_;
+    std::vector<OscMessage> inbox_;
+};
+
+/// A JACK client in the test process that records what two ports play.
+class JackListener {
+public:
+    /// Opens a client on server and connects its two inputs from the given output ports.
+    JackListener(const std::string& server, const std::string& left, const std::string& right);
+    ~JackListener();
+    /// Discards what was captured, then captures for duration; returns {left, right}.
+    std::pair<std::vector<float>, std::vector<float>> capture(std::chrono::milliseconds duration);
+    jack_client_t* client() const { return client_; }
+
+private:
+    static int onProcess(jack_nframes_t n, void* self);
+    jack_client_t* client_ = nullptr;
+    jack_port_t* ports_[2] {};
+    jack_ringbuffer_t* rings_[2] {};
+};
+
+/// Path of the backlined binary built alongside the tests.
+std::filesystem::path backlinedPath();
+
+/// A free UDP port on localhost.
+int freeUdpPort();
+
+} // namespace backline::test
