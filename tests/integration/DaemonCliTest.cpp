@@ -7,6 +7,8 @@
 
 #include <sndfile.h>
 
+#include <cmath>
+
 using namespace backline::test;
 using namespace std::chrono_literals;
 

@@ -13,6 +13,7 @@
 #include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -101,6 +102,19 @@ std::string Process::output() const
 JackServer::JackServer(int sampleRate, int period)
     : name_(uniqueName("bltest"))
 {
+    // jackd servers starting at the same moment race on JACK's shared-memory registry (seen as
+    // "communication error with the server"): start them one at a time across test processes.
+    const int lockFd = ::open((std::filesystem::temp_directory_path() / "backline-jackd-start.lock").c_str(),
+        O_RDWR | O_CREAT, 0666);
+    flock(lockFd, LOCK_EX);
+    struct Unlock {
+        int fd;
+        ~Unlock()
+        {
+            flock(fd, LOCK_UN);
+            ::close(fd);
+        }
+    } unlock {lockFd};
     // The dummy driver's default wait only fits 1024 frames: give it the period in µs.
     const int waitUs = int(1e6 * period / sampleRate);
     process_ = std::make_unique<Process>(
