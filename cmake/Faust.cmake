@@ -1,10 +1,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Ahead-of-time Faust: each built-in .dsp in faust/ becomes a C++ class at build time.
 find_program(FAUST_EXECUTABLE faust REQUIRED)
-execute_process(COMMAND ${FAUST_EXECUTABLE} --libdir OUTPUT_VARIABLE FAUST_LIB_DIR OUTPUT_STRIP_TRAILING_WHITESPACE)
+# The folder of Faust's .lib files (stdfaust.lib): --dspdir; --libdir is the binary libraries' folder.
+execute_process(COMMAND ${FAUST_EXECUTABLE} --dspdir OUTPUT_VARIABLE FAUST_LIB_DIR OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT EXISTS ${FAUST_LIB_DIR}/stdfaust.lib)
+    message(FATAL_ERROR "Faust's libraries (stdfaust.lib) are not in ${FAUST_LIB_DIR}")
+endif()
 execute_process(COMMAND ${FAUST_EXECUTABLE} --version OUTPUT_VARIABLE _faust_version_text)
 string(REGEX MATCH "[0-9]+\\.[0-9]+\\.[0-9]+" FAUST_VERSION "${_faust_version_text}")
 message(STATUS "Faust ${FAUST_VERSION}, libraries in ${FAUST_LIB_DIR}")
+
+# Code generation flags shared with the JIT (daemon/faust/JitCompiler.cpp, codegenOptions):
+# flush denormals in every recursion so decaying tails never cost CPU.
+set(BACKLINE_FAUST_CODEGEN_OPTIONS -ftz 2)
 
 # backline_faust_aot(TARGET target NAME name DSP file.dsp)
 # Compiles file.dsp into class `name` and records it for the built-in catalogue of TARGET.
@@ -16,7 +24,8 @@ function(backline_faust_aot)
     add_custom_command(
         OUTPUT ${out}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/faustgen
-        COMMAND ${FAUST_EXECUTABLE} -a ${arch} -cn ${ARG_NAME} -I ${PROJECT_SOURCE_DIR}/faust/lib
+        COMMAND ${FAUST_EXECUTABLE} -a ${arch} -cn ${ARG_NAME} ${BACKLINE_FAUST_CODEGEN_OPTIONS}
+                -I ${PROJECT_SOURCE_DIR}/faust/lib
                 -I ${FAUST_LIB_DIR} -o ${out} ${ARG_DSP}
         DEPENDS ${ARG_DSP} ${arch} ${faust_lib_sources}
         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}

@@ -11,6 +11,11 @@
 
 class dsp; // Faust's base class (faust/dsp/dsp.h)
 
+namespace backline::config {
+/// Most inputs or outputs a DSP may have; a DSP with more is refused when instantiated.
+inline constexpr int maxDspChannels = 64;
+} // namespace backline::config
+
 namespace backline::faust {
 
 class DspInstance;
@@ -22,6 +27,8 @@ public:
     virtual ~DspFactory() = default;
 
     /// [control] A new instance initialised at sampleRate, its parameters at their defaults.
+    /// Fails (ErrorCode::Faust) for a DSP with a soundfile, more than config::maxDspChannels
+    /// inputs or outputs, or two controls with one path.
     Result<std::unique_ptr<DspInstance>> instantiate(int sampleRate);
 
     /// Where it came from, for messages: the built-in name or the file path.

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "faust/JitCompiler.h"
+
+#include "faust/JitFactory.h"
+#include "faust/MachineCodeCache.h"
+
+#include <faust/dsp/libfaust.h>
+#include <faust/dsp/llvm-dsp.h>
+
+#include <pwd.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <optional>
+#include <utility>
+
+#ifndef BACKLINE_FAUST_LIB_DIR_DEFAULT
+#define BACKLINE_FAUST_LIB_DIR_DEFAULT "/usr/share/faust"
+#endif
+
+namespace backline::faust {
+
+namespace {
+
+/// Code generation flags, the same as the built-in DSP get in cmake/Faust.cmake: denormals are
+/// flushed in every recursion so a decaying tail never turns into a CPU spike.
+const std::vector<std::string> codegenOptions = { "-ftz", "2" };
+
+/// The sample rate a freshly compiled DSP is tried at, to find problems before anyone uses it.
+constexpr int probeSampleRate = 48000;
+
+std::string trimmed(std::string text)
+{
+    const auto last = text.find_last_not_of(" \t\r\n");
+    text.erase(last == std::string::npos ? 0 : last + 1);
+    return text;
+}
+
+Error faustError(const std::filesystem::path& file, const std::string& faustMessage)
+{
+    const std::string message = trimmed(faustMessage);
+    return makeError(ErrorCode::Faust,
+        "cannot compile " + file.string() + ": " + (message.empty() ? "unknown Faust error" : message));
+}
+
+/// What libfaust reads from a compile: the argument vector and the strings it points into.
+struct FaustArgs {
+    std::vector<std::string> strings;
+    std::vector<const char*> argv;
+
+    explicit FaustArgs(std::vector<std::string> args)
+        : strings(std::move(args))
+    {
+        for (const std::string& s : strings)
+            argv.push_back(s.c_str());
+    }
+    int argc() const { return int(argv.size()); }
+    const char** data() { return argv.data(); }
+};
+
+/// The outcome of the locked part of a compile.
+struct Compiled {
+    llvm_dsp_factory* factory = nullptr;
+    bool fromCache = false;
+    std::string cacheKey;
+};
+
+} // namespace
+
+JitCompiler::JitCompiler(Options options)
+    : options_(std::move(options))
+{
+}
+
+Result<std::shared_ptr<DspFactory>> JitCompiler::compile(const std::filesystem::path& file)
+{
+    lastWasCached_ = false;
+    std::error_code ec;
+    std::filesystem::path path = std::filesystem::absolute(file, ec);
+    if (ec)
+        path = file;
+    path = path.lexically_normal();
+
+    if (!std::filesystem::exists(path, ec))
+        return makeError(ErrorCode::Io, "cannot read " + path.string() + ": no such file");
+    if (!std::filesystem::is_regular_file(path, ec))
+        return makeError(ErrorCode::Io, "cannot read " + path.string() + ": not a file");
+    if (!std::ifstream(path))
+        return makeError(ErrorCode::Io, "cannot read " + path.string() + ": " + std::strerror(errno));
+
+    std::vector<std::string> args = { "-I", path.parent_path().string() };
+    for (const std::filesystem::path& dir : options_.includeDirs) {
+        args.push_back("-I");
+        args.push_back(dir.string());
+    }
+    args.push_back("-I");
+    args.push_back(faustLibraryDir().string());
+    args.insert(args.end(), codegenOptions.begin(), codegenOptions.end());
+    FaustArgs faustArgs(std::move(args));
+
+    std::optional<MachineCodeCache> cache;
+    if (!options_.cacheDir.empty())
+        cache.emplace(options_.cacheDir);
+
+    Compiled compiled;
+    try {
+        std::lock_guard lock(libfaustMutex());
+        std::string sha;
+        std::string error;
+        // Expanding inlines every imported library, so the SHA changes when the file or any
+        // library it uses changes (and with the include folders, which it records).
+        expandDSPFromFile(path.string(), faustArgs.argc(), faustArgs.data(), sha, error);
+        if (sha.empty() || !error.empty())
+            return faustError(path, error);
+
+        std::string options;
+        for (const std::string& o : codegenOptions)
+            options += o + ' ';
+        compiled.cacheKey
+            = generateSHA1(sha + '\n' + getCLibFaustVersion() + '\n' + getDSPMachineTarget() + '\n' + options);
+
+        if (cache) {
+            auto code = cache->load(compiled.cacheKey);
+            if (code) {
+                compiled.factory = readDSPFactoryFromMachine(code.value(), "", error);
+                if (compiled.factory)
+                    compiled.fromCache = true;
+                else
+                    spdlog::warn("ignoring Faust cache file {}: {} (recompiling {})",
+                        cache->fileFor(compiled.cacheKey).string(), trimmed(error), path.string());
+            } else if (std::filesystem::exists(cache->fileFor(compiled.cacheKey), ec)) {
+                spdlog::warn("ignoring Faust cache file {} (recompiling {})", code.error().message, path.string());
+            }
+        }
+        if (!compiled.factory) {
+            error.clear();
+            compiled.factory
+                = createDSPFactoryFromFile(path.string(), faustArgs.argc(), faustArgs.data(), "", error, -1);
+            if (!compiled.factory)
+                return faustError(path, error);
+            for (const std::string& warning : compiled.factory->getWarningMessages())
+                spdlog::warn("{}: {}", path.string(), trimmed(warning));
+        }
+    } catch (const std::exception& e) {
+        return faustError(path, e.what());
+    }
+
+    // From here the factory is owned and released under the lock by JitFactory.
+    auto factory = std::make_shared<JitFactory>(compiled.factory, path);
+    auto probe = factory->instantiate(probeSampleRate);
+    if (!probe)
+        return probe.error();
+
+    if (cache && !compiled.fromCache) {
+        std::string code;
+        try {
+            std::lock_guard lock(libfaustMutex());
+            code = writeDSPFactoryToMachine(compiled.factory, "");
+        } catch (const std::exception& e) {
+            spdlog::warn("cannot cache the machine code of {}: {}", path.string(), e.what());
+        }
+        if (!code.empty()) {
+            if (auto stored = cache->store(compiled.cacheKey, code); !stored)
+                spdlog::warn("cannot cache the machine code of {}: {}", path.string(), stored.error().message);
+        }
+    }
+
+    lastWasCached_ = compiled.fromCache;
+    spdlog::debug("Faust: {} {}", compiled.fromCache ? "loaded from cache" : "compiled", path.string());
+    return std::shared_ptr<DspFactory>(std::move(factory));
+}
+
+std::filesystem::path JitCompiler::faustLibraryDir()
+{
+    if (const char* dir = std::getenv("BACKLINE_FAUST_LIB_DIR"); dir != nullptr && dir[0] != '\0')
+        return dir;
+    return BACKLINE_FAUST_LIB_DIR_DEFAULT;
+}
+
+std::filesystem::path JitCompiler::defaultCacheDir()
+{
+    std::filesystem::path base;
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
+        base = xdg;
+    } else {
+        const char* home = std::getenv("HOME");
+        if (home == nullptr || home[0] == '\0') {
+            if (const passwd* pw = ::getpwuid(::getuid()); pw != nullptr)
+                home = pw->pw_dir;
+        }
+        base = home != nullptr && home[0] != '\0' ? std::filesystem::path(home) / ".cache"
+                                                  : std::filesystem::temp_directory_path();
+    }
+    return base / "backline" / "faust";
+}
+
+} // namespace backline::faust
