@@ -175,12 +175,15 @@ int JackBackend::onProcess(jack_nframes_t nframes, void* self) noexcept
     if (!graph)
         return 0;
     const std::size_t numInputs = graph->inputHandles.size();
+    // jack_port_get_buffer (audited in JACK2's JackPort::GetBuffer / JackGraphManager) only
+    // looks up the port's buffer in shared memory: no allocation, lock or system call.
     for (std::size_t i = 0; i < numInputs; ++i)
-        backend.inputBuffers_[i]
-            = static_cast<const float*>(jack_port_get_buffer(static_cast<jack_port_t*>(graph->inputHandles[i]), nframes));
+        backend.inputBuffers_[i] = static_cast<const float*>(BACKLINE_AUDITED_NONBLOCKING(
+            jack_port_get_buffer(static_cast<jack_port_t*>(graph->inputHandles[i]), nframes)));
     float* outputs[2];
     for (std::size_t c = 0; c < 2; ++c)
-        outputs[c] = static_cast<float*>(jack_port_get_buffer(static_cast<jack_port_t*>(graph->outputHandles[c]), nframes));
+        outputs[c] = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(
+            jack_port_get_buffer(static_cast<jack_port_t*>(graph->outputHandles[c]), nframes)));
     backend.engine_.runBlock(backend.inputBuffers_.data(), numInputs, outputs, 2, nframes);
     return 0;
 }
