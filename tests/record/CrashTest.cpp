@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "RecordHarness.h"
+
+#include "record/Recorder.h"
+#include "record/TakeManifest.h"
+#include "record/TakeRepair.h"
+
+#include <gtest/gtest.h>
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+
+using namespace backline;
+using namespace backline::record;
+using backline::test::Feeder;
+using backline::test::TempDir;
+
+namespace {
+
+constexpr int rate = 48000;
+
+float tolerance(SampleBits bits)
+{
+    return bits == SampleBits::Int16 ? 1.0f / 32768 : bits == SampleBits::Int24 ? 1.0f / 8388608 : 0.0f;
+}
+
+/// In a child: record four sources in real time, tell the parent, then wait to be killed.
+[[noreturn]] void recordUntilKilled(const std::filesystem::path& root, FileFormat format, SampleBits bits, int ready)
+{
+    RecordSettings s;
+    s.folder = root;
+    s.format = format;
+    s.bits = bits;
+    s.sampleRate = rate;
+    s.minFreeMb = 1;
+    s.durability = Durability::SyncEveryRefresh;
+    auto rec = Recorder::create(s);
+    if (!rec)
+        ::_exit(10);
+    auto sources = (*rec)->prepareSources({{"track/vox/input", 1}, {"track/gtr/input", 1}, {"bus/verb", 1}, {"master", 2}});
+    if (!sources)
+        ::_exit(11);
+    Feeder feeder(*sources, rate, 1.0);
+    feeder.start();
+    if (!(*rec)->start("crash", "backline: 1\n"))
+        ::_exit(12);
+    const char go = 'x';
+    if (::write(ready, &go, 1) != 1)
+        ::_exit(13);
+    for (;;)
+        ::pause();
+}
+
+} // namespace
+
+class CrashFormats : public ::testing::TestWithParam<std::tuple<FileFormat, SampleBits>> { };
+
+TEST_P(CrashFormats, AfterSigkillEveryFileOpensAndHoldsTheAudioAndRepairCompletesTheTake)
+{
+    const auto [format, bits] = GetParam();
+    TempDir dir;
+    const auto root = dir.path() / "takes";
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ::close(fds[0]);
+        recordUntilKilled(root, format, bits, fds[1]);
+    }
+    ::close(fds[1]);
+    pollfd p {fds[0], POLLIN, 0};
+    ASSERT_EQ(::poll(&p, 1, 10'000), 1) << "the recording child did not start";
+    char go = 0;
+    ASSERT_EQ(::read(fds[0], &go, 1), 1);
+    ::close(fds[0]);
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+    const auto take = test::onlyTake(root);
+    ASSERT_FALSE(take.empty());
+    auto m = readManifest(take / "take.yaml");
+    ASSERT_TRUE(m) << m.error().message;
+    EXPECT_FALSE(m->complete);
+    std::vector<std::uint64_t> before;
+    for (std::size_t s = 0; s < m->sources.size(); ++s) {
+        const auto path = take / m->sources[s].files.at(0);
+        const auto file = test::readAudio(path);
+        ASSERT_TRUE(file.opened) << path << ": " << file.error;
+        EXPECT_GE(file.frames, std::uint64_t(2 * rate)) << path;
+        EXPECT_EQ(test::compareWithKnown(file, s, m->startCaptureFrame, rate, tolerance(bits)), "") << path;
+        before.push_back(file.frames);
+        if (std::system("command -v sox >/dev/null 2>&1") == 0) {
+            EXPECT_EQ(std::system(("sox --i '" + path.string() + "' >/dev/null 2>&1").c_str()), 0) << path;
+        }
+    }
+
+    auto report = repairTakes(root);
+    ASSERT_TRUE(report);
+    EXPECT_TRUE(report->problems.empty()) << report->problems.front();
+    ASSERT_EQ(report->repaired.size(), 1u);
+    auto fixed = readManifest(take / "take.yaml");
+    ASSERT_TRUE(fixed);
+    EXPECT_TRUE(fixed->complete);
+    EXPECT_EQ(fixed->ended, "interrupted");
+    EXPECT_GE(fixed->durationFrames, std::uint64_t(2 * rate));
+    for (std::size_t s = 0; s < fixed->sources.size(); ++s) {
+        const auto path = take / fixed->sources[s].files.at(0);
+        const auto file = test::readAudio(path);
+        ASSERT_TRUE(file.opened) << file.error;
+        EXPECT_GE(file.frames, before[s]) << path << ": repair keeps everything that was on disk";
+        EXPECT_GE(file.frames, fixed->durationFrames);
+        EXPECT_EQ(test::compareWithKnown(file, s, fixed->startCaptureFrame, rate, tolerance(bits)), "") << path;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, CrashFormats,
+    ::testing::Values(std::tuple {FileFormat::Rf64, SampleBits::Int24}, std::tuple {FileFormat::Wav, SampleBits::Float32},
+        std::tuple {FileFormat::W64, SampleBits::Int24}, std::tuple {FileFormat::Caf, SampleBits::Int16},
+        std::tuple {FileFormat::Flac, SampleBits::Int24}));
