@@ -131,9 +131,9 @@ Result<void> SourceStream::checkpoint(bool sync)
     return {};
 }
 
-Result<void> SourceStream::closeFile()
+Result<void> SourceStream::closeFile(bool sync)
 {
-    return file_.close();
+    return file_.close(sync);
 }
 
 } // namespace backline::record

@@ -56,8 +56,8 @@ public:
     Result<std::uint64_t> padFileToLimit();
     /// [disk] Refreshes the open file's header (and syncs its data first when sync is set).
     Result<void> checkpoint(bool sync);
-    /// [disk] Closes the open file, if any.
-    Result<void> closeFile();
+    /// [disk] Closes the open file, if any (see TakeFile::close for sync).
+    Result<void> closeFile(bool sync = true);
 
     const std::string& id() const noexcept { return id_; }
     int channels() const noexcept { return ring_->channels(); }

@@ -100,13 +100,13 @@ Result<void> TakeFile::sync()
     return {};
 }
 
-Result<void> TakeFile::close()
+Result<void> TakeFile::close(bool sync)
 {
     if (!sf_)
         return {};
     const int sfErr = sf_close(std::exchange(sf_, nullptr));
     int syncErr = 0;
-    if (::fdatasync(fd_) != 0)
+    if (sync && ::fdatasync(fd_) != 0)
         syncErr = errno;
     ::close(std::exchange(fd_, -1));
     if (sfErr != 0)

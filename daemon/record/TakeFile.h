@@ -32,8 +32,9 @@ public:
     void refreshHeader();
     /// [disk] Forces the file's data (not its metadata) to the disk.
     Result<void> sync();
-    /// [disk] Finalises the header and closes; further calls do nothing.
-    Result<void> close();
+    /// [disk] Finalises the header and closes (fdatasync first when sync is set; a caller
+    /// closing many files passes false and syncs the filesystem once); further calls do nothing.
+    Result<void> close(bool sync = true);
 
     bool isOpen() const noexcept { return sf_ != nullptr; }
     std::uint64_t frames() const noexcept { return frames_; }

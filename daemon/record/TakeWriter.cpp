@@ -30,6 +30,17 @@ void syncDirectory(const std::filesystem::path& dir)
     }
 }
 
+/// Makes everything written on the take's filesystem durable in one journal commit (one
+/// fdatasync per file costs a commit each: ~1 s for 64 files on a busy disk).
+void syncFilesystem(const std::filesystem::path& dir)
+{
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::syncfs(fd);
+        ::close(fd);
+    }
+}
+
 /// Sets aside space so take.yaml can still be rewritten once the disk is full.
 void createReserve(const std::filesystem::path& file)
 {
@@ -149,9 +160,10 @@ Result<void> TakeWriter::closeSegment(SourceList& sources, const std::string& re
     for (auto& s : sources) {
         if (auto padded = s->padFileToLimit(); !padded && result)
             result = padded.error();
-        if (auto r = s->closeFile(); !r && result)
+        if (auto r = s->closeFile(false); !r && result)
             result = r;
     }
+    syncFilesystem(folder_);
     manifest_.segments.back().frames = end - segmentStartCapture_;
     manifest_.segments.back().ended = reason;
     closedFrames_ += end - segmentStartCapture_;
@@ -207,8 +219,9 @@ void TakeWriter::abandon(SourceList& sources, const std::string& error)
         std::uint64_t frames = UINT64_MAX;
         for (auto& s : sources) {
             frames = std::min(frames, s->fileFrames());
-            (void)s->closeFile(); // each header is rewritten in place: no new space needed
+            (void)s->closeFile(false); // each header is rewritten in place: no new space needed
         }
+        syncFilesystem(folder_);
         auto& seg = manifest_.segments.back();
         seg.frames = frames == UINT64_MAX ? 0 : frames;
         seg.ended = "write_failed";

@@ -111,7 +111,9 @@ void BM_RecordRealTime(benchmark::State& state)
             feederCpu = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
         });
         feeder.join();
+        const auto s0 = std::chrono::steady_clock::now();
         (void)rig.recorder->stop();
+        state.counters["stop_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s0).count();
         const double cpu = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpu0 - feederCpu.load();
         state.counters["writer_cpu_pct"] = 100.0 * cpu / seconds;
         state.counters["dropped_frames"] = double(rig.dropped());

@@ -394,3 +394,34 @@ TEST(Recorder, EventsTellSubscribersWhenTakesOpenAndClose)
     std::lock_guard lock(m);
     EXPECT_EQ(kinds, (std::vector {RecordEvent::Kind::TakeStarted, RecordEvent::Kind::TakeClosed}));
 }
+
+TEST(Recorder, MarkersFromManyThreadsAtOnceAreAllKept)
+{
+    TempDir dir;
+    auto rec = makeRecorder(settingsIn(dir.path()));
+    auto sources = rec->prepareSources({{"master", 2}});
+    ASSERT_TRUE(sources);
+    Feeder feeder(*sources, rate, 4.0);
+    feeder.start();
+    auto take = rec->start("busy", "");
+    ASSERT_TRUE(take);
+    std::vector<std::thread> callers;
+    for (int t = 0; t < 4; ++t)
+        callers.emplace_back([&, t] {
+            for (int i = 0; i < 100; ++i) {
+                EXPECT_TRUE(rec->marker("scene-" + std::to_string(t) + "-" + std::to_string(i)));
+                if (i % 10 == 0)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+            }
+        });
+    for (auto& c : callers)
+        c.join();
+    feeder.waitUntil(feeder.frames() + rate / 2);
+    ASSERT_TRUE(rec->stop());
+    feeder.stop();
+    auto m = readManifest(take->folder / "take.yaml");
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->markers.size(), 400u);
+    for (const auto& k : m->markers)
+        EXPECT_LE(k.frame, m->durationFrames) << k.name;
+}
