@@ -58,6 +58,9 @@ DspInstance::DspInstance(std::shared_ptr<DspFactory> factory, std::unique_ptr<::
     auto params = ParamCollector::collect(*raw_, factory_->origin());
     if (params)
         params_ = std::move(params.value());
+    // Faust resets every checkbox to 0; one that declares [init:1] starts ticked.
+    for (const DspParam& p : params_)
+        *p.zone = p.init;
 }
 
 DspInstance::~DspInstance() = default;

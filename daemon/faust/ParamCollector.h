@@ -16,7 +16,8 @@ namespace backline::faust {
 
 /// Reads a DSP's controls from its UI description: each slider, entry, checkbox and button
 /// becomes a DspParam whose path is relative to the top-level group. Bargraphs are outputs and
-/// are skipped; sound files are refused (backline DSP cannot load them).
+/// are skipped; sound files are refused (backline DSP cannot load them). A checkbox may declare
+/// `[init:1]` to start ticked (Faust itself has no default for checkboxes).
 class ParamCollector final : public ::UI {
 public:
     /// [control] The controls of dsp, or why it cannot be used (named by origin in the message).
@@ -46,6 +47,7 @@ private:
     struct WidgetMeta {
         std::string unit;
         std::string tooltip;
+        bool startsTicked = false; ///< a checkbox's [init:1]
     };
 
     explicit ParamCollector(std::string origin);

@@ -56,7 +56,9 @@ TEST(ParamDiscovery, CatalogueHoldsEveryBuiltin)
 {
     auto names = backline::faust::builtinNames();
     std::sort(names.begin(), names.end());
-    EXPECT_EQ(names, (std::vector<std::string> { "drone", "master", "strip_mono", "strip_stereo", "tone" }));
+    EXPECT_EQ(names,
+        (std::vector<std::string> { "channel_mono", "channel_stereo", "delay", "drone", "fader_mono", "fader_stereo",
+            "master", "reverb", "strip_mono", "strip_stereo", "tone" }));
     EXPECT_EQ(backline::faust::builtinCatalog().size(), names.size());
 }
 
@@ -94,16 +96,140 @@ TEST(ParamDiscovery, StripStereo)
     EXPECT_EQ(dsp->numOutputs(), 2);
 }
 
+/// The EQ under eq/, as on the channel strips and the master.
+std::vector<Expected> eqParams(float onByDefault)
+{
+    return { { "eq/on", "", ParamKind::Toggle, 0, 1, onByDefault },
+        { "eq/low/freq", "Hz", ParamKind::Continuous, 20, 1000, 100 },
+        { "eq/low/gain", "dB", ParamKind::Continuous, -18, 18, 0 },
+        { "eq/low/q", "Q", ParamKind::Continuous, 0.3f, 2, 0.707f },
+        { "eq/mid1/freq", "Hz", ParamKind::Continuous, 40, 16000, 500 },
+        { "eq/mid1/gain", "dB", ParamKind::Continuous, -18, 18, 0 },
+        { "eq/mid1/q", "Q", ParamKind::Continuous, 0.1f, 10, 1 },
+        { "eq/mid2/freq", "Hz", ParamKind::Continuous, 40, 16000, 2500 },
+        { "eq/mid2/gain", "dB", ParamKind::Continuous, -18, 18, 0 },
+        { "eq/mid2/q", "Q", ParamKind::Continuous, 0.1f, 10, 1 },
+        { "eq/high/freq", "Hz", ParamKind::Continuous, 1000, 20000, 8000 },
+        { "eq/high/gain", "dB", ParamKind::Continuous, -18, 18, 0 },
+        { "eq/high/q", "Q", ParamKind::Continuous, 0.3f, 2, 0.707f } };
+}
+
+/// The compressor under comp/, with the ratio's range end and default.
+std::vector<Expected> compParams(float ratioMax, float ratioInit)
+{
+    return { { "comp/on", "", ParamKind::Toggle, 0, 1, 0 },
+        { "comp/threshold", "dBFS", ParamKind::Continuous, -60, 0, -20 },
+        { "comp/ratio", "ratio", ParamKind::Continuous, 1, ratioMax, ratioInit },
+        { "comp/knee", "dB", ParamKind::Continuous, 0, 24, 0 },
+        { "comp/attack", "ms", ParamKind::Continuous, 0.1f, 200, 10 },
+        { "comp/release", "ms", ParamKind::Continuous, 5, 2000, 100 },
+        { "comp/makeup", "dB", ParamKind::Continuous, 0, 24, 0 } };
+}
+
+std::vector<Expected> channelParams()
+{
+    std::vector<Expected> all { { "trim", "dB", ParamKind::Continuous, -24, 24, 0 },
+        { "polarity", "", ParamKind::Toggle, 0, 1, 0 }, { "hpf/on", "", ParamKind::Toggle, 0, 1, 0 },
+        { "hpf/freq", "Hz", ParamKind::Continuous, 20, 500, 80 }, { "gate/on", "", ParamKind::Toggle, 0, 1, 0 },
+        { "gate/threshold", "dBFS", ParamKind::Continuous, -90, 0, -50 },
+        { "gate/range", "dB", ParamKind::Continuous, 0, 90, 60 },
+        { "gate/attack", "ms", ParamKind::Continuous, 0.1f, 50, 1 },
+        { "gate/hold", "ms", ParamKind::Continuous, 0, 500, 50 },
+        { "gate/release", "ms", ParamKind::Continuous, 5, 2000, 150 } };
+    for (auto& e : eqParams(1))
+        all.push_back(e);
+    for (auto& e : compParams(20, 4))
+        all.push_back(e);
+    return all;
+}
+
+TEST(ParamDiscovery, ChannelMono)
+{
+    const auto expected = channelParams();
+    expectParams("channel_mono", expected);
+    auto dsp = builtin("channel_mono");
+    EXPECT_EQ(dsp->numInputs(), 1);
+    EXPECT_EQ(dsp->numOutputs(), 1);
+    EXPECT_EQ(dsp->params().size(), expected.size());
+}
+
+TEST(ParamDiscovery, ChannelStereo)
+{
+    const auto expected = channelParams();
+    expectParams("channel_stereo", expected);
+    auto dsp = builtin("channel_stereo");
+    EXPECT_EQ(dsp->numInputs(), 2);
+    EXPECT_EQ(dsp->numOutputs(), 2);
+    EXPECT_EQ(dsp->params().size(), expected.size());
+}
+
+TEST(ParamDiscovery, Faders)
+{
+    for (const char* name : { "fader_mono", "fader_stereo" }) {
+        expectParams(name,
+            { { "gain", "dB", ParamKind::Continuous, -120, 12, 0 },
+                { "pan", "pan", ParamKind::Continuous, -1, 1, 0 } });
+        auto dsp = builtin(name);
+        EXPECT_EQ(dsp->numInputs(), name == std::string("fader_mono") ? 1 : 2);
+        EXPECT_EQ(dsp->numOutputs(), 2);
+        EXPECT_EQ(dsp->params().size(), 2u) << name << " has no mute: the engine mutes and solos";
+    }
+}
+
+TEST(ParamDiscovery, Reverb)
+{
+    expectParams("reverb",
+        { { "decay", "s", ParamKind::Continuous, 0.2f, 20, 2 },
+            { "predelay", "ms", ParamKind::Continuous, 0, 200, 20 },
+            { "damping", "Hz", ParamKind::Continuous, 1000, 20000, 6000 },
+            { "width", "%", ParamKind::Continuous, 0, 100, 100 },
+            { "level", "dB", ParamKind::Continuous, -120, 12, 0 } });
+    auto dsp = builtin("reverb");
+    EXPECT_EQ(dsp->numInputs(), 2);
+    EXPECT_EQ(dsp->numOutputs(), 2);
+    EXPECT_EQ(dsp->params().size(), 5u);
+}
+
+TEST(ParamDiscovery, Delay)
+{
+    expectParams("delay",
+        { { "time", "ms", ParamKind::Continuous, 1, 2000, 375 },
+            { "feedback", "%", ParamKind::Continuous, 0, 95, 35 },
+            { "damping", "Hz", ParamKind::Continuous, 500, 20000, 6000 },
+            { "pingpong", "", ParamKind::Toggle, 0, 1, 0 },
+            { "level", "dB", ParamKind::Continuous, -120, 12, 0 } });
+    auto dsp = builtin("delay");
+    EXPECT_EQ(dsp->numInputs(), 2);
+    EXPECT_EQ(dsp->numOutputs(), 2);
+    EXPECT_EQ(dsp->params().size(), 5u);
+}
+
 TEST(ParamDiscovery, Master)
 {
-    expectParams("master",
-        { { "gain", "dB", ParamKind::Continuous, -120, 12, 0 },
-            { "limiter/ceiling", "dBFS", ParamKind::Continuous, -24, 0, -0.3f },
-            { "limiter/bypass", "", ParamKind::Toggle, 0, 1, 0 } });
+    std::vector<Expected> expected { { "gain", "dB", ParamKind::Continuous, -120, 12, 0 },
+        { "limiter/on", "", ParamKind::Toggle, 0, 1, 1 },
+        { "limiter/ceiling", "dBTP", ParamKind::Continuous, -24, 0, -1 },
+        { "limiter/release", "ms", ParamKind::Continuous, 10, 1000, 100 } };
+    for (auto& e : eqParams(0))
+        expected.push_back(e);
+    for (auto& e : compParams(10, 2))
+        expected.push_back(e);
+    expectParams("master", expected);
     auto dsp = builtin("master");
     EXPECT_EQ(dsp->numInputs(), 2);
     EXPECT_EQ(dsp->numOutputs(), 2);
-    EXPECT_EQ(dsp->params().size(), 3u);
+    EXPECT_EQ(dsp->params().size(), expected.size());
+}
+
+TEST(ParamDiscovery, ACheckboxDeclaringInit1StartsTicked)
+{
+    auto dsp = builtin("channel_mono");
+    const DspParam* on = dsp->findParam("eq/on");
+    ASSERT_NE(on, nullptr);
+    EXPECT_EQ(on->kind, ParamKind::Toggle);
+    EXPECT_FLOAT_EQ(on->init, 1.0f);
+    EXPECT_FLOAT_EQ(*on->zone, 1.0f);
+    EXPECT_FLOAT_EQ(dsp->findParam("hpf/on")->init, 0.0f); // the others keep Faust's 0
 }
 
 TEST(ParamDiscovery, Tone)
