@@ -51,6 +51,15 @@ public:
         held_ = std::min(capacity_, held_ + n);
     }
 
+    /// Empties the buffer so that it ends at capture frame endFrame (a stream that continues
+    /// another one's ring).
+    void resetAt(std::uint64_t endFrame) noexcept
+    {
+        head_ = 0;
+        held_ = 0;
+        end_ = endFrame;
+    }
+
     /// Capture frame of the oldest frame held.
     std::uint64_t firstFrame() const noexcept { return end_ - held_; }
     /// Capture frame just past the newest frame held.
@@ -62,8 +71,10 @@ public:
     auto forEachFrom(std::uint64_t from, Sink&& sink) const -> decltype(sink(std::span<const float> {}))
     {
         using R = decltype(sink(std::span<const float> {}));
+        if (from >= end_ || capacity_ == 0)
+            return R {};
         std::uint64_t count = end_ - std::max(from, firstFrame());
-        std::uint64_t start = (head_ + capacity_ - count % (capacity_ ? capacity_ : 1)) % (capacity_ ? capacity_ : 1);
+        std::uint64_t start = (head_ + capacity_ - count % capacity_) % capacity_;
         while (count > 0) {
             const std::uint64_t chunk = std::min(count, capacity_ - start);
             if (auto r = sink(std::span<const float>(data_.data() + start * channels_, chunk * channels_)); !r)

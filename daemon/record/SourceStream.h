@@ -44,6 +44,7 @@ public:
         position_ = previous.position_;
         droppedSeen_ = previous.droppedSeen_;
         droppedTotal_ = previous.droppedTotal_;
+        preroll_.resetAt(position_);
     }
 
     /// [disk] Opens path and writes the pre-roll from capture frame start on; later frames

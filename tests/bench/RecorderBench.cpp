@@ -150,6 +150,6 @@ void BM_WriterThroughput(benchmark::State& state)
 
 } // namespace
 
-BENCHMARK(BM_RecordRealTime)->Arg(16)->Arg(64)->Arg(128)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_RecordRealTime)->Arg(16)->Arg(64)->Arg(256)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK(BM_WriterThroughput)->Arg(64)->Arg(256)->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
 BENCHMARK_MAIN();

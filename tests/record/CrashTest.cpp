@@ -124,4 +124,5 @@ TEST_P(CrashFormats, AfterSigkillEveryFileOpensAndHoldsTheAudioAndRepairComplete
 INSTANTIATE_TEST_SUITE_P(Formats, CrashFormats,
     ::testing::Values(std::tuple {FileFormat::Rf64, SampleBits::Int24}, std::tuple {FileFormat::Wav, SampleBits::Float32},
         std::tuple {FileFormat::W64, SampleBits::Int24}, std::tuple {FileFormat::Caf, SampleBits::Int16},
-        std::tuple {FileFormat::Flac, SampleBits::Int24}));
+        std::tuple {FileFormat::Flac, SampleBits::Int24}),
+    [](const auto& p) { return test::formatLabel(std::get<0>(p.param), std::get<1>(p.param)); });

@@ -159,6 +159,11 @@ std::string compareWithKnown(const AudioFile& file, std::size_t source, std::uin
     return {};
 }
 
+std::string formatLabel(record::FileFormat format, record::SampleBits bits)
+{
+    return std::string(record::formatName(format)) + "_" + std::to_string(record::bitsValue(bits));
+}
+
 std::filesystem::path onlyTake(const std::filesystem::path& root)
 {
     std::filesystem::path found;

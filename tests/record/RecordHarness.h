@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "record/RecordSettings.h"
 #include "record/RecordTypes.h"
 
 #include <atomic>
@@ -81,6 +82,9 @@ AudioFile readAudio(const std::filesystem::path& path);
 /// capture frame start by more than tolerance; returns the first mismatch message or "".
 std::string compareWithKnown(const AudioFile& file, std::size_t source, std::uint64_t start, int sampleRate,
     float tolerance, std::uint64_t* checked = nullptr);
+
+/// A test-name suffix for a format and sample width (`rf64_24`).
+std::string formatLabel(record::FileFormat format, record::SampleBits bits);
 
 /// The only sub-folder of root (a take), or empty.
 std::filesystem::path onlyTake(const std::filesystem::path& root);

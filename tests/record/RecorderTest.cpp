@@ -110,7 +110,8 @@ INSTANTIATE_TEST_SUITE_P(Formats, RecorderFormats,
         std::tuple {FileFormat::Rf64, SampleBits::Int24, 10.0}, std::tuple {FileFormat::Wav, SampleBits::Int16, 3.0},
         std::tuple {FileFormat::Wav, SampleBits::Float32, 3.0}, std::tuple {FileFormat::W64, SampleBits::Int24, 3.0},
         std::tuple {FileFormat::Caf, SampleBits::Float32, 3.0}, std::tuple {FileFormat::Caf, SampleBits::Int16, 3.0},
-        std::tuple {FileFormat::Flac, SampleBits::Int24, 3.0}, std::tuple {FileFormat::Flac, SampleBits::Int16, 3.0}));
+        std::tuple {FileFormat::Flac, SampleBits::Int24, 3.0}, std::tuple {FileFormat::Flac, SampleBits::Int16, 3.0}),
+    [](const auto& p) { return test::formatLabel(std::get<0>(p.param), std::get<1>(p.param)); });
 
 TEST(Recorder, PreRollKeepsTheSecondsBeforeStart)
 {
@@ -424,4 +425,26 @@ TEST(Recorder, MarkersFromManyThreadsAtOnceAreAllKept)
     EXPECT_EQ(m->markers.size(), 400u);
     for (const auto& k : m->markers)
         EXPECT_LE(k.frame, m->durationFrames) << k.name;
+}
+
+TEST(Recorder, ReconfiguringKeepsTheCaptureClockSoATakeRightAfterStaysAligned)
+{
+    TempDir dir;
+    auto settings = settingsIn(dir.path());
+    auto rec = makeRecorder(settings);
+    auto sources = rec->prepareSources(fourSources());
+    ASSERT_TRUE(sources);
+    Feeder feeder(*sources, rate, 1.0);
+    feeder.feedNow(rate);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    settings.prerollSeconds = 2.0; // a new pre-roll starts empty, at the current capture frame
+    ASSERT_TRUE(rec->configure(settings));
+    auto take = rec->start("after-configure", "");
+    ASSERT_TRUE(take) << take.error().message;
+    EXPECT_EQ(take->startCaptureFrame, std::uint64_t(rate));
+    EXPECT_EQ(take->prerollFrames, 0u);
+    feeder.feedNow(rate / 2);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(rec->stop());
+    EXPECT_EQ(expectTakeHoldsKnownSignals(take->folder, 0.0f), std::uint64_t(rate / 2));
 }

@@ -78,7 +78,8 @@ INSTANTIATE_TEST_SUITE_P(Formats, RepairFormats,
     ::testing::Values(std::tuple {FileFormat::Wav, SampleBits::Int24}, std::tuple {FileFormat::Wav, SampleBits::Float32},
         std::tuple {FileFormat::Rf64, SampleBits::Int24}, std::tuple {FileFormat::Rf64, SampleBits::Float32},
         std::tuple {FileFormat::W64, SampleBits::Int16}, std::tuple {FileFormat::W64, SampleBits::Float32},
-        std::tuple {FileFormat::Caf, SampleBits::Int24}, std::tuple {FileFormat::Flac, SampleBits::Int16}));
+        std::tuple {FileFormat::Caf, SampleBits::Int24}, std::tuple {FileFormat::Flac, SampleBits::Int16}),
+    [](const auto& p) { return test::formatLabel(std::get<0>(p.param), std::get<1>(p.param)); });
 
 TEST(TakeRepair, MarksAnInterruptedTakeCompleteWithItsRealLength)
 {
