@@ -8,9 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 
@@ -28,8 +30,10 @@ float tolerance(SampleBits bits)
     return bits == SampleBits::Int16 ? 1.0f / 32768 : bits == SampleBits::Int24 ? 1.0f / 8388608 : 0.0f;
 }
 
-/// In a child: record four sources in real time, tell the parent, then wait to be killed.
-[[noreturn]] void recordUntilKilled(const std::filesystem::path& root, FileFormat format, SampleBits bits, int ready)
+/// In a child: record four sources in real time, tell the parent, then wait to be killed,
+/// publishing the frames fed so far in fed (shared memory).
+[[noreturn]] void recordUntilKilled(
+    const std::filesystem::path& root, FileFormat format, SampleBits bits, int ready, std::atomic<std::uint64_t>* fed)
 {
     RecordSettings s;
     s.folder = root;
@@ -51,8 +55,10 @@ float tolerance(SampleBits bits)
     const char go = 'x';
     if (::write(ready, &go, 1) != 1)
         ::_exit(13);
-    for (;;)
-        ::pause();
+    for (;;) { // publish how far the "audio thread" got, for the parent to compare after the kill
+        fed->store(feeder.frames());
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
 }
 
 } // namespace
@@ -64,13 +70,16 @@ TEST_P(CrashFormats, AfterSigkillEveryFileOpensAndHoldsTheAudioAndRepairComplete
     const auto [format, bits] = GetParam();
     TempDir dir;
     const auto root = dir.path() / "takes";
+    void* shared = ::mmap(nullptr, sizeof(std::atomic<std::uint64_t>), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(shared, MAP_FAILED);
+    auto* fed = new (shared) std::atomic<std::uint64_t>(0);
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         ::close(fds[0]);
-        recordUntilKilled(root, format, bits, fds[1]);
+        recordUntilKilled(root, format, bits, fds[1], fed);
     }
     ::close(fds[1]);
     pollfd p {fds[0], POLLIN, 0};
@@ -83,6 +92,8 @@ TEST_P(CrashFormats, AfterSigkillEveryFileOpensAndHoldsTheAudioAndRepairComplete
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    const std::uint64_t fedAtKill = fed->load();
+    ::munmap(shared, sizeof(std::atomic<std::uint64_t>));
 
     const auto take = test::onlyTake(root);
     ASSERT_FALSE(take.empty());
@@ -95,6 +106,9 @@ TEST_P(CrashFormats, AfterSigkillEveryFileOpensAndHoldsTheAudioAndRepairComplete
         const auto file = test::readAudio(path);
         ASSERT_TRUE(file.opened) << path << ": " << file.error;
         EXPECT_GE(file.frames, std::uint64_t(2 * rate)) << path;
+        // The promise: all the audio up to at most 1 s before the kill, without any repair.
+        EXPECT_GE(file.frames + rate, fedAtKill - m->startCaptureFrame) << path << " lost more than 1 s";
+        RecordProperty(m->sources[s].id + "_lost_ms", int(1000.0 * double(fedAtKill - m->startCaptureFrame - std::min(file.frames, fedAtKill - m->startCaptureFrame)) / rate));
         EXPECT_EQ(test::compareWithKnown(file, s, m->startCaptureFrame, rate, tolerance(bits)), "") << path;
         before.push_back(file.frames);
         if (std::system("command -v sox >/dev/null 2>&1") == 0) {
@@ -117,6 +131,10 @@ TEST_P(CrashFormats, AfterSigkillEveryFileOpensAndHoldsTheAudioAndRepairComplete
         ASSERT_TRUE(file.opened) << file.error;
         EXPECT_GE(file.frames, before[s]) << path << ": repair keeps everything that was on disk";
         EXPECT_GE(file.frames, fixed->durationFrames);
+        // Repaired, a file holds everything that reached it: all but the last drain (0.1 s).
+        EXPECT_GE(file.frames + rate / 2, fedAtKill - fixed->startCaptureFrame) << path;
+        RecordProperty(fixed->sources[s].id + "_lost_ms_after_repair",
+            int(1000.0 * double(fedAtKill - fixed->startCaptureFrame - std::min(file.frames, fedAtKill - fixed->startCaptureFrame)) / rate));
         EXPECT_EQ(test::compareWithKnown(file, s, fixed->startCaptureFrame, rate, tolerance(bits)), "") << path;
     }
 }
