@@ -32,6 +32,16 @@ std::string uniqueName(const std::string& prefix)
     return prefix + std::to_string(getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
 }
 
+/// An argument's value: liblo's lo_arg pointers are only 4-byte aligned (OSC's alignment), so
+/// reading a member through them is undefined behaviour (UBSan says so); copy the bytes instead.
+template <typename T>
+T argValue(const lo_arg* arg)
+{
+    T value;
+    std::memcpy(&value, reinterpret_cast<const char*>(arg), sizeof value);
+    return value;
+}
+
 } // namespace
 
 Process::Process(std::vector<std::string> argv, std::filesystem::path logFile)
@@ -203,10 +213,10 @@ int OscClient::onMessage(const char* path, const char* types, lo_arg** argv, int
     m.types = types;
     for (int i = 0; i < argc; ++i) {
         switch (types[i]) {
-        case LO_INT32: m.args.emplace_back(argv[i]->i); break;
-        case LO_FLOAT: m.args.emplace_back(argv[i]->f); break;
-        case LO_DOUBLE: m.args.emplace_back(argv[i]->d); break;
-        case LO_STRING: m.args.emplace_back(std::string(&argv[i]->s)); break;
+        case LO_INT32: m.args.emplace_back(argValue<std::int32_t>(argv[i])); break;
+        case LO_FLOAT: m.args.emplace_back(argValue<float>(argv[i])); break;
+        case LO_DOUBLE: m.args.emplace_back(argValue<double>(argv[i])); break;
+        case LO_STRING: m.args.emplace_back(std::string(reinterpret_cast<const char*>(argv[i]))); break;
         default: m.args.emplace_back(std::string("?"));
         }
     }
@@ -308,6 +318,20 @@ std::pair<std::vector<float>, std::vector<float>> JackListener::capture(std::chr
         jack_ringbuffer_read(rings_[c], reinterpret_cast<char*>(out[c].data()), bytes);
     }
     return {std::move(out[0]), std::move(out[1])};
+}
+
+std::string sanitizerReport(const std::string& output)
+{
+    for (const char* marker : {"ERROR: RealtimeSanitizer", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+             "runtime error:"}) {
+        const auto at = output.find(marker);
+        if (at == std::string::npos)
+            continue;
+        const auto begin = output.rfind('\n', at);
+        const auto start = begin == std::string::npos ? 0 : begin + 1;
+        return output.substr(start, output.find('\n', at) - start);
+    }
+    return {};
 }
 
 std::filesystem::path backlinedPath()

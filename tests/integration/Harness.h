@@ -115,6 +115,10 @@ private:
     jack_ringbuffer_t* rings_[2] {};
 };
 
+/// The first line of a sanitizer's report in a process's output (RealtimeSanitizer,
+/// AddressSanitizer, LeakSanitizer, UBSan's "runtime error:"), or empty when there is none.
+std::string sanitizerReport(const std::string& output);
+
 /// Path of the backlined binary built alongside the tests.
 std::filesystem::path backlinedPath();
 

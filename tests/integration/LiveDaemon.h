@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,22 @@ public:
         if (!osc->waitForPong(std::chrono::seconds(20)))
             throw std::runtime_error("backlined did not answer /ping:\n" + process->output());
     }
+
+    /// Stops backlined; a sanitizer report in its output (the rtsan and asan presets build it
+    /// with one) fails the test, so an allocation on the audio thread cannot pass unnoticed.
+    ~LiveDaemon()
+    {
+        if (!process)
+            return;
+        if (process->running()) {
+            process->signal(SIGTERM);
+            process->wait(std::chrono::seconds(10));
+        }
+        if (const auto report = sanitizerReport(process->output()); !report.empty())
+            ADD_FAILURE() << "backlined: " << report << "\n" << process->output();
+    }
+    LiveDaemon(const LiveDaemon&) = delete;
+    LiveDaemon& operator=(const LiveDaemon&) = delete;
 
     JackServer jack;
     TempDir dir;

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "EngineTarget.h"
+
+#include "engine/GraphBuilder.h"
+#include "session/SessionLoader.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace backline::fuzz {
+
+namespace {
+
+constexpr int sampleRate = 48000;
+
+} // namespace
+
+EngineTarget::EngineTarget(std::filesystem::path session, std::uint32_t blockFrames)
+    : session_(std::move(session))
+    , blockFrames_(blockFrames)
+    , control_(engine_)
+    , jit_({std::filesystem::temp_directory_path() / "backline-fuzz-cache", {}})
+    , input_(blockFrames)
+{
+    for (std::uint32_t i = 0; i < blockFrames; ++i)
+        input_[i] = 0.5f * float(std::sin(2.0 * M_PI * 440.0 * i / sampleRate));
+    output_[0].resize(blockFrames);
+    output_[1].resize(blockFrames);
+    if (auto r = load(); !r)
+        throw std::runtime_error(r.error().message);
+    renderBlock();
+}
+
+EngineTarget::~EngineTarget() = default;
+
+Result<void> EngineTarget::load()
+{
+    auto spec = session::loadSessionFile(session_);
+    if (!spec)
+        return spec.error();
+    auto resolve = [this](const session::DspSpec& dsp) -> Result<std::shared_ptr<faust::DspFactory>> {
+        const std::string key = dsp.kind == session::DspSpec::Kind::Builtin ? dsp.builtin : dsp.file.string();
+        if (auto it = factories_.find(key); it != factories_.end())
+            return it->second;
+        auto factory = dsp.kind == session::DspSpec::Kind::Builtin ? faust::builtinFactory(dsp.builtin)
+                                                                   : jit_.compile(dsp.file);
+        if (factory)
+            factories_.emplace(key, *factory);
+        return factory;
+    };
+    auto graph = engine::buildGraph(*spec, sampleRate, blockFrames_, resolve);
+    if (!graph)
+        return graph.error();
+    spec_ = std::move(*spec);
+    numInputs_ = (*graph)->inputNames.size();
+    inputs_.assign(numInputs_, input_.data());
+    control_.install(std::move(*graph));
+    return {};
+}
+
+Result<float> EngineTarget::setParam(std::string_view address, double value) { return control_.set(address, value); }
+
+Result<engine::ParamState> EngineTarget::getParam(std::string_view address) { return control_.get(address); }
+
+std::vector<engine::ParamState> EngineTarget::params() { return control_.snapshot(); }
+
+Result<void> EngineTarget::reloadSession() { return load(); }
+
+control::DaemonStatus EngineTarget::status()
+{
+    control::DaemonStatus s;
+    s.session = spec_.name;
+    s.sampleRate = sampleRate;
+    s.bufferSize = int(blockFrames_);
+    s.droppedCommands = engine_.droppedCommands();
+    s.tracks = int(spec_.tracks.size());
+    return s;
+}
+
+bool EngineTarget::renderBlock()
+{
+    float* outputs[2] = {output_[0].data(), output_[1].data()};
+    engine_.process(inputs_.data(), inputs_.size(), outputs, 2, blockFrames_);
+    engine_.collectGarbage();
+    for (const auto& channel : output_)
+        for (float x : channel)
+            if (!std::isfinite(x))
+                return false;
+    return true;
+}
+
+} // namespace backline::fuzz

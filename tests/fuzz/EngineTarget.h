@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "control/osc/ControlTarget.h"
+#include "engine/Engine.h"
+#include "engine/ParamControl.h"
+#include "faust/JitCompiler.h"
+#include "session/SessionSpec.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace backline::fuzz {
+
+/// The daemon's ControlTarget without JACK or sockets: a real Engine and ParamControl running a
+/// session file offline, its audio thread being whoever calls renderBlock(). Reloads rebuild
+/// the graph from the file (compiled DSP factories are kept, so a reload costs a graph build,
+/// not a Faust compile).
+class EngineTarget final : public control::ControlTarget {
+public:
+    /// Loads session and installs its graph; throws std::runtime_error with the loader's or
+    /// builder's message when it cannot.
+    explicit EngineTarget(std::filesystem::path session, std::uint32_t blockFrames = 64);
+    ~EngineTarget() override;
+
+    Result<float> setParam(std::string_view address, double value) override;
+    Result<engine::ParamState> getParam(std::string_view address) override;
+    std::vector<engine::ParamState> params() override;
+    Result<void> reloadSession() override;
+    control::DaemonStatus status() override;
+
+    /// Applies the queued commands and renders one block (track inputs get a sine at -6 dBFS);
+    /// false when an output sample is NaN or infinite.
+    bool renderBlock();
+
+    /// Generation of the installed graph: changes with every reload.
+    std::uint64_t generation() const { return control_.generation(); }
+
+private:
+    Result<void> load();
+
+    std::filesystem::path session_;
+    std::uint32_t blockFrames_;
+    engine::Engine engine_;
+    engine::ParamControl control_;
+    faust::JitCompiler jit_;
+    std::map<std::string, std::shared_ptr<faust::DspFactory>> factories_;
+    session::SessionSpec spec_;
+    std::size_t numInputs_ = 0;
+    std::vector<float> input_;
+    std::vector<const float*> inputs_;
+    std::vector<float> output_[2];
+};
+
+} // namespace backline::fuzz

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+/// libFuzzer harnesses: each takes arbitrary bytes, never fails on bad input, and aborts (so the
+/// fuzzer reports a crash) only when backline breaks a promise. The same functions replay the
+/// seed corpus and past crashes in fuzz_replay_tests.
+namespace backline::fuzz {
+
+/// One OSC packet (message or bundle) as it arrives from the network: liblo's parser, the
+/// dispatcher's address and argument checks, ParamControl over a real Engine running an offline
+/// session, the replies built, then one audio block rendered. The first byte picks how the
+/// rest is read: raw packet bytes, or a message (or bundle) assembled from an address in the
+/// running parameter table or control/OSC.md with fuzzed arguments. Aborts on non-finite audio.
+int fuzzOsc(const std::uint8_t* data, std::size_t size);
+
+/// One session file's text through session::loadSessionText; a session that loads is built into
+/// a graph (built-in DSP only; sessions of more than 16 tracks and buses skip this) and run for
+/// two blocks. Aborts when an error message does not start with the file's name, or on
+/// non-finite audio.
+int fuzzSession(const std::uint8_t* data, std::size_t size);
+
+} // namespace backline::fuzz

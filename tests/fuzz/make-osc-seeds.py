@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Writes the OSC fuzzer's seed corpus (tests/fuzz/corpus/osc). Seeds are committed; run this
+# again only to change them. Byte 0 of each seed picks the harness's mode (FuzzHarnesses.h):
+# 0 = raw packet, 2 = message built from a table address, 3 = bundle of such messages.
+import os
+import struct
+
+here = os.path.dirname(os.path.abspath(__file__))
+out = os.path.join(here, "corpus", "osc")
+os.makedirs(out, exist_ok=True)
+
+
+def pad(b):
+    return b + b"\0" * (4 - len(b) % 4)
+
+
+def osc_string(s):
+    return pad(s.encode() if isinstance(s, str) else s)
+
+
+def message(address, *args):
+    types, data = ",", b""
+    for a in args:
+        if isinstance(a, tuple):
+            t, v = a
+            types += t
+            if t == "i":
+                data += struct.pack(">i", v)
+            elif t == "f":
+                data += struct.pack(">f", v)
+            elif t == "d":
+                data += struct.pack(">d", v)
+            elif t == "h":
+                data += struct.pack(">q", v)
+            elif t in "sS":
+                data += osc_string(v)
+            elif t == "b":
+                data += struct.pack(">i", len(v)) + v + b"\0" * ((4 - len(v) % 4) % 4)
+            elif t == "m":
+                data += v
+            elif t == "t":
+                data += struct.pack(">Q", v)
+            elif t == "c":
+                data += struct.pack(">i", v)
+        else:
+            types += a  # T F N I: no data
+    return osc_string(address) + osc_string(types) + data
+
+
+def bundle(timetag, *elements):
+    body = b"#bundle\0" + struct.pack(">Q", timetag)
+    for e in elements:
+        body += struct.pack(">i", len(e)) + e
+    return body
+
+
+IMMEDIATE = 1
+raw = {
+    "ping": message("/ping"),
+    "get-gain": message("/track/tone/gain"),
+    "set-gain-f": message("/track/tone/gain", ("f", -6.0)),
+    "set-gain-d": message("/track/drone/gain", ("d", -12.5)),
+    "set-gain-i": message("/master/gain", ("i", -3)),
+    "set-gain-h": message("/track/vox/gain", ("h", 2)),
+    "mute-true": message("/track/vox/mute", "T"),
+    "mute-false": message("/track/vox/mute", "F"),
+    "mute-half": message("/track/tone/mute", ("f", 0.5)),
+    "pan": message("/track/vox/pan", ("f", 0.75)),
+    "dsp-freq": message("/track/tone/dsp/freq", ("f", 20000.0)),
+    "dsp-drone-root": message("/track/drone/dsp/root", ("i", 41)),
+    "jit-amp": message("/track/keys/dsp/osc/amp", ("f", 0.25)),
+    "jit-gate": message("/track/keys/dsp/gate", ("i", 1)),
+    "jit-shape": message("/track/keys/dsp/shape", ("f", 0.6)),
+    "limiter": message("/master/limiter/ceiling", ("f", -24.0)),
+    "bypass": message("/master/limiter/bypass", ("i", 1)),
+    "nan": message("/track/tone/gain", ("f", float("nan"))),
+    "inf": message("/track/tone/gain", ("d", float("inf"))),
+    "string-arg": message("/track/tone/gain", ("s", "loud")),
+    "blob-arg": message("/track/tone/gain", ("b", b"\x01\x02\x03")),
+    "two-args": message("/track/tone/gain", ("f", 1.0), ("f", 2.0)),
+    "nil-inf": message("/track/tone/gain", "N", "I"),
+    "midi": message("/track/tone/gain", ("m", b"\x90\x40\x7f\x00")),
+    "timetag": message("/track/tone/gain", ("t", 0x0123456789ABCDEF)),
+    "char": message("/track/tone/gain", ("c", 65)),
+    "typo": message("/track/tone/gian", ("f", -1.0)),
+    "unknown": message("/nowhere"),
+    "state": message("/state"),
+    "status": message("/status"),
+    "status-arg": message("/status", ("i", 1)),
+    "reload": message("/session/reload"),
+    "no-typetag": osc_string("/ping"),
+    "truncated": message("/track/tone/gain", ("f", 1.0))[:-2],
+    "bundle": bundle(IMMEDIATE, message("/track/tone/gain", ("f", -1.0)), message("/ping")),
+    "bundle-nested": bundle(IMMEDIATE, bundle(IMMEDIATE, message("/master/gain", ("f", -2.0))), message("/state")),
+    "bundle-future": bundle(0xFFFFFFFF00000000, message("/track/tone/gain", ("f", -9.0))),
+    "bundle-bad-size": b"#bundle\0" + struct.pack(">Q", IMMEDIATE) + struct.pack(">i", 4096) + message("/ping"),
+}
+for name, packet in raw.items():
+    with open(os.path.join(out, "raw-" + name), "wb") as f:
+        f.write(b"\x00" + packet)
+
+# Structured seeds: mode, address pick (2 bytes), edit byte, argc selector, argument bytes.
+structured = {
+    "first-param-get": bytes([2, 0, 0, 0, 0, 0]),
+    "param-float": bytes([2, 0, 3, 0, 0, 1, 1]) + struct.pack("<f", 0.5),
+    "param-edge-max": bytes([2, 0, 5, 0, 0, 1, 14, 1]),
+    "param-edge-above": bytes([2, 0, 7, 0, 0, 1, 15, 4]),
+    "param-edge-nan": bytes([2, 0, 9, 0, 0, 1, 15, 10]),
+    "address-edit": bytes([2, 0, 2, 0x81, 3, ord("x"), 0, 0]),
+    "bundle-three": bytes([3, 2, 0, 1, 0, 0, 1, 14, 0, 0, 4, 0, 0, 0, 0, 8, 0, 0, 0]),
+}
+for name, data in structured.items():
+    with open(os.path.join(out, "built-" + name), "wb") as f:
+        f.write(data)

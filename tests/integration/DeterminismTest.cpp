@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// "Anything that sounds different between the two backends is a bug": the same session played
+// live by backlined on jackd (dummy backend) and captured by a JACK client, rendered offline by
+// the engine in this process, and rendered by `backlined --render`, gives the same samples,
+// bit for bit; and two offline renders are identical.
+#include "LiveDaemon.h"
+#include "Signal.h"
+
+#include "core/Config.h"
+#include "engine/Engine.h"
+#include "engine/GraphBuilder.h"
+#include "engine/OfflineRenderer.h"
+#include "engine/ParamControl.h"
+#include "faust/DspFactory.h"
+#include "session/SessionLoader.h"
+
+#include <gtest/gtest.h>
+#include <sndfile.h>
+
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <thread>
+
+using namespace backline;
+using namespace backline::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Something of everything that makes sound without inputs: an oscillator with a frequency
+/// that does not divide the sample rate (so no two stretches of the output are alike), the
+/// generative drone (noise-driven, stereo, long echoes), a panned mono strip, a silent input
+/// track (unconnected live, no input file offline) and the master's limiter driven into
+/// gain reduction.
+const char* sessionYaml = R"(backline: 1
+name: determinism
+tracks:
+  - name: tone
+    dsp: tone
+    params: {freq: 997, level: -3}
+    pan: -0.4
+    gain: 6
+  - name: drone
+    channels: 2
+    dsp: drone
+    params: {tempo: 150, density: 90}
+    gain: 3
+  - name: mic
+    inputs: []
+master:
+  gain: 2
+)";
+
+/// JACK's period in the live run; the offline engine runs blocks of the same size.
+constexpr int period = 128;
+constexpr int sampleRate = 48000;
+
+struct Stereo {
+    std::vector<float> left, right;
+};
+
+/// Renders seconds of sessionYaml offline through the engine, in blocks of blockFrames.
+class OfflineRender {
+public:
+    explicit OfflineRender(std::uint32_t blockFrames)
+        : control_(engine_)
+    {
+        auto spec = session::loadSessionText(sessionYaml, std::filesystem::path(BACKLINE_TEST_DATA_DIR) / "d.yaml");
+        if (!spec)
+            throw std::runtime_error(spec.error().message);
+        // Built like the daemon builds it live: for JACK's largest period, run at the chosen one.
+        auto graph = engine::buildGraph(*spec, sampleRate, config::maxBlockFrames,
+            [](const session::DspSpec& dsp) { return faust::builtinFactory(dsp.builtin); });
+        if (!graph)
+            throw std::runtime_error(graph.error().message);
+        auto renderer = engine::OfflineRenderer::create(engine_, **graph, blockFrames);
+        if (!renderer)
+            throw std::runtime_error(renderer.error().message);
+        renderer_ = std::move(*renderer);
+        control_.install(std::move(*graph));
+    }
+
+    /// Appends frames more to out.
+    void render(std::uint64_t frames, Stereo& out)
+    {
+        auto r = renderer_->renderInto(frames, out.left, out.right);
+        if (!r)
+            throw std::runtime_error(r.error().message);
+    }
+
+private:
+    engine::Engine engine_;
+    engine::ParamControl control_;
+    std::unique_ptr<engine::OfflineRenderer> renderer_;
+};
+
+/// Where capture starts in render, found by an exact match of its first samples, or nullopt.
+std::optional<std::size_t> findOffset(const Stereo& render, const Stereo& capture)
+{
+    constexpr std::size_t probe = 512;
+    if (capture.left.size() < probe || render.left.size() < capture.left.size())
+        return std::nullopt;
+    for (std::size_t at = 0; at + capture.left.size() <= render.left.size(); ++at) {
+        if (render.left[at] != capture.left[0] || render.right[at] != capture.right[0])
+            continue;
+        if (std::memcmp(&render.left[at], capture.left.data(), probe * sizeof(float)) == 0
+            && std::memcmp(&render.right[at], capture.right.data(), probe * sizeof(float)) == 0)
+            return at;
+    }
+    return std::nullopt;
+}
+
+/// Index of the first sample where a and b differ (bitwise), or nullopt.
+std::optional<std::size_t> firstDifference(const float* a, const float* b, std::size_t n)
+{
+    for (std::size_t i = 0; i < n; ++i)
+        if (std::memcmp(&a[i], &b[i], sizeof(float)) != 0)
+            return i;
+    return std::nullopt;
+}
+
+int xruns(OscClient& osc)
+{
+    auto status = osc.request("/status");
+    return status && status->address == "/status" ? int(status->number(3)) : -1;
+}
+
+} // namespace
+
+TEST(Determinism, TwoOfflineRendersAreBitIdentical)
+{
+    Stereo a, b;
+    OfflineRender(period).render(10 * sampleRate, a);
+    OfflineRender(period).render(10 * sampleRate, b);
+    ASSERT_EQ(a.left.size(), b.left.size());
+    EXPECT_EQ(firstDifference(a.left.data(), b.left.data(), a.left.size()), std::nullopt);
+    EXPECT_EQ(firstDifference(a.right.data(), b.right.data(), a.right.size()), std::nullopt);
+}
+
+TEST(Determinism, LivePlaybackOnJackMatchesTheOfflineRenderBitForBit)
+{
+    LiveDaemon d(sessionYaml);
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    OfflineRender offline(period);
+    Stereo render;
+    // An xrun (a cycle in which JACK gave up waiting for a client, on a machine too busy for
+    // the dummy driver's clock) may garble a capture without any fault of backline's: only a
+    // capture without one counts as a difference.
+    for (int attempt = 1;; ++attempt) {
+        const int xrunsBefore = xruns(*d.osc);
+        auto [l, r] = listener.capture(600ms);
+        const bool xrun = xrunsBefore < 0 || xruns(*d.osc) != xrunsBefore;
+        const Stereo capture {std::move(l), std::move(r)};
+        // Under load the dummy driver's clock runs slow: 600 ms may bring fewer frames.
+        ASSERT_GT(capture.left.size(), std::size_t(sampleRate / 4));
+        ASSERT_GT(rmsDb(capture.left), -40.0) << "the live capture is (nearly) silent";
+
+        // backlined has been playing for a few seconds: render offline until the capture shows up.
+        std::optional<std::size_t> offset = findOffset(render, capture);
+        while (!offset && render.left.size() < std::size_t(180 * sampleRate)) {
+            offline.render(10 * sampleRate, render);
+            offset = findOffset(render, capture);
+        }
+        std::optional<std::size_t> differs;
+        if (offset) {
+            const std::size_t n = capture.left.size();
+            differs = firstDifference(&render.left[*offset], capture.left.data(), n);
+            if (!differs)
+                differs = firstDifference(&render.right[*offset], capture.right.data(), n);
+        }
+        if (offset && !differs) {
+            EXPECT_EQ(*offset % period, 0u) << "live blocks are not aligned with the offline ones";
+            return;
+        }
+        if (xrun && attempt < 8)
+            continue;
+        ASSERT_TRUE(offset) << "the live capture's first samples appear nowhere in the first "
+                            << render.left.size() / sampleRate << " s of the offline render"
+                            << (xrun ? " (JACK reported an xrun during the capture)" : "");
+        FAIL() << "the live capture differs from offline sample " << *offset + *differs << " on ("
+               << (xrun ? "JACK reported an xrun during the capture" : "no xrun") << ")";
+    }
+}
+
+TEST(Determinism, BacklinedRenderMatchesTheEngineRenderBitForBit)
+{
+    TempDir dir;
+    const auto session = dir.write("s.yaml", sessionYaml);
+    const auto wav = dir.path() / "out.wav";
+    Process p({backlinedPath().string(), "--session", session.string(), "--render", wav.string(), "--duration", "4",
+                  "--cache-dir", (dir.path() / "cache").string()},
+        dir.path() / "log");
+    ASSERT_EQ(p.wait(120s), 0) << p.output();
+    EXPECT_EQ(sanitizerReport(p.output()), "") << p.output();
+
+    SF_INFO info {};
+    SNDFILE* file = sf_open(wav.c_str(), SFM_READ, &info);
+    ASSERT_NE(file, nullptr);
+    std::vector<float> interleaved(std::size_t(info.frames) * 2);
+    sf_readf_float(file, interleaved.data(), info.frames);
+    sf_close(file);
+    ASSERT_EQ(info.frames, 4 * sampleRate);
+
+    Stereo engine;
+    OfflineRender(config::offlineBlockFrames).render(std::uint64_t(info.frames), engine);
+    for (std::size_t i = 0; i < std::size_t(info.frames); ++i) {
+        ASSERT_EQ(std::memcmp(&engine.left[i], &interleaved[2 * i], sizeof(float)), 0) << "left, sample " << i;
+        ASSERT_EQ(std::memcmp(&engine.right[i], &interleaved[2 * i + 1], sizeof(float)), 0) << "right, sample " << i;
+    }
+}
