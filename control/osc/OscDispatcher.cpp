@@ -1,26 +1,52 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "control/osc/OscDispatcher.h"
 
-#include <cmath>
-#include <optional>
+#include "control/osc/MeterStream.h"
+#include "control/osc/OscPacket.h"
+
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <climits>
+#include <optional>
 
 namespace backline::control {
 
 namespace {
 
-/// Reads argument 0 as a number; OSC clients send ints, floats, doubles or booleans.
-std::optional<double> numberArg(char type, lo_arg* arg)
+const char* kindName(faust::ParamKind kind)
 {
-    switch (type) {
+    switch (kind) {
+    case faust::ParamKind::Toggle:
+        return "toggle";
+    case faust::ParamKind::Trigger:
+        return "trigger";
+    case faust::ParamKind::Stepped:
+        return "stepped";
+    case faust::ParamKind::Continuous:
+        break;
+    }
+    return "continuous";
+}
+
+/// Counters go out as int32: they stop at its largest value rather than wrap.
+int count(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX)); }
+
+} // namespace
+
+std::optional<double> numberArg(std::string_view types, lo_arg** argv, int i)
+{
+    if (i < 0 || std::size_t(i) >= types.size())
+        return std::nullopt;
+    switch (types[std::size_t(i)]) {
     case LO_FLOAT:
-        return double(arg->f);
+        return double(argv[i]->f);
     case LO_DOUBLE:
-        return arg->d;
+        return argv[i]->d;
     case LO_INT32:
-        return double(arg->i);
+        return double(argv[i]->i);
     case LO_INT64:
-        return double(arg->h);
+        return double(argv[i]->h);
     case LO_TRUE:
         return 1.0;
     case LO_FALSE:
@@ -53,85 +79,187 @@ std::string typeName(char type)
     }
 }
 
-bool isParamAddress(std::string_view address)
-{
-    return address.starts_with("/track/") || address.starts_with("/master/");
-}
-
-} // namespace
-
 OscReply errorReply(std::string_view address, std::string message)
 {
-    return OscReply {"/error", {std::string(address), std::move(message)}};
+    return OscReply {"/error", {printableAddress(address), std::move(message)}};
+}
+
+bool OscDispatcher::isParamAddress(std::string_view address)
+{
+    return address.starts_with("/track/") || address.starts_with("/bus/") || address.starts_with("/master/");
+}
+
+OscDispatcher::OscDispatcher(ControlTarget& target)
+    : target_(target)
+    , routes_ {
+          {"/ping", &OscDispatcher::ping},
+          {"/state", &OscDispatcher::state},
+          {"/status", &OscDispatcher::status},
+          {"/meters", &OscDispatcher::meters},
+          {"/meters/loudness/reset", &OscDispatcher::resetLoudness},
+          {"/session/reload", &OscDispatcher::reload},
+      }
+{
 }
 
 void OscDispatcher::dispatch(std::string_view address, std::string_view types, lo_arg** argv, int argc,
-    std::vector<OscReply>& out)
+    std::vector<OscReply>& out, ParamBatch* batch)
 {
     if (argc < 0 || types.size() != std::size_t(argc)) {
         out.push_back(errorReply(address, "malformed message: argument count does not match its type tags"));
         return;
     }
-    if (address == "/ping") {
-        out.push_back(OscReply {"/pong", {}});
-        return;
-    }
+    Call call {address, types, argv, argc, out};
     if (isParamAddress(address)) {
-        handleParam(address, types, argv, argc, out);
+        handleParam(call, batch);
         return;
     }
-    if (argc != 0) {
-        if (address == "/session/reload" || address == "/status" || address == "/state") {
-            out.push_back(errorReply(address, fmt::format("{} takes no arguments", address)));
-            return;
-        }
-    }
-    if (address == "/session/reload") {
-        if (auto r = target_.reloadSession(); !r)
-            out.push_back(errorReply(address, r.error().message));
-        else
-            out.push_back(OscReply {"/session/reloaded", {target_.status().session}});
+    if (auto route = routes_.find(address); route != routes_.end()) {
+        (this->*route->second)(call);
         return;
     }
-    if (address == "/status") {
-        const auto s = target_.status();
-        out.push_back(OscReply {"/status",
-            {s.session, s.sampleRate, s.bufferSize, int(s.xruns), int(s.droppedCommands), float(s.uptimeSeconds), s.tracks}});
+    if (address.starts_with("/transport/") || address.starts_with("/record/") || address.starts_with("/scene/")) {
+        out.push_back(errorReply(address,
+            fmt::format("'{}' is reserved for a feature this version does not have yet (see control/OSC.md)",
+                printableAddress(address))));
         return;
     }
-    if (address == "/state") {
-        const auto all = target_.params();
-        for (const auto& p : all)
-            out.push_back(OscReply {"/state/param",
-                {p.info.address, p.value, p.info.unit, p.info.min, p.info.max, p.info.init}});
-        out.push_back(OscReply {"/state/end", {int(all.size())}});
-        return;
-    }
-    out.push_back(errorReply(address, fmt::format("unknown address '{}' (see control/OSC.md)", address)));
+    out.push_back(errorReply(address, fmt::format("unknown address '{}' (see control/OSC.md)", printableAddress(address))));
 }
 
-void OscDispatcher::handleParam(std::string_view address, std::string_view types, lo_arg** argv, int argc,
-    std::vector<OscReply>& out)
+void OscDispatcher::handleParam(Call& call, ParamBatch* batch)
 {
-    if (argc == 0) {
-        auto state = target_.getParam(address);
+    if (call.argc == 0) {
+        auto state = target_.getParam(call.address);
         if (!state)
-            out.push_back(errorReply(address, state.error().message));
+            call.out.push_back(errorReply(call.address, state.error().message));
         else
-            out.push_back(OscReply {std::string(address), {state->value}});
+            call.out.push_back(OscReply {std::string(call.address), {state->value}});
         return;
     }
-    if (argc > 1) {
-        out.push_back(errorReply(address, fmt::format("expects one number (or none to read it), got {} arguments", argc)));
+    auto fail = [&](std::string message) {
+        call.out.push_back(errorReply(call.address, std::move(message)));
+        if (batch)
+            ++batch->invalid;
+    };
+    if (call.argc > 1)
+        return fail(fmt::format("expects one number (or none to read it), got {} arguments", call.argc));
+    const auto value = numberArg(call.types, call.argv, 0);
+    if (!value)
+        return fail(fmt::format("expects a number, got {}", typeName(call.types[0])));
+    if (batch) {
+        batch->changes.emplace_back(std::string(call.address), *value);
         return;
     }
-    const auto value = numberArg(types[0], argv[0]);
-    if (!value) {
-        out.push_back(errorReply(address, fmt::format("expects a number, got {}", typeName(types[0]))));
+    if (auto r = target_.setParam(call.address, *value); !r)
+        call.out.push_back(errorReply(call.address, r.error().message));
+}
+
+void OscDispatcher::ping(Call& call)
+{
+    call.out.push_back(OscReply {"/pong", {}});
+}
+
+void OscDispatcher::state(Call& call)
+{
+    // No argument: everything. Two whole numbers: a page (first index, count).
+    std::size_t first = 0;
+    std::size_t wanted = SIZE_MAX;
+    if (call.argc != 0) {
+        const auto a = numberArg(call.types, call.argv, 0);
+        const auto b = numberArg(call.types, call.argv, 1);
+        if (call.argc != 2 || !a || !b || *a < 0 || *b < 1 || *a != double(std::int64_t(*a))
+            || *b != double(std::int64_t(*b))) {
+            call.out.push_back(errorReply(call.address,
+                "takes no arguments (everything) or two whole numbers: the first index and how many (a page)"));
+            return;
+        }
+        first = std::size_t(*a);
+        wanted = std::size_t(*b);
+    }
+    const auto all = target_.params();
+    const std::size_t end = first + std::min(wanted, all.size() - std::min(first, all.size()));
+    for (std::size_t i = first; i < end; ++i) {
+        const auto& p = all[i];
+        call.out.push_back(OscReply {"/state/param",
+            {p.info.address, p.value, p.info.unit, p.info.min, p.info.max, p.info.init, std::string(kindName(p.info.kind)),
+                p.info.step}});
+    }
+    call.out.push_back(OscReply {"/state/end", {int(all.size()), int(std::min(first, all.size())), int(end - std::min(first, end))}});
+}
+
+void OscDispatcher::status(Call& call)
+{
+    if (call.argc != 0) {
+        call.out.push_back(errorReply(call.address, "/status takes no arguments"));
         return;
     }
-    if (auto r = target_.setParam(address, *value); !r)
-        out.push_back(errorReply(address, r.error().message));
+    const auto s = target_.status();
+    const OscCounters c = counters_ ? counters_() : OscCounters {};
+    const std::string transport = toString(s.transport);
+    const std::string recording = toString(s.recording);
+    // One positional message for scripts, then one message per field for surfaces to bind.
+    call.out.push_back(OscReply {"/status",
+        {s.session, s.sampleRate, s.bufferSize, count(s.xruns), count(s.droppedCommands), float(s.uptimeSeconds),
+            s.tracks, s.buses, float(s.dspLoadPercent), transport, recording, count(c.clients), count(c.subscribers),
+            count(c.meterSubscribers), count(c.received), count(c.errors), count(c.dropped), count(c.blocked)}});
+    const std::pair<const char*, OscReply::Arg> fields[] = {
+        {"session", s.session},
+        {"sample_rate", s.sampleRate},
+        {"buffer_size", s.bufferSize},
+        {"xruns", count(s.xruns)},
+        {"dropped_commands", count(s.droppedCommands)},
+        {"uptime", float(s.uptimeSeconds)},
+        {"tracks", s.tracks},
+        {"buses", s.buses},
+        {"dsp_load", float(s.dspLoadPercent)},
+        {"transport", transport},
+        {"recording", recording},
+        {"osc/clients", count(c.clients)},
+        {"osc/subscribers", count(c.subscribers)},
+        {"osc/meter_subscribers", count(c.meterSubscribers)},
+        {"osc/tcp_connections", count(c.tcpConnections)},
+        {"osc/received", count(c.received)},
+        {"osc/errors", count(c.errors)},
+        {"osc/dropped", count(c.dropped)},
+        {"osc/blocked", count(c.blocked)},
+    };
+    for (const auto& [name, value] : fields)
+        call.out.push_back(OscReply {fmt::format("/status/{}", name), {value}});
+}
+
+void OscDispatcher::meters(Call& call)
+{
+    if (call.argc != 0) {
+        call.out.push_back(errorReply(call.address, "/meters takes no arguments"));
+        return;
+    }
+    MeterStream stream;
+    stream.update(target_.meters());
+    for (const auto& m : stream.messages(MeterFormat::Levels))
+        call.out.push_back(m);
+}
+
+void OscDispatcher::resetLoudness(Call& call)
+{
+    if (call.argc != 0) {
+        call.out.push_back(errorReply(call.address, "/meters/loudness/reset takes no arguments"));
+        return;
+    }
+    target_.resetLoudness();
+    call.out.push_back(OscReply {"/meters/loudness/reset", {}});
+}
+
+void OscDispatcher::reload(Call& call)
+{
+    if (call.argc != 0) {
+        call.out.push_back(errorReply(call.address, "/session/reload takes no arguments"));
+        return;
+    }
+    if (auto r = target_.reloadSession(); !r)
+        call.out.push_back(errorReply(call.address, r.error().message));
+    else
+        call.out.push_back(OscReply {"/session/reloaded", {target_.status().session}});
 }
 
 } // namespace backline::control

@@ -6,33 +6,89 @@
 
 #include <lo/lo.h>
 
+#include <cstdint>
+#include <functional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace backline::control {
 
-/// Turns one decoded OSC message into calls on the daemon and the replies owed to its sender.
-/// Independent of sockets so that tests and fuzzers drive it directly. Every invalid message
-/// changes nothing and yields one `/error <address> <message>` reply.
+/// Parameter sets of one bundle, collected while its messages are read and applied together
+/// (all or none) after the last one.
+struct ParamBatch {
+    std::vector<ParamChangeRequest> changes;
+    std::size_t invalid = 0; ///< messages of the bundle answered with /error: nothing applies
+};
+
+/// The OSC server's own counters, shown in /status.
+struct OscCounters {
+    std::uint64_t received = 0;    ///< messages taken in
+    std::uint64_t errors = 0;      ///< answered with /error
+    std::uint64_t dropped = 0;     ///< over a client's rate limit, or undeliverable
+    std::uint64_t blocked = 0;     ///< packets from addresses outside osc.allow
+    std::size_t clients = 0;       ///< clients remembered
+    std::size_t subscribers = 0;   ///< live /subscribe
+    std::size_t meterSubscribers = 0;
+    std::size_t tcpConnections = 0;
+};
+
+/// Turns one decoded OSC message into calls on the daemon and the replies owed to its sender:
+/// parameters (set, get) and the stateless addresses (/ping, /state, /status, /meters,
+/// /session/reload). Independent of sockets so tests and fuzzers drive it directly; the server
+/// handles the per-client addresses (/subscribe, /meters/subscribe, …) before it. Every
+/// invalid message changes nothing and yields one `/error <address> <message>` reply.
 class OscDispatcher {
 public:
-    explicit OscDispatcher(ControlTarget& target)
-        : target_(target)
-    {
-    }
+    explicit OscDispatcher(ControlTarget& target);
 
     /// [osc] Handles address with its type tags and arguments; appends replies to out.
     void dispatch(std::string_view address, std::string_view types, lo_arg** argv, int argc,
-        std::vector<OscReply>& out);
+        std::vector<OscReply>& out)
+    {
+        dispatch(address, types, argv, argc, out, nullptr);
+    }
+    /// [osc] As above; with a batch, parameter sets are checked for form and collected in it
+    /// instead of applied (the caller applies the batch).
+    void dispatch(std::string_view address, std::string_view types, lo_arg** argv, int argc,
+        std::vector<OscReply>& out, ParamBatch* batch);
+
+    /// [osc] Where /status finds the server's counters (none: zeros).
+    void setCounters(std::function<OscCounters()> counters) { counters_ = std::move(counters); }
+
+    /// Whether address is a parameter's (under /track/, /bus/ or /master/).
+    static bool isParamAddress(std::string_view address);
 
 private:
-    void handleParam(std::string_view address, std::string_view types, lo_arg** argv, int argc,
-        std::vector<OscReply>& out);
+    struct Call {
+        std::string_view address;
+        std::string_view types;
+        lo_arg** argv;
+        int argc;
+        std::vector<OscReply>& out;
+    };
+    using Handler = void (OscDispatcher::*)(Call&);
+
+    void handleParam(Call& call, ParamBatch* batch);
+    void ping(Call& call);
+    void state(Call& call);
+    void status(Call& call);
+    void meters(Call& call);
+    void resetLoudness(Call& call);
+    void reload(Call& call);
 
     ControlTarget& target_;
+    std::function<OscCounters()> counters_;
+    std::unordered_map<std::string_view, Handler> routes_;
 };
 
-/// An `/error <address> <message>` reply.
+/// An `/error <address> <message>` reply (the address made printable and cut short).
 OscReply errorReply(std::string_view address, std::string message);
+
+/// Argument i as a number (f, d, i, h, T, F), if it is one.
+std::optional<double> numberArg(std::string_view types, lo_arg** argv, int i);
+
+/// "a string", "a blob", "type 'x'": an argument type in words.
+std::string typeName(char type);
 
 } // namespace backline::control

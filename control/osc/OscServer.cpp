@@ -1,106 +1,529 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "control/osc/OscServer.h"
 
+#include "control/osc/Timetag.h"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <limits>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 namespace backline::control {
 
 namespace {
 
-// liblo reports socket and parse errors here; a bad packet from the network is logged and
-// dropped, never fatal.
-void onLoError(int number, const char* message, const char* where)
-{
-    spdlog::warn("osc: {} ({}){}{}", message ? message : "error", number, where ? " at " : "", where ? where : "");
-}
+constexpr std::int64_t nsPerSecond = 1000000000LL;
 
-lo_message toMessage(const OscReply& reply)
-{
-    lo_message m = lo_message_new();
-    for (const auto& arg : reply.args) {
-        if (const int* i = std::get_if<int>(&arg))
-            lo_message_add_int32(m, *i);
-        else if (const float* f = std::get_if<float>(&arg))
-            lo_message_add_float(m, *f);
-        else
-            lo_message_add_string(m, std::get<std::string>(arg).c_str());
-    }
-    return m;
-}
+std::int64_t toNs(std::chrono::nanoseconds d) { return d.count(); }
 
 } // namespace
 
-OscServer::OscServer(lo_server_thread thread, ControlTarget& target)
-    : thread_(thread)
-    , dispatcher_(target)
-    , port_(lo_server_thread_get_port(thread))
-{
-}
-
 Result<std::unique_ptr<OscServer>> OscServer::start(int port, ControlTarget& target)
 {
-    const std::string service = port > 0 ? std::to_string(port) : std::string();
-    lo_server_thread thread = lo_server_thread_new_with_proto(service.empty() ? nullptr : service.c_str(), LO_UDP, onLoError);
-    if (!thread)
-        return makeError(ErrorCode::Osc,
-            fmt::format("cannot listen for OSC on UDP port {}: is another backlined (or another program) using it? "
-                        "Choose another with --osc-port",
-                port));
-    std::unique_ptr<OscServer> server(new OscServer(thread, target));
-    lo_server_thread_add_method(thread, nullptr, nullptr, &OscServer::onMessage, server.get());
-    if (lo_server_thread_start(thread) != 0)
-        return makeError(ErrorCode::Osc, "cannot start the OSC server thread");
-    spdlog::info("OSC listening on UDP port {}", server->port_);
-    return server;
+    OscServerOptions options;
+    options.port = port;
+    return start(std::move(options), target);
+}
+
+Result<std::unique_ptr<OscServer>> OscServer::start(OscServerOptions options, ControlTarget& target)
+{
+    // Port 0 asks for any free port: take UDP's and bind TCP to the same number, retrying
+    // when TCP's is taken.
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        auto udp = Socket::udp(options.port);
+        if (!udp)
+            return makeError(ErrorCode::Osc,
+                fmt::format("cannot listen for OSC on UDP port {}: {}. Is another backlined (or another program) "
+                            "using it? Choose another with --osc-port",
+                    options.port, udp.error().message));
+        const int port = udp->port();
+        auto tcp = Socket::tcpListener(port);
+        if (!tcp) {
+            if (options.port == 0)
+                continue;
+            return makeError(ErrorCode::Osc,
+                fmt::format("cannot listen for OSC on TCP port {}: {}. Is another program using it? Choose another "
+                            "with --osc-port",
+                    port, tcp.error().message));
+        }
+        std::unique_ptr<OscServer> server(
+            new OscServer(std::move(options), target, std::move(udp.value()), std::move(tcp.value())));
+        if (server->wakeFd_ < 0)
+            return makeError(ErrorCode::Osc, "cannot create the OSC server's wake-up event (eventfd)");
+        target.addParamListener(&server->log_);
+        server->thread_ = std::thread([s = server.get()] { s->run(); });
+        spdlog::info("OSC listening on UDP and TCP port {}; clients allowed: {}", server->port_,
+            server->options_.access.describe());
+        return server;
+    }
+    return makeError(ErrorCode::Osc, "cannot find a port free for both OSC over UDP and TCP");
+}
+
+OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp, Socket tcp)
+    : target_(target)
+    , dispatcher_(target)
+    , log_([this] { wake(); })
+    , options_(std::move(options))
+    , udp_(std::move(udp))
+    , tcp_(std::move(tcp))
+    , wakeFd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC))
+    , port_(udp_.port())
+    , clients_(config::oscMaxClients, options_.clientRate, options_.clientBurst)
+    , buffer_(config::oscMaxPacketBytes)
+{
+    dispatcher_.setCounters([this] { return counters(); });
 }
 
 OscServer::~OscServer()
 {
-    lo_server_thread_stop(thread_);
-    lo_server_thread_free(thread_);
+    target_.removeParamListener(&log_);
+    stopping_ = true;
+    wake();
+    if (thread_.joinable())
+        thread_.join();
+    if (reloadThread_.joinable())
+        reloadThread_.join();
+    if (wakeFd_ >= 0)
+        ::close(wakeFd_);
 }
 
-void OscServer::noteClient(lo_address source, const char* path)
+void OscServer::wake()
 {
-    if (!source)
-        return;
-    std::string client = fmt::format("{}:{}", lo_address_get_hostname(source), lo_address_get_port(source));
-    if (knownClients_.count(client))
-        return;
-    // Bounded: a scan of many source ports must not grow this without limit.
-    if (knownClients_.size() >= 4096)
-        knownClients_.clear();
-    spdlog::info("OSC client {} says hello (first message: {})", client, path ? path : "");
-    knownClients_.insert(std::move(client));
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(wakeFd_, &one, sizeof one);
 }
 
-int OscServer::onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message msg, void* self)
+void OscServer::setAccess(AccessList access)
 {
-    auto& server = *static_cast<OscServer*>(self);
-    server.received_.fetch_add(1, std::memory_order_relaxed); // a statistic
-    std::vector<OscReply> replies;
-    // No exception may cross liblo's C callback.
-    try {
-        server.dispatcher_.dispatch(path ? path : "", types ? types : "", argv, argc, replies);
-    } catch (const std::exception& e) {
-        replies.push_back(errorReply(path ? path : "", fmt::format("internal error: {}", e.what())));
+    {
+        std::lock_guard lock(accessMutex_);
+        pendingAccess_ = std::move(access);
     }
-    lo_address source = lo_message_get_source(msg);
-    server.noteClient(source, path);
-    lo_server server_ = lo_server_thread_get_server(server.thread_);
-    for (const auto& reply : replies) {
-        if (reply.address == "/error") {
-            server.rejected_.fetch_add(1, std::memory_order_relaxed); // a statistic
-            spdlog::debug("osc: {} rejected: {}", path ? path : "", std::get<std::string>(reply.args[1]));
+    accessChanged_.store(true, std::memory_order_release); // pairs with the OSC thread's acquire exchange
+    wake();
+}
+
+OscCounters OscServer::counters() const
+{
+    OscCounters c;
+    c.received = received_.load(std::memory_order_relaxed);
+    c.errors = errors_.load(std::memory_order_relaxed);
+    c.dropped = dropped_.load(std::memory_order_relaxed);
+    c.blocked = blocked_.load(std::memory_order_relaxed);
+    c.clients = clientCount_.load(std::memory_order_relaxed);
+    c.subscribers = subscriberCount_.load(std::memory_order_relaxed);
+    c.meterSubscribers = meterSubscriberCount_.load(std::memory_order_relaxed);
+    c.tcpConnections = tcpCount_.load(std::memory_order_relaxed);
+    return c;
+}
+
+void OscServer::run()
+{
+    pthread_setname_np(pthread_self(), "backline-osc");
+    std::vector<pollfd> fds;
+    std::vector<std::uint64_t> polled;
+    while (!stopping_.load(std::memory_order_relaxed)) {
+        const std::int64_t now = monotonicNowNs();
+        const std::int64_t deadline = nextDeadline(now);
+        const int timeoutMs = int(std::clamp<std::int64_t>((deadline - now + 999999) / 1000000, 0, 1000));
+        fds.clear();
+        polled.clear();
+        fds.push_back({wakeFd_, POLLIN, 0});
+        fds.push_back({udp_.fd(), POLLIN, 0});
+        fds.push_back({tcp_.fd(), POLLIN, 0});
+        for (auto& [id, connection] : connections_) {
+            fds.push_back({connection.socket.fd(), short(POLLIN | (connection.output.empty() ? 0 : POLLOUT)), 0});
+            polled.push_back(id);
         }
-        if (!source)
-            continue;
-        lo_message m = toMessage(reply);
-        lo_send_message_from(source, server_, reply.address.c_str(), m);
-        lo_message_free(m);
+        if (poll(fds.data(), fds.size(), timeoutMs) < 0 && errno != EINTR)
+            spdlog::warn("osc: poll failed: {}", std::strerror(errno));
+        if (fds[0].revents) {
+            std::uint64_t count = 0;
+            [[maybe_unused]] const auto n = ::read(wakeFd_, &count, sizeof count);
+        }
+        if (accessChanged_.exchange(false, std::memory_order_acquire)) {
+            std::lock_guard lock(accessMutex_);
+            if (pendingAccess_) {
+                options_.access = std::move(*pendingAccess_);
+                pendingAccess_.reset();
+                spdlog::info("OSC clients allowed: {}", options_.access.describe());
+            }
+        }
+        if (fds[1].revents)
+            readUdp();
+        if (fds[2].revents)
+            acceptTcp();
+        for (std::size_t i = 0; i < polled.size(); ++i) {
+            auto it = connections_.find(polled[i]);
+            if (it == connections_.end())
+                continue;
+            const short revents = fds[3 + i].revents;
+            if (revents & (POLLIN | POLLERR | POLLHUP))
+                readTcp(it->second);
+            if ((revents & POLLOUT) && !it->second.flush())
+                it->second.closing = true;
+        }
+        service(monotonicNowNs());
     }
-    return 0;
+}
+
+std::int64_t OscServer::nextDeadline(std::int64_t nowNs)
+{
+    std::int64_t deadline = std::min(nowNs + nsPerSecond, log_.nextDueNs());
+    if (snapshotsDue_ || reloadDone_.load(std::memory_order_acquire))
+        return nowNs;
+    const std::uint64_t version = log_.version();
+    clients_.forEach([&](ClientState& c) {
+        if (c.feedback.active) {
+            deadline = std::min(deadline, c.feedback.untilNs);
+            if (version > c.feedback.sentVersion)
+                deadline = std::min(deadline, c.feedback.lastSentNs + c.feedback.intervalNs);
+        }
+        if (c.meters.active)
+            deadline = std::min({deadline, c.meters.untilNs, c.meters.nextNs});
+    });
+    return deadline;
+}
+
+void OscServer::readUdp()
+{
+    Endpoint from;
+    for (std::size_t i = 0; i < config::oscUdpReadPerTurn; ++i) {
+        const long n = udp_.receiveFrom(buffer_, from);
+        if (n < 0)
+            return;
+        handlePacket(std::span(buffer_.data(), std::min(std::size_t(n), buffer_.size())), from);
+    }
+}
+
+void OscServer::acceptTcp()
+{
+    for (;;) {
+        Endpoint from;
+        Socket socket = tcp_.accept(from);
+        if (socket.fd() < 0)
+            return;
+        const std::int64_t now = monotonicNowNs();
+        if (!options_.access.allows(reinterpret_cast<const sockaddr*>(&from.address))) {
+            noteBlocked(from, now);
+            continue; // closed by Socket's destructor
+        }
+        if (connections_.size() >= config::oscMaxTcpConnections) {
+            dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
+            spdlog::warn("osc: refused TCP connection from {}: {} connections already open", from.str(),
+                config::oscMaxTcpConnections);
+            continue;
+        }
+        from.connection = nextConnectionId_++;
+        TcpConnection connection;
+        connection.socket = std::move(socket);
+        connection.id = from.connection;
+        connection.endpoint = from;
+        spdlog::info("OSC client {} connected", from.str());
+        connections_.emplace(connection.id, std::move(connection));
+    }
+}
+
+void OscServer::readTcp(TcpConnection& connection)
+{
+    std::vector<std::vector<std::uint8_t>> packets;
+    const bool open = connection.read(packets);
+    for (const auto& packet : packets)
+        handlePacket(packet, connection.endpoint);
+    if (!open) {
+        if (connection.decoder.framing() != Framing::Unknown && !connection.closing)
+            spdlog::info("OSC client {} disconnected", connection.endpoint.str());
+        connection.closing = true;
+    }
+}
+
+void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint& endpoint)
+{
+    const std::int64_t now = monotonicNowNs();
+    // Source first, then the client's budget, and only then the bytes: a flood from a stranger
+    // or an over-eager client costs a lookup, not a parse.
+    if (!options_.access.allows(reinterpret_cast<const sockaddr*>(&endpoint.address))) {
+        noteBlocked(endpoint, now);
+        return;
+    }
+    ClientState* client = clients_.touch(endpoint, now);
+    if (!client) {
+        dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
+        return;
+    }
+    if (!client->limit.take(1.0, now)) {
+        noteLimited(*client, 1, now);
+        return;
+    }
+    OscInPacket packet = parsePacket(bytes);
+    const std::size_t messages = std::max<std::size_t>(1, packet.messages.size());
+    if (messages > 1 && !client->limit.take(double(messages - 1), now)) {
+        noteLimited(*client, messages, now);
+        return;
+    }
+    client->received += messages;
+    received_.fetch_add(messages, std::memory_order_relaxed); // a statistic
+    std::vector<OscReply> replies;
+    if (packet.error) {
+        replies.push_back(errorReply(packet.error->address, packet.error->message));
+    } else {
+        // No exception may end the OSC thread: a failure is this packet's /error.
+        try {
+            ParamBatch batch;
+            for (const auto& message : packet.messages) {
+                if (handleSessionMessage(*client, message, replies, now))
+                    continue;
+                dispatcher_.dispatch(message.address, message.types, message.argv, message.argc, replies,
+                    packet.bundle ? &batch : nullptr);
+            }
+            if (packet.bundle)
+                applyBatch(packet.timetag, batch, replies);
+        } catch (const std::exception& e) {
+            replies.push_back(errorReply(packet.messages.front().address, fmt::format("internal error: {}", e.what())));
+        }
+    }
+    const auto errors = std::count_if(replies.begin(), replies.end(), [](const OscReply& r) { return r.address == "/error"; });
+    if (errors > 0) {
+        errors_.fetch_add(std::uint64_t(errors), std::memory_order_relaxed); // a statistic
+        if (spdlog::should_log(spdlog::level::debug))
+            for (const auto& r : replies)
+                if (r.address == "/error")
+                    spdlog::debug("osc: {}: {}", client->name, std::get<std::string>(r.args[1]));
+    }
+    const Endpoint to = client->endpoint;
+    sendReplies(to, std::move(replies));
+    if (snapshotsDue_)
+        service(now);
+}
+
+void OscServer::applyBatch(std::uint64_t timetag, ParamBatch& batch, std::vector<OscReply>& replies)
+{
+    if (batch.invalid > 0) {
+        replies.push_back(errorReply("#bundle",
+            fmt::format("bundle not applied: {} of its messages {} invalid (nothing in it changed)", batch.invalid,
+                batch.invalid == 1 ? "is" : "are")));
+        return;
+    }
+    if (batch.changes.empty())
+        return;
+    const double ahead = timetag == oscImmediately ? 0.0 : secondsUntil(timetag, std::chrono::system_clock::now());
+    if (ahead > config::oscMaxScheduleAheadSeconds) {
+        replies.push_back(errorReply("#bundle",
+            fmt::format("bundle not applied: its time is {:.1f} s ahead, more than {:g} s (is the sender's clock set?)",
+                ahead, config::oscMaxScheduleAheadSeconds)));
+        return;
+    }
+    const std::int64_t now = monotonicNowNs();
+    const std::uint64_t frame = ahead > 0.0 ? frameAt(ahead, now, target_.engineClock()) : 0;
+    std::optional<FeedbackLog::Deferral> later;
+    if (frame != 0)
+        later.emplace(now + std::int64_t(ahead * 1e9));
+    if (auto r = target_.setParams(batch.changes, frame); !r)
+        replies.push_back(errorReply("#bundle", "bundle not applied: " + r.error().message));
+}
+
+void OscServer::collectFeedback(std::int64_t nowNs)
+{
+    if (log_.collect(nowNs, target_)) {
+        clients_.forEach([](ClientState& c) {
+            if (c.feedback.active)
+                c.feedback.sentVersion = std::numeric_limits<std::uint64_t>::max(); // marks "snapshot owed"
+        });
+        snapshotsDue_ = true;
+    }
+}
+
+void OscServer::service(std::int64_t nowNs)
+{
+    collectFeedback(nowNs);
+    if (nowNs >= nextExpiryNs_ || snapshotsDue_) {
+        nextExpiryNs_ = nowNs + nsPerSecond / 10;
+        clients_.expire(nowNs, toNs(config::oscClientIdleTimeout));
+    }
+    bool metersDue = false;
+    const std::uint64_t version = log_.version();
+    clients_.forEach([&](ClientState& c) {
+        if (c.feedback.active) {
+            if (c.feedback.sentVersion == std::numeric_limits<std::uint64_t>::max())
+                sendSnapshot(c, nowNs);
+            else if (version > c.feedback.sentVersion && nowNs >= c.feedback.lastSentNs + c.feedback.intervalNs)
+                sendFeedback(c, nowNs);
+        }
+        metersDue = metersDue || (c.meters.active && nowNs >= c.meters.nextNs);
+    });
+    snapshotsDue_ = false;
+    if (metersDue) {
+        meterStream_.update(target_.meters());
+        clients_.forEach([&](ClientState& c) {
+            if (c.meters.active && nowNs >= c.meters.nextNs) {
+                sendMeters(c);
+                c.meters.nextNs = std::max(c.meters.nextNs + c.meters.intervalNs, nowNs + c.meters.intervalNs / 2);
+            }
+        });
+    }
+    if (reloadDone_.load(std::memory_order_acquire)) {
+        reloadThread_.join();
+        reloadDone_.store(false, std::memory_order_relaxed);
+        reloadRunning_ = false;
+        std::vector<OscReply> replies;
+        if (reloadError_)
+            replies.push_back(errorReply("/session/reload", *reloadError_));
+        else
+            replies.push_back(OscReply {"/session/reloaded", {target_.status().session}});
+        if (reloadClient_)
+            sendReplies(*reloadClient_, std::move(replies));
+        reloadClient_.reset();
+    }
+    for (auto it = connections_.begin(); it != connections_.end();) {
+        if (!it->second.output.empty() && !it->second.flush())
+            it->second.closing = true;
+        if (it->second.closing) {
+            clients_.forgetConnection(it->first);
+            it = connections_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    logWarnings(nowNs, false);
+    clientCount_.store(clients_.size(), std::memory_order_relaxed);
+    subscriberCount_.store(clients_.subscribers(), std::memory_order_relaxed);
+    meterSubscriberCount_.store(clients_.meterSubscribers(), std::memory_order_relaxed);
+    tcpCount_.store(connections_.size(), std::memory_order_relaxed);
+}
+
+void OscServer::sendSnapshot(ClientState& client, std::int64_t nowNs)
+{
+    // Whatever arrived so far is in the log before the snapshot is read: nothing is lost
+    // between the two (a change may come twice, never not at all).
+    log_.collect(nowNs, target_);
+    const auto params = target_.params();
+    PacketPacker packer(config::oscReplyPacketBytes);
+    packer.sequenceWith("/feedback/seq", &client.feedback.sequence);
+    packer.add({"/snapshot/begin", {int(params.size())}});
+    for (const auto& p : params)
+        packer.add({p.info.address, {p.value}});
+    packer.add({"/snapshot/end", {int(params.size())}});
+    for (const auto& packet : packer.finish())
+        send(client.endpoint, packet);
+    client.feedback.sentVersion = log_.version();
+    client.feedback.lastSentNs = nowNs;
+}
+
+void OscServer::sendFeedback(ClientState& client, std::int64_t nowNs)
+{
+    changes_.clear();
+    log_.changesSince(client.feedback.sentVersion, changes_);
+    PacketPacker packer(config::oscReplyPacketBytes);
+    packer.sequenceWith("/feedback/seq", &client.feedback.sequence);
+    for (auto& [address, value] : changes_)
+        packer.add({std::move(address), {value}});
+    for (const auto& packet : packer.finish())
+        send(client.endpoint, packet);
+    client.feedback.sentVersion = log_.version();
+    client.feedback.lastSentNs = nowNs;
+}
+
+void OscServer::sendMeters(ClientState& client)
+{
+    if (client.meters.layoutSent != meterStream_.layoutId()) {
+        sendReplies(client.endpoint, {meterStream_.names()});
+        client.meters.layoutSent = meterStream_.layoutId();
+    }
+    if (client.meters.format == MeterFormat::Blob) {
+        OscWriter writer;
+        writer.beginBundle();
+        const OscReply::Arg seq[] = {int(++client.meters.sequence)};
+        writer.message("/meters/seq", seq);
+        writer.blobMessage("/meters/blob", meterStream_.blob());
+        writer.endBundle();
+        send(client.endpoint, writer.bytes());
+        return;
+    }
+    PacketPacker packer(config::oscReplyPacketBytes);
+    packer.sequenceWith("/meters/seq", &client.meters.sequence);
+    for (const auto& m : meterStream_.messages(client.meters.format))
+        packer.add(m);
+    for (const auto& packet : packer.finish())
+        send(client.endpoint, packet);
+}
+
+void OscServer::sendReplies(const Endpoint& to, std::vector<OscReply> replies)
+{
+    if (replies.empty())
+        return;
+    PacketPacker packer(config::oscReplyPacketBytes);
+    for (auto& reply : replies)
+        packer.add(std::move(reply));
+    for (const auto& packet : packer.finish())
+        send(to, packet);
+}
+
+void OscServer::send(const Endpoint& to, std::span<const std::uint8_t> packet)
+{
+    if (to.transport == Transport::Udp) {
+        if (!udp_.sendTo(packet, to))
+            dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
+        return;
+    }
+    auto it = connections_.find(to.connection);
+    if (it == connections_.end() || !it->second.queue(packet)) {
+        dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
+        if (it != connections_.end() && it->second.closing)
+            spdlog::warn("osc: closing {}: it does not read what it is sent ({} bytes waiting)", to.str(),
+                it->second.output.size());
+    }
+}
+
+void OscServer::noteBlocked(const Endpoint& endpoint, std::int64_t nowNs)
+{
+    blocked_.fetch_add(1, std::memory_order_relaxed); // a statistic
+    ++blockedWarning_.count;
+    blockedWarning_.last = endpoint.str();
+    logWarnings(nowNs, true);
+}
+
+void OscServer::noteLimited(ClientState& client, std::uint64_t messages, std::int64_t nowNs)
+{
+    client.dropped += messages;
+    dropped_.fetch_add(messages, std::memory_order_relaxed); // a statistic
+    limitWarning_.count += messages;
+    limitWarning_.last = client.name;
+    // Tell the client, at most once a second, so a runaway script's author finds out.
+    if (nowNs - client.lastLimitNoticeNs >= nsPerSecond) {
+        client.lastLimitNoticeNs = nowNs;
+        sendReplies(client.endpoint,
+            {errorReply("#rate-limit",
+                fmt::format("more than {:g} messages a second (bursts of {:g}) from {}: {} dropped so far",
+                    options_.clientRate, options_.clientBurst, client.name, client.dropped))});
+    }
+    logWarnings(nowNs, true);
+}
+
+void OscServer::logWarnings(std::int64_t nowNs, bool force)
+{
+    const std::int64_t interval = toNs(config::oscWarningInterval);
+    for (Warning* w : {&blockedWarning_, &limitWarning_}) {
+        // The first of a kind at once, then at most one line per interval.
+        if (w->count == 0 || (w->loggedNs != 0 && nowNs - w->loggedNs < interval))
+            continue;
+        if (!force && w->loggedNs == 0)
+            continue;
+        if (w == &blockedWarning_)
+            spdlog::warn("osc: ignored {} packet(s) from outside the allowed addresses (latest from {}); allowed: {} "
+                         "(session key osc.allow)",
+                w->count, w->last, options_.access.describe());
+        else
+            spdlog::warn("osc: dropped {} message(s) over the per-client rate limit of {:g}/s (latest from {})",
+                w->count, options_.clientRate, w->last);
+        w->count = 0;
+        w->loggedNs = nowNs;
+    }
 }
 
 } // namespace backline::control

@@ -1,50 +1,146 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "control/osc/AccessList.h"
+#include "control/osc/ClientTable.h"
+#include "control/osc/FeedbackLog.h"
+#include "control/osc/MeterStream.h"
+#include "control/osc/OscConfig.h"
 #include "control/osc/OscDispatcher.h"
+#include "control/osc/OscPacket.h"
+#include "control/osc/OscSockets.h"
+#include "core/Config.h"
 #include "core/Result.h"
-
-#include <lo/lo.h>
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
-#include <set>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace backline::control {
 
-/// The OSC server: liblo on a UDP port, its own thread, every message through OscDispatcher,
-/// replies to the sender's address and port.
+/// How the OSC server is set up.
+struct OscServerOptions {
+    int port = config::defaultOscPort;             ///< UDP and TCP port (0: any free port, the same for both)
+    AccessList access = AccessList::defaults();    ///< who may talk to it
+    double clientRate = config::oscDefaultClientRate;   ///< messages per second per client
+    double clientBurst = config::oscDefaultClientBurst; ///< messages at once per client
+};
+
+/// The OSC server: UDP and TCP on one port number, one thread of its own ("backline-osc")
+/// that owns every socket and client. It checks each packet's source against the access list
+/// and the client's rate limit before reading it, answers over the transport the client used,
+/// pushes parameter changes to subscribers (coalesced, rate-limited, numbered) and streams
+/// meters. It reaches the engine only through ControlTarget (which queues commands): a flood
+/// costs this thread, never the audio thread.
 class OscServer {
 public:
-    /// [control] Binds port (0: any free port) and starts serving. The error names the port
+    /// [control] Binds the port (UDP and TCP) and starts serving. The error names the port
     /// when it is taken.
+    static Result<std::unique_ptr<OscServer>> start(OscServerOptions options, ControlTarget& target);
+    /// [control] As above with the default access list and limits.
     static Result<std::unique_ptr<OscServer>> start(int port, ControlTarget& target);
-    /// [control] Stops the thread and closes the socket.
+    /// [control] Stops the thread (waiting for a reload it started) and closes the sockets.
     ~OscServer();
     OscServer(const OscServer&) = delete;
     OscServer& operator=(const OscServer&) = delete;
 
-    /// The UDP port bound.
+    /// The port bound (UDP and TCP).
     int port() const noexcept { return port_; }
+    /// [any] Replaces the access list (after a session reload changed `osc.allow`).
+    void setAccess(AccessList access);
+    /// [any] The counters /status shows.
+    OscCounters counters() const;
     /// Messages received / answered with /error so far.
     std::uint64_t received() const noexcept { return received_.load(std::memory_order_relaxed); }
-    std::uint64_t rejected() const noexcept { return rejected_.load(std::memory_order_relaxed); }
+    std::uint64_t rejected() const noexcept { return errors_.load(std::memory_order_relaxed); }
 
 private:
-    OscServer(lo_server_thread thread, ControlTarget& target);
-    static int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message msg, void* self);
+    OscServer(OscServerOptions options, ControlTarget& target, Socket udp, Socket tcp);
 
-    /// [osc] Logs a client the first time it is heard from.
-    void noteClient(lo_address source, const char* path);
+    void run();
+    void wake();
+    std::int64_t nextDeadline(std::int64_t nowNs);
+    void readUdp();
+    void acceptTcp();
+    void readTcp(TcpConnection& connection);
+    void service(std::int64_t nowNs);
 
-    lo_server_thread thread_;
-    std::set<std::string> knownClients_; // OSC thread only
+    /// [osc] One packet from endpoint (over connection for TCP): access, rate limit, parse, act, reply.
+    void handlePacket(std::span<const std::uint8_t> bytes, const Endpoint& endpoint);
+    /// [osc] The per-client addresses; false when address is not one of them.
+    bool handleSessionMessage(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies,
+        std::int64_t nowNs);
+    void applyBatch(std::uint64_t timetag, ParamBatch& batch, std::vector<OscReply>& replies);
+    void subscribe(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies, std::int64_t nowNs);
+    void subscribeMeters(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies,
+        std::int64_t nowNs);
+    void startReload(ClientState& client, std::vector<OscReply>& replies);
+
+    void collectFeedback(std::int64_t nowNs);
+    void sendSnapshot(ClientState& client, std::int64_t nowNs);
+    void sendFeedback(ClientState& client, std::int64_t nowNs);
+    void sendMeters(ClientState& client);
+    void sendReplies(const Endpoint& to, std::vector<OscReply> replies);
+    void send(const Endpoint& to, std::span<const std::uint8_t> packet);
+
+    void noteBlocked(const Endpoint& endpoint, std::int64_t nowNs);
+    void noteLimited(ClientState& client, std::uint64_t messages, std::int64_t nowNs);
+    void logWarnings(std::int64_t nowNs, bool force);
+
+    ControlTarget& target_;
     OscDispatcher dispatcher_;
+    FeedbackLog log_;
+    OscServerOptions options_;
+    Socket udp_;
+    Socket tcp_;
+    int wakeFd_ = -1;
     int port_ = 0;
+    std::thread thread_;
+    std::atomic<bool> stopping_ {false};
+
+    // Shared with other threads.
+    mutable std::mutex accessMutex_; // guards pendingAccess_
+    std::optional<AccessList> pendingAccess_;
+    std::atomic<bool> accessChanged_ {false};
     std::atomic<std::uint64_t> received_ {0};
-    std::atomic<std::uint64_t> rejected_ {0};
+    std::atomic<std::uint64_t> errors_ {0};
+    std::atomic<std::uint64_t> dropped_ {0};
+    std::atomic<std::uint64_t> blocked_ {0};
+    std::atomic<std::size_t> clientCount_ {0};
+    std::atomic<std::size_t> subscriberCount_ {0};
+    std::atomic<std::size_t> meterSubscriberCount_ {0};
+    std::atomic<std::size_t> tcpCount_ {0};
+
+    // The OSC thread's own.
+    ClientTable clients_;
+    std::map<std::uint64_t, TcpConnection> connections_;
+    std::uint64_t nextConnectionId_ = 1;
+    MeterStream meterStream_;
+    std::vector<std::uint8_t> buffer_;
+    std::vector<std::pair<std::string, float>> changes_;
+    bool snapshotsDue_ = false;
+    std::int64_t nextExpiryNs_ = 0;
+    struct Warning {
+        std::uint64_t count = 0;
+        std::string last;
+        std::int64_t loggedNs = 0;
+    };
+    Warning blockedWarning_;
+    Warning limitWarning_;
+
+    // A reload runs on a thread of its own (it may compile Faust for seconds); its outcome is
+    // picked up by the OSC thread.
+    std::thread reloadThread_;
+    std::atomic<bool> reloadDone_ {false}; // release by the reload thread, acquire by the OSC thread
+    bool reloadRunning_ = false;
+    std::optional<Endpoint> reloadClient_;
+    std::optional<std::string> reloadError_;
 };
 
 } // namespace backline::control

@@ -61,10 +61,27 @@ Daemon::Daemon(DaemonOptions options)
 
 Daemon::~Daemon()
 {
-    // Stop order: surfaces first so nothing new arrives, then audio, then the engine's graphs.
+    // Stop order: surfaces first so nothing new arrives, then audio, then meters (whose ring
+    // the audio thread writes), then the engine's graphs.
     osc_.reset();
     jack_.reset();
+    meters_.reset();
     engine_.collectGarbage();
+}
+
+void Daemon::install(std::unique_ptr<engine::Graph> graph)
+{
+    const engine::Graph* installed = graph.get();
+    paramControl_.install(std::move(graph));
+    live_ = installed;
+    if (meters_) {
+        meters_->adopt(*installed);
+        auto taps = std::make_unique<engine::TapSet>();
+        taps->generation = installed->generation;
+        taps->taps.push_back({{engine::TapPoint::Kind::Master, 0}, &meters_->masterRing()});
+        engine_.installTaps(std::move(taps));
+    }
+    paramControl_.notifyReset();
 }
 
 Result<std::unique_ptr<engine::Graph>> Daemon::loadAndBuild(int sampleRate, std::uint32_t maxFrames,
@@ -103,8 +120,7 @@ ExitCode Daemon::runOffline()
     {
         std::lock_guard lock(graphMutex_);
         spec_ = spec;
-        live_ = graph->get();
-        paramControl_.install(std::move(graph.value()));
+        install(std::move(graph.value()));
     }
     const auto started = std::chrono::steady_clock::now();
     if (auto r = (*renderer)->renderToFile(*options_.render, options_.duration); !r) {
@@ -126,8 +142,7 @@ Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
     const engine::Graph* installed = graph.get();
     const bool firstGraph = live_ == nullptr;
     const auto blocksBefore = engine_.blocks();
-    paramControl_.install(std::move(graph));
-    live_ = installed;
+    install(std::move(graph));
     if (!firstGraph) {
         // Old ports may only go once the audio thread runs the new graph: wait for a block
         // boundary (bounded, in case JACK is stalled; ports then stay until the next reload).
@@ -152,6 +167,10 @@ ExitCode Daemon::runLive()
         return exitCodeFor(backend.error());
     }
     jack_ = std::move(backend.value());
+    liveRate_ = jack_->sampleRate();
+    liveBlock_ = jack_->bufferSize();
+    meters_ = std::make_unique<meter::MeterBank>(engine_, jack_->sampleRate());
+    meters_->start();
     {
         std::lock_guard lock(graphMutex_);
         session::SessionSpec spec;
@@ -166,8 +185,7 @@ ExitCode Daemon::runLive()
             return exitCodeFor(r.error());
         }
         const engine::Graph* installed = graph->get();
-        paramControl_.install(std::move(graph.value()));
-        live_ = installed;
+        install(std::move(graph.value()));
         if (auto r = jack_->activate(); !r) {
             spdlog::error("{}", r.error().message);
             return exitCodeFor(r.error());
@@ -175,8 +193,13 @@ ExitCode Daemon::runLive()
         for (const auto& warning : jack_->connect(*installed))
             spdlog::warn("{}", warning);
     }
-    const int port = options_.oscPort.value_or(spec_.osc.port);
-    auto osc = control::OscServer::start(port, *this);
+    control::OscServerOptions oscOptions;
+    oscOptions.port = options_.oscPort.value_or(spec_.osc.port);
+    std::string accessWarning;
+    oscOptions.access = control::AccessList::forSession(spec_.osc.allow, &accessWarning);
+    if (!accessWarning.empty())
+        spdlog::error("{}", accessWarning);
+    auto osc = control::OscServer::start(std::move(oscOptions), *this);
     if (!osc) {
         spdlog::error("{}", osc.error().message);
         return exitCodeFor(osc.error());
@@ -225,6 +248,13 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
         if (!backend)
             continue;
         jack_ = std::move(backend.value());
+        liveRate_ = jack_->sampleRate();
+        liveBlock_ = jack_->bufferSize();
+        if (jack_->sampleRate() != meters_->sampleRate()) {
+            // Safe to replace: no audio thread runs until the new client is activated below.
+            meters_ = std::make_unique<meter::MeterBank>(engine_, jack_->sampleRate());
+            meters_->start();
+        }
         session::SessionSpec spec;
         auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
         if (!graph) {
@@ -243,8 +273,7 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
             return false;
         }
         const engine::Graph* installed = graph->get();
-        paramControl_.install(std::move(graph.value()));
-        live_ = installed;
+        install(std::move(graph.value()));
         if (auto r = jack_->activate(); !r) {
             spdlog::error("{}", r.error().message);
             return false;
@@ -260,6 +289,34 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
 Result<float> Daemon::setParam(std::string_view address, double value)
 {
     return paramControl_.set(address, value);
+}
+
+Result<void> Daemon::setParams(std::span<const control::ParamChangeRequest> changes, std::uint64_t atFrame)
+{
+    return paramControl_.setMany(changes, atFrame);
+}
+
+control::EngineClock Daemon::engineClock()
+{
+    const auto reading = engine_.clockReading();
+    const int rate = liveRate_.load(std::memory_order_relaxed);
+    if (reading.monotonicNs == 0 || rate <= 0)
+        return {};
+    // The reading is taken as the audio thread finishes the block that ends at reading.frame.
+    // That block's period began about one block earlier, so reading.frame itself is due one
+    // block after it (less the block's processing time, which is small).
+    const auto blockNs = std::int64_t(1e9 * double(liveBlock_.load(std::memory_order_relaxed)) / rate);
+    return {reading.frame, reading.monotonicNs + blockNs, rate};
+}
+
+void Daemon::addParamListener(engine::ParamListener* listener)
+{
+    paramControl_.addListener(listener);
+}
+
+void Daemon::removeParamListener(engine::ParamListener* listener)
+{
+    paramControl_.removeListener(listener);
 }
 
 Result<engine::ParamState> Daemon::getParam(std::string_view address)
@@ -285,24 +342,51 @@ Result<void> Daemon::reloadSession()
     if (auto r = goLive(std::move(graph.value())); !r)
         return r;
     spec_ = std::move(spec);
+    if (osc_) {
+        std::string accessWarning;
+        osc_->setAccess(control::AccessList::forSession(spec_.osc.allow, &accessWarning));
+        if (!accessWarning.empty())
+            spdlog::error("{}", accessWarning);
+    }
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     return {};
+}
+
+meter::MeterSnapshot Daemon::meters()
+{
+    return meters_ ? meters_->snapshot() : meter::MeterSnapshot {};
+}
+
+void Daemon::resetLoudness()
+{
+    if (meters_)
+        meters_->resetLoudness();
 }
 
 control::DaemonStatus Daemon::status()
 {
     control::DaemonStatus s;
-    {
-        std::lock_guard lock(graphMutex_);
+    // A reload or a JACK reconnect holds graphMutex_ for seconds: answer with what was known
+    // before rather than make the OSC thread (and every surface) wait.
+    std::unique_lock lock(graphMutex_, std::try_to_lock);
+    if (lock) {
         s.session = spec_.name;
         s.tracks = int(spec_.tracks.size());
+        s.buses = int(spec_.buses.size());
         if (jack_) {
             s.sampleRate = jack_->sampleRate();
             s.bufferSize = int(jack_->bufferSize());
             s.xruns = xrunsBefore_ + jack_->xruns();
+            s.dspLoadPercent = jack_->cpuLoad();
+            liveBlock_ = jack_->bufferSize();
         } else {
             s.sampleRate = spec_.sampleRate;
         }
+        std::lock_guard cache(statusMutex_);
+        lastStatus_ = s;
+    } else {
+        std::lock_guard cache(statusMutex_);
+        s = lastStatus_;
     }
     s.droppedCommands = engine_.droppedCommands();
     s.uptimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();

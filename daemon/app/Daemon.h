@@ -9,6 +9,7 @@
 #include "engine/ParamControl.h"
 #include "faust/JitCompiler.h"
 #include "jack/JackBackend.h"
+#include "meter/MeterBank.h"
 #include "session/SessionSpec.h"
 
 #include <atomic>
@@ -39,16 +40,24 @@ public:
     ExitCode run();
 
     Result<float> setParam(std::string_view address, double value) override;
+    Result<void> setParams(std::span<const control::ParamChangeRequest> changes, std::uint64_t atFrame) override;
     Result<engine::ParamState> getParam(std::string_view address) override;
     std::vector<engine::ParamState> params() override;
     Result<void> reloadSession() override;
     control::DaemonStatus status() override;
+    meter::MeterSnapshot meters() override;
+    void resetLoudness() override;
+    control::EngineClock engineClock() override;
+    void addParamListener(engine::ParamListener* listener) override;
+    void removeParamListener(engine::ParamListener* listener) override;
 
 private:
     ExitCode runOffline();
     ExitCode runLive();
     /// [control] Loads the session file and builds its graph for the given rate.
     Result<std::unique_ptr<engine::Graph>> loadAndBuild(int sampleRate, std::uint32_t maxFrames, session::SessionSpec& spec);
+    /// [control] Installs graph in the engine with its taps and meters; graphMutex_ held.
+    void install(std::unique_ptr<engine::Graph> graph);
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
     Result<void> goLive(std::unique_ptr<engine::Graph> graph);
     /// [main] After the JACK server went away: reconnect and rebuild until it is back or we stop.
@@ -61,12 +70,19 @@ private:
     engine::DspResolver resolver_;
     faust::JitCompiler jit_;
     std::unique_ptr<jack::JackBackend> jack_;
+    std::unique_ptr<meter::MeterBank> meters_;
     std::unique_ptr<control::OscServer> osc_;
 
     std::mutex graphMutex_; // serialises reloads (OSC thread, SIGHUP) and JACK reconnects
     session::SessionSpec spec_;
     const engine::Graph* live_ = nullptr; // the graph installed last; valid while graphMutex_ is held
     std::atomic<std::uint64_t> xrunsBefore_ {0}; // xruns of JACK clients closed since start
+    // The live rate and period, readable without graphMutex_ (which a reload or a JACK
+    // reconnect holds for seconds) by the OSC thread's timetag conversion.
+    std::atomic<int> liveRate_ {0};
+    std::atomic<std::uint32_t> liveBlock_ {0};
+    std::mutex statusMutex_; // guards lastStatus_, what status() answers while graphMutex_ is busy
+    control::DaemonStatus lastStatus_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -18,11 +18,17 @@ inline constexpr double smoothingSeconds = 0.020;
 /// While a DSP's parameter ramps, its compute() runs in slices this long so the
 /// control-rate zones follow the ramp closely.
 inline constexpr std::uint32_t smoothingSliceFrames = 16;
+/// Audio → meter thread: one event per meter per block (tracks + buses + master).
+inline constexpr std::size_t meterQueueCapacity = 32768;
+/// Timed commands (OSC bundles with future timetags) the engine holds at once.
+inline constexpr std::size_t maxTimedCommands = 1024;
 /// Default UDP port of the OSC server.
 inline constexpr int defaultOscPort = 9000;
 /// Offline render block size (the same engine code path as a JACK period).
 inline constexpr std::uint32_t offlineBlockFrames = 256;
 /// Tracks a session may hold.
 inline constexpr std::size_t maxTracks = 512;
+/// Buses (aux and group) a session may hold.
+inline constexpr std::size_t maxBuses = 64;
 
 } // namespace backline::config

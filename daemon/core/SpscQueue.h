@@ -34,6 +34,20 @@ public:
         return true;
     }
 
+    /// [producer] Appends all n items or none: the consumer sees them appear together, so a
+    /// batch is never split across two of its drains. False when they do not all fit.
+    bool pushBatch(const T* items, std::size_t n) noexcept BACKLINE_NONBLOCKING
+    {
+        const std::size_t head = head_.load(std::memory_order_relaxed); // only the producer writes head_
+        const std::size_t tail = tail_.load(std::memory_order_acquire); // pairs with the release in pop()
+        if (Capacity - (head - tail) < n)
+            return false;
+        for (std::size_t i = 0; i < n; ++i)
+            slots_[(head + i) & (Capacity - 1)] = items[i];
+        head_.store(head + n, std::memory_order_release); // publishes all n slots at once to pop()'s acquire
+        return true;
+    }
+
     /// [consumer] Takes the oldest item into out; false when empty.
     bool pop(T& out) noexcept BACKLINE_NONBLOCKING
     {

@@ -9,18 +9,23 @@
 namespace backline::engine {
 
 struct Graph;
+struct TapSet;
 
-/// Control → audio: a small POD applied at the start of the next block, in order.
+/// Control → audio: a small POD applied at the start of the next block, in order (or, with a
+/// frame time, at that frame of the engine's clock).
 struct Command {
     enum class Type : std::uint8_t {
         SetParam,  ///< param/value for the graph of `generation`
         SwapGraph, ///< install `graph`; the old one comes back as a GraphRetired event
+        SwapTaps,  ///< install `taps`; the old set comes back as a TapsRetired event
     };
     Type type = Type::SetParam;
     ParamId param = 0;
     float value = 0.0f;
     std::uint64_t generation = 0;
+    std::uint64_t atFrame = 0; ///< SetParam only: engine frame to apply at; 0 (or past): at once
     Graph* graph = nullptr;
+    TapSet* taps = nullptr;
 };
 static_assert(std::is_trivially_copyable_v<Command>);
 
@@ -28,9 +33,12 @@ static_assert(std::is_trivially_copyable_v<Command>);
 struct Event {
     enum class Type : std::uint8_t {
         GraphRetired, ///< `graph` left the audio thread: free it off-thread
+        TapsRetired,  ///< `taps` left the audio thread: free it off-thread
+        TimedDropped, ///< a timed command found no room and was applied at once
     };
     Type type = Type::GraphRetired;
     Graph* graph = nullptr;
+    TapSet* taps = nullptr;
 };
 static_assert(std::is_trivially_copyable_v<Event>);
 

@@ -3,20 +3,47 @@
 
 #include "engine/GraphRunner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <thread>
 
 namespace backline::engine {
+
+namespace {
+
+/// Engine input channels the timed-split path can offset (the graph builder keeps sessions
+/// within maxTracks stereo tracks).
+constexpr std::size_t maxInputChannels = config::maxTracks * 2;
+
+void deleteRetired(const Event& event)
+{
+    if (event.type == Event::Type::GraphRetired)
+        delete event.graph;
+    else if (event.type == Event::Type::TapsRetired)
+        delete event.taps;
+}
+
+} // namespace
+
+Engine::Engine()
+    : offsetInputs_(maxInputChannels, nullptr)
+{
+}
 
 Engine::~Engine()
 {
     collectGarbage();
     Command command;
-    while (commands_.pop(command))
+    while (commands_.pop(command)) {
         if (command.type == Command::Type::SwapGraph)
             delete command.graph;
-    for (Graph* graph : deadwood_)
-        delete graph;
+        else if (command.type == Command::Type::SwapTaps)
+            delete command.taps;
+    }
+    for (std::size_t i = 0; i < deadwoodCount_; ++i)
+        deleteRetired(deadwood_[i]);
+    delete taps_;
     delete current_;
 }
 
@@ -36,38 +63,62 @@ void Engine::installGraph(std::unique_ptr<Graph> graph)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-bool Engine::setParam(std::uint64_t generation, ParamId param, float value)
+void Engine::installTaps(std::unique_ptr<TapSet> taps)
 {
     Command command;
-    command.type = Command::Type::SetParam;
-    command.generation = generation;
-    command.param = param;
-    command.value = value;
-    if (push(command))
-        return true;
-    droppedCommands_.fetch_add(1, std::memory_order_relaxed); // a statistic, read without ordering
-    return false;
+    command.type = Command::Type::SwapTaps;
+    command.taps = taps.release();
+    while (!push(command))
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+bool Engine::setParam(std::uint64_t generation, ParamId param, float value, std::uint64_t atFrame)
+{
+    const ParamChange change {param, value};
+    return setParams(generation, std::span(&change, 1), atFrame);
+}
+
+bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame)
+{
+    // A bundle is small; larger batches than this go in pieces that still share one frame time.
+    constexpr std::size_t chunk = 256;
+    Command commands[chunk];
+    std::lock_guard lock(producerMutex_);
+    for (std::size_t done = 0; done < changes.size();) {
+        const std::size_t n = std::min(chunk, changes.size() - done);
+        for (std::size_t i = 0; i < n; ++i) {
+            commands[i] = Command {};
+            commands[i].type = Command::Type::SetParam;
+            commands[i].generation = generation;
+            commands[i].param = changes[done + i].param;
+            commands[i].value = changes[done + i].value;
+            commands[i].atFrame = atFrame;
+        }
+        if (!commands_.pushBatch(commands, n)) {
+            droppedCommands_.fetch_add(changes.size() - done, std::memory_order_relaxed); // a statistic
+            return false;
+        }
+        done += n;
+    }
+    return true;
 }
 
 void Engine::collectGarbage()
 {
     Event event;
     while (events_.pop(event))
-        if (event.type == Event::Type::GraphRetired)
-            delete event.graph;
+        deleteRetired(event);
 }
 
-void Engine::retire(Graph* graph) noexcept
+void Engine::retire(const Event& event) noexcept
 {
-    if (events_.push(Event {Event::Type::GraphRetired, graph}))
+    if (events_.push(event))
         return;
-    // The event queue is full: park the graph and report it on a later block, never free it here.
-    for (auto& slot : deadwood_)
-        if (!slot) {
-            slot = graph;
-            return;
-        }
-    leakedGraphs_.fetch_add(1, std::memory_order_relaxed); // cannot happen short of a stalled control side
+    // The event queue is full: park it and report it on a later block, never free it here.
+    if (deadwoodCount_ < deadwood_.size())
+        deadwood_[deadwoodCount_++] = event;
+    else
+        leaked_.fetch_add(1, std::memory_order_relaxed); // cannot happen short of a stalled control side
 }
 
 void Engine::apply(const Command& command) noexcept
@@ -75,8 +126,13 @@ void Engine::apply(const Command& command) noexcept
     switch (command.type) {
     case Command::Type::SwapGraph:
         if (current_)
-            retire(current_);
+            retire(Event {Event::Type::GraphRetired, current_, nullptr});
         current_ = command.graph;
+        break;
+    case Command::Type::SwapTaps:
+        if (taps_)
+            retire(Event {Event::Type::TapsRetired, nullptr, taps_});
+        taps_ = command.taps;
         break;
     case Command::Type::SetParam:
         if (current_ && command.generation == current_->generation && command.param < current_->slots.size())
@@ -87,27 +143,98 @@ void Engine::apply(const Command& command) noexcept
 
 const Graph* Engine::beginBlock() noexcept
 {
-    for (auto& slot : deadwood_)
-        if (slot && events_.push(Event {Event::Type::GraphRetired, slot}))
-            slot = nullptr;
+    while (deadwoodCount_ > 0 && events_.push(deadwood_[deadwoodCount_ - 1]))
+        --deadwoodCount_;
     Command command;
-    while (commands_.pop(command))
-        apply(command);
+    while (commands_.pop(command)) {
+        if (command.type != Command::Type::SetParam || command.atFrame <= frame_) {
+            apply(command);
+        } else if (timedCount_ < timed_.size()) {
+            timed_[timedCount_++] = command;
+        } else {
+            timedOverflows_.fetch_add(1, std::memory_order_relaxed); // a statistic
+            apply(command);
+        }
+    }
     return current_;
+}
+
+void Engine::applyDue(std::uint64_t frame) noexcept
+{
+    // Keep arrival order among commands due together (a bundle's last value for a parameter wins).
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < timedCount_; ++i) {
+        if (timed_[i].atFrame <= frame)
+            apply(timed_[i]);
+        else
+            timed_[kept++] = timed_[i];
+    }
+    timedCount_ = kept;
+}
+
+std::uint64_t Engine::nextDue() const noexcept
+{
+    std::uint64_t next = UINT64_MAX;
+    for (std::size_t i = 0; i < timedCount_; ++i)
+        next = std::min(next, timed_[i].atFrame);
+    return next;
 }
 
 void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
     std::uint32_t nframes) noexcept
 {
     blocks_.fetch_add(1, std::memory_order_relaxed); // a statistic, read without ordering
+    const std::uint64_t start = frame_;
     if (!current_ || nframes > current_->maxFrames) {
         for (std::size_t c = 0; c < numOutputs; ++c)
             if (outputs[c])
                 for (std::uint32_t i = 0; i < nframes; ++i)
                     outputs[c][i] = 0.0f;
-        return;
+    } else {
+        const TapSet* taps = taps_ && taps_->generation == current_->generation ? taps_ : nullptr;
+        std::uint32_t done = 0;
+        while (done < nframes) {
+            applyDue(start + done);
+            const std::uint64_t due = nextDue();
+            const std::uint32_t end = due < start + nframes ? std::uint32_t(due - start) : nframes;
+            BlockIo io;
+            io.numInputs = std::min(numInputs, offsetInputs_.size());
+            for (std::size_t i = 0; i < io.numInputs; ++i)
+                offsetInputs_[i] = inputs[i] ? inputs[i] + done : nullptr;
+            float* offsetOutputs[2] = {numOutputs > 0 && outputs[0] ? outputs[0] + done : nullptr,
+                numOutputs > 1 && outputs[1] ? outputs[1] + done : nullptr};
+            io.inputs = offsetInputs_.data();
+            io.outputs = offsetOutputs;
+            io.numOutputs = std::min<std::size_t>(numOutputs, 2);
+            io.taps = taps;
+            io.meters = &meters_;
+            io.droppedMeterEvents = &droppedMeterEvents_;
+            runGraph(*current_, io, end - done);
+            done = end;
+        }
     }
-    runGraph(*current_, inputs, numInputs, outputs, numOutputs, nframes);
+    frame_ = start + nframes;
+    clock_.store(frame_, std::memory_order_release); // pairs with clock()'s acquire
+    timespec now {};
+    clock_gettime(CLOCK_MONOTONIC, &now); // vDSO: no system call, no lock
+    // Seqlock: readers retry while the sequence is odd or changed under them.
+    const std::uint32_t seq = clockSequence_.load(std::memory_order_relaxed);
+    clockSequence_.store(seq + 1, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_release); // orders the odd mark before the data (pairs with the reader's acquire fence)
+    clockFrame_.store(frame_, std::memory_order_relaxed);
+    clockNs_.store(std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec, std::memory_order_relaxed);
+    clockSequence_.store(seq + 2, std::memory_order_release); // publishes the data to clockReading()'s acquire
+}
+
+Engine::ClockReading Engine::clockReading() const noexcept
+{
+    for (;;) {
+        const std::uint32_t before = clockSequence_.load(std::memory_order_acquire); // pairs with the final release store
+        ClockReading r {clockFrame_.load(std::memory_order_relaxed), clockNs_.load(std::memory_order_relaxed)};
+        std::atomic_thread_fence(std::memory_order_acquire); // pairs with the writer's release fence
+        if ((before & 1u) == 0 && clockSequence_.load(std::memory_order_relaxed) == before)
+            return r;
+    }
 }
 
 } // namespace backline::engine

@@ -6,21 +6,30 @@
 #include "core/SpscQueue.h"
 #include "engine/Command.h"
 #include "engine/Graph.h"
+#include "engine/Taps.h"
 
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <vector>
 
 namespace backline::engine {
 
+/// One parameter change of a batch.
+struct ParamChange {
+    ParamId param = 0;
+    float value = 0.0f;
+};
+
 /// Runs the current graph one block at a time. Knows nothing of JACK: the JACK backend calls
 /// it from the process callback, the offline renderer in a loop. Control threads talk to it
-/// only through the command queue; it answers through the event queue.
+/// only through the command queue; it answers through the event and meter queues.
 class Engine {
 public:
-    Engine() = default;
+    Engine();
     /// [control] Frees the current graph and any still queued. The audio thread must have stopped.
     ~Engine();
     Engine(const Engine&) = delete;
@@ -30,19 +39,30 @@ public:
     /// graph is freed by collectGarbage() once the audio thread has let it go.
     void installGraph(std::unique_ptr<Graph> graph);
 
-    /// [control] Queues a parameter change for the graph of `generation` (ignored by any other).
-    /// False when the queue is full (counted in droppedCommands()).
-    bool setParam(std::uint64_t generation, ParamId param, float value);
+    /// [control] Hands a tap set to the audio thread (used while its generation is running).
+    void installTaps(std::unique_ptr<TapSet> taps);
 
-    /// [control] Frees graphs the audio thread has retired. Call it regularly (maintenance loop).
+    /// [control] Queues a parameter change for the graph of `generation` (ignored by any other),
+    /// applied at engine frame atFrame (0 or a past frame: at the next block). False when the
+    /// queue is full (counted in droppedCommands()).
+    bool setParam(std::uint64_t generation, ParamId param, float value, std::uint64_t atFrame = 0);
+
+    /// [control] Queues changes that the audio thread applies together, at the same frame.
+    bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0);
+
+    /// [control] Frees graphs and tap sets the audio thread has retired. Call it regularly.
     void collectGarbage();
+
+    /// [meter thread] The levels the audio thread reports (single consumer).
+    MeterQueue& meterEvents() noexcept { return meters_; }
 
     /// [audio] Applies queued commands and swaps in a new graph if one was posted; returns the
     /// graph this block runs (nullptr before the first install).
     const Graph* beginBlock() noexcept BACKLINE_NONBLOCKING;
 
     /// [audio] Runs the current graph: inputs per engine input channel (null = silence), two
-    /// master outputs (null = discarded). nframes ≤ the graph's maxFrames.
+    /// master outputs (null = discarded). nframes ≤ the graph's maxFrames. Timed changes due
+    /// inside the block split it at their frame.
     void runBlock(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
         std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
 
@@ -56,23 +76,55 @@ public:
 
     /// Blocks processed so far.
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
+    /// The engine's sample clock: frames processed before the current block.
+    std::uint64_t clock() const noexcept { return clock_.load(std::memory_order_acquire); }
+    /// The engine's clock paired with the CLOCK_MONOTONIC time (ns) at which the audio thread
+    /// finished the block that brought the clock there: lets a control thread turn a wall-clock
+    /// time (an OSC timetag) into an engine frame. {0, 0} before the first block.
+    struct ClockReading {
+        std::uint64_t frame = 0;
+        std::int64_t monotonicNs = 0;
+    };
+    ClockReading clockReading() const noexcept;
+
     /// Commands dropped because the queue was full.
     std::uint64_t droppedCommands() const noexcept { return droppedCommands_.load(std::memory_order_relaxed); }
+    /// Meter events dropped because the meter thread fell behind.
+    std::uint64_t droppedMeterEvents() const noexcept { return droppedMeterEvents_.load(std::memory_order_relaxed); }
+    /// Timed changes applied early because too many were pending.
+    std::uint64_t timedOverflows() const noexcept { return timedOverflows_.load(std::memory_order_relaxed); }
 
 private:
     void apply(const Command& command) noexcept BACKLINE_NONBLOCKING;
-    void retire(Graph* graph) noexcept BACKLINE_NONBLOCKING;
+    void retire(const Event& event) noexcept BACKLINE_NONBLOCKING;
+    void applyDue(std::uint64_t frame) noexcept BACKLINE_NONBLOCKING;
+    std::uint64_t nextDue() const noexcept BACKLINE_NONBLOCKING;
     bool push(const Command& command);
 
     std::mutex producerMutex_; // serialises control threads onto the single-producer queue; never taken by audio
     SpscQueue<Command, config::commandQueueCapacity> commands_;
     SpscQueue<Event, config::eventQueueCapacity> events_;
+    MeterQueue meters_;
 
-    Graph* current_ = nullptr;  // audio thread's own
-    std::array<Graph*, 16> deadwood_ {}; // retired graphs whose event did not fit yet (audio thread's own)
-    std::atomic<std::uint64_t> leakedGraphs_ {0};
+    // The audio thread's own state.
+    Graph* current_ = nullptr;
+    TapSet* taps_ = nullptr;
+    std::array<Event, 16> deadwood_ {}; // retirements whose event did not fit yet
+    std::size_t deadwoodCount_ = 0;
+    std::array<Command, config::maxTimedCommands> timed_ {};
+    std::size_t timedCount_ = 0;
+    std::vector<const float*> offsetInputs_;
+    std::uint64_t frame_ = 0;
+
+    std::atomic<std::uint64_t> clock_ {0};
+    std::atomic<std::uint32_t> clockSequence_ {0}; // seqlock over clockFrame_/clockNs_ (odd while writing)
+    std::atomic<std::uint64_t> clockFrame_ {0};
+    std::atomic<std::int64_t> clockNs_ {0};
     std::atomic<std::uint64_t> blocks_ {0};
     std::atomic<std::uint64_t> droppedCommands_ {0};
+    std::atomic<std::uint64_t> droppedMeterEvents_ {0};
+    std::atomic<std::uint64_t> timedOverflows_ {0};
+    std::atomic<std::uint64_t> leaked_ {0};
 };
 
 } // namespace backline::engine

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/AudioBuffer.h"
+#include "engine/GainRamp.h"
 #include "engine/ParamTable.h"
 #include "engine/Smoother.h"
 #include "faust/DspFactory.h"
@@ -9,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,25 +28,72 @@ struct DspStage {
 
 /// Where a parameter's value goes on the audio thread.
 struct ParamSlot {
-    FAUSTFLOAT* zone = nullptr;
+    FAUSTFLOAT* zone = nullptr; ///< a Faust zone, or one of the graph's own switches below
     Smoother smoother;
     Smoothing smoothing = Smoothing::None;
 };
 
-/// A track: inputs → optional DSP stage → built-in strip stage → master bus.
+/// Index meaning "the master bus" where a bus index is expected.
+inline constexpr std::size_t masterDestination = std::numeric_limits<std::size_t>::max();
+
+/// A track's send to an aux bus: level in dB and pre/post, both gliding.
+struct SendNode {
+    std::size_t bus = 0;
+    float levelDb = -120.0f; ///< parameter zone
+    float pre = 0.0f;        ///< parameter zone: 1 pre-fader, 0 post-fader
+    GainRamp level;          ///< linear send gain
+    GainRamp preMix;         ///< 1: pre-fader signal, 0: post-fader
+};
+
+/// One of a track's output assignments (the master or a group bus), switchable without a click.
+struct RouteNode {
+    std::size_t destination = masterDestination;
+    float on = 0.0f; ///< parameter zone
+    GainRamp gain;
+};
+
+/// A track: inputs → optional DSP → channel strip → fader/pan → mute/solo gate → its routes;
+/// sends tap before (pre) or after (post) the fader.
 struct TrackNode {
     std::string name;
     int channels = 1;
-    int inputBase = -1;               ///< first engine input channel, or -1 when it takes none
-    std::optional<std::size_t> source; ///< index of its DSP stage
-    std::size_t strip = 0;            ///< index of its strip stage (always 2 outputs)
-    AudioBuffer signal;               ///< channels × maxFrames: what enters the strip
+    int inputBase = -1;                ///< first engine input channel, or -1 when it takes none
+    std::optional<std::size_t> source; ///< its DSP stage
+    std::size_t strip = 0;             ///< channel strip stage (channels → channels)
+    std::size_t fader = 0;             ///< fader stage (channels → 2)
+    AudioBuffer signal;                ///< channels × maxFrames: what enters the strip
+    AudioBuffer preStereo;             ///< 2 × maxFrames: the pre-fader signal for sends
     std::optional<std::filesystem::path> inputFile; ///< offline renders feed the inputs from it
+    float mute = 0.0f; ///< parameter zone
+    float solo = 0.0f; ///< parameter zone
+    GainRamp audible;  ///< mute and solo, gliding
+    std::vector<SendNode> sends;
+    std::vector<RouteNode> routes;
+};
+
+/// A stereo bus: summed input → optional DSP → fader/balance → mute/solo gate → master.
+struct BusNode {
+    std::string name;
+    bool aux = true;                ///< aux (fed by sends) or group (fed by tracks' routes)
+    std::optional<std::size_t> dsp; ///< its DSP stage
+    std::size_t fader = 0;          ///< fader_stereo stage
+    AudioBuffer input;              ///< 2 × maxFrames, summed into each block
+    float mute = 0.0f;     ///< parameter zone
+    float solo = 0.0f;     ///< parameter zone
+    float soloSafe = 0.0f; ///< parameter zone
+    GainRamp audible;
+};
+
+/// Where the audio thread can copy audio out (meters, loudness, recording).
+struct TapPoint {
+    enum class Kind : std::uint8_t { TrackInput, TrackPost, Bus, Master };
+    Kind kind = Kind::Master;
+    std::uint32_t index = 0; ///< track or bus index
 };
 
 /// A processing graph built whole off the audio thread from a session, then handed to the
-/// engine. Once installed the audio thread owns its mutable state (smoothers, DSP state);
-/// the control side only reads its immutable parts (names, table) until it is retired.
+/// engine. Once installed the audio thread owns its mutable state (smoothers, ramps, DSP
+/// state); the control side only reads its immutable parts (names, table) until it is retired.
 struct Graph {
     std::uint64_t generation = 0; ///< unique per build; commands carry it
     int sampleRate = 48000;
@@ -52,13 +101,15 @@ struct Graph {
 
     std::vector<DspStage> stages;
     std::vector<TrackNode> tracks;
+    std::vector<BusNode> buses;
     std::optional<std::size_t> masterUser; ///< the session's master DSP stage, if any
     std::size_t master = 0;                ///< the built-in master chain stage
-    AudioBuffer masterBus;                 ///< sum of the strips (2 × maxFrames)
+    AudioBuffer masterBus;                 ///< sum into the master (2 × maxFrames)
     AudioBuffer silence;                   ///< 1 × maxFrames of zeros for unconnected inputs
+    AudioBuffer gains;                     ///< 2 × maxFrames of scratch gains for ramps
 
     std::shared_ptr<const ParamTable> params;
-    std::vector<ParamSlot> slots;    ///< by ParamId
+    std::vector<ParamSlot> slots;     ///< by ParamId
     std::vector<float> initialValues; ///< by ParamId: the session's values (or the DSP's)
 
     /// Engine input channels: JACK port short names and what each connects to ("" for none).
@@ -71,6 +122,16 @@ struct Graph {
     /// Backend's port handles, in the order of inputNames / outputNames (JACK fills them).
     std::vector<void*> inputHandles;
     std::array<void*, 2> outputHandles {nullptr, nullptr};
+
+    /// Meter ids: tracks first, then buses, then the master (see meterCount()).
+    std::size_t meterCount() const noexcept { return tracks.size() + buses.size() + 1; }
 };
+
+/// [control] The tap point a name like "track/vox/input", "track/vox/post", "bus/verb" or
+/// "master" refers to in graph, if any.
+std::optional<TapPoint> findTapPoint(const Graph& graph, const std::string& name);
+
+/// [control] The name of a meter id (as in meterCount()): "track/vox", "bus/verb" or "master".
+std::string meterName(const Graph& graph, std::size_t meter);
 
 } // namespace backline::engine

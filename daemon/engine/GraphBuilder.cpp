@@ -6,12 +6,16 @@
 #include <atomic>
 #include <cmath>
 #include <fmt/format.h>
+#include <tuple>
 
 namespace backline::engine {
 
 namespace {
 
 std::atomic<std::uint64_t> nextGeneration {1};
+
+/// Glide time of the engine's own switches (mute, solo, routing, sends).
+constexpr double switchSeconds = 0.010;
 
 std::string paramNames(const faust::DspInstance& dsp)
 {
@@ -20,6 +24,8 @@ std::string paramNames(const faust::DspInstance& dsp)
         names += (names.empty() ? "" : ", ") + p.path;
     return names.empty() ? "none" : names;
 }
+
+float dbToGain(float db) { return db <= -120.0f ? 0.0f : std::pow(10.0f, db / 20.0f); }
 
 /// Builds a graph step by step; each step may fail with a message pointing into the session.
 class Builder {
@@ -35,13 +41,19 @@ public:
         graph_->maxFrames = maxFrames;
         graph_->masterBus = AudioBuffer(2, maxFrames);
         graph_->silence = AudioBuffer(1, maxFrames);
+        graph_->gains = AudioBuffer(2, maxFrames);
+        switchFrames_ = std::uint32_t(std::lround(switchSeconds * sampleRate));
     }
 
     Result<std::unique_ptr<Graph>> build()
     {
-        // Stages are referred to by index, so reserve up front: DspStage moves are cheap but
-        // pointers into params() must stay valid while slots are being filled.
-        graph_->stages.reserve(spec_.tracks.size() * 2 + 2);
+        // Parameter zones point into tracks and buses: their vectors must never reallocate.
+        graph_->tracks.reserve(spec_.tracks.size());
+        graph_->buses.reserve(spec_.buses.size());
+        graph_->stages.reserve(spec_.tracks.size() * 3 + spec_.buses.size() * 2 + 2);
+        for (const auto& bus : spec_.buses)
+            if (auto r = addBus(bus); !r)
+                return r.error();
         for (const auto& track : spec_.tracks)
             if (auto r = addTrack(track); !r)
                 return r.error();
@@ -63,17 +75,48 @@ private:
         return std::move(instance.value());
     }
 
-    Result<std::unique_ptr<faust::DspInstance>> instantiateBuiltin(const std::string& name, const session::SourceLocation& where)
+    Result<std::size_t> addBuiltinStage(const std::string& name, const session::SourceLocation& where)
     {
         session::DspSpec builtin;
         builtin.kind = session::DspSpec::Kind::Builtin;
         builtin.builtin = name;
         builtin.where = where;
-        return instantiate(builtin, "built-in");
+        auto dsp = instantiate(builtin, "built-in");
+        if (!dsp)
+            return dsp.error();
+        return addStage(std::move(dsp.value()));
+    }
+
+    std::size_t addStage(std::unique_ptr<faust::DspInstance> dsp)
+    {
+        DspStage stage;
+        stage.in = AudioBuffer(dsp->numInputs(), graph_->maxFrames);
+        stage.out = AudioBuffer(dsp->numOutputs(), graph_->maxFrames);
+        stage.dsp = std::move(dsp);
+        graph_->stages.push_back(std::move(stage));
+        return graph_->stages.size() - 1;
+    }
+
+    Result<ParamId> addParam(ParamInfo info, float* zone)
+    {
+        const auto id = static_cast<ParamId>(table_->size());
+        if (!table_->add(info))
+            return makeError(ErrorCode::Session, fmt::format("two parameters share the address '{}'", info.address));
+        ParamSlot slot;
+        slot.zone = zone;
+        slot.smoothing = info.smoothing;
+        slot.smoother.setRampFrames(info.smoothing == Smoothing::Engine
+                ? std::uint32_t(std::lround(config::smoothingSeconds * graph_->sampleRate))
+                : 0);
+        slot.smoother.reset(info.init);
+        *zone = info.init;
+        graph_->slots.push_back(slot);
+        graph_->initialValues.push_back(info.init);
+        return id;
     }
 
     /// Registers every parameter of the stage under prefix; built-ins smooth in their DSP.
-    Result<void> addParams(std::size_t stageIndex, const std::string& prefix, bool builtin)
+    Result<void> addStageParams(std::size_t stageIndex, const std::string& prefix, bool builtin)
     {
         auto& stage = graph_->stages[stageIndex];
         for (const auto& p : stage.dsp->params()) {
@@ -87,22 +130,27 @@ private:
             info.step = p.step;
             if (p.kind == faust::ParamKind::Continuous)
                 info.smoothing = builtin ? Smoothing::Dsp : Smoothing::Engine;
-            const auto id = static_cast<ParamId>(table_->size());
-            if (!table_->add(info))
-                return makeError(ErrorCode::Session, fmt::format("two parameters share the address '{}'", info.address));
-            ParamSlot slot;
-            slot.zone = p.zone;
-            slot.smoothing = info.smoothing;
-            slot.smoother.setRampFrames(info.smoothing == Smoothing::Engine
-                    ? std::uint32_t(std::lround(config::smoothingSeconds * graph_->sampleRate))
-                    : 0);
-            slot.smoother.reset(p.init);
-            graph_->slots.push_back(slot);
-            graph_->initialValues.push_back(p.init);
+            auto id = addParam(info, p.zone);
+            if (!id)
+                return id.error();
             if (info.smoothing == Smoothing::Engine)
-                stage.rampedParams.push_back(id);
+                stage.rampedParams.push_back(*id);
         }
         return {};
+    }
+
+    /// An engine switch (0/1) or level of the engine's own, gliding in the node that reads it.
+    Result<void> addSwitch(const std::string& address, float* zone, float init)
+    {
+        ParamInfo info;
+        info.address = address;
+        info.kind = faust::ParamKind::Toggle;
+        info.smoothing = Smoothing::Node;
+        info.min = 0.0f;
+        info.max = 1.0f;
+        info.init = init;
+        info.step = 1.0f;
+        return addParam(info, zone).has_value() ? Result<void>() : makeError(ErrorCode::Session, "duplicate " + address);
     }
 
     /// Sets a parameter's initial value (zone, smoother and the control side's copy).
@@ -114,7 +162,7 @@ private:
         const auto& info = (*table_)[*id];
         if (!std::isfinite(value) || value < info.min || value > info.max)
             return makeError(ErrorCode::Session,
-                fmt::format("{}: '{}' must be from {} to {}{}, got {}", where.str(), address, info.min, info.max,
+                fmt::format("{}: '{}' must be from {:g} to {:g}{}, got {:g}", where.str(), address, info.min, info.max,
                     info.unit.empty() ? "" : " " + info.unit, value));
         auto& slot = graph_->slots[*id];
         *slot.zone = float(value);
@@ -123,14 +171,15 @@ private:
         return {};
     }
 
-    Result<void> setDspParams(std::size_t stageIndex, const std::vector<session::DspParamSpec>& values,
-        const std::string& prefix, const std::string& owner)
+    /// Applies a session's `params:`/`strip:`/`chain:` values to the parameters of a stage.
+    Result<void> setStageValues(std::size_t stageIndex, const std::vector<session::DspParamSpec>& values,
+        const std::string& prefix, const std::string& owner, const std::string& what)
     {
         const auto& dsp = *graph_->stages[stageIndex].dsp;
         for (const auto& v : values) {
             if (!dsp.findParam(v.path))
                 return makeError(ErrorCode::Session,
-                    fmt::format("{}: {}: {} has no parameter '{}' (it has: {})", v.where.str(), owner, dsp.origin(), v.path,
+                    fmt::format("{}: {}: {} has no parameter '{}' (it has: {})", v.where.str(), owner, what, v.path,
                         paramNames(dsp)));
             if (auto r = setInitial(prefix + v.path, v.value, v.where); !r)
                 return r;
@@ -138,87 +187,187 @@ private:
         return {};
     }
 
-    std::size_t addStage(std::unique_ptr<faust::DspInstance> dsp)
+    /// The optional user DSP of a track, bus or master: instance, parameters, initial values.
+    Result<std::optional<std::size_t>> addUserDsp(const session::DspSpec& dspSpec,
+        const std::vector<session::DspParamSpec>& values, const std::string& prefix, const std::string& owner)
     {
-        DspStage stage;
-        stage.in = AudioBuffer(dsp->numInputs(), graph_->maxFrames);
-        stage.out = AudioBuffer(dsp->numOutputs(), graph_->maxFrames);
-        stage.dsp = std::move(dsp);
-        graph_->stages.push_back(std::move(stage));
-        return graph_->stages.size() - 1;
+        if (dspSpec.kind == session::DspSpec::Kind::None)
+            return std::optional<std::size_t>();
+        auto dsp = instantiate(dspSpec, owner);
+        if (!dsp)
+            return dsp.error();
+        if ((*dsp)->numOutputs() == 0)
+            return makeError(ErrorCode::Faust,
+                fmt::format("{}: {}: {} has no outputs; it must produce sound", dspSpec.where.str(), owner,
+                    (*dsp)->origin()));
+        const std::string origin = (*dsp)->origin();
+        const std::size_t stage = addStage(std::move(dsp.value()));
+        if (auto r = addStageParams(stage, prefix, false); !r)
+            return r.error();
+        if (auto r = setStageValues(stage, values, prefix, owner, origin); !r)
+            return r.error();
+        return std::optional<std::size_t>(stage);
     }
 
-    Result<void> addTrack(const session::TrackSpec& track)
+    Result<void> addBus(const session::BusSpec& spec)
     {
-        const std::string owner = fmt::format("track '{}'", track.name);
-        const std::string prefix = "/track/" + track.name + "/";
-        TrackNode node;
-        node.name = track.name;
-        node.channels = track.channels;
-        node.inputFile = track.inputFile;
-        node.signal = AudioBuffer(track.channels, graph_->maxFrames);
+        const std::string owner = fmt::format("bus '{}'", spec.name);
+        const std::string prefix = "/bus/" + spec.name + "/";
+        BusNode bus;
+        bus.name = spec.name;
+        bus.aux = spec.kind == session::BusSpec::Kind::Aux;
+        bus.input = AudioBuffer(2, graph_->maxFrames);
+        auto dsp = addUserDsp(spec.dsp, spec.dspParams, prefix + "dsp/", owner);
+        if (!dsp)
+            return dsp.error();
+        bus.dsp = *dsp;
+        auto fader = addBuiltinStage("fader_stereo", spec.where);
+        if (!fader)
+            return fader.error();
+        bus.fader = *fader;
+        if (auto r = addStageParams(bus.fader, prefix, true); !r)
+            return r;
+        bus.audible.prepare(switchFrames_, 1.0f);
+        graph_->buses.push_back(std::move(bus));
+        BusNode& node = graph_->buses.back();
+        for (auto [name, zone, value] : {std::tuple {"mute", &node.mute, spec.mute}, std::tuple {"solo", &node.solo, spec.solo},
+                 std::tuple {"solo_safe", &node.soloSafe, spec.soloSafe}})
+            if (auto r = addSwitch(prefix + name, zone, value ? 1.0f : 0.0f); !r)
+                return r;
+        if (auto r = setInitial(prefix + "gain", spec.gainDb, spec.where); !r)
+            return r;
+        return setInitial(prefix + "pan", spec.pan, spec.where);
+    }
 
-        bool takesInput = true;
-        if (track.dsp.kind != session::DspSpec::Kind::None) {
-            auto dsp = instantiate(track.dsp, owner);
-            if (!dsp)
-                return dsp.error();
-            if ((*dsp)->numOutputs() == 0)
-                return makeError(ErrorCode::Faust,
-                    fmt::format("{}: {}: {} has no outputs; a track's DSP must produce sound", track.dsp.where.str(), owner,
-                        (*dsp)->origin()));
-            takesInput = (*dsp)->numInputs() > 0;
-            node.source = addStage(std::move(dsp.value()));
-            if (auto r = addParams(*node.source, prefix + "dsp/", false); !r)
-                return r;
-            if (auto r = setDspParams(*node.source, track.dspParams, prefix + "dsp/", owner); !r)
-                return r;
-        }
+    std::optional<std::size_t> busIndex(const std::string& name) const
+    {
+        for (std::size_t i = 0; i < graph_->buses.size(); ++i)
+            if (graph_->buses[i].name == name)
+                return i;
+        return std::nullopt;
+    }
+
+    Result<void> addTrack(const session::TrackSpec& spec)
+    {
+        const std::string owner = fmt::format("track '{}'", spec.name);
+        const std::string prefix = "/track/" + spec.name + "/";
+        TrackNode node;
+        node.name = spec.name;
+        node.channels = spec.channels;
+        node.inputFile = spec.inputFile;
+        node.signal = AudioBuffer(spec.channels, graph_->maxFrames);
+        node.preStereo = AudioBuffer(2, graph_->maxFrames);
+
+        auto source = addUserDsp(spec.dsp, spec.dspParams, prefix + "dsp/", owner);
+        if (!source)
+            return source.error();
+        node.source = *source;
+        const bool takesInput = !node.source || graph_->stages[*node.source].dsp->numInputs() > 0;
         if (takesInput) {
             node.inputBase = int(graph_->inputNames.size());
-            for (int c = 0; c < track.channels; ++c) {
-                graph_->inputNames.push_back(track.channels == 1 ? track.name + "_in" : fmt::format("{}_in_{}", track.name, c + 1));
-                graph_->inputConnections.push_back(std::size_t(c) < track.inputs.size() ? track.inputs[std::size_t(c)] : "");
+            for (int c = 0; c < spec.channels; ++c) {
+                graph_->inputNames.push_back(spec.channels == 1 ? spec.name + "_in" : fmt::format("{}_in_{}", spec.name, c + 1));
+                graph_->inputConnections.push_back(std::size_t(c) < spec.inputs.size() ? spec.inputs[std::size_t(c)] : "");
             }
         }
 
-        auto strip = instantiateBuiltin(track.channels == 1 ? "strip_mono" : "strip_stereo", track.where);
+        const bool mono = spec.channels == 1;
+        auto strip = addBuiltinStage(mono ? "channel_mono" : "channel_stereo", spec.where);
         if (!strip)
             return strip.error();
-        node.strip = addStage(std::move(strip.value()));
-        if (auto r = addParams(node.strip, prefix, true); !r)
+        node.strip = *strip;
+        if (auto r = addStageParams(node.strip, prefix, true); !r)
             return r;
-        if (auto r = setInitial(prefix + "gain", track.gainDb, track.where); !r)
+        if (auto r = setStageValues(node.strip, spec.strip, prefix, owner, "the channel strip"); !r)
             return r;
-        if (auto r = setInitial(prefix + "pan", track.pan, track.where); !r)
+        auto fader = addBuiltinStage(mono ? "fader_mono" : "fader_stereo", spec.where);
+        if (!fader)
+            return fader.error();
+        node.fader = *fader;
+        if (auto r = addStageParams(node.fader, prefix, true); !r)
             return r;
-        if (auto r = setInitial(prefix + "mute", track.mute ? 1.0 : 0.0, track.where); !r)
-            return r;
+
+        node.audible.prepare(switchFrames_, spec.mute ? 0.0f : 1.0f);
+        for (std::size_t b = 0; b < graph_->buses.size(); ++b) {
+            if (graph_->buses[b].aux) {
+                SendNode send;
+                send.bus = b;
+                node.sends.push_back(send);
+            }
+        }
+        RouteNode toMaster;
+        toMaster.destination = masterDestination;
+        node.routes.push_back(toMaster);
+        for (std::size_t b = 0; b < graph_->buses.size(); ++b) {
+            if (!graph_->buses[b].aux) {
+                RouteNode route;
+                route.destination = b;
+                node.routes.push_back(route);
+            }
+        }
         graph_->tracks.push_back(std::move(node));
-        return {};
+        TrackNode& track = graph_->tracks.back();
+
+        if (auto r = addSwitch(prefix + "mute", &track.mute, spec.mute ? 1.0f : 0.0f); !r)
+            return r;
+        if (auto r = addSwitch(prefix + "solo", &track.solo, spec.solo ? 1.0f : 0.0f); !r)
+            return r;
+        for (auto& send : track.sends) {
+            const std::string sendPrefix = prefix + "send/" + graph_->buses[send.bus].name + "/";
+            ParamInfo level;
+            level.address = sendPrefix + "level";
+            level.unit = "dB";
+            level.kind = faust::ParamKind::Continuous;
+            level.smoothing = Smoothing::Node;
+            level.min = -120.0f;
+            level.max = 12.0f;
+            level.init = -120.0f;
+            level.step = 0.1f;
+            if (auto id = addParam(level, &send.levelDb); !id)
+                return id.error();
+            if (auto r = addSwitch(sendPrefix + "pre", &send.pre, 0.0f); !r)
+                return r;
+            for (const auto& s : spec.sends) {
+                if (s.bus != graph_->buses[send.bus].name)
+                    continue;
+                if (auto r = setInitial(sendPrefix + "level", s.levelDb, s.where); !r)
+                    return r;
+                send.pre = s.pre ? 1.0f : 0.0f;
+                graph_->initialValues[*table_->find(sendPrefix + "pre")] = send.pre;
+            }
+            send.level.prepare(switchFrames_, dbToGain(send.levelDb));
+            send.preMix.prepare(switchFrames_, send.pre);
+        }
+        const std::string output = spec.output;
+        for (auto& route : track.routes) {
+            const bool master = route.destination == masterDestination;
+            const std::string name = master ? "master" : graph_->buses[route.destination].name;
+            const bool on = master ? output.empty() : output == name;
+            if (auto r = addSwitch(prefix + "route/" + name, &route.on, on ? 1.0f : 0.0f); !r)
+                return r;
+            route.gain.prepare(switchFrames_, on ? 1.0f : 0.0f);
+        }
+        if (!output.empty() && !busIndex(output))
+            return makeError(ErrorCode::Session, fmt::format("{}: {}: no bus '{}'", spec.outputWhere.str(), owner, output));
+        if (auto r = setInitial(prefix + "gain", spec.gainDb, spec.where); !r)
+            return r;
+        return setInitial(prefix + "pan", spec.pan, spec.where);
     }
 
     Result<void> addMaster()
     {
         const auto& master = spec_.master;
-        if (master.dsp.kind != session::DspSpec::Kind::None) {
-            auto dsp = instantiate(master.dsp, "master");
-            if (!dsp)
-                return dsp.error();
-            if ((*dsp)->numOutputs() == 0)
-                return makeError(ErrorCode::Faust,
-                    fmt::format("{}: master: {} has no outputs", master.dsp.where.str(), (*dsp)->origin()));
-            graph_->masterUser = addStage(std::move(dsp.value()));
-            if (auto r = addParams(*graph_->masterUser, "/master/dsp/", false); !r)
-                return r;
-            if (auto r = setDspParams(*graph_->masterUser, master.dspParams, "/master/dsp/", "master"); !r)
-                return r;
-        }
-        auto chain = instantiateBuiltin("master", master.where);
+        auto user = addUserDsp(master.dsp, master.dspParams, "/master/dsp/", "master");
+        if (!user)
+            return user.error();
+        graph_->masterUser = *user;
+        auto chain = addBuiltinStage("master", master.where);
         if (!chain)
             return chain.error();
-        graph_->master = addStage(std::move(chain.value()));
-        if (auto r = addParams(graph_->master, "/master/", true); !r)
+        graph_->master = *chain;
+        if (auto r = addStageParams(graph_->master, "/master/", true); !r)
+            return r;
+        if (auto r = setStageValues(graph_->master, master.chain, "/master/", "master", "the master chain"); !r)
             return r;
         if (auto r = setInitial("/master/gain", master.gainDb, master.where); !r)
             return r;
@@ -230,6 +379,7 @@ private:
     const DspResolver& resolve_;
     std::unique_ptr<Graph> graph_;
     std::shared_ptr<ParamTable> table_;
+    std::uint32_t switchFrames_ = 480;
 };
 
 } // namespace
@@ -241,6 +391,33 @@ Result<std::unique_ptr<Graph>> buildGraph(const session::SessionSpec& spec, int 
         return makeError(ErrorCode::Engine,
             fmt::format("block size {} is outside 1..{} frames", maxFrames, config::maxBlockFrames));
     return Builder(spec, sampleRate, maxFrames, resolve).build();
+}
+
+std::optional<TapPoint> findTapPoint(const Graph& graph, const std::string& name)
+{
+    if (name == "master")
+        return TapPoint {TapPoint::Kind::Master, 0};
+    for (std::uint32_t i = 0; i < graph.tracks.size(); ++i) {
+        const auto& track = graph.tracks[i];
+        if (name == "track/" + track.name + "/input" && track.inputBase >= 0)
+            return TapPoint {TapPoint::Kind::TrackInput, i};
+        if (name == "track/" + track.name + "/post")
+            return TapPoint {TapPoint::Kind::TrackPost, i};
+    }
+    for (std::uint32_t i = 0; i < graph.buses.size(); ++i)
+        if (name == "bus/" + graph.buses[i].name)
+            return TapPoint {TapPoint::Kind::Bus, i};
+    return std::nullopt;
+}
+
+std::string meterName(const Graph& graph, std::size_t meter)
+{
+    if (meter < graph.tracks.size())
+        return "track/" + graph.tracks[meter].name;
+    meter -= graph.tracks.size();
+    if (meter < graph.buses.size())
+        return "bus/" + graph.buses[meter].name;
+    return "master";
 }
 
 } // namespace backline::engine

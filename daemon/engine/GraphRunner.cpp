@@ -4,6 +4,7 @@
 #include "core/Config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #if defined(__SSE__)
@@ -42,6 +43,46 @@ void copy(const float* src, float* dst, std::uint32_t n) noexcept BACKLINE_NONBL
     std::memcpy(dst, src, n * sizeof(float));
 }
 
+void zero(float* dst, std::uint32_t n) noexcept BACKLINE_NONBLOCKING
+{
+    std::memset(dst, 0, n * sizeof(float));
+}
+
+/// dst[i] += src[i] * gain (gains per frame unless constant).
+void addScaled(const float* src, float* dst, const float* gains, bool constant, std::uint32_t n) noexcept
+    BACKLINE_NONBLOCKING
+{
+    if (constant) {
+        const float g = gains[0];
+        if (g == 0.0f)
+            return;
+        for (std::uint32_t i = 0; i < n; ++i)
+            dst[i] += src[i] * g;
+    } else {
+        for (std::uint32_t i = 0; i < n; ++i)
+            dst[i] += src[i] * gains[i];
+    }
+}
+
+void scale(float* buffer, const float* gains, bool constant, std::uint32_t n) noexcept BACKLINE_NONBLOCKING
+{
+    if (constant) {
+        const float g = gains[0];
+        if (g == 1.0f)
+            return;
+        for (std::uint32_t i = 0; i < n; ++i)
+            buffer[i] *= g;
+    } else {
+        for (std::uint32_t i = 0; i < n; ++i)
+            buffer[i] *= gains[i];
+    }
+}
+
+float dbToGain(float db) noexcept BACKLINE_NONBLOCKING
+{
+    return db <= -120.0f ? 0.0f : std::pow(10.0f, db * 0.05f);
+}
+
 /// Runs one stage from in to out; while any of its engine-smoothed parameters ramps, in short
 /// slices so Faust's control-rate zones follow the ramp instead of jumping once per block.
 void runStage(Graph& graph, DspStage& stage, float* const* in, float* const* out, std::uint32_t nframes) noexcept
@@ -73,6 +114,148 @@ void runStage(Graph& graph, DspStage& stage, float* const* in, float* const* out
     }
 }
 
+/// Reports peak and energy of a stereo signal for one meter.
+void meter(const BlockIo& io, const Graph& graph, std::uint32_t id, const float* const* signal, std::uint32_t n) noexcept
+    BACKLINE_NONBLOCKING
+{
+    if (!io.meters)
+        return;
+    MeterEvent e;
+    e.generation = graph.generation;
+    e.meter = id;
+    e.frames = n;
+    for (int c = 0; c < 2; ++c) {
+        float peak = 0.0f, sum = 0.0f;
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const float s = signal[c][i];
+            peak = std::max(peak, std::fabs(s));
+            sum += s * s;
+        }
+        e.peak[c] = peak;
+        e.sumSquares[c] = sum;
+    }
+    if (!io.meters->push(e) && io.droppedMeterEvents)
+        io.droppedMeterEvents->fetch_add(1, std::memory_order_relaxed); // a statistic
+}
+
+void tap(const BlockIo& io, TapPoint::Kind kind, std::uint32_t index, const float* const* signal, std::uint32_t n) noexcept
+    BACKLINE_NONBLOCKING
+{
+    if (!io.taps)
+        return;
+    for (const Tap& t : io.taps->taps)
+        if (t.point.kind == kind && t.point.index == index)
+            t.ring->writePlanar(signal, n); // a full ring counts its own dropped frames
+}
+
+void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo& io, std::uint32_t nframes) noexcept
+    BACKLINE_NONBLOCKING
+{
+    const float* silence = graph.silence.channel(0);
+    const float* in[2] = {silence, silence};
+    for (int c = 0; c < track.channels && track.inputBase >= 0; ++c) {
+        const auto i = std::size_t(track.inputBase + c);
+        if (i < io.numInputs && io.inputs[i])
+            in[c] = io.inputs[i];
+    }
+    if (track.inputBase >= 0)
+        tap(io, TapPoint::Kind::TrackInput, index, in, nframes);
+
+    float* const* signal = track.signal.pointers();
+    if (track.source) {
+        auto& stage = graph.stages[*track.source];
+        mapChannels(in, stage.dsp->numInputs() > 0 ? track.channels : 0, stage.in.pointers(), stage.in.channels(), nframes);
+        runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), nframes);
+        mapChannels(stage.out.pointers(), stage.out.channels(), signal, track.channels, nframes);
+    } else {
+        mapChannels(in, track.channels, signal, track.channels, nframes);
+    }
+
+    auto& strip = graph.stages[track.strip];
+    runStage(graph, strip, signal, strip.out.pointers(), nframes);
+    auto& fader = graph.stages[track.fader];
+    runStage(graph, fader, strip.out.pointers(), fader.out.pointers(), nframes);
+
+    // Mute and solo gate the track's output and its sends alike.
+    float* gate = graph.gains.channel(0);
+    const bool gateConstant = track.audible.render(gate, nframes);
+    float* post[2] = {fader.out.channel(0), fader.out.channel(1)};
+    scale(post[0], gate, gateConstant, nframes);
+    scale(post[1], gate, gateConstant, nframes);
+
+    if (!track.sends.empty()) {
+        float* pre[2] = {track.preStereo.channel(0), track.preStereo.channel(1)};
+        mapChannels(strip.out.pointers(), track.channels, pre, 2, nframes);
+        scale(pre[0], gate, gateConstant, nframes);
+        scale(pre[1], gate, gateConstant, nframes);
+        float* sendGain = graph.gains.channel(1);
+        for (auto& send : track.sends) {
+            send.level.setTarget(dbToGain(send.levelDb));
+            send.preMix.setTarget(send.pre >= 0.5f ? 1.0f : 0.0f);
+            if (send.level.silent())
+                continue;
+            auto& bus = graph.buses[send.bus];
+            const bool levelConstant = send.level.render(sendGain, nframes);
+            const float mix = send.preMix.current();
+            if (send.preMix.steady() && (mix == 0.0f || mix == 1.0f)) {
+                float* const* from = mix == 1.0f ? pre : post;
+                addScaled(from[0], bus.input.channel(0), sendGain, levelConstant, nframes);
+                addScaled(from[1], bus.input.channel(1), sendGain, levelConstant, nframes);
+            } else {
+                // Switching between pre and post: crossfade the two over the glide.
+                float* crossfade = graph.gains.channel(0); // the gate is already applied
+                send.preMix.render(crossfade, nframes);
+                for (int c = 0; c < 2; ++c) {
+                    float* dst = bus.input.channel(c);
+                    for (std::uint32_t i = 0; i < nframes; ++i) {
+                        const float g = levelConstant ? sendGain[0] : sendGain[i];
+                        dst[i] += g * (crossfade[i] * pre[c][i] + (1.0f - crossfade[i]) * post[c][i]);
+                    }
+                }
+            }
+        }
+    }
+
+    float* routeGain = graph.gains.channel(1);
+    for (auto& route : track.routes) {
+        route.gain.setTarget(route.on >= 0.5f ? 1.0f : 0.0f);
+        if (route.gain.silent())
+            continue;
+        const bool constant = route.gain.render(routeGain, nframes);
+        AudioBuffer& dest = route.destination == masterDestination ? graph.masterBus : graph.buses[route.destination].input;
+        addScaled(post[0], dest.channel(0), routeGain, constant, nframes);
+        addScaled(post[1], dest.channel(1), routeGain, constant, nframes);
+    }
+    tap(io, TapPoint::Kind::TrackPost, index, post, nframes);
+    meter(io, graph, index, post, nframes);
+}
+
+void runBus(Graph& graph, BusNode& bus, std::uint32_t index, const BlockIo& io, std::uint32_t nframes) noexcept
+    BACKLINE_NONBLOCKING
+{
+    float* const* signal = bus.input.pointers();
+    if (bus.dsp) {
+        auto& stage = graph.stages[*bus.dsp];
+        mapChannels(signal, 2, stage.in.pointers(), stage.in.channels(), nframes);
+        runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), nframes);
+        mapChannels(stage.out.pointers(), stage.out.channels(), signal, 2, nframes);
+    }
+    auto& fader = graph.stages[bus.fader];
+    runStage(graph, fader, signal, fader.out.pointers(), nframes);
+    float* gate = graph.gains.channel(0);
+    const bool constant = bus.audible.render(gate, nframes);
+    float* out[2] = {fader.out.channel(0), fader.out.channel(1)};
+    scale(out[0], gate, constant, nframes);
+    scale(out[1], gate, constant, nframes);
+    for (int c = 0; c < 2; ++c) {
+        float* dst = graph.masterBus.channel(c);
+        for (std::uint32_t i = 0; i < nframes; ++i)
+            dst[i] += out[c][i];
+    }
+    tap(io, TapPoint::Kind::Bus, index, out, nframes);
+    meter(io, graph, std::uint32_t(graph.tracks.size()) + index, out, nframes);
+}
+
 } // namespace
 
 void setParamValue(Graph& graph, ParamId param, float value) noexcept
@@ -88,73 +271,85 @@ void mapChannels(const float* const* src, int numSrc, float* const* dst, int num
 {
     if (numSrc == 0) {
         for (int c = 0; c < numDst; ++c)
-            std::memset(dst[c], 0, nframes * sizeof(float));
+            zero(dst[c], nframes);
     } else if (numSrc == numDst || numDst > 1) {
         for (int c = 0; c < numDst; ++c) {
-            if (numSrc == 1 || c < numSrc)
-                copy(src[numSrc == 1 ? 0 : c], dst[c], nframes);
-            else
-                std::memset(dst[c], 0, nframes * sizeof(float));
+            if (numSrc == 1 || c < numSrc) {
+                const float* from = src[numSrc == 1 ? 0 : c];
+                if (from != dst[c])
+                    copy(from, dst[c], nframes);
+            } else {
+                zero(dst[c], nframes);
+            }
         }
     } else {
-        const float scale = 1.0f / float(numSrc);
+        const float scaleBy = 1.0f / float(numSrc);
         for (std::uint32_t i = 0; i < nframes; ++i) {
             float sum = 0.0f;
             for (int c = 0; c < numSrc; ++c)
                 sum += src[c][i];
-            dst[0][i] = sum * scale;
+            dst[0][i] = sum * scaleBy;
         }
     }
 }
 
-void runGraph(Graph& graph, const float* const* inputs, std::size_t numInputs, float* const* outputs,
-    std::size_t numOutputs, std::uint32_t nframes) noexcept
+void updateAudibility(Graph& graph) noexcept
+{
+    bool anySolo = false;
+    for (const auto& t : graph.tracks)
+        anySolo = anySolo || t.solo >= 0.5f;
+    for (const auto& b : graph.buses)
+        anySolo = anySolo || b.solo >= 0.5f;
+
+    for (std::size_t b = 0; b < graph.buses.size(); ++b) {
+        auto& bus = graph.buses[b];
+        bool heard = !anySolo || bus.solo >= 0.5f || (bus.aux && bus.soloSafe >= 0.5f);
+        if (!heard && !bus.aux)
+            for (const auto& t : graph.tracks)
+                for (const auto& r : t.routes)
+                    heard = heard || (t.solo >= 0.5f && r.destination == b && r.on >= 0.5f);
+        bus.audible.setTarget(bus.mute < 0.5f && heard ? 1.0f : 0.0f);
+    }
+    for (auto& track : graph.tracks) {
+        bool heard = !anySolo || track.solo >= 0.5f;
+        for (const auto& r : track.routes)
+            heard = heard
+                || (r.on >= 0.5f && r.destination != masterDestination && graph.buses[r.destination].solo >= 0.5f);
+        track.audible.setTarget(track.mute < 0.5f && heard ? 1.0f : 0.0f);
+    }
+}
+
+void runGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept
 {
     ScopedFlushDenormals flush;
-    float* bus[2] = {graph.masterBus.channel(0), graph.masterBus.channel(1)};
-    std::memset(bus[0], 0, nframes * sizeof(float));
-    std::memset(bus[1], 0, nframes * sizeof(float));
-    const float* silence = graph.silence.channel(0);
-
-    for (auto& track : graph.tracks) {
-        const float* in[2] = {silence, silence};
-        for (int c = 0; c < track.channels && track.inputBase >= 0; ++c) {
-            const auto index = std::size_t(track.inputBase + c);
-            if (index < numInputs && inputs[index])
-                in[c] = inputs[index];
-        }
-        float* const* signal = track.signal.pointers();
-        if (track.source) {
-            auto& stage = graph.stages[*track.source];
-            mapChannels(in, stage.dsp->numInputs() > 0 ? track.channels : 0, stage.in.pointers(), stage.in.channels(),
-                nframes);
-            runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), nframes);
-            mapChannels(stage.out.pointers(), stage.out.channels(), signal, track.channels, nframes);
-        } else {
-            mapChannels(in, track.channels, signal, track.channels, nframes);
-        }
-        auto& strip = graph.stages[track.strip];
-        runStage(graph, strip, signal, strip.out.pointers(), nframes);
-        for (int c = 0; c < 2; ++c) {
-            const float* s = strip.out.channel(c);
-            float* b = bus[c];
-            for (std::uint32_t i = 0; i < nframes; ++i)
-                b[i] += s[i];
-        }
+    zero(graph.masterBus.channel(0), nframes);
+    zero(graph.masterBus.channel(1), nframes);
+    for (auto& bus : graph.buses) {
+        zero(bus.input.channel(0), nframes);
+        zero(bus.input.channel(1), nframes);
     }
+    updateAudibility(graph);
 
-    float* const* masterIn = bus;
+    for (std::uint32_t t = 0; t < graph.tracks.size(); ++t)
+        runTrack(graph, graph.tracks[t], t, io, nframes);
+    for (std::uint32_t b = 0; b < graph.buses.size(); ++b)
+        runBus(graph, graph.buses[b], b, io, nframes);
+
+    float* const* masterIn = graph.masterBus.pointers();
     if (graph.masterUser) {
         auto& user = graph.stages[*graph.masterUser];
-        mapChannels(bus, 2, user.in.pointers(), user.in.channels(), nframes);
+        mapChannels(masterIn, 2, user.in.pointers(), user.in.channels(), nframes);
         runStage(graph, user, user.in.pointers(), user.out.pointers(), nframes);
-        mapChannels(user.out.pointers(), user.out.channels(), bus, 2, nframes);
+        mapChannels(user.out.pointers(), user.out.channels(), masterIn, 2, nframes);
     }
     auto& master = graph.stages[graph.master];
     runStage(graph, master, masterIn, master.out.pointers(), nframes);
-    for (std::size_t c = 0; c < numOutputs && c < 2; ++c)
-        if (outputs[c])
-            copy(master.out.channel(int(c)), outputs[c], nframes);
+    float* out[2] = {master.out.channel(0), master.out.channel(1)};
+    for (std::size_t c = 0; c < io.numOutputs && c < 2; ++c)
+        if (io.outputs[c])
+            copy(out[c], io.outputs[c], nframes);
+    tap(io, TapPoint::Kind::Master, 0, out, nframes);
+    meter(io, graph, std::uint32_t(graph.meterCount() - 1), out, nframes);
 }
 
 } // namespace backline::engine

@@ -25,6 +25,13 @@ void ParamControl::install(std::unique_ptr<Graph> graph)
     engine_.installGraph(std::move(graph));
 }
 
+void ParamControl::notifyReset()
+{
+    std::lock_guard lock(listenersMutex_);
+    for (auto* listener : listeners_)
+        listener->paramsReset();
+}
+
 Result<ParamId> ParamControl::resolve(std::string_view address) const
 {
     if (!table_)
@@ -37,13 +44,9 @@ Result<ParamId> ParamControl::resolve(std::string_view address) const
                            : fmt::format("unknown parameter '{}' (did you mean '{}'?)", address, suggestion));
 }
 
-Result<float> ParamControl::set(std::string_view address, double value)
+Result<float> ParamControl::validate(ParamId id, std::string_view address, double value) const
 {
-    std::lock_guard lock(mutex_);
-    auto id = resolve(address);
-    if (!id)
-        return id.error();
-    const ParamInfo& info = (*table_)[*id];
+    const ParamInfo& info = (*table_)[id];
     if (!std::isfinite(value))
         return makeError(ErrorCode::Param, fmt::format("{}: value must be a finite number", address));
     if (value < info.min || value > info.max)
@@ -63,11 +66,76 @@ Result<float> ParamControl::set(std::string_view address, double value)
     case faust::ParamKind::Continuous:
         break;
     }
-    if (!engine_.setParam(generation_, *id, applied))
-        return makeError(ErrorCode::Engine,
-            fmt::format("{}: the engine is not keeping up (command queue full); value not applied", address));
-    values_[*id] = applied;
     return applied;
+}
+
+Result<float> ParamControl::set(std::string_view address, double value)
+{
+    std::vector<std::pair<std::string, float>> changed;
+    float applied = 0.0f;
+    {
+        std::lock_guard lock(mutex_);
+        auto id = resolve(address);
+        if (!id)
+            return id.error();
+        auto checked = validate(*id, address, value);
+        if (!checked)
+            return checked.error();
+        applied = *checked;
+        if (!engine_.setParam(generation_, *id, applied))
+            return makeError(ErrorCode::Engine,
+                fmt::format("{}: the engine is not keeping up (command queue full); value not applied", address));
+        values_[*id] = applied;
+        changed.emplace_back(std::string(address), applied);
+    }
+    notify(changed);
+    return applied;
+}
+
+Result<void> ParamControl::setMany(std::span<const std::pair<std::string, double>> changes, std::uint64_t atFrame)
+{
+    std::vector<std::pair<std::string, float>> changed;
+    {
+        std::lock_guard lock(mutex_);
+        std::vector<ParamChange> batch;
+        batch.reserve(changes.size());
+        for (const auto& [address, value] : changes) {
+            auto id = resolve(address);
+            if (!id)
+                return id.error();
+            auto checked = validate(*id, address, value);
+            if (!checked)
+                return checked.error();
+            batch.push_back({*id, *checked});
+            changed.emplace_back(address, *checked);
+        }
+        if (!engine_.setParams(generation_, batch, atFrame))
+            return makeError(ErrorCode::Engine, "the engine is not keeping up (command queue full); nothing applied");
+        for (const auto& change : batch)
+            values_[change.param] = change.value;
+    }
+    notify(changed);
+    return {};
+}
+
+void ParamControl::addListener(ParamListener* listener)
+{
+    std::lock_guard lock(listenersMutex_);
+    listeners_.push_back(listener);
+}
+
+void ParamControl::removeListener(ParamListener* listener)
+{
+    std::lock_guard lock(listenersMutex_);
+    std::erase(listeners_, listener);
+}
+
+void ParamControl::notify(const std::vector<std::pair<std::string, float>>& changes)
+{
+    std::lock_guard lock(listenersMutex_);
+    for (auto* listener : listeners_)
+        for (const auto& [address, value] : changes)
+            listener->paramChanged(address, value);
 }
 
 Result<ParamState> ParamControl::get(std::string_view address) const

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,16 @@ namespace backline::engine {
 struct ParamState {
     ParamInfo info;
     float value = 0.0f;
+};
+
+/// Told of every applied change, on the thread that made it (after the change is queued).
+class ParamListener {
+public:
+    virtual ~ParamListener() = default;
+    /// A parameter took a new value.
+    virtual void paramChanged(const std::string& address, float value) = 0;
+    /// A new graph was installed: every parameter may have changed.
+    virtual void paramsReset() = 0;
 };
 
 /// The control side's view of the running graph's parameters: resolves addresses, validates
@@ -34,9 +46,21 @@ public:
     /// no change is sent with a table that does not match the graph that will receive it.
     void install(std::unique_ptr<Graph> graph);
 
+    /// [control] Tells listeners that every parameter may have changed (after install()).
+    void notifyReset();
+
     /// [control] Validates and applies a new value; the error says why not (unknown address with
     /// a suggestion, NaN, out of range, wrong kind). Returns the value applied (snapped to step).
     Result<float> set(std::string_view address, double value);
+
+    /// [control] Validates every change first and applies all or none, together in one block,
+    /// at engine frame atFrame (0: at once). On failure the error names the first bad one.
+    Result<void> setMany(std::span<const std::pair<std::string, double>> changes, std::uint64_t atFrame = 0);
+
+    /// [control] Adds a listener (kept until removed; must outlive its registration).
+    void addListener(ParamListener* listener);
+    /// [control] Removes a listener added before.
+    void removeListener(ParamListener* listener);
 
     /// [control] The current (target) value of address.
     Result<ParamState> get(std::string_view address) const;
@@ -49,12 +73,16 @@ public:
 
 private:
     Result<ParamId> resolve(std::string_view address) const;
+    Result<float> validate(ParamId id, std::string_view address, double value) const;
+    void notify(const std::vector<std::pair<std::string, float>>& changes);
 
     Engine& engine_;
     mutable std::mutex mutex_; // control threads only
     std::shared_ptr<const ParamTable> table_;
     std::vector<float> values_;
     std::uint64_t generation_ = 0;
+    std::mutex listenersMutex_; // taken after mutex_ is released, never while holding it
+    std::vector<ParamListener*> listeners_;
 };
 
 } // namespace backline::engine

@@ -13,7 +13,12 @@ using ParamId = std::uint32_t;
 
 /// Who smooths a continuous parameter: the engine (a ramp on the audio thread, with the DSP
 /// computed in short slices) or the DSP itself (built-ins smooth per sample in Faust).
-enum class Smoothing { None, Engine, Dsp };
+enum class Smoothing {
+    None,   ///< applied at once
+    Engine, ///< a ramp on the audio thread, the DSP computed in short slices meanwhile
+    Dsp,    ///< the built-in DSP smooths it per sample
+    Node,   ///< an engine switch or level that glides per sample in the node reading it
+};
 
 /// Everything a surface needs to show and validate one parameter.
 struct ParamInfo {

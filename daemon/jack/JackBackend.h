@@ -55,6 +55,9 @@ public:
 
     /// Xruns JACK reported since the client opened.
     std::uint64_t xruns() const noexcept { return xruns_.load(std::memory_order_relaxed); }
+    /// [control] JACK's DSP load in percent (jack_cpu_load: the share of each period spent
+    /// processing, across all clients).
+    float cpuLoad() const noexcept { return jack_cpu_load(client_); }
     /// True once the JACK server has gone away; the client must then be closed.
     bool serverGone() const noexcept { return serverGone_.load(std::memory_order_acquire); }
 

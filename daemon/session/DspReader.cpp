@@ -62,7 +62,7 @@ Result<DspSpec> readDsp(const YamlReader& yaml, const YamlEntry& entry, const st
 
 Result<std::vector<DspParamSpec>> readDspParams(const YamlReader& yaml, const YamlEntry& entry, std::string_view owner)
 {
-    auto entries = yaml.mapEntries(entry, fmt::format("in 'params' of {}", owner));
+    auto entries = yaml.mapEntries(entry, fmt::format("in '{}' of {}", entry.key, owner));
     if (!entries)
         return entries.error();
     std::vector<DspParamSpec> params;

@@ -31,28 +31,32 @@ constexpr std::size_t maxMasterOutputs = 2;
 constexpr NumberRange gainRange { -120.0, 12.0, "dB" };
 constexpr NumberRange panRange { -1.0, 1.0 };
 
-constexpr std::array<std::string_view, 6> topKeys { "backline", "name", "sample_rate", "osc", "tracks", "master" };
-constexpr std::array<std::string_view, 1> oscKeys { "port" };
-constexpr std::array<std::string_view, 9> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
-    "gain", "pan", "mute" };
-constexpr std::array<std::string_view, 4> masterKeys { "dsp", "params", "gain", "outputs" };
+constexpr std::array<std::string_view, 7> topKeys { "backline", "name", "sample_rate", "osc", "tracks", "buses",
+    "master" };
+constexpr std::array<std::string_view, 2> oscKeys { "port", "allow" };
+constexpr std::array<std::string_view, 13> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
+    "gain", "pan", "mute", "solo", "strip", "sends", "output" };
+constexpr std::array<std::string_view, 5> masterKeys { "dsp", "params", "chain", "gain", "outputs" };
+constexpr std::array<std::string_view, 9> busKeys { "name", "kind", "dsp", "params", "gain", "pan", "mute", "solo",
+    "solo_safe" };
+constexpr std::array<std::string_view, 3> sendKeys { "bus", "level", "pre" };
 
 /// Why `name` cannot name a track, or empty when it can. Track names stand in OSC addresses
 /// (/track/<name>/gain), hence the narrow alphabet.
-std::string trackNameProblem(const std::string& name)
+std::string trackNameProblem(const std::string& name, std::string_view what = "track")
 {
     if (name.size() > maxTrackNameLength)
-        return fmt::format("track name '{}...' is too long ({} characters at most)", name.substr(0, maxTrackNameLength),
+        return fmt::format("{} name '{}...' is too long ({} characters at most)", what, name.substr(0, maxTrackNameLength),
             maxTrackNameLength);
     const bool wordChars = std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     });
     if (!wordChars)
-        return fmt::format("track name '{}' may only use letters, digits, '_' and '-' (it becomes part of OSC "
-                           "addresses like /track/<name>/gain)",
-            name);
+        return fmt::format("{} name '{}' may only use letters, digits, '_' and '-' (it becomes part of OSC "
+                           "addresses like /{}/<name>/gain)",
+            what, name, what);
     if (name == "master")
-        return "track name 'master' is reserved for the master bus";
+        return fmt::format("{} name 'master' is reserved for the master bus", what);
     return {};
 }
 
@@ -79,6 +83,10 @@ private:
     Result<void> readTracks(const YamlEntry& entry, std::vector<TrackSpec>& tracks) const;
     Result<ReadTrack> readTrack(const YAML::Node& node, std::size_t number) const;
     Result<void> readMaster(const YamlEntry& entry, MasterSpec& master) const;
+    Result<void> readBuses(const YamlEntry& entry, std::vector<BusSpec>& buses) const;
+    Result<BusSpec> readBus(const YAML::Node& node, std::size_t number) const;
+    Result<std::vector<SendSpec>> readSends(const YamlEntry& entry, const std::string& label) const;
+    Result<void> checkReferences(const SessionSpec& session) const;
 
     const YamlReader& yaml_;
     fs::path folder_;
@@ -121,6 +129,9 @@ Result<void> SessionParser::read(const YAML::Node& root, SessionSpec& session) c
             if (auto tracks = readTracks(entry, session.tracks); !tracks)
                 return tracks;
             hasTracks = true;
+        } else if (entry.key == "buses") {
+            if (auto buses = readBuses(entry, session.buses); !buses)
+                return buses;
         } else if (entry.key == "master") {
             if (auto master = readMaster(entry, session.master); !master)
                 return master;
@@ -129,7 +140,203 @@ Result<void> SessionParser::read(const YAML::Node& root, SessionSpec& session) c
     if (!hasTracks)
         return yaml_.errorAt(
             yaml_.locate(root), "missing 'tracks' at the top level (a list of tracks; write 'tracks: []' for none)");
+    return checkReferences(session);
+}
+
+Result<void> SessionParser::checkReferences(const SessionSpec& session) const
+{
+    auto findBus = [&](const std::string& name) -> const BusSpec* {
+        for (const auto& bus : session.buses)
+            if (bus.name == name)
+                return &bus;
+        return nullptr;
+    };
+    auto busNames = [&](BusSpec::Kind kind) {
+        std::string names;
+        for (const auto& bus : session.buses)
+            if (bus.kind == kind)
+                names += (names.empty() ? "" : ", ") + bus.name;
+        return names.empty() ? std::string("none") : names;
+    };
+    for (const auto& track : session.tracks) {
+        for (const auto& send : track.sends) {
+            const BusSpec* bus = findBus(send.bus);
+            if (!bus)
+                return yaml_.errorAt(send.where,
+                    fmt::format("track '{}' sends to unknown bus '{}' (aux buses: {})", track.name, send.bus,
+                        busNames(BusSpec::Kind::Aux)));
+            if (bus->kind != BusSpec::Kind::Aux)
+                return yaml_.errorAt(send.where,
+                    fmt::format("track '{}' sends to group bus '{}'; sends go to aux buses (route a whole track to a "
+                                "group with 'output: {}')",
+                        track.name, send.bus, send.bus));
+        }
+        for (std::size_t i = 0; i < track.sends.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j)
+                if (track.sends[i].bus == track.sends[j].bus)
+                    return yaml_.errorAt(track.sends[i].where,
+                        fmt::format("track '{}' sends to bus '{}' twice", track.name, track.sends[i].bus));
+        if (!track.output.empty() && track.output != "master") {
+            const BusSpec* bus = findBus(track.output);
+            if (!bus)
+                return yaml_.errorAt(track.outputWhere,
+                    fmt::format("track '{}' outputs to unknown bus '{}' (group buses: {}; or 'master')", track.name,
+                        track.output, busNames(BusSpec::Kind::Group)));
+            if (bus->kind != BusSpec::Kind::Group)
+                return yaml_.errorAt(track.outputWhere,
+                    fmt::format("track '{}' outputs to aux bus '{}'; a track outputs to 'master' or a group bus (feed "
+                                "aux buses with 'sends')",
+                        track.name, track.output));
+        }
+    }
     return {};
+}
+
+Result<void> SessionParser::readBuses(const YamlEntry& entry, std::vector<BusSpec>& buses) const
+{
+    if (!entry.value.IsSequence())
+        return yaml_.errorAt(yaml_.locate(entry),
+            fmt::format("'buses' must be a list of buses (each starting with '- name: ...'), got {}",
+                YamlReader::describe(entry.value)));
+    for (const auto& node : entry.value) {
+        if (buses.size() == config::maxBuses)
+            return yaml_.errorAt(
+                yaml_.locate(node), fmt::format("too many buses: a session holds at most {}", config::maxBuses));
+        auto bus = readBus(node, buses.size() + 1);
+        if (!bus)
+            return bus.error();
+        for (const auto& other : buses)
+            if (other.name == bus->name)
+                return yaml_.errorAt(bus->where,
+                    fmt::format("duplicate bus name '{}' (first defined at {}:{})", bus->name, other.where.line,
+                        other.where.column));
+        buses.push_back(std::move(*bus));
+    }
+    return {};
+}
+
+Result<BusSpec> SessionParser::readBus(const YAML::Node& node, std::size_t number) const
+{
+    if (!node.IsMap())
+        return yaml_.errorAt(yaml_.locate(node),
+            fmt::format("each entry of 'buses' must be a map like '- name: verb', got {}", YamlReader::describe(node)));
+    std::string label = fmt::format("bus {}", number);
+    for (const auto& pair : node)
+        if (pair.first.IsScalar() && pair.first.Scalar() == "name" && pair.second.IsScalar())
+            label = fmt::format("bus '{}'", pair.second.Scalar());
+    const std::string context = "in " + label;
+    auto entries = yaml_.entries(node, context);
+    if (!entries)
+        return entries.error();
+    if (auto known = yaml_.checkKeys(*entries, busKeys, context); !known)
+        return known.error();
+    BusSpec bus;
+    bus.where = yaml_.locate(node);
+    const YamlEntry* params = nullptr;
+    bool hasName = false;
+    for (const YamlEntry& field : *entries) {
+        if (field.key == "name") {
+            auto name = yaml_.text(field);
+            if (!name)
+                return name.error();
+            if (const std::string problem = trackNameProblem(*name, "bus"); !problem.empty())
+                return yaml_.errorAt(yaml_.locate(field), problem);
+            bus.name = std::move(*name);
+            bus.where = yaml_.locate(field);
+            hasName = true;
+        } else if (field.key == "kind") {
+            auto kind = yaml_.text(field);
+            if (!kind)
+                return kind.error();
+            if (*kind == "aux")
+                bus.kind = BusSpec::Kind::Aux;
+            else if (*kind == "group")
+                bus.kind = BusSpec::Kind::Group;
+            else
+                return yaml_.errorAt(yaml_.locate(field),
+                    fmt::format("'kind' must be 'aux' (fed by sends) or 'group' (fed by tracks' output), got '{}'",
+                        *kind));
+        } else if (field.key == "dsp") {
+            auto dsp = readDsp(yaml_, field, folder_);
+            if (!dsp)
+                return dsp.error();
+            bus.dsp = std::move(*dsp);
+        } else if (field.key == "params") {
+            auto values = readDspParams(yaml_, field, label);
+            if (!values)
+                return values.error();
+            bus.dspParams = std::move(*values);
+            params = &field;
+        } else if (field.key == "gain") {
+            auto gain = yaml_.number(field, gainRange);
+            if (!gain)
+                return gain.error();
+            bus.gainDb = *gain;
+        } else if (field.key == "pan") {
+            auto pan = yaml_.number(field, panRange);
+            if (!pan)
+                return pan.error();
+            bus.pan = *pan;
+        } else if (field.key == "mute" || field.key == "solo" || field.key == "solo_safe") {
+            auto flag = yaml_.boolean(field);
+            if (!flag)
+                return flag.error();
+            (field.key == "mute" ? bus.mute : field.key == "solo" ? bus.solo : bus.soloSafe) = *flag;
+        }
+    }
+    if (!hasName)
+        return yaml_.errorAt(bus.where, fmt::format("bus {} has no 'name' (every bus needs one, like 'name: verb')", number));
+    if (params && bus.dsp.kind == DspSpec::Kind::None)
+        return yaml_.errorAt(yaml_.locate(params->keyNode), fmt::format("'params' {} needs a 'dsp' to apply to", context));
+    return bus;
+}
+
+Result<std::vector<SendSpec>> SessionParser::readSends(const YamlEntry& entry, const std::string& label) const
+{
+    if (!entry.value.IsSequence())
+        return yaml_.errorAt(yaml_.locate(entry),
+            fmt::format("'sends' of {} must be a list like '- {{bus: verb, level: -12}}', got {}", label,
+                YamlReader::describe(entry.value)));
+    std::vector<SendSpec> sends;
+    for (const auto& node : entry.value) {
+        if (!node.IsMap())
+            return yaml_.errorAt(yaml_.locate(node),
+                fmt::format("each send of {} must be a map like '{{bus: verb, level: -12, pre: false}}', got {}", label,
+                    YamlReader::describe(node)));
+        const std::string context = "in a send of " + label;
+        auto fields = yaml_.entries(node, context);
+        if (!fields)
+            return fields.error();
+        if (auto known = yaml_.checkKeys(*fields, sendKeys, context); !known)
+            return known.error();
+        SendSpec send;
+        send.where = yaml_.locate(node);
+        bool hasBus = false;
+        for (const YamlEntry& field : *fields) {
+            if (field.key == "bus") {
+                auto bus = yaml_.text(field);
+                if (!bus)
+                    return bus.error();
+                send.bus = std::move(*bus);
+                send.where = yaml_.locate(field);
+                hasBus = true;
+            } else if (field.key == "level") {
+                auto level = yaml_.number(field, gainRange);
+                if (!level)
+                    return level.error();
+                send.levelDb = *level;
+            } else if (field.key == "pre") {
+                auto pre = yaml_.boolean(field);
+                if (!pre)
+                    return pre.error();
+                send.pre = *pre;
+            }
+        }
+        if (!hasBus)
+            return yaml_.errorAt(send.where, fmt::format("a send of {} has no 'bus'", label));
+        sends.push_back(std::move(send));
+    }
+    return sends;
 }
 
 Result<void> SessionParser::checkVersion(const YAML::Node& root, const std::vector<YamlEntry>& entries) const
@@ -165,6 +372,19 @@ Result<void> SessionParser::readOsc(const YamlEntry& entry, OscSpec& osc) const
             if (!port)
                 return port.error();
             osc.port = *port;
+        } else if (field.key == "allow") {
+            auto texts = yaml_.textList(field, "an address or subnet", "[127.0.0.1, 192.168.0.0/16, ::1]");
+            if (!texts)
+                return texts.error();
+            std::vector<AddressRange> allow;
+            for (std::size_t i = 0; i < texts->size(); ++i) {
+                std::string problem;
+                auto range = AddressRange::parse((*texts)[i], &problem);
+                if (!range)
+                    return yaml_.errorAt(yaml_.locate(field.value[i]), fmt::format("in 'osc.allow': {}", problem));
+                allow.push_back(*range);
+            }
+            osc.allow = std::move(allow);
         }
     }
     return {};
@@ -274,6 +494,27 @@ Result<ReadTrack> SessionParser::readTrack(const YAML::Node& node, std::size_t n
             if (!mute)
                 return mute.error();
             track.mute = *mute;
+        } else if (entry.key == "solo") {
+            auto solo = yaml_.boolean(entry);
+            if (!solo)
+                return solo.error();
+            track.solo = *solo;
+        } else if (entry.key == "strip") {
+            auto values = readDspParams(yaml_, entry, label);
+            if (!values)
+                return values.error();
+            track.strip = std::move(*values);
+        } else if (entry.key == "sends") {
+            auto sends = readSends(entry, label);
+            if (!sends)
+                return sends.error();
+            track.sends = std::move(*sends);
+        } else if (entry.key == "output") {
+            auto output = yaml_.text(entry);
+            if (!output)
+                return output.error();
+            track.output = *output == "master" ? std::string() : std::move(*output);
+            track.outputWhere = yaml_.locate(entry);
         }
     }
 
@@ -287,7 +528,7 @@ Result<ReadTrack> SessionParser::readTrack(const YAML::Node& node, std::size_t n
     if (params && track.dsp.kind == DspSpec::Kind::None)
         return yaml_.errorAt(yaml_.locate(params->keyNode),
             fmt::format(
-                "'params' {} needs a 'dsp' to apply to (the channel strip's own controls are 'gain', 'pan' and 'mute')",
+                "'params' {} needs a 'dsp' to apply to (the channel strip's own controls go under 'strip', and 'gain', 'pan', 'mute', 'solo')",
                 context));
     return read;
 }
@@ -313,6 +554,11 @@ Result<void> SessionParser::readMaster(const YamlEntry& entry, MasterSpec& maste
                 return values.error();
             master.dspParams = std::move(*values);
             params = &field;
+        } else if (field.key == "chain") {
+            auto values = readDspParams(yaml_, field, "'master'");
+            if (!values)
+                return values.error();
+            master.chain = std::move(*values);
         } else if (field.key == "gain") {
             auto gain = yaml_.number(field, gainRange);
             if (!gain)

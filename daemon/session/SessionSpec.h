@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "session/AddressRange.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -42,7 +44,19 @@ struct DspParamSpec {
     SourceLocation where;
 };
 
-/// One channel of the mixer: inputs → optional DSP → built-in channel strip → master.
+/// A value for one of a built-in's own controls (the channel strip or the master chain), by
+/// path, e.g. "eq/mid1/gain" → /track/<name>/eq/mid1/gain.
+using BuiltinParamSpec = DspParamSpec;
+
+/// A track's send to an aux bus.
+struct SendSpec {
+    std::string bus;        ///< an aux bus's name
+    double levelDb = 0.0;   ///< -120 (off) … 12
+    bool pre = false;       ///< pre-fader (true) or post-fader (false)
+    SourceLocation where;   ///< of the `bus:` value
+};
+
+/// One channel of the mixer: inputs → optional DSP → channel strip → fader/pan → master or a group bus.
 struct TrackSpec {
     std::string name;                    ///< unique; [A-Za-z0-9_-]+ so it can stand in an OSC address
     int channels = 1;                    ///< 1 (mono, panned) or 2 (stereo, balanced)
@@ -53,13 +67,35 @@ struct TrackSpec {
     double gainDb = 0.0;                 ///< fader, dB
     double pan = 0.0;                    ///< -1 (left) … 1 (right)
     bool mute = false;
+    bool solo = false;
+    std::vector<BuiltinParamSpec> strip; ///< channel strip controls (trim, hpf/…, eq/…, comp/…, gate/…)
+    std::vector<SendSpec> sends;
+    std::string output;                  ///< a group bus's name; empty: the master
+    SourceLocation outputWhere;
     SourceLocation where; ///< of the track's entry
+};
+
+/// A bus: aux buses take sends and return an effect; group buses take whole tracks (their
+/// `output`). Both are stereo and return to the master.
+struct BusSpec {
+    enum class Kind { Aux, Group };
+    std::string name;
+    Kind kind = Kind::Aux;
+    DspSpec dsp;                         ///< the effect (aux) or processing (group); optional
+    std::vector<DspParamSpec> dspParams;
+    double gainDb = 0.0;
+    double pan = 0.0; ///< balance
+    bool mute = false;
+    bool solo = false;
+    bool soloSafe = false; ///< not muted when something else is soloed (effect returns)
+    SourceLocation where;
 };
 
 /// The master bus: sum of tracks → optional DSP → built-in master chain → outputs.
 struct MasterSpec {
     DspSpec dsp;
     std::vector<DspParamSpec> dspParams;
+    std::vector<BuiltinParamSpec> chain; ///< master chain controls (eq/…, comp/…, limiter/…)
     double gainDb = 0.0;
     std::vector<std::string> outputs; ///< JACK ports the two master outputs connect to (left, right)
     SourceLocation where;
@@ -68,6 +104,9 @@ struct MasterSpec {
 /// Settings of the OSC server.
 struct OscSpec {
     int port = 9000;
+    /// Client addresses and subnets the server answers (`osc.allow`); nullopt when the session
+    /// does not say (then /etc/backline/osc-allow, else loopback and private LAN ranges).
+    std::optional<std::vector<AddressRange>> allow;
 };
 
 /// The whole session file.
@@ -77,6 +116,7 @@ struct SessionSpec {
     int sampleRate = 48000;     ///< offline renders only; live sessions run at JACK's rate
     OscSpec osc;
     std::vector<TrackSpec> tracks;
+    std::vector<BusSpec> buses;
     MasterSpec master;
 };
 

@@ -37,8 +37,12 @@ public:
         if (!r)
             throw std::runtime_error(r.error().message);
         renderer = std::move(r.value());
+        installed = graph->get();
         control.install(std::move(graph.value()));
     }
+
+    /// The graph installed at construction (valid while no other is installed).
+    const engine::Graph* installedGraph() const { return installed; }
 
     engine::DspResolver resolver()
     {
@@ -64,6 +68,7 @@ public:
     faust::JitCompiler jit;
     std::unique_ptr<engine::OfflineRenderer> renderer;
     int sampleRate = 48000;
+    const engine::Graph* installed = nullptr;
 };
 
 } // namespace backline::test

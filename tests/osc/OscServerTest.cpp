@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The OSC server in-process, against a FakeTarget, with real sockets on loopback.
+#include "FakeTarget.h"
+#include "RawOscClient.h"
+
+#include "control/osc/OscServer.h"
+#include "control/osc/Timetag.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace backline;
+using namespace backline::control;
+using namespace backline::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+class OscServerTest : public ::testing::Test {
+protected:
+    void start(OscServerOptions options = {})
+    {
+        options.port = 0;
+        auto s = OscServer::start(std::move(options), target);
+        ASSERT_TRUE(s) << s.error().message;
+        server = std::move(s.value());
+    }
+    void SetUp() override { start(); }
+
+    std::unique_ptr<RawOscClient> client(RawOscClient::Kind kind = RawOscClient::Kind::Udp,
+        const std::string& local = "127.0.0.1")
+    {
+        return std::make_unique<RawOscClient>(kind, server->port(), local);
+    }
+
+    /// Subscribes c and reads the ack and the whole snapshot; returns the snapshot's values.
+    std::map<std::string, float> subscribe(RawOscClient& c, std::vector<OscReply::Arg> args = {})
+    {
+        c.send("/subscribe", std::move(args));
+        std::map<std::string, float> values;
+        auto ack = c.receiveAddress("/subscribed");
+        EXPECT_TRUE(ack);
+        bool begun = false;
+        for (;;) {
+            auto m = c.receive();
+            if (!m)
+                break;
+            if (m->address == "/snapshot/begin")
+                begun = true;
+            else if (m->address == "/snapshot/end")
+                break;
+            else if (begun && m->address != "/feedback/seq")
+                values[m->address] = float(m->number(0));
+        }
+        return values;
+    }
+
+    FakeTarget target;
+    std::unique_ptr<OscServer> server;
+};
+
+} // namespace
+
+TEST_F(OscServerTest, AnswersOverUdpAndBothTcpFramingsOnOnePort)
+{
+    for (auto kind : {RawOscClient::Kind::Udp, RawOscClient::Kind::TcpLengthPrefix, RawOscClient::Kind::TcpSlip}) {
+        auto c = client(kind);
+        auto reply = c->request("/ping");
+        ASSERT_TRUE(reply) << int(kind);
+        EXPECT_EQ(reply->address, "/pong");
+        c->send("/track/a/gain", {-4.5f});
+        EXPECT_FLOAT_EQ(float(c->request("/track/a/gain")->number(0)), -4.5f);
+    }
+}
+
+TEST_F(OscServerTest, IPv6LoopbackClientsAreServed)
+{
+    RawOscClient c(RawOscClient::Kind::Udp, server->port(), "::1", "::1");
+    auto reply = c.request("/ping");
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->address, "/pong");
+}
+
+TEST_F(OscServerTest, ANewSubscriberFirstGetsTheWholeStateNumbered)
+{
+    target.changeFromElsewhere("/track/b/pan", 0.25f);
+    auto c = client();
+    c->send("/subscribe");
+    auto ack = c->receive();
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(ack->address, "/subscribed");
+    EXPECT_FLOAT_EQ(float(ack->number(0)), 10.0f) << "default expiry";
+    std::vector<RawMessage> snapshot;
+    while (auto m = c->receive(500ms)) {
+        snapshot.push_back(*m);
+        if (m->address == "/snapshot/end")
+            break;
+    }
+    ASSERT_GE(snapshot.size(), 3u);
+    EXPECT_EQ(snapshot[0].address, "/feedback/seq");
+    EXPECT_EQ(snapshot[0].number(0), 1.0);
+    EXPECT_EQ(snapshot[1].address, "/snapshot/begin");
+    const auto count = std::size_t(snapshot[1].number(0));
+    EXPECT_EQ(count, target.params().size());
+    std::set<std::string> addresses;
+    for (const auto& m : snapshot) {
+        EXPECT_TRUE(m.inBundle);
+        if (m.address.starts_with("/track/") || m.address.starts_with("/master/"))
+            addresses.insert(m.address);
+        if (m.address == "/track/b/pan")
+            EXPECT_FLOAT_EQ(float(m.number(0)), 0.25f);
+    }
+    EXPECT_EQ(addresses.size(), count);
+}
+
+TEST_F(OscServerTest, AChangeFromOneClientReachesEverySubscriberAndIsEchoedToTheSender)
+{
+    auto a = client();
+    auto b = client(RawOscClient::Kind::TcpLengthPrefix);
+    subscribe(*a);
+    subscribe(*b);
+    const auto sent = nowNs();
+    a->send("/track/a/gain", {-12.0f});
+    for (auto* c : {a.get(), b.get()}) {
+        auto m = c->receiveAddress("/track/a/gain", 500ms);
+        ASSERT_TRUE(m);
+        EXPECT_FLOAT_EQ(float(m->number(0)), -12.0f);
+        EXPECT_LT(m->receivedNs - sent, 20'000'000 + 30'000'000) << "within one feedback interval (20 ms) and slack";
+    }
+}
+
+TEST_F(OscServerTest, AChangeMadeElsewhereIsPushedToo)
+{
+    auto a = client();
+    subscribe(*a);
+    target.changeFromElsewhere("/master/gain", -1.5f); // as MIDI or a scene recall would
+    auto m = a->receiveAddress("/master/gain", 500ms);
+    ASSERT_TRUE(m);
+    EXPECT_FLOAT_EQ(float(m->number(0)), -1.5f);
+}
+
+TEST_F(OscServerTest, AFastFaderIsCoalescedAndEndsAtTheFinalValue)
+{
+    auto fader = client();
+    auto tablet = client();
+    subscribe(*tablet);
+    const auto start = nowNs();
+    for (int i = 0; i <= 1000; ++i) {
+        fader->send("/track/a/gain", {float(-100.0 + 0.1 * i)});
+        while (nowNs() - start < std::int64_t(i) * 1'000'000)
+            std::this_thread::sleep_for(100us);
+    }
+    auto got = tablet->receiveFor(300ms);
+    std::vector<float> values;
+    std::set<std::uint64_t> packets;
+    std::vector<double> sequence;
+    for (const auto& m : got) {
+        if (m.address == "/track/a/gain") {
+            values.push_back(float(m.number(0)));
+            packets.insert(m.packet);
+        }
+        if (m.address == "/feedback/seq")
+            sequence.push_back(m.number(0));
+    }
+    ASSERT_FALSE(values.empty());
+    EXPECT_FLOAT_EQ(values.back(), 0.0f);
+    EXPECT_LE(values.size(), 70u) << "1,001 changes in a second at 50 packets a second";
+    EXPECT_GE(values.size(), 20u);
+    for (std::size_t i = 1; i < sequence.size(); ++i)
+        EXPECT_EQ(sequence[i], sequence[i - 1] + 1) << "no gap in the numbering";
+    EXPECT_EQ(target.value("/track/a/gain"), 0.0f);
+}
+
+TEST_F(OscServerTest, ASubscriberThatDoesNotRenewGetsNothingAfterExpiry)
+{
+    auto a = client();
+    auto quiet = client();
+    subscribe(*quiet, {1.0f});
+    a->send("/track/a/pan", {0.5f});
+    EXPECT_TRUE(quiet->receiveAddress("/track/a/pan", 500ms));
+    std::this_thread::sleep_for(1200ms);
+    a->send("/track/a/pan", {-0.5f});
+    auto after = quiet->receiveFor(300ms);
+    for (const auto& m : after)
+        EXPECT_NE(m.address, "/track/a/pan");
+    EXPECT_EQ(server->counters().subscribers, 0u);
+}
+
+TEST_F(OscServerTest, RenewingKeepsTheSubscriptionWithoutAnotherSnapshot)
+{
+    auto a = client();
+    subscribe(*a, {2.0f});
+    a->send("/subscribe", {2.0f});
+    EXPECT_TRUE(a->receiveAddress("/subscribed"));
+    for (const auto& m : a->receiveFor(200ms))
+        EXPECT_NE(m.address, "/snapshot/begin");
+    a->send("/unsubscribe");
+    EXPECT_TRUE(a->receiveAddress("/unsubscribed"));
+    target.changeFromElsewhere("/track/c/gain", -2.0f);
+    for (const auto& m : a->receiveFor(200ms))
+        EXPECT_NE(m.address, "/track/c/gain");
+}
+
+TEST_F(OscServerTest, ABundleIsAppliedAsOneBatchAtItsFrame)
+{
+    auto a = client();
+    a->sendBundle(oscImmediately, {{"/track/a/gain", {-1.0f}}, {"/track/b/gain", {-2.0f}}, {"/track/c/gain", {-3.0f}}});
+    EXPECT_TRUE(a->request("/ping"));
+    auto batches = target.batches();
+    ASSERT_EQ(batches.size(), 1u);
+    EXPECT_EQ(batches[0].changes.size(), 3u);
+    EXPECT_EQ(batches[0].atFrame, 0u);
+
+    target.clock = {96000, monotonicNowNs(), 48000};
+    a->sendBundle(toTimetag(std::chrono::system_clock::now() + 500ms), {{"/track/a/gain", {-4.0f}}});
+    EXPECT_TRUE(a->request("/ping"));
+    batches = target.batches();
+    ASSERT_EQ(batches.size(), 2u);
+    EXPECT_NEAR(double(batches[1].atFrame), 96000.0 + 24000.0, 480.0) << "0.5 s ahead at 48 kHz, within 10 ms";
+}
+
+TEST_F(OscServerTest, ABundleWithOneBadMessageChangesNothing)
+{
+    auto a = client();
+    a->sendBundle(oscImmediately, {{"/track/a/gain", {-1.0f}}, {"/track/b/gain", {std::string("loud")}}});
+    auto first = a->receive();
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->address, "/error");
+    EXPECT_EQ(first->text(0), "/track/b/gain");
+    auto second = a->receive();
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->text(0), "#bundle");
+    EXPECT_TRUE(target.batches().empty());
+    EXPECT_EQ(target.value("/track/a/gain"), 0.0f);
+
+    a->sendBundle(oscImmediately, {{"/track/a/gain", {-1.0f}}, {"/track/a/gain", {99.0f}}});
+    auto outOfRange = a->receiveAddress("/error");
+    ASSERT_TRUE(outOfRange);
+    EXPECT_NE(outOfRange->text(1).find("out of range"), std::string::npos);
+    EXPECT_EQ(target.value("/track/a/gain"), 0.0f);
+
+    a->sendBundle(toTimetag(std::chrono::system_clock::now() + 3600s), {{"/track/a/gain", {-1.0f}}});
+    auto tooFar = a->receiveAddress("/error");
+    ASSERT_TRUE(tooFar);
+    EXPECT_NE(tooFar->text(1).find("ahead"), std::string::npos);
+}
+
+TEST_F(OscServerTest, AClientOutsideTheAllowedAddressesGetsNoReplyAndChangesNothing)
+{
+    server.reset();
+    OscServerOptions options;
+    options.access = AccessList({*session::AddressRange::parse("127.0.0.1")});
+    start(std::move(options));
+    auto stranger = client(RawOscClient::Kind::Udp, "127.0.0.2");
+    stranger->send("/track/a/gain", {-30.0f});
+    stranger->send("/ping");
+    stranger->send("/subscribe");
+    EXPECT_TRUE(stranger->receiveFor(300ms).empty());
+    auto strangerTcp = client(RawOscClient::Kind::TcpLengthPrefix, "127.0.0.2");
+    strangerTcp->send("/ping");
+    EXPECT_TRUE(strangerTcp->receiveFor(300ms).empty());
+    EXPECT_EQ(target.value("/track/a/gain"), 0.0f);
+    auto friendly = client();
+    EXPECT_TRUE(friendly->request("/ping"));
+    EXPECT_GE(server->counters().blocked, 4u);
+}
+
+TEST_F(OscServerTest, AFloodFromOneClientIsCutAtItsRateAndDoesNotStarveAnother)
+{
+    auto flood = client();
+    auto other = client();
+    std::atomic<bool> done {false};
+    std::thread flooder([&] {
+        const auto start = nowNs();
+        for (int i = 0; i < 10000; ++i) {
+            flood->send("/track/a/pan", {float(i % 2)});
+            while (nowNs() - start < std::int64_t(i) * 100'000) // 10,000 a second
+                std::this_thread::yield();
+        }
+        done = true;
+    });
+    std::vector<std::int64_t> roundTrips;
+    while (!done) {
+        const auto sent = nowNs();
+        other->send("/track/b/gain");
+        auto m = other->receiveAddress("/track/b/gain", 1000ms);
+        ASSERT_TRUE(m);
+        roundTrips.push_back(m->receivedNs - sent);
+        std::this_thread::sleep_for(20ms);
+    }
+    flooder.join();
+    std::sort(roundTrips.begin(), roundTrips.end());
+    EXPECT_LT(roundTrips[roundTrips.size() * 9 / 10], 20'000'000) << "90% of round trips under 20 ms";
+    const auto c = server->counters();
+    EXPECT_GT(c.dropped, 4000u) << "10,000 in a second against 3,000 a second";
+    bool told = false;
+    for (const auto& m : flood->receiveFor(200ms))
+        told = told || (m.address == "/error" && m.text(0) == "#rate-limit");
+    EXPECT_TRUE(told);
+}
+
+TEST_F(OscServerTest, BadPacketsGetAnErrorAndTheServerCarriesOn)
+{
+    auto a = client();
+    const std::vector<std::vector<std::uint8_t>> bad {
+        {'/', 'a'},                                         // truncated
+        {'/', 'a', 0, 0, ',', 'q', 0, 0},                   // unknown type
+        {'/', 'a', 0, 0, ',', 'f', 'f', 0, 0, 0, 0, 0},     // type tags promise more than follows
+        {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0, 0, 0, 0, 0}, // cut bundle header
+        {0xff, 0xfe, 0xfd, 0xfc},                           // not OSC at all
+    };
+    for (const auto& bytes : bad) {
+        a->sendBytes(bytes);
+        auto reply = a->receive(500ms);
+        ASSERT_TRUE(reply);
+        EXPECT_EQ(reply->address, "/error");
+    }
+    a->send("/track/a/gain", {std::string(60000, 'x')});
+    auto big = a->receive(500ms);
+    ASSERT_TRUE(big);
+    EXPECT_EQ(big->address, "/error");
+    EXPECT_NE(big->text(1).find("expects a number"), std::string::npos);
+    EXPECT_TRUE(a->request("/ping"));
+    EXPECT_GE(server->counters().errors, 6u);
+}
+
+TEST_F(OscServerTest, MetersStreamAtTheAskedRateInEachFormat)
+{
+    auto a = client();
+    a->send("/meters/subscribe", {20.0f});
+    auto ack = a->receiveAddress("/meters/subscribed");
+    ASSERT_TRUE(ack);
+    EXPECT_EQ(ack->text(1), "levels");
+    auto got = a->receiveFor(520ms);
+    int packets = 0;
+    for (const auto& m : got)
+        packets += m.address == "/meters/seq" ? 1 : 0;
+    EXPECT_GE(packets, 8);
+    EXPECT_LE(packets, 13);
+    bool master = false;
+    for (const auto& m : got)
+        if (m.address == "/meters/master") {
+            master = true;
+            EXPECT_EQ(m.args.size(), 4u);
+        }
+    EXPECT_TRUE(master);
+
+    auto b = client();
+    b->send("/meters/subscribe", {10.0f, std::string("blob"), 5.0f});
+    EXPECT_TRUE(b->receiveAddress("/meters/subscribed"));
+    auto names = b->receive();
+    ASSERT_TRUE(names);
+    EXPECT_EQ(names->address, "/meters/names");
+    EXPECT_EQ(names->text(3), "master");
+    auto blob = b->receiveAddress("/meters/blob");
+    ASSERT_TRUE(blob);
+    EXPECT_EQ(std::get<std::vector<std::uint8_t>>(blob->args[0]).size(), 12u + 3 * 16 + 20);
+
+    a->send("/meters/unsubscribe");
+    EXPECT_TRUE(a->receiveAddress("/meters/unsubscribed"));
+    a->drain();
+    for (const auto& m : a->receiveFor(200ms))
+        EXPECT_NE(m.address, "/meters/seq");
+}
+
+TEST_F(OscServerTest, AReloadRunsOffTheOscThreadAndSubscribersGetAFreshSnapshot)
+{
+    target.reloadTakes = 600ms;
+    auto a = client();
+    auto b = client();
+    subscribe(*b);
+    a->send("/session/reload");
+    const auto sent = nowNs();
+    auto pong = b->request("/ping", 500ms);
+    ASSERT_TRUE(pong);
+    EXPECT_LT(pong->receivedNs - sent, 100'000'000) << "the OSC thread answers while the reload runs";
+    auto done = a->receive(3000ms);
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->address, "/session/reloaded");
+    EXPECT_TRUE(b->receiveAddress("/snapshot/begin", 1000ms));
+}
+
+TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
+{
+    auto a = client();
+    a->send("/subscribe");
+    a->drain();
+    std::this_thread::sleep_for(50ms);
+    a->drain();
+    a->send("/status");
+    auto status = a->receiveAddress("/status");
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->text(0), "fake");
+    EXPECT_EQ(status->text(9), "stopped");
+    EXPECT_EQ(status->text(10), "unavailable");
+    EXPECT_EQ(status->number(12), 1.0) << "one subscriber";
+    auto subscribers = a->receiveAddress("/status/osc/subscribers");
+    ASSERT_TRUE(subscribers);
+    EXPECT_EQ(subscribers->number(0), 1.0);
+
+    a->send("/state", {2, 3});
+    std::vector<RawMessage> page;
+    while (auto m = a->receive(500ms)) {
+        page.push_back(*m);
+        if (m->address == "/state/end")
+            break;
+    }
+    ASSERT_EQ(page.size(), 4u);
+    EXPECT_EQ(page[0].text(0), target.params()[2].info.address);
+    EXPECT_EQ(page[0].text(6), "toggle");
+    EXPECT_EQ(page[3].number(0), double(target.params().size()));
+}
