@@ -107,8 +107,9 @@ TEST(OscPacket, EveryTruncationOfAValidPacketIsRefusedWithoutReadingPastIt)
         if (cut == 16) // a bundle header alone is a valid empty bundle
             continue;
         EXPECT_TRUE(p.error || p.messages.size() < 2) << "cut at " << cut;
-        if (p.error)
+        if (p.error) {
             EXPECT_TRUE(p.messages.empty());
+        }
     }
     auto m = message("/track/a/gain", {-3.0f});
     for (std::size_t cut = 0; cut < m.size(); ++cut) {

@@ -108,8 +108,9 @@ TEST_F(OscServerTest, ANewSubscriberFirstGetsTheWholeStateNumbered)
         EXPECT_TRUE(m.inBundle);
         if (m.address.starts_with("/track/") || m.address.starts_with("/master/"))
             addresses.insert(m.address);
-        if (m.address == "/track/b/pan")
+        if (m.address == "/track/b/pan") {
             EXPECT_FLOAT_EQ(float(m.number(0)), 0.25f);
+        }
     }
     EXPECT_EQ(addresses.size(), count);
 }
@@ -398,6 +399,7 @@ TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
     auto subscribers = a->receiveAddress("/status/osc/subscribers");
     ASSERT_TRUE(subscribers);
     EXPECT_EQ(subscribers->number(0), 1.0);
+    a->receiveAddress("/status/osc/blocked");
 
     a->send("/state", {2, 3});
     std::vector<RawMessage> page;
