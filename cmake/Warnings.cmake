@@ -5,6 +5,13 @@ target_compile_options(backline_warnings INTERFACE -Wall -Wextra -Wpedantic -Wsh
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 20)
     target_compile_options(backline_warnings INTERFACE -Wfunction-effects)
 endif()
+# clang >= 22 calls __COUNTER__ a C2y extension under -Wpedantic; Google Benchmark's BENCHMARK()
+# macro expands to it.
+include(CheckCXXCompilerFlag)
+check_cxx_compiler_flag(-Wc2y-extensions BACKLINE_HAS_WC2Y_EXTENSIONS)
+if(BACKLINE_HAS_WC2Y_EXTENSIONS)
+    target_compile_options(backline_warnings INTERFACE -Wno-c2y-extensions)
+endif()
 if(BACKLINE_WERROR)
     target_compile_options(backline_warnings INTERFACE -Werror)
 endif()
