@@ -26,13 +26,13 @@ const double defaultCeilingDb = -1.0;
 /// Sum of sines at the given frequencies with equal amplitudes, scaled so the sample peak over
 /// the burst is peakDb dBFS; silent outside [start, start + length).
 std::vector<float> mixedSineBurst(std::size_t frames, std::size_t start, std::size_t length, double peakDb,
-    std::initializer_list<double> frequencies)
+    std::initializer_list<double> frequencies, double sampleRate = testSampleRate)
 {
     std::vector<double> sum(frames, 0.0);
     double peak = 0.0;
     for (std::size_t i = start; i < std::min(frames, start + length); ++i) {
         for (double f : frequencies)
-            sum[i] += std::sin(2.0 * std::numbers::pi * f * double(i) / testSampleRate);
+            sum[i] += std::sin(2.0 * std::numbers::pi * f * double(i) / sampleRate);
         peak = std::max(peak, std::fabs(sum[i]));
     }
     const double scale = std::pow(10.0, peakDb / 20.0) / peak;
@@ -121,6 +121,28 @@ TEST(Master, MixedSineBurstAtPlus6dBFSNeverExceedsMinus1dBTP)
         const double other = truePeakDbWith(out[0], halfTaps, beta);
         std::printf("[ measured ]   with a %d-tap-per-phase interpolator: %.4f dBTP\n", 2 * halfTaps, other);
         EXPECT_LE(other, defaultCeilingDb) << 2 * halfTaps << " taps per phase";
+    }
+}
+
+TEST(Master, LatencyAndCeilingHoldAtOtherRates)
+{
+    auto factory = backline::faust::builtinFactory("master");
+    ASSERT_TRUE(factory);
+    for (int rate : { 44100, 96000, 192000 }) {
+        auto master = factory.value()->instantiate(rate);
+        ASSERT_TRUE(master);
+        const std::size_t n = std::size_t(rate); // one second
+        // 2 x 32 interpolator half-taps + int(1.5 ms x rate) - 1.
+        const std::size_t expectedLatency = 64 + std::size_t(0.0015f * float(rate)) - 1;
+        std::vector<float> click(n, 0.0f);
+        click[10] = 0.5f;
+        const auto delayed = render(**master, { click, click }, n);
+        EXPECT_EQ(delayed[0][10 + expectedLatency], 0.5f) << rate << " Hz";
+        auto fresh = factory.value()->instantiate(rate);
+        const auto burst = mixedSineBurst(n, n / 4, n / 2, 6.0, { 997.0, 3000.0, 11000.0, 17000.0 }, rate);
+        const auto out = render(**fresh, { burst, burst }, n);
+        EXPECT_LE(truePeakDb(out[0]), defaultCeilingDb) << rate << " Hz";
+        EXPECT_GT(truePeakDb(out[0]), defaultCeilingDb - 0.1) << rate << " Hz";
     }
 }
 
