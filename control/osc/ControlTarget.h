@@ -5,6 +5,7 @@
 #include "core/Result.h"
 #include "engine/ParamControl.h"
 #include "meter/MeterBank.h"
+#include "record/RecordTypes.h"
 
 #include <cstdint>
 #include <span>
@@ -74,6 +75,31 @@ public:
     virtual void addParamListener(engine::ParamListener* listener) { (void)listener; }
     /// [control] Stops telling listener.
     virtual void removeParamListener(engine::ParamListener* listener) { (void)listener; }
+
+    /// [control] Opens a take (name may be empty); returns its folder.
+    virtual Result<std::string> recordStart(std::string_view name)
+    {
+        (void)name;
+        return makeError(ErrorCode::Engine, "this daemon has no recorder");
+    }
+    /// [control] Closes the open take (may take a second: files are synced).
+    virtual Result<void> recordStop() { return makeError(ErrorCode::Engine, "this daemon has no recorder"); }
+    /// [control] Adds a marker to the open take.
+    virtual Result<void> recordMarker(std::string_view name)
+    {
+        (void)name;
+        return makeError(ErrorCode::Engine, "this daemon has no recorder");
+    }
+    /// [control] What the recorder is doing.
+    virtual Result<record::RecorderStatus> recordStatus() { return makeError(ErrorCode::Engine, "this daemon has no recorder"); }
+    /// [control] Chooses the record sources (between takes).
+    virtual Result<void> setRecordSources(std::vector<std::string> ids)
+    {
+        (void)ids;
+        return makeError(ErrorCode::Engine, "this daemon has no recorder");
+    }
+    /// [control] The chosen record sources.
+    virtual std::vector<std::string> recordSources() { return {}; }
 };
 
 /// "stopped" / "rolling".

@@ -98,6 +98,11 @@ OscDispatcher::OscDispatcher(ControlTarget& target)
           {"/meters", &OscDispatcher::meters},
           {"/meters/loudness/reset", &OscDispatcher::resetLoudness},
           {"/session/reload", &OscDispatcher::reload},
+          {"/record/start", &OscDispatcher::recordStart},
+          {"/record/stop", &OscDispatcher::recordStop},
+          {"/record/status", &OscDispatcher::recordStatus},
+          {"/record/marker", &OscDispatcher::recordMarker},
+          {"/record/sources", &OscDispatcher::recordSources},
       }
 {
 }
@@ -118,7 +123,7 @@ void OscDispatcher::dispatch(std::string_view address, std::string_view types, l
         (this->*route->second)(call);
         return;
     }
-    if (address.starts_with("/transport/") || address.starts_with("/record/") || address.starts_with("/scene/")) {
+    if (address.starts_with("/transport/") || address.starts_with("/scene/")) {
         out.push_back(errorReply(address,
             fmt::format("'{}' is reserved for a feature this version does not have yet (see control/OSC.md)",
                 printableAddress(address))));

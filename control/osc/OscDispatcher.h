@@ -76,6 +76,11 @@ private:
     void meters(Call& call);
     void resetLoudness(Call& call);
     void reload(Call& call);
+    void recordStart(Call& call);
+    void recordStop(Call& call);
+    void recordStatus(Call& call);
+    void recordMarker(Call& call);
+    void recordSources(Call& call);
 
     ControlTarget& target_;
     std::function<OscCounters()> counters_;

@@ -175,7 +175,7 @@ void OscServer::run()
 
 std::int64_t OscServer::nextDeadline(std::int64_t nowNs)
 {
-    std::int64_t deadline = std::min(nowNs + nsPerSecond, log_.nextDueNs());
+    std::int64_t deadline = std::min({nowNs + nsPerSecond, log_.nextDueNs(), nextClockNs_});
     if (snapshotsDue_ || reloadDone_.load(std::memory_order_acquire))
         return nowNs;
     const std::uint64_t version = log_.version();
@@ -320,7 +320,14 @@ void OscServer::applyBatch(std::uint64_t timetag, ParamBatch& batch, std::vector
         return;
     }
     const std::int64_t now = monotonicNowNs();
-    const std::uint64_t frame = ahead > 0.0 ? frameAt(ahead, now, target_.engineClock()) : 0;
+    std::uint64_t frame = 0;
+    if (ahead > 0.0) {
+        const EngineClock reading = target_.engineClock();
+        clock_.add(reading);
+        const std::uint64_t due = clock_.frameAt(now + std::int64_t(ahead * 1e9));
+        // At or before the frame the engine processes next: at once.
+        frame = due > reading.frame ? due : 0;
+    }
     std::optional<FeedbackLog::Deferral> later;
     if (frame != 0)
         later.emplace(now + std::int64_t(ahead * 1e9));
@@ -339,8 +346,31 @@ void OscServer::collectFeedback(std::int64_t nowNs)
     }
 }
 
+void OscServer::broadcast(OscReply notice)
+{
+    {
+        std::lock_guard lock(noticeMutex_);
+        if (notices_.size() >= 256) {
+            notices_.erase(notices_.begin());
+            dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
+        }
+        notices_.push_back(std::move(notice));
+    }
+    wake();
+}
+
 void OscServer::service(std::int64_t nowNs)
 {
+    std::vector<OscReply> notices;
+    {
+        std::lock_guard lock(noticeMutex_);
+        notices.swap(notices_);
+    }
+    if (!notices.empty())
+        clients_.forEach([&](ClientState& c) {
+            if (c.feedback.active)
+                sendReplies(c.endpoint, notices);
+        });
     collectFeedback(nowNs);
     if (nowNs >= nextExpiryNs_ || snapshotsDue_) {
         nextExpiryNs_ = nowNs + nsPerSecond / 10;
@@ -390,7 +420,17 @@ void OscServer::service(std::int64_t nowNs)
             ++it;
         }
     }
+    if (nowNs >= nextClockNs_) {
+        // A reading now and then, so the clock's true rate is known when a timed bundle comes.
+        nextClockNs_ = nowNs + nsPerSecond / 10;
+        clock_.add(target_.engineClock());
+    }
     logWarnings(nowNs, false);
+    publishCounts();
+}
+
+void OscServer::publishCounts()
+{
     clientCount_.store(clients_.size(), std::memory_order_relaxed);
     subscriberCount_.store(clients_.subscribers(), std::memory_order_relaxed);
     meterSubscriberCount_.store(clients_.meterSubscribers(), std::memory_order_relaxed);

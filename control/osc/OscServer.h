@@ -9,6 +9,7 @@
 #include "control/osc/OscDispatcher.h"
 #include "control/osc/OscPacket.h"
 #include "control/osc/OscSockets.h"
+#include "control/osc/Timetag.h"
 #include "core/Config.h"
 #include "core/Result.h"
 
@@ -54,6 +55,10 @@ public:
     int port() const noexcept { return port_; }
     /// [any] Replaces the access list (after a session reload changed `osc.allow`).
     void setAccess(AccessList access);
+    /// [any] Queues a notice (recorder events, disk full, …) for every live subscriber; sent
+    /// by the OSC thread on its next pass. Never waits for the network. Bounded: past 256
+    /// pending notices the oldest are dropped and counted.
+    void broadcast(OscReply notice);
     /// [any] The counters /status shows.
     OscCounters counters() const;
     /// Messages received / answered with /error so far.
@@ -92,6 +97,7 @@ private:
     void noteBlocked(const Endpoint& endpoint, std::int64_t nowNs);
     void noteLimited(ClientState& client, std::uint64_t messages, std::int64_t nowNs);
     void logWarnings(std::int64_t nowNs, bool force);
+    void publishCounts();
 
     ControlTarget& target_;
     OscDispatcher dispatcher_;
@@ -117,6 +123,9 @@ private:
     std::atomic<std::size_t> meterSubscriberCount_ {0};
     std::atomic<std::size_t> tcpCount_ {0};
 
+    mutable std::mutex noticeMutex_; // guards notices_
+    std::vector<OscReply> notices_;
+
     // The OSC thread's own.
     ClientTable clients_;
     std::map<std::uint64_t, TcpConnection> connections_;
@@ -126,6 +135,8 @@ private:
     std::vector<std::pair<std::string, float>> changes_;
     bool snapshotsDue_ = false;
     std::int64_t nextExpiryNs_ = 0;
+    ClockEstimator clock_;
+    std::int64_t nextClockNs_ = 0;
     struct Warning {
         std::uint64_t count = 0;
         std::string last;

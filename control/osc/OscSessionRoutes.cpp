@@ -78,6 +78,9 @@ bool OscServer::handleSessionMessage(ClientState& client, const OscInMessage& me
     } else if (address == "/session/reload") {
         if (noArguments(message, replies))
             startReload(client, replies);
+    } else if (address == "/status") {
+        publishCounts(); // this very client counts; the dispatcher answers
+        return false;
     } else {
         return false;
     }

@@ -38,15 +38,73 @@ double secondsUntil(std::uint64_t timetag, std::chrono::system_clock::time_point
     return std::chrono::duration<double>(fromTimetag(timetag) - systemNow).count();
 }
 
-std::uint64_t frameAt(double secondsAhead, std::int64_t monotonicNowNs, const EngineClock& clock)
+void ClockEstimator::add(const EngineClock& reading)
 {
-    if (clock.monotonicNs == 0 || clock.sampleRate <= 0 || !std::isfinite(secondsAhead))
+    if (reading.monotonicNs == 0 || reading.sampleRate <= 0)
+        return;
+    if (!history_.empty()) {
+        const EngineClock& last = history_.back();
+        if (reading.monotonicNs <= last.monotonicNs || reading.frame <= last.frame)
+            return;
+        const double seconds = double(reading.monotonicNs - last.monotonicNs) * 1e-9;
+        const double rate = double(reading.frame - last.frame) / seconds;
+        // Over more than a few blocks a rate 5% off nominal is not a clock: the engine stopped
+        // (JACK went away) or the rate changed. Start again from here.
+        if (reading.sampleRate != last.sampleRate || (seconds > 0.05 && std::abs(rate / reading.sampleRate - 1.0) > 0.05))
+            history_.clear();
+    }
+    history_.push_back(reading);
+    const std::int64_t horizon = reading.monotonicNs - std::int64_t(historySeconds * 1e9);
+    std::size_t old = 0;
+    while (old + 2 < history_.size() && history_[old + 1].monotonicNs < horizon)
+        ++old;
+    history_.erase(history_.begin(), history_.begin() + std::ptrdiff_t(old));
+}
+
+std::optional<ClockEstimator::Fit> ClockEstimator::fit() const
+{
+    if (history_.size() < 3)
+        return std::nullopt;
+    const EngineClock& first = history_.front();
+    if (double(history_.back().monotonicNs - first.monotonicNs) * 1e-9 < 1.0)
+        return std::nullopt;
+    // Least squares of frame against time, both relative to the first reading.
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (const auto& r : history_) {
+        const double x = double(r.monotonicNs - first.monotonicNs) * 1e-9;
+        const double y = double(r.frame - first.frame);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    const double n = double(history_.size());
+    const double denominator = n * sxx - sx * sx;
+    if (denominator <= 0.0)
+        return std::nullopt;
+    const double rate = (n * sxy - sx * sy) / denominator;
+    return Fit {double(first.frame) + (sy - rate * sx) / n, rate};
+}
+
+double ClockEstimator::framesPerSecond() const
+{
+    if (auto f = fit())
+        return f->rate;
+    return history_.empty() ? 0.0 : double(history_.back().sampleRate);
+}
+
+std::uint64_t ClockEstimator::frameAt(std::int64_t monotonicNs) const
+{
+    if (history_.empty())
         return 0;
-    const double fromReading = double(monotonicNowNs - clock.monotonicNs) * 1e-9 + secondsAhead;
-    const double frames = std::round(fromReading * clock.sampleRate);
-    if (frames <= 0.0)
-        return 0;
-    return clock.frame + std::uint64_t(frames);
+    double frame = 0.0;
+    if (auto f = fit()) {
+        frame = f->frame0 + f->rate * double(monotonicNs - history_.front().monotonicNs) * 1e-9;
+    } else {
+        const EngineClock& last = history_.back();
+        frame = double(last.frame) + double(last.sampleRate) * double(monotonicNs - last.monotonicNs) * 1e-9;
+    }
+    return frame > 0.0 ? std::uint64_t(std::llround(frame)) : 0;
 }
 
 std::int64_t monotonicNowNs()

@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 namespace backline::control {
 
@@ -22,10 +24,32 @@ std::chrono::system_clock::time_point fromTimetag(std::uint64_t timetag);
 /// When a bundle stamped `timetag` is due, in seconds from systemNow (negative: past).
 double secondsUntil(std::uint64_t timetag, std::chrono::system_clock::time_point systemNow);
 
-/// The engine frame at which a wall time `secondsAhead` after monotonicNowNs falls, through
-/// clock; 0 ("at the next block") when it is past, when the engine has not run yet, or when
-/// it falls before the frame the engine will process next.
-std::uint64_t frameAt(double secondsAhead, std::int64_t monotonicNowNs, const EngineClock& clock);
+/// Learns the engine's clock from readings taken now and then: a line fitted through the last
+/// historySeconds of (time, frame) pairs. The fit follows the frames' true rate (a sound
+/// card's crystal is some ppm off its nominal rate, JACK's dummy driver a percent or more, and
+/// half a second ahead a percent is 5 ms) and smooths out when each block happened to finish. [osc]
+class ClockEstimator {
+public:
+    /// Adds a reading; one that does not move forward, or a jump (a JACK restart, another
+    /// rate), starts the history afresh.
+    void add(const EngineClock& reading);
+    /// The engine frame due at CLOCK_MONOTONIC time monotonicNs; 0 when nothing is known yet.
+    /// Until the history spans a second: the latest reading at the nominal rate.
+    std::uint64_t frameAt(std::int64_t monotonicNs) const;
+    /// Frames per second the history shows (the nominal rate until it spans a second).
+    double framesPerSecond() const;
+
+    static constexpr double historySeconds = 10.0;
+
+private:
+    struct Fit {
+        double frame0;  ///< fitted frame at history_.front().monotonicNs
+        double rate;    ///< frames per second
+    };
+    std::optional<Fit> fit() const;
+
+    std::vector<EngineClock> history_; // oldest first
+};
 
 /// [any] CLOCK_MONOTONIC now, in nanoseconds (the engine's clock readings use the same clock).
 std::int64_t monotonicNowNs();

@@ -7,6 +7,8 @@
 #include "session/SessionLoader.h"
 
 #include <fmt/format.h>
+#include <climits>
+#include <cstdint>
 #include <spdlog/spdlog.h>
 #include <thread>
 
@@ -65,23 +67,58 @@ Daemon::~Daemon()
     // the audio thread writes), then the engine's graphs.
     osc_.reset();
     jack_.reset();
+    // The audio thread is gone: the rings it wrote can go with their owners. A take still
+    // open is closed cleanly by the recorder's destructor.
+    recording_.reset();
     meters_.reset();
     engine_.collectGarbage();
 }
 
-void Daemon::install(std::unique_ptr<engine::Graph> graph)
+Result<std::unique_ptr<engine::TapSet>> Daemon::makeTaps(const engine::Graph& graph)
+{
+    auto taps = std::make_unique<engine::TapSet>();
+    taps->generation = graph.generation;
+    if (meters_)
+        taps->taps.push_back({{engine::TapPoint::Kind::Master, 0}, &meters_->masterRing()});
+    if (recording_) {
+        auto recordTaps = recording_->tapsFor(graph);
+        if (!recordTaps)
+            return recordTaps.error();
+        taps->taps.insert(taps->taps.end(), recordTaps->begin(), recordTaps->end());
+    }
+    return taps;
+}
+
+void Daemon::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps)
 {
     const engine::Graph* installed = graph.get();
-    paramControl_.install(std::move(graph));
-    live_ = installed;
-    if (meters_) {
+    if (meters_)
         meters_->adopt(*installed);
-        auto taps = std::make_unique<engine::TapSet>();
-        taps->generation = installed->generation;
-        taps->taps.push_back({{engine::TapPoint::Kind::Master, 0}, &meters_->masterRing()});
-        engine_.installTaps(std::move(taps));
-    }
+    if (recording_ && recording_->awaitingOrigin())
+        pendingTaps_ = taps.get();
+    paramControl_.install(std::move(graph), std::move(taps));
+    live_ = installed;
     paramControl_.notifyReset();
+}
+
+void Daemon::serviceRecording()
+{
+    if (!recording_)
+        return;
+    std::lock_guard lock(graphMutex_);
+    if (pendingTaps_) {
+        const auto [active, since] = engine_.activeTaps();
+        if (active == pendingTaps_) {
+            recording_->tapsLive(since);
+            pendingTaps_ = nullptr;
+        }
+    }
+    if (jack_) {
+        const std::uint64_t xruns = xrunsBefore_ + jack_->xruns();
+        if (xruns > xrunsSeen_)
+            recording_->noteXruns(xruns - xrunsSeen_);
+        xrunsSeen_ = xruns;
+    }
 }
 
 Result<std::unique_ptr<engine::Graph>> Daemon::loadAndBuild(int sampleRate, std::uint32_t maxFrames,
@@ -120,7 +157,8 @@ ExitCode Daemon::runOffline()
     {
         std::lock_guard lock(graphMutex_);
         spec_ = spec;
-        install(std::move(graph.value()));
+        auto taps = makeTaps(**graph);
+        install(std::move(graph.value()), taps ? std::move(taps.value()) : nullptr);
     }
     const auto started = std::chrono::steady_clock::now();
     if (auto r = (*renderer)->renderToFile(*options_.render, options_.duration); !r) {
@@ -135,6 +173,9 @@ ExitCode Daemon::runOffline()
 
 Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
 {
+    auto taps = makeTaps(*graph);
+    if (!taps)
+        return taps.error();
     if (auto r = jack_->preparePorts(*graph); !r)
         return r;
     for (const auto& warning : jack_->connect(*graph))
@@ -142,7 +183,7 @@ Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
     const engine::Graph* installed = graph.get();
     const bool firstGraph = live_ == nullptr;
     const auto blocksBefore = engine_.blocks();
-    install(std::move(graph));
+    install(std::move(graph), std::move(taps.value()));
     if (!firstGraph) {
         // Old ports may only go once the audio thread runs the new graph: wait for a block
         // boundary (bounded, in case JACK is stalled; ports then stay until the next reload).
@@ -180,12 +221,28 @@ ExitCode Daemon::runLive()
             return exitCodeFor(graph.error());
         }
         spec_ = spec;
+        auto recording = Recording::create(spec_, jack_->sampleRate());
+        if (!recording && recording.error().code == ErrorCode::Session) {
+            spdlog::error("{}", recording.error().message);
+            return exitCodeFor(recording.error());
+        }
+        if (!recording)
+            spdlog::error("recording is unavailable: {}", recording.error().message);
+        else
+            recording_ = std::move(recording.value());
+        if (recording_)
+            recording_->onEvent([this](const record::RecordEvent& e) { onRecordEvent(e); });
+        auto taps = makeTaps(**graph);
+        if (!taps) {
+            spdlog::error("{}", taps.error().message);
+            return ExitCode::BadSession;
+        }
         if (auto r = jack_->preparePorts(**graph); !r) {
             spdlog::error("{}", r.error().message);
             return exitCodeFor(r.error());
         }
         const engine::Graph* installed = graph->get();
-        install(std::move(graph.value()));
+        install(std::move(graph.value()), std::move(taps.value()));
         if (auto r = jack_->activate(); !r) {
             spdlog::error("{}", r.error().message);
             return exitCodeFor(r.error());
@@ -229,6 +286,7 @@ void Daemon::serveUntilSignal()
             break;
         }
         engine_.collectGarbage();
+        serviceRecording();
         if (!stopping && jack_ && jack_->serverGone())
             stopping = !reconnectJack(stopping);
     }
@@ -241,6 +299,8 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
     xrunsBefore_ += jack_->xruns();
     jack_.reset();
     live_ = nullptr;
+    if (recording_)
+        recording_->jackLost();
     while (!stopping) {
         if (waitForSignal(std::chrono::milliseconds(1000)) == SignalRequest::Stop)
             return false;
@@ -272,14 +332,22 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
             spdlog::error("{}", r.error().message);
             return false;
         }
+        auto taps = makeTaps(**graph);
+        if (!taps) {
+            // Recording cannot follow this graph (its sources changed mid-take): keep the audio.
+            spdlog::error("{}", taps.error().message);
+            taps = std::make_unique<engine::TapSet>();
+        }
         const engine::Graph* installed = graph->get();
-        install(std::move(graph.value()));
+        install(std::move(graph.value()), std::move(taps.value()));
         if (auto r = jack_->activate(); !r) {
             spdlog::error("{}", r.error().message);
             return false;
         }
         for (const auto& warning : jack_->connect(*installed))
             spdlog::warn("{}", warning);
+        if (recording_)
+            recording_->jackBack();
         spdlog::info("reconnected to JACK; audio running again");
         return true;
     }
@@ -339,8 +407,15 @@ Result<void> Daemon::reloadSession()
     auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
     if (!graph)
         return graph.error();
-    if (auto r = goLive(std::move(graph.value())); !r)
+    const auto previousSources = recording_ ? recording_->sources() : std::vector<std::string> {};
+    if (recording_)
+        if (auto r = recording_->adopt(spec, jack_->sampleRate()); !r)
+            return r;
+    if (auto r = goLive(std::move(graph.value())); !r) {
+        if (recording_ && live_)
+            (void)recording_->setSources(previousSources, *live_);
         return r;
+    }
     spec_ = std::move(spec);
     if (osc_) {
         std::string accessWarning;
@@ -350,6 +425,88 @@ Result<void> Daemon::reloadSession()
     }
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     return {};
+}
+
+void Daemon::onRecordEvent(const record::RecordEvent& event)
+{
+    const char* name = record::eventName(event.kind);
+    switch (event.kind) {
+    case record::RecordEvent::Kind::WriteFailed:
+    case record::RecordEvent::Kind::LowDiskSpace:
+    case record::RecordEvent::Kind::FramesDropped:
+        spdlog::error("record: {}: {}", name, event.message);
+        break;
+    default:
+        spdlog::info("record: {}{}{}", name, event.message.empty() ? "" : ": ", event.message);
+    }
+    // Subscribers hear it as a notice (queued: this runs on the disk thread and must not wait).
+    if (auto* osc = osc_.get())
+        osc->broadcast(control::OscReply {"/record/event",
+            {std::string(name), event.take.string(), event.source, event.message,
+                int(std::min<std::uint64_t>(event.frames, INT32_MAX))}});
+}
+
+Result<std::string> Daemon::recordStart(std::string_view name)
+{
+    if (!recording_)
+        return makeError(ErrorCode::Engine, "recording is unavailable (see the daemon's log)");
+    std::string snapshot;
+    std::string takeName(name);
+    {
+        std::lock_guard lock(graphMutex_);
+        snapshot = spec_.text;
+        // A take always has a name in its folder: the session's when none is given.
+        if (takeName.empty())
+            takeName = spec_.name;
+    }
+    auto take = recording_->start(takeName, std::move(snapshot));
+    if (!take)
+        return take.error();
+    return take->folder.string();
+}
+
+Result<void> Daemon::recordStop()
+{
+    if (!recording_)
+        return makeError(ErrorCode::Engine, "recording is unavailable (see the daemon's log)");
+    return recording_->stop();
+}
+
+Result<void> Daemon::recordMarker(std::string_view name)
+{
+    if (!recording_)
+        return makeError(ErrorCode::Engine, "recording is unavailable (see the daemon's log)");
+    return recording_->marker(name);
+}
+
+Result<record::RecorderStatus> Daemon::recordStatus()
+{
+    if (!recording_)
+        return makeError(ErrorCode::Engine, "recording is unavailable (see the daemon's log)");
+    return recording_->status();
+}
+
+Result<void> Daemon::setRecordSources(std::vector<std::string> ids)
+{
+    if (!recording_)
+        return makeError(ErrorCode::Engine, "recording is unavailable (see the daemon's log)");
+    std::lock_guard lock(graphMutex_);
+    if (!live_)
+        return makeError(ErrorCode::Engine, "no session is running");
+    if (auto r = recording_->setSources(std::move(ids), *live_); !r)
+        return r;
+    auto taps = makeTaps(*live_);
+    if (!taps)
+        return taps.error();
+    if (recording_->awaitingOrigin())
+        pendingTaps_ = taps->get();
+    engine_.installTaps(std::move(taps.value()));
+    return {};
+}
+
+std::vector<std::string> Daemon::recordSources()
+{
+    return recording_ ? recording_->sources() : std::vector<std::string> {};
 }
 
 meter::MeterSnapshot Daemon::meters()
@@ -390,6 +547,10 @@ control::DaemonStatus Daemon::status()
     }
     s.droppedCommands = engine_.droppedCommands();
     s.uptimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    if (recording_) {
+        const auto state = recording_->status().state;
+        s.recording = state == record::RecorderState::Idle ? control::RecordingState::Idle : control::RecordingState::Recording;
+    }
     return s;
 }
 

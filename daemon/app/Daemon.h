@@ -2,6 +2,7 @@
 #pragma once
 
 #include "app/DaemonOptions.h"
+#include "app/Recording.h"
 #include "control/osc/ControlTarget.h"
 #include "control/osc/OscServer.h"
 #include "engine/Engine.h"
@@ -46,6 +47,12 @@ public:
     Result<void> reloadSession() override;
     control::DaemonStatus status() override;
     meter::MeterSnapshot meters() override;
+    Result<std::string> recordStart(std::string_view name) override;
+    Result<void> recordStop() override;
+    Result<void> recordMarker(std::string_view name) override;
+    Result<record::RecorderStatus> recordStatus() override;
+    Result<void> setRecordSources(std::vector<std::string> ids) override;
+    std::vector<std::string> recordSources() override;
     void resetLoudness() override;
     control::EngineClock engineClock() override;
     void addParamListener(engine::ParamListener* listener) override;
@@ -56,8 +63,14 @@ private:
     ExitCode runLive();
     /// [control] Loads the session file and builds its graph for the given rate.
     Result<std::unique_ptr<engine::Graph>> loadAndBuild(int sampleRate, std::uint32_t maxFrames, session::SessionSpec& spec);
+    /// [control] The taps graph needs: the master for loudness, the chosen record sources.
+    Result<std::unique_ptr<engine::TapSet>> makeTaps(const engine::Graph& graph);
     /// [control] Installs graph in the engine with its taps and meters; graphMutex_ held.
-    void install(std::unique_ptr<engine::Graph> graph);
+    void install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps);
+    /// [main] Recorder upkeep: tells it when its rings started and about xruns.
+    void serviceRecording();
+    /// [disk thread] What the recorder reports: logged, and told to OSC subscribers.
+    void onRecordEvent(const record::RecordEvent& event);
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
     Result<void> goLive(std::unique_ptr<engine::Graph> graph);
     /// [main] After the JACK server went away: reconnect and rebuild until it is back or we stop.
@@ -71,6 +84,9 @@ private:
     faust::JitCompiler jit_;
     std::unique_ptr<jack::JackBackend> jack_;
     std::unique_ptr<meter::MeterBank> meters_;
+    std::unique_ptr<Recording> recording_;
+    const engine::TapSet* pendingTaps_ = nullptr; // taps whose first frame the recorder awaits (identity only)
+    std::uint64_t xrunsSeen_ = 0;
     std::unique_ptr<control::OscServer> osc_;
 
     std::mutex graphMutex_; // serialises reloads (OSC thread, SIGHUP) and JACK reconnects

@@ -53,14 +53,25 @@ bool Engine::push(const Command& command)
     return commands_.push(command);
 }
 
-void Engine::installGraph(std::unique_ptr<Graph> graph)
+void Engine::installGraph(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps)
 {
-    Command command;
-    command.type = Command::Type::SwapGraph;
-    command.graph = graph.release();
+    Command commands[2];
+    commands[0].type = Command::Type::SwapGraph;
+    commands[0].graph = graph.get();
+    commands[1].type = Command::Type::SwapTaps;
+    commands[1].taps = taps.get();
+    const std::size_t n = taps ? 2 : 1;
     // A swap must not be lost: wait (off the audio thread) for room in the queue.
-    while (!push(command))
+    for (;;) {
+        {
+            std::lock_guard lock(producerMutex_);
+            if (commands_.pushBatch(commands, n))
+                break;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    (void)graph.release(); // the engine owns them now
+    (void)taps.release();
 }
 
 void Engine::installTaps(std::unique_ptr<TapSet> taps)
@@ -133,6 +144,8 @@ void Engine::apply(const Command& command) noexcept
         if (taps_)
             retire(Event {Event::Type::TapsRetired, nullptr, taps_});
         taps_ = command.taps;
+        tapsSince_.store(frame_, std::memory_order_relaxed);
+        activeTaps_.store(taps_, std::memory_order_release); // publishes tapsSince_ to activeTaps()'s acquire
         break;
     case Command::Type::SetParam:
         if (current_ && command.generation == current_->generation && command.param < current_->slots.size())

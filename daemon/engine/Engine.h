@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace backline::engine {
@@ -37,10 +38,20 @@ public:
 
     /// [control] Hands graph to the audio thread; it runs from the next block on. The previous
     /// graph is freed by collectGarbage() once the audio thread has let it go.
-    void installGraph(std::unique_ptr<Graph> graph);
+    void installGraph(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps = nullptr);
 
     /// [control] Hands a tap set to the audio thread (used while its generation is running).
+    /// With installGraph(graph, taps) both take effect in the same block, so no block of the
+    /// new graph goes untapped.
     void installTaps(std::unique_ptr<TapSet> taps);
+
+    /// [control] The tap set the audio thread last installed and the engine frame of the first
+    /// block it tapped ({nullptr, 0} before any): recorders learn when their rings started.
+    std::pair<const TapSet*, std::uint64_t> activeTaps() const noexcept
+    {
+        const TapSet* taps = activeTaps_.load(std::memory_order_acquire); // pairs with the release in apply()
+        return {taps, tapsSince_.load(std::memory_order_relaxed)};
+    }
 
     /// [control] Queues a parameter change for the graph of `generation` (ignored by any other),
     /// applied at engine frame atFrame (0 or a past frame: at the next block). False when the
@@ -116,6 +127,8 @@ private:
     std::vector<const float*> offsetInputs_;
     std::uint64_t frame_ = 0;
 
+    std::atomic<const TapSet*> activeTaps_ {nullptr}; // for identification only, never dereferenced
+    std::atomic<std::uint64_t> tapsSince_ {0};
     std::atomic<std::uint64_t> clock_ {0};
     std::atomic<std::uint32_t> clockSequence_ {0}; // seqlock over clockFrame_/clockNs_ (odd while writing)
     std::atomic<std::uint64_t> clockFrame_ {0};

@@ -2,6 +2,7 @@
 #include "session/SessionLoader.h"
 
 #include "core/Config.h"
+#include "session/ClosestMatch.h"
 #include "session/DspReader.h"
 #include "session/FileReference.h"
 #include "session/YamlReader.h"
@@ -31,8 +32,8 @@ constexpr std::size_t maxMasterOutputs = 2;
 constexpr NumberRange gainRange { -120.0, 12.0, "dB" };
 constexpr NumberRange panRange { -1.0, 1.0 };
 
-constexpr std::array<std::string_view, 7> topKeys { "backline", "name", "sample_rate", "osc", "tracks", "buses",
-    "master" };
+constexpr std::array<std::string_view, 8> topKeys { "backline", "name", "sample_rate", "osc", "tracks", "buses",
+    "master", "record" };
 constexpr std::array<std::string_view, 2> oscKeys { "port", "allow" };
 constexpr std::array<std::string_view, 13> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
     "gain", "pan", "mute", "solo", "strip", "sends", "output" };
@@ -40,6 +41,8 @@ constexpr std::array<std::string_view, 5> masterKeys { "dsp", "params", "chain",
 constexpr std::array<std::string_view, 9> busKeys { "name", "kind", "dsp", "params", "gain", "pan", "mute", "solo",
     "solo_safe" };
 constexpr std::array<std::string_view, 3> sendKeys { "bus", "level", "pre" };
+constexpr std::array<std::string_view, 8> recordKeys { "folder", "format", "bits", "ring_seconds", "preroll_seconds",
+    "min_free_mb", "header_refresh_seconds", "sources" };
 
 /// Why `name` cannot name a track, or empty when it can. Track names stand in OSC addresses
 /// (/track/<name>/gain), hence the narrow alphabet.
@@ -87,6 +90,8 @@ private:
     Result<BusSpec> readBus(const YAML::Node& node, std::size_t number) const;
     Result<std::vector<SendSpec>> readSends(const YamlEntry& entry, const std::string& label) const;
     Result<void> checkReferences(const SessionSpec& session) const;
+    Result<void> readRecord(const YamlEntry& entry, RecordSpec& record) const;
+    Result<void> checkRecordSources(const SessionSpec& session) const;
 
     const YamlReader& yaml_;
     fs::path folder_;
@@ -132,6 +137,11 @@ Result<void> SessionParser::read(const YAML::Node& root, SessionSpec& session) c
         } else if (entry.key == "buses") {
             if (auto buses = readBuses(entry, session.buses); !buses)
                 return buses;
+        } else if (entry.key == "record") {
+            RecordSpec record;
+            if (auto r = readRecord(entry, record); !r)
+                return r;
+            session.record = std::move(record);
         } else if (entry.key == "master") {
             if (auto master = readMaster(entry, session.master); !master)
                 return master;
@@ -140,7 +150,109 @@ Result<void> SessionParser::read(const YAML::Node& root, SessionSpec& session) c
     if (!hasTracks)
         return yaml_.errorAt(
             yaml_.locate(root), "missing 'tracks' at the top level (a list of tracks; write 'tracks: []' for none)");
-    return checkReferences(session);
+    if (auto r = checkReferences(session); !r)
+        return r;
+    return checkRecordSources(session);
+}
+
+Result<void> SessionParser::readRecord(const YamlEntry& entry, RecordSpec& record) const
+{
+    auto entries = yaml_.mapEntries(entry, "in 'record'");
+    if (!entries)
+        return entries.error();
+    if (auto known = yaml_.checkKeys(*entries, recordKeys, "in 'record'"); !known)
+        return known;
+    record.where = yaml_.locate(entry);
+    record.folder = folder_ / "takes";
+    for (const YamlEntry& field : *entries) {
+        if (field.key == "folder") {
+            auto text = yaml_.text(field);
+            if (!text)
+                return text.error();
+            const fs::path path(*text);
+            record.folder = (path.is_absolute() ? path : folder_ / path).lexically_normal();
+        } else if (field.key == "format") {
+            auto text = yaml_.text(field);
+            if (!text)
+                return text.error();
+            std::string format = *text;
+            std::transform(format.begin(), format.end(), format.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+            if (format != "rf64" && format != "wav" && format != "w64" && format != "caf" && format != "flac")
+                return yaml_.errorAt(yaml_.locate(field),
+                    fmt::format("'format' must be rf64, wav, w64, caf or flac, got '{}'", *text));
+            record.format = format;
+        } else if (field.key == "bits") {
+            auto bits = yaml_.integer(field, 16, 32);
+            if (!bits)
+                return bits.error();
+            if (*bits != 16 && *bits != 24 && *bits != 32)
+                return yaml_.errorAt(yaml_.locate(field), fmt::format("'bits' must be 16, 24 or 32 (float), got {}", *bits));
+            record.bits = *bits;
+        } else if (field.key == "ring_seconds") {
+            auto v = yaml_.number(field, NumberRange {0.5, 120.0, "s"});
+            if (!v)
+                return v.error();
+            record.ringSeconds = *v;
+        } else if (field.key == "preroll_seconds") {
+            auto v = yaml_.number(field, NumberRange {0.0, 600.0, "s"});
+            if (!v)
+                return v.error();
+            record.prerollSeconds = *v;
+        } else if (field.key == "min_free_mb") {
+            auto v = yaml_.integer(field, 0, 100'000'000);
+            if (!v)
+                return v.error();
+            record.minFreeMb = *v;
+        } else if (field.key == "header_refresh_seconds") {
+            auto v = yaml_.number(field, NumberRange {0.05, 1.0, "s"});
+            if (!v)
+                return v.error();
+            record.headerRefreshSeconds = *v;
+        } else if (field.key == "sources") {
+            if (!field.value.IsSequence())
+                return yaml_.errorAt(yaml_.locate(field),
+                    fmt::format("'sources' must be a list like [track/vox/input, master], got {}",
+                        YamlReader::describe(field.value)));
+            for (const auto& node : field.value) {
+                if (!node.IsScalar() || node.Scalar().empty())
+                    return yaml_.errorAt(yaml_.locate(node),
+                        fmt::format("each record source is text like 'track/vox/input', got {}", YamlReader::describe(node)));
+                record.sources.push_back({node.Scalar(), yaml_.locate(node)});
+            }
+        }
+    }
+    if (record.format == "flac" && record.bits == 32)
+        return yaml_.errorAt(record.where, "'flac' records 16 or 24 bits; use bits: 24 (or format: caf/w64/rf64 for 32-bit float)");
+    return {};
+}
+
+Result<void> SessionParser::checkRecordSources(const SessionSpec& session) const
+{
+    if (!session.record)
+        return {};
+    std::vector<std::string> known {"master", "track/*/input", "track/*/post"};
+    for (const auto& track : session.tracks) {
+        known.push_back("track/" + track.name + "/input");
+        known.push_back("track/" + track.name + "/post");
+    }
+    for (const auto& bus : session.buses)
+        known.push_back("bus/" + bus.name);
+    const auto& sources = session.record->sources;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const auto& source = sources[i];
+        if (std::find(known.begin(), known.end(), source.id) == known.end()) {
+            std::vector<std::string_view> names(known.begin(), known.end());
+            const auto near = closestMatch(source.id, names);
+            return yaml_.errorAt(source.where,
+                fmt::format("record source '{}' names no track or bus{}", source.id,
+                    !near ? std::string(" (sources look like track/<name>/input, track/<name>/post, bus/<name>, master)")
+                                 : fmt::format(" (did you mean '{}'?)", *near)));
+        }
+        for (std::size_t j = 0; j < i; ++j)
+            if (sources[j].id == source.id)
+                return yaml_.errorAt(source.where, fmt::format("record source '{}' is listed twice", source.id));
+    }
+    return {};
 }
 
 Result<void> SessionParser::checkReferences(const SessionSpec& session) const
@@ -626,6 +738,7 @@ Result<SessionSpec> parse(const std::string& text, const fs::path& file, const Y
     SessionSpec session;
     session.file = absolute.lexically_normal();
     session.name = file.stem().string();
+    session.text = text;
     session.master.where.file = yaml.file();
     const SessionParser parser(yaml, session.file.parent_path());
     if (auto read = parser.read(documents.front(), session); !read)

@@ -109,6 +109,26 @@ struct OscSpec {
     std::optional<std::vector<AddressRange>> allow;
 };
 
+/// One source a take records, as written (`track/vox/input`, `track/*/post`, `bus/verb`, `master`).
+struct RecordSourceSpec {
+    std::string id;
+    SourceLocation where;
+};
+
+/// How and what `/record/start` records (daemon/record). Present only when the session has
+/// a `record:` map.
+struct RecordSpec {
+    std::filesystem::path folder;  ///< absolute (resolved against the session's folder)
+    std::string format = "rf64";   ///< rf64 | wav | w64 | caf | flac
+    int bits = 24;                 ///< 16 | 24 | 32 (float)
+    double ringSeconds = 4.0;
+    double prerollSeconds = 0.0;
+    int minFreeMb = 1024;
+    double headerRefreshSeconds = 0.5;
+    std::vector<RecordSourceSpec> sources;
+    SourceLocation where;
+};
+
 /// The whole session file.
 struct SessionSpec {
     std::filesystem::path file; ///< the file it was loaded from (absolute)
@@ -118,6 +138,8 @@ struct SessionSpec {
     std::vector<TrackSpec> tracks;
     std::vector<BusSpec> buses;
     MasterSpec master;
+    std::optional<RecordSpec> record;
+    std::string text; ///< the file as read (snapshots in take.yaml)
 };
 
 } // namespace backline::session

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <ctime>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -301,7 +302,50 @@ int JackListener::onProcess(jack_nframes_t n, void* self)
         const auto* buf = static_cast<const char*>(jack_port_get_buffer(l.ports_[c], n));
         jack_ringbuffer_write(l.rings_[c], buf, n * sizeof(float));
     }
+    timespec now {};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    const std::int64_t nowNs = std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec;
+    if (l.watching_.load(std::memory_order_acquire) && !l.changed_.load(std::memory_order_relaxed)) {
+        if (l.lastCallbackNs_ != 0)
+            l.longestGapNs_ = std::max(l.longestGapNs_, nowNs - l.lastCallbackNs_);
+        const auto* left = static_cast<const float*>(jack_port_get_buffer(l.ports_[0], n));
+        const float reference = l.reference_.load(std::memory_order_relaxed);
+        const float threshold = l.threshold_.load(std::memory_order_relaxed);
+        for (jack_nframes_t i = 0; i < n; ++i) {
+            if (std::fabs(left[i] - reference) > threshold) {
+                l.change_.frame = jack_last_frame_time(l.client_) + i;
+                l.change_.callbackNs = nowNs;
+                l.change_.longestGapNs = l.longestGapNs_;
+                l.changed_.store(true, std::memory_order_release); // publishes change_ to waitForChange()
+                break;
+            }
+        }
+    } else {
+        l.longestGapNs_ = 0;
+    }
+    l.lastCallbackNs_ = nowNs;
     return 0;
+}
+
+void JackListener::watchForChange(float reference, float threshold)
+{
+    watching_.store(false, std::memory_order_relaxed);
+    changed_.store(false, std::memory_order_relaxed);
+    reference_.store(reference, std::memory_order_relaxed);
+    threshold_.store(threshold, std::memory_order_relaxed);
+    watching_.store(true, std::memory_order_release); // pairs with onProcess's acquire
+}
+
+std::optional<JackListener::Change> JackListener::waitForChange(std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!changed_.load(std::memory_order_acquire)) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    watching_.store(false, std::memory_order_relaxed);
+    return change_;
 }
 
 std::pair<std::vector<float>, std::vector<float>> JackListener::capture(std::chrono::milliseconds duration)

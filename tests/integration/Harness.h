@@ -5,7 +5,9 @@
 #include <jack/ringbuffer.h>
 #include <lo/lo.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -108,11 +110,31 @@ public:
     std::pair<std::vector<float>, std::vector<float>> capture(std::chrono::milliseconds duration);
     jack_client_t* client() const { return client_; }
 
+    /// What watchForChange() saw: the JACK frame of the first sample that moved, and the
+    /// CLOCK_MONOTONIC time (ns) of the process callback that heard it.
+    struct Change {
+        jack_nframes_t frame = 0;
+        std::int64_t callbackNs = 0;
+        std::int64_t longestGapNs = 0; ///< longest time between two callbacks while watching (a stalled clock)
+    };
+    /// Starts watching the left input for a sample further than threshold from reference
+    /// (the level before the change); the audio thread notes the first one.
+    void watchForChange(float reference, float threshold);
+    /// The change seen since watchForChange(), waiting up to timeout.
+    std::optional<Change> waitForChange(std::chrono::milliseconds timeout);
+
 private:
     static int onProcess(jack_nframes_t n, void* self);
     jack_client_t* client_ = nullptr;
     jack_port_t* ports_[2] {};
     jack_ringbuffer_t* rings_[2] {};
+    std::atomic<bool> watching_ {false};
+    std::atomic<float> reference_ {0.0f};
+    std::atomic<float> threshold_ {0.0f};
+    std::atomic<bool> changed_ {false}; // release by the audio thread after change_, acquire by the reader
+    Change change_;
+    std::int64_t lastCallbackNs_ = 0; // audio thread only
+    std::int64_t longestGapNs_ = 0;   // audio thread only; reset when watching starts
 };
 
 /// The first line of a sanitizer's report in a process's output (RealtimeSanitizer,

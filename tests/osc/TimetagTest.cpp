@@ -25,11 +25,41 @@ TEST(Timetag, SecondsUntilIsPositiveAheadNegativeBehind)
     EXPECT_NEAR(secondsUntil(toTimetag(now - seconds(2)), now), -2.0, 1e-6);
 }
 
-TEST(Timetag, FrameAtCountsFromTheClockReading)
+TEST(ClockEstimator, WithoutHistoryCountsFromTheLatestReadingAtTheNominalRate)
 {
-    EngineClock clock {48000, 1'000'000'000, 48000}; // frame 48000 due at t = 1 s
-    // Now is t = 1.010 s; 0.5 s ahead is t = 1.510 s: 0.510 s after the reading.
-    EXPECT_EQ(frameAt(0.5, 1'010'000'000, clock), 48000u + 24480u);
-    EXPECT_EQ(frameAt(-1.0, 1'010'000'000, clock), 0u);
-    EXPECT_EQ(frameAt(0.5, 1'010'000'000, EngineClock {}), 0u) << "no engine clock yet: at once";
+    ClockEstimator clock;
+    EXPECT_EQ(clock.frameAt(5'000'000'000), 0u) << "nothing known: 0, at once";
+    clock.add({48000, 1'000'000'000, 48000}); // frame 48000 due at t = 1 s
+    EXPECT_EQ(clock.frameAt(1'510'000'000), 48000u + 24480u);
+}
+
+TEST(ClockEstimator, FollowsAClockThatRunsSlowDespiteJitter)
+{
+    // A dummy driver running 1.5% slow, each block's reading up to 1 ms late.
+    ClockEstimator clock;
+    const double rate = 48000 * 0.985;
+    std::uint64_t jitter = 12345;
+    for (int i = 0; i <= 300; ++i) {
+        const std::uint64_t frame = 128ULL * std::uint64_t(i * 10);
+        jitter = jitter * 6364136223846793005ULL + 1442695040888963407ULL;
+        const auto late = std::int64_t((jitter >> 33) % 1'000'000);
+        clock.add({frame, std::int64_t(double(frame) / rate * 1e9) + late, 48000});
+    }
+    EXPECT_NEAR(clock.framesPerSecond(), rate, 5.0);
+    // Half a second after the last reading's true time.
+    const double lastTrue = double(128 * 3000) / rate;
+    const auto due = clock.frameAt(std::int64_t((lastTrue + 0.5) * 1e9));
+    EXPECT_NEAR(double(due), 128.0 * 3000 + 0.5 * rate, 48.0) << "within a millisecond";
+}
+
+TEST(ClockEstimator, AJumpStartsTheHistoryAfresh)
+{
+    ClockEstimator clock;
+    for (int i = 0; i <= 20; ++i)
+        clock.add({std::uint64_t(4800 * i), std::int64_t(i) * 100'000'000, 48000});
+    EXPECT_NEAR(clock.framesPerSecond(), 48000.0, 1.0);
+    // JACK was gone for ten seconds: the frames did not move meanwhile.
+    clock.add({4800 * 21, 12'100'000'000, 48000});
+    EXPECT_EQ(clock.framesPerSecond(), 48000.0) << "nominal until a second of new history";
+    EXPECT_EQ(clock.frameAt(12'600'000'000), 4800u * 21 + 24000u);
 }

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// /record/…: takes, markers, sources and the recorder's status.
+#include "control/osc/OscDispatcher.h"
+
+#include <fmt/format.h>
+
+#include <climits>
+
+namespace backline::control {
+
+namespace {
+
+/// The string arguments of a call, or an error naming the first that is not one.
+std::optional<std::vector<std::string>> textArgs(std::string_view types, lo_arg** argv, int argc, std::string& problem)
+{
+    std::vector<std::string> out;
+    for (int i = 0; i < argc; ++i) {
+        const char t = types[std::size_t(i)];
+        if (t != LO_STRING && t != LO_SYMBOL) {
+            problem = fmt::format("argument {} must be a string, got {}", i + 1, typeName(t));
+            return std::nullopt;
+        }
+        out.emplace_back(&argv[i]->s);
+    }
+    return out;
+}
+
+int clampInt(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX)); }
+
+} // namespace
+
+void OscDispatcher::recordStart(Call& call)
+{
+    std::string problem;
+    auto args = textArgs(call.types, call.argv, call.argc, problem);
+    if (!args || args->size() > 1) {
+        call.out.push_back(errorReply(call.address, args ? "takes at most one argument: the take's name" : problem));
+        return;
+    }
+    auto folder = target_.recordStart(args->empty() ? std::string_view() : std::string_view((*args)[0]));
+    if (!folder)
+        call.out.push_back(errorReply(call.address, folder.error().message));
+    else
+        call.out.push_back(OscReply {"/record/started", {*folder}});
+}
+
+void OscDispatcher::recordStop(Call& call)
+{
+    if (call.argc != 0) {
+        call.out.push_back(errorReply(call.address, "/record/stop takes no arguments"));
+        return;
+    }
+    if (auto r = target_.recordStop(); !r)
+        call.out.push_back(errorReply(call.address, r.error().message));
+    else
+        call.out.push_back(OscReply {"/record/stopped", {}});
+}
+
+void OscDispatcher::recordMarker(Call& call)
+{
+    std::string problem;
+    auto args = textArgs(call.types, call.argv, call.argc, problem);
+    if (!args || args->size() != 1) {
+        call.out.push_back(errorReply(call.address, args ? "takes one argument: the marker's name" : problem));
+        return;
+    }
+    if (auto r = target_.recordMarker((*args)[0]); !r)
+        call.out.push_back(errorReply(call.address, r.error().message));
+    else
+        call.out.push_back(OscReply {"/record/marked", {(*args)[0]}});
+}
+
+void OscDispatcher::recordStatus(Call& call)
+{
+    if (call.argc != 0) {
+        call.out.push_back(errorReply(call.address, "/record/status takes no arguments"));
+        return;
+    }
+    auto s = target_.recordStatus();
+    if (!s) {
+        call.out.push_back(errorReply(call.address, s.error().message));
+        return;
+    }
+    call.out.push_back(OscReply {"/record/status",
+        {std::string(record::stateName(s->state)), s->takeFolder.string(), float(s->takeSeconds), s->segment,
+            clampInt(s->markers), clampInt(s->xrunsInTake), clampInt(s->droppedInTake),
+            float(double(s->freeBytes) / (1024.0 * 1024.0)), s->lastError}});
+    for (const auto& source : s->sources)
+        call.out.push_back(OscReply {"/record/status/source",
+            {source.id, clampInt(source.droppedInTake), clampInt(source.droppedTotal), source.ringFill}});
+}
+
+void OscDispatcher::recordSources(Call& call)
+{
+    if (call.argc == 0) {
+        std::vector<OscReply::Arg> ids;
+        for (auto& id : target_.recordSources())
+            ids.emplace_back(std::move(id));
+        call.out.push_back(OscReply {"/record/sources", std::move(ids)});
+        return;
+    }
+    std::string problem;
+    auto args = textArgs(call.types, call.argv, call.argc, problem);
+    if (!args) {
+        call.out.push_back(errorReply(call.address, problem));
+        return;
+    }
+    if (auto r = target_.setRecordSources(*args); !r) {
+        call.out.push_back(errorReply(call.address, r.error().message));
+        return;
+    }
+    std::vector<OscReply::Arg> ids(args->begin(), args->end());
+    call.out.push_back(OscReply {"/record/sources", std::move(ids)});
+}
+
+} // namespace backline::control

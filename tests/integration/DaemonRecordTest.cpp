@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Recording through the whole daemon: OSC /record/*, taps on the audio thread, files on disk.
+#include "LiveDaemon.h"
+#include "Signal.h"
+
+#include <gtest/gtest.h>
+
+#include <sndfile.h>
+#include <sys/mount.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <csignal>
+#include <thread>
+
+using namespace backline::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string recordSession(const std::string& folder, const std::string& extra = "")
+{
+    return "backline: 1\nname: rec\ntracks:\n"
+           "  - name: a\n    dsp: tone\n    params: {freq: 440, level: -20}\n    pan: -1\n"
+           "  - name: b\n    dsp: tone\n    params: {freq: 1000, level: -26}\n    pan: 1\n"
+           "record:\n  folder: "
+        + folder + "\n  format: wav\n  bits: 32\n  min_free_mb: 0\n  sources: [track/a/post, track/b/post, master]\n" + extra;
+}
+
+struct Audio {
+    int channels = 0;
+    std::vector<float> samples; // interleaved
+    sf_count_t frames() const { return channels ? sf_count_t(samples.size()) / channels : 0; }
+};
+
+Audio readAudio(const std::filesystem::path& file)
+{
+    SF_INFO info {};
+    SNDFILE* f = sf_open(file.c_str(), SFM_READ, &info);
+    Audio a;
+    if (!f)
+        return a;
+    a.channels = info.channels;
+    a.samples.resize(std::size_t(info.frames * info.channels));
+    sf_readf_float(f, a.samples.data(), info.frames);
+    sf_close(f);
+    return a;
+}
+
+std::filesystem::path onlyTake(const std::filesystem::path& root)
+{
+    std::filesystem::path take;
+    for (const auto& entry : std::filesystem::directory_iterator(root))
+        if (entry.is_directory())
+            take = entry.path();
+    return take;
+}
+
+} // namespace
+
+TEST(DaemonRecord, RecordsAlignedSourcesWhoseSamplesAddUpToTheMaster)
+{
+    TempDir takes;
+    LiveDaemon d(recordSession(takes.path().string()));
+    lo_message name = lo_message_new();
+    lo_message_add_string(name, "first");
+    d.osc->send("/record/start", name);
+    auto started = d.osc->receive(5s);
+    ASSERT_TRUE(started);
+    ASSERT_EQ(started->address, "/record/started") << started->text(1);
+    std::this_thread::sleep_for(1500ms);
+    lo_message marker = lo_message_new();
+    lo_message_add_string(marker, "chorus");
+    d.osc->send("/record/marker", marker);
+    EXPECT_EQ(d.osc->receive(5s)->address, "/record/marked");
+    std::this_thread::sleep_for(1000ms);
+    auto stopped = d.osc->request("/record/stop", 10s);
+    ASSERT_TRUE(stopped);
+    ASSERT_EQ(stopped->address, "/record/stopped") << stopped->text(1);
+
+    const auto take = onlyTake(takes.path());
+    ASSERT_FALSE(take.empty());
+    EXPECT_NE(take.filename().string().find("first"), std::string::npos);
+    const Audio a = readAudio(take / "track-a-post.wav");
+    const Audio b = readAudio(take / "track-b-post.wav");
+    const Audio m = readAudio(take / "master.wav");
+    ASSERT_EQ(a.channels, 2);
+    ASSERT_GT(a.frames(), 48000 * 2);
+    EXPECT_EQ(a.frames(), b.frames());
+    EXPECT_EQ(a.frames(), m.frames());
+
+    // Each post is its tone on one side only.
+    std::vector<float> aLeft, bRight;
+    for (sf_count_t i = 0; i < a.frames(); ++i) {
+        aLeft.push_back(a.samples[std::size_t(2 * i)]);
+        bRight.push_back(b.samples[std::size_t(2 * i + 1)]);
+    }
+    EXPECT_NEAR(toneDb(aLeft, 440.0, 48000.0), -20.0, 0.05);
+    EXPECT_NEAR(toneDb(bRight, 1000.0, 48000.0), -26.0, 0.05);
+
+    // Sample-aligned: the master is the two posts' sum, delayed by the master chain's
+    // lookahead and otherwise untouched (the limiter is transparent below its ceiling).
+    auto matchesAt = [&](sf_count_t lag) {
+        for (sf_count_t i = 1000; i < a.frames() - lag; ++i)
+            for (int c = 0; c < 2; ++c) {
+                const float sum = a.samples[std::size_t(2 * i + c)] + b.samples[std::size_t(2 * i + c)];
+                if (std::fabs(m.samples[std::size_t(2 * (i + lag) + c)] - sum) > 1e-6f)
+                    return false;
+            }
+        return true;
+    };
+    sf_count_t lag = -1;
+    for (sf_count_t l = 0; l < 512 && lag < 0; ++l)
+        if (matchesAt(l))
+            lag = l;
+    EXPECT_GE(lag, 0) << "the master file is not the posts' sum at any lag: sources are misaligned";
+
+    const YAML::Node manifest = YAML::LoadFile((take / "take.yaml").string());
+    EXPECT_TRUE(manifest["complete"].as<bool>());
+    EXPECT_EQ(manifest["markers"].size(), 1u);
+    EXPECT_EQ(manifest["markers"][0]["name"].as<std::string>(), "chorus");
+    EXPECT_EQ(manifest["dropped_frames"].as<std::uint64_t>(), 0u);
+    EXPECT_NE(manifest["session"].as<std::string>().find("name: rec"), std::string::npos);
+}
+
+TEST(DaemonRecord, BadRecordRequestsAnswerErrorAndChangeNothing)
+{
+    TempDir takes;
+    LiveDaemon d(recordSession(takes.path().string()));
+    auto expectError = [&](const std::string& address, lo_message m, const std::string& fragment) {
+        d.osc->send(address, m);
+        auto reply = d.osc->receive(5s);
+        ASSERT_TRUE(reply) << address;
+        EXPECT_EQ(reply->address, "/error") << address;
+        EXPECT_NE(reply->text(1).find(fragment), std::string::npos) << reply->text(1);
+    };
+    lo_message escape = lo_message_new();
+    lo_message_add_string(escape, "../../etc/evil");
+    expectError("/record/start", escape, "");
+    lo_message unknown = lo_message_new();
+    lo_message_add_string(unknown, "track/nobody/post");
+    expectError("/record/sources", unknown, "nobody");
+    expectError("/record/stop", lo_message_new(), "");
+    lo_message number = lo_message_new();
+    lo_message_add_float(number, 1.0f);
+    expectError("/record/marker", number, "string");
+    EXPECT_TRUE(std::filesystem::is_empty(takes.path()) || onlyTake(takes.path()).empty());
+
+    ASSERT_EQ(d.osc->request("/record/start", 5s)->address, "/record/started");
+    expectError("/record/start", lo_message_new(), "");
+    lo_message change = lo_message_new();
+    lo_message_add_string(change, "master");
+    expectError("/record/sources", change, "stop");
+    ASSERT_EQ(d.osc->request("/record/stop", 10s)->address, "/record/stopped");
+    auto sources = d.osc->request("/record/sources");
+    ASSERT_TRUE(sources);
+    EXPECT_EQ(sources->args.size(), 3u) << "the failed change left the sources as they were";
+}
+
+TEST(DaemonRecord, SigkillMidTakeLeavesReadableFilesAndTheNextStartRepairsTheTake)
+{
+    TempDir takes;
+    const auto folder = takes.path().string();
+    {
+        LiveDaemon d(recordSession(folder));
+        ASSERT_EQ(d.osc->request("/record/start", 5s)->address, "/record/started");
+        std::this_thread::sleep_for(3000ms);
+        d.process->signal(SIGKILL);
+        d.process->wait(5s);
+    }
+    const auto take = onlyTake(takes.path());
+    ASSERT_FALSE(take.empty());
+    for (const char* file : {"track-a-post.wav", "track-b-post.wav", "master.wav"}) {
+        const Audio audio = readAudio(take / file);
+        EXPECT_EQ(audio.channels, 2) << file << " does not open";
+        EXPECT_GE(audio.frames(), 48000 * 2) << file << " holds less than 2 s of a 3 s take";
+    }
+    EXPECT_FALSE(YAML::LoadFile((take / "take.yaml").string())["complete"].as<bool>());
+    {
+        LiveDaemon again(recordSession(folder));
+    }
+    const YAML::Node repaired = YAML::LoadFile((take / "take.yaml").string());
+    EXPECT_TRUE(repaired["complete"].as<bool>());
+    EXPECT_EQ(repaired["ended"].as<std::string>(), "interrupted");
+}
+
+TEST(DaemonRecord, AFullDiskClosesTheTakeTellsSubscribersAndTheAudioPlaysOn)
+{
+    TempDir dir;
+    const auto mountPoint = dir.path() / "small";
+    std::filesystem::create_directories(mountPoint);
+    if (mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, "size=3m") != 0)
+        GTEST_SKIP() << "cannot mount a small tmpfs here (needs root)";
+    struct Unmount {
+        std::filesystem::path path;
+        ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+    } unmount {mountPoint};
+
+    LiveDaemon d(recordSession(mountPoint.string()));
+    lo_message renew = lo_message_new();
+    lo_message_add_float(renew, 60.0f);
+    d.osc->send("/subscribe", renew);
+    d.osc->send("/record/start");
+    bool started = false;
+    for (int i = 0; i < 2000 && !started; ++i) {
+        auto m = d.osc->receive(5s);
+        ASSERT_TRUE(m);
+        ASSERT_NE(m->address, "/error") << m->text(1);
+        started = m->address == "/record/started";
+    }
+    ASSERT_TRUE(started);
+    // 3 stereo float files at 48 kHz fill 3 MB in about 2.7 s.
+    bool told = false;
+    for (int i = 0; i < 100 && !told; ++i) {
+        auto m = d.osc->receive(200ms);
+        told = m && m->address == "/record/event" && m->text(0) == "write_failed";
+    }
+    EXPECT_TRUE(told) << d.process->output();
+    auto status = d.osc->request("/record/status");
+    while (status && status->address != "/record/status")
+        status = d.osc->receive(1s);
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->text(0), "idle");
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    auto [l, r] = listener.capture(300ms);
+    EXPECT_NEAR(rmsDb(l), -23.01, 0.2) << "the audio keeps running";
+    EXPECT_TRUE(d.process->running());
+}

