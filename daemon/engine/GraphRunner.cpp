@@ -168,7 +168,8 @@ void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo
         runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), nframes);
         mapChannels(stage.out.pointers(), stage.out.channels(), signal, track.channels, nframes);
     } else {
-        mapChannels(in, track.channels, signal, track.channels, nframes);
+        // Faust never writes its inputs: the strip reads the input buffers where they are.
+        signal = const_cast<float* const*>(in);
     }
 
     auto& strip = graph.stages[track.strip];
@@ -184,14 +185,20 @@ void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo
     scale(post[1], gate, gateConstant, nframes);
 
     if (!track.sends.empty()) {
-        float* pre[2] = {track.preStereo.channel(0), track.preStereo.channel(1)};
-        mapChannels(strip.out.pointers(), track.channels, pre, 2, nframes);
-        scale(pre[0], gate, gateConstant, nframes);
-        scale(pre[1], gate, gateConstant, nframes);
-        float* sendGain = graph.gains.channel(1);
+        bool anyPre = false;
         for (auto& send : track.sends) {
             send.level.setTarget(dbToGain(send.levelDb));
             send.preMix.setTarget(send.pre >= 0.5f ? 1.0f : 0.0f);
+            anyPre = anyPre || (!send.level.silent() && !(send.preMix.steady() && send.preMix.current() == 0.0f));
+        }
+        float* pre[2] = {track.preStereo.channel(0), track.preStereo.channel(1)};
+        if (anyPre) {
+            mapChannels(strip.out.pointers(), track.channels, pre, 2, nframes);
+            scale(pre[0], gate, gateConstant, nframes);
+            scale(pre[1], gate, gateConstant, nframes);
+        }
+        float* sendGain = graph.gains.channel(1);
+        for (auto& send : track.sends) {
             if (send.level.silent())
                 continue;
             auto& bus = graph.buses[send.bus];
