@@ -255,7 +255,7 @@ TEST_P(DspHygiene, AMinuteAtRandomAndExtremeSettingsStaysFiniteBoundedAndFreeOfD
     std::vector<std::vector<float>> outputs(std::size_t(dsp->numOutputs()), std::vector<float>(blockFrames));
     std::vector<float*> in(inputs.size()), out(outputs.size());
     float peak = 0.0f;
-    Setting loudest;
+    Setting loudest, beforeLoudest, previous;
     std::size_t played = 0, subnormals = 0, run = 0, longestRun = 0;
     double longestRunEnds = 0.0;
 
@@ -288,6 +288,7 @@ TEST_P(DspHygiene, AMinuteAtRandomAndExtremeSettingsStaysFiniteBoundedAndFreeOfD
                     if (std::abs(y) > peak) {
                         peak = std::abs(y);
                         loudest = setting;
+                        beforeLoudest = previous;
                     }
                 }
             }
@@ -298,6 +299,7 @@ TEST_P(DspHygiene, AMinuteAtRandomAndExtremeSettingsStaysFiniteBoundedAndFreeOfD
                 longestRunEnds = double(played) / testSampleRate;
             }
         }
+        previous = setting;
     };
 
     // 40 s: a new setting and a new input every half second.
@@ -324,7 +326,8 @@ TEST_P(DspHygiene, AMinuteAtRandomAndExtremeSettingsStaysFiniteBoundedAndFreeOfD
     }
 
     EXPECT_LE(peak, bound) << subject.name << " peaks at " << 20 * std::log10(peak) << " dBFS with "
-                           << loudest.controls << "and input " << loudest.input;
+                           << loudest.controls << "and input " << loudest.input << " (coming from "
+                           << beforeLoudest.controls << "and input " << beforeLoudest.input << ")";
     EXPECT_LE(longestRun, maxSubnormalRunFrames)
         << subject.name << ": blocks with subnormal output for " << 1e3 * double(longestRun) / testSampleRate
         << " ms in a row, until " << longestRunEnds << " s (" << subnormals << " subnormal samples in all)";
