@@ -58,40 +58,38 @@ TEST(ParamDiscovery, CatalogueHoldsEveryBuiltin)
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names,
         (std::vector<std::string> { "channel_mono", "channel_stereo", "delay", "drone", "fader_mono", "fader_stereo",
-            "master", "reverb", "strip_mono", "strip_stereo", "tone" }));
+            "master", "reverb", "tone" }));
     EXPECT_EQ(backline::faust::builtinCatalog().size(), names.size());
 }
 
 TEST(ParamDiscovery, UnknownBuiltinNamesTheOnesThereAre)
 {
-    auto factory = backline::faust::builtinFactory("strip_mnoo");
+    auto factory = backline::faust::builtinFactory("fader_mnoo");
     ASSERT_FALSE(factory);
     EXPECT_EQ(factory.error().code, backline::ErrorCode::Faust);
-    EXPECT_NE(factory.error().message.find("strip_mnoo"), std::string::npos);
-    EXPECT_NE(factory.error().message.find("strip_mono"), std::string::npos);
+    EXPECT_NE(factory.error().message.find("fader_mnoo"), std::string::npos);
+    EXPECT_NE(factory.error().message.find("fader_mono"), std::string::npos);
 }
 
-TEST(ParamDiscovery, StripMono)
+TEST(ParamDiscovery, FaderMono)
 {
-    expectParams("strip_mono",
-        { { "gain", "dB", ParamKind::Continuous, -120, 12, 0 }, { "pan", "pan", ParamKind::Continuous, -1, 1, 0 },
-            { "mute", "", ParamKind::Toggle, 0, 1, 0 } });
-    auto dsp = builtin("strip_mono");
+    expectParams("fader_mono",
+        { { "gain", "dB", ParamKind::Continuous, -120, 12, 0 }, { "pan", "pan", ParamKind::Continuous, -1, 1, 0 } });
+    auto dsp = builtin("fader_mono");
     EXPECT_EQ(dsp->numInputs(), 1);
     EXPECT_EQ(dsp->numOutputs(), 2);
-    EXPECT_EQ(dsp->params().size(), 3u);
-    EXPECT_EQ(dsp->origin(), "strip_mono");
+    EXPECT_EQ(dsp->params().size(), 2u);
+    EXPECT_EQ(dsp->origin(), "fader_mono");
     EXPECT_FLOAT_EQ(dsp->findParam("gain")->step, 0.1f);
     EXPECT_FALSE(dsp->findParam("gain")->tooltip.empty());
     EXPECT_EQ(dsp->findParam("nope"), nullptr);
 }
 
-TEST(ParamDiscovery, StripStereo)
+TEST(ParamDiscovery, FaderStereo)
 {
-    expectParams("strip_stereo",
-        { { "gain", "dB", ParamKind::Continuous, -120, 12, 0 }, { "pan", "pan", ParamKind::Continuous, -1, 1, 0 },
-            { "mute", "", ParamKind::Toggle, 0, 1, 0 } });
-    auto dsp = builtin("strip_stereo");
+    expectParams("fader_stereo",
+        { { "gain", "dB", ParamKind::Continuous, -120, 12, 0 }, { "pan", "pan", ParamKind::Continuous, -1, 1, 0 } });
+    auto dsp = builtin("fader_stereo");
     EXPECT_EQ(dsp->numInputs(), 2);
     EXPECT_EQ(dsp->numOutputs(), 2);
 }
