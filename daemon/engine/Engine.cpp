@@ -229,7 +229,8 @@ void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* 
     frame_ = start + nframes;
     clock_.store(frame_, std::memory_order_release); // pairs with clock()'s acquire
     timespec now {};
-    clock_gettime(CLOCK_MONOTONIC, &now); // vDSO: no system call, no lock
+    // Audited: CLOCK_MONOTONIC is read through the vDSO (no system call, no lock, no allocation).
+    BACKLINE_AUDITED_NONBLOCKING(clock_gettime(CLOCK_MONOTONIC, &now));
     // Seqlock: readers retry while the sequence is odd or changed under them.
     const std::uint32_t seq = clockSequence_.load(std::memory_order_relaxed);
     clockSequence_.store(seq + 1, std::memory_order_relaxed);
