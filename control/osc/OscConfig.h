@@ -58,6 +58,12 @@ inline constexpr int oscSocketBufferBytes = 4 << 20;
 /// A bundle stamped further ahead than this is refused (the engine holds timed changes in a
 /// small fixed table).
 inline constexpr double oscMaxScheduleAheadSeconds = 60.0;
+/// A timed bundle waits in the OSC server until this long before it is due, then goes to the
+/// engine at the frame the engine's clock predicts then: the shorter the prediction, the less a
+/// clock that runs fast or slow can throw it off.
+inline constexpr double oscScheduleLeadSeconds = 0.05;
+/// Timed bundles waiting at once; more are refused.
+inline constexpr std::size_t oscMaxPendingBundles = 4096;
 /// Repeated warnings (blocked clients, rate limits) are logged at most this often.
 inline constexpr std::chrono::seconds oscWarningInterval {60};
 

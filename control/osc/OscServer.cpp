@@ -76,6 +76,7 @@ OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp
     , port_(udp_.port())
     , clients_(config::oscMaxClients, options_.clientRate, options_.clientBurst)
     , buffer_(config::oscMaxPacketBytes)
+    , scheduler_(target)
 {
     dispatcher_.setCounters([this] { return counters(); });
 }
@@ -175,7 +176,7 @@ void OscServer::run()
 
 std::int64_t OscServer::nextDeadline(std::int64_t nowNs)
 {
-    std::int64_t deadline = std::min({nowNs + nsPerSecond, log_.nextDueNs(), nextClockNs_});
+    std::int64_t deadline = std::min({nowNs + nsPerSecond, log_.nextDueNs(), nextClockNs_, scheduler_.nextHandOverNs()});
     if (snapshotsDue_ || reloadDone_.load(std::memory_order_acquire))
         return nowNs;
     const std::uint64_t version = log_.version();
@@ -283,7 +284,7 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
                     packet.bundle ? &batch : nullptr);
             }
             if (packet.bundle)
-                applyBatch(packet.timetag, batch, replies);
+                applyBatch(endpoint, packet.timetag, batch, replies);
         } catch (const std::exception& e) {
             replies.push_back(errorReply(packet.messages.front().address, fmt::format("internal error: {}", e.what())));
         }
@@ -302,7 +303,8 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
         service(now);
 }
 
-void OscServer::applyBatch(std::uint64_t timetag, ParamBatch& batch, std::vector<OscReply>& replies)
+void OscServer::applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBatch& batch,
+    std::vector<OscReply>& replies)
 {
     if (batch.invalid > 0) {
         replies.push_back(errorReply("#bundle",
@@ -320,18 +322,8 @@ void OscServer::applyBatch(std::uint64_t timetag, ParamBatch& batch, std::vector
         return;
     }
     const std::int64_t now = monotonicNowNs();
-    std::uint64_t frame = 0;
-    if (ahead > 0.0) {
-        const EngineClock reading = target_.engineClock();
-        clock_.add(reading);
-        const std::uint64_t due = clock_.frameAt(now + std::int64_t(ahead * 1e9));
-        // At or before the frame the engine processes next: at once.
-        frame = due > reading.frame ? due : 0;
-    }
-    std::optional<FeedbackLog::Deferral> later;
-    if (frame != 0)
-        later.emplace(now + std::int64_t(ahead * 1e9));
-    if (auto r = target_.setParams(batch.changes, frame); !r)
+    const std::int64_t due = ahead > 0.0 ? now + std::int64_t(ahead * 1e9) : 0;
+    if (auto r = scheduler_.submit(std::move(batch.changes), due, from, now); !r)
         replies.push_back(errorReply("#bundle", "bundle not applied: " + r.error().message));
 }
 
@@ -420,10 +412,14 @@ void OscServer::service(std::int64_t nowNs)
             ++it;
         }
     }
+    scheduler_.handOver(nowNs, [this](const Endpoint& from, const std::string& why) {
+        errors_.fetch_add(1, std::memory_order_relaxed); // a statistic
+        sendReplies(from, {errorReply("#bundle", "timed bundle not applied: " + why)});
+    });
     if (nowNs >= nextClockNs_) {
         // A reading now and then, so the clock's true rate is known when a timed bundle comes.
         nextClockNs_ = nowNs + nsPerSecond / 10;
-        clock_.add(target_.engineClock());
+        scheduler_.sampleClock();
     }
     logWarnings(nowNs, false);
     publishCounts();

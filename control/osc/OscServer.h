@@ -2,6 +2,7 @@
 #pragma once
 
 #include "control/osc/AccessList.h"
+#include "control/osc/BundleScheduler.h"
 #include "control/osc/ClientTable.h"
 #include "control/osc/FeedbackLog.h"
 #include "control/osc/MeterStream.h"
@@ -81,7 +82,7 @@ private:
     /// [osc] The per-client addresses; false when address is not one of them.
     bool handleSessionMessage(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies,
         std::int64_t nowNs);
-    void applyBatch(std::uint64_t timetag, ParamBatch& batch, std::vector<OscReply>& replies);
+    void applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBatch& batch, std::vector<OscReply>& replies);
     void subscribe(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies, std::int64_t nowNs);
     void subscribeMeters(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies,
         std::int64_t nowNs);
@@ -135,7 +136,7 @@ private:
     std::vector<std::pair<std::string, float>> changes_;
     bool snapshotsDue_ = false;
     std::int64_t nextExpiryNs_ = 0;
-    ClockEstimator clock_;
+    BundleScheduler scheduler_;
     std::int64_t nextClockNs_ = 0;
     struct Warning {
         std::uint64_t count = 0;

@@ -39,7 +39,7 @@ public:
     /// Frames per second the history shows (the nominal rate until it spans a second).
     double framesPerSecond() const;
 
-    static constexpr double historySeconds = 10.0;
+    static constexpr double historySeconds = 4.0;
 
 private:
     struct Fit {

@@ -129,6 +129,8 @@ TEST(OscBundle, ATimetag500MsAheadLandsAt500MsWithinOneBlock)
     for (long e : lateUs)
         late += std::to_string(e) + " ";
     RecordProperty("late_us", late);
+    if (std::getenv("BACKLINE_TEST_DEBUG"))
+        std::fprintf(stderr, "%s\n", d.process->output().c_str());
     ASSERT_GE(errors.size(), 3u) << "the machine is too busy for JACK's dummy driver to keep time (" << stalled
                                  << " stalled trials)";
     for (long e : errors)

@@ -95,52 +95,79 @@ TEST(OscRobustness, TenThousandMessagesASecondFromOneClientNeitherStarveAnotherN
     RawOscClient other(RawOscClient::Kind::Udp, d.osc_port);
     RawOscClient tablet(RawOscClient::Kind::TcpLengthPrefix, d.osc_port);
     ASSERT_FALSE(subscribeAndReadSnapshot(tablet).empty());
-    other.send("/status");
-    const auto xrunsBefore = other.receiveAddress("/status/xruns")->number(0);
-    std::this_thread::sleep_for(200ms);
-
-    std::atomic<bool> done {false};
-    std::thread flooder([&] {
-        const auto start = nowNs();
-        for (int i = 0; i < 20000; ++i) { // two seconds at 10,000 a second
-            flood.send("/track/tone/pan", {float((i % 200) / 100.0 - 1.0)});
-            while (nowNs() - start < std::int64_t(i) * 100'000)
-                std::this_thread::yield();
-        }
-        done = true;
-    });
-    std::vector<std::int64_t> roundTrips;
-    std::thread prober([&] {
-        while (!done) {
+    auto xruns = [&] {
+        other.send("/status");
+        auto m = other.receiveAddress("/status/xruns");
+        other.drain();
+        return m ? m->number(0) : -1.0;
+    };
+    // Round trips of the other client, every 25 ms while `running`.
+    auto probe = [&](std::atomic<bool>& running, std::vector<std::int64_t>& roundTrips) {
+        while (running) {
             const auto sent = nowNs();
             other.send("/track/tone/gain");
-            if (auto m = other.receiveAddress("/track/tone/gain", 1000ms))
-                roundTrips.push_back(m->receivedNs - sent);
-            else
-                roundTrips.push_back(1'000'000'000);
+            auto m = other.receiveAddress("/track/tone/gain", 1000ms);
+            roundTrips.push_back(m ? m->receivedNs - sent : 1'000'000'000);
             std::this_thread::sleep_for(25ms);
         }
+    };
+    std::this_thread::sleep_for(300ms);
+
+    // Two quiet seconds, as the yardstick for this machine's own xruns (jackd's dummy driver
+    // without real-time scheduling misses deadlines whenever the machine is busy).
+    const double xrunsAtStart = xruns();
+    std::atomic<bool> quietRunning {true};
+    std::vector<std::int64_t> quietTrips;
+    std::thread quietProber([&] { probe(quietRunning, quietTrips); });
+    std::this_thread::sleep_for(2000ms);
+    quietRunning = false;
+    quietProber.join();
+    const double xrunsQuiet = xruns() - xrunsAtStart;
+
+    // Two seconds of 10,000 messages a second from one client, in bursts of ten each millisecond.
+    std::atomic<bool> flooding {true};
+    std::vector<std::int64_t> roundTrips;
+    std::thread flooder([&] {
+        const auto start = nowNs();
+        for (int i = 0; i < 20000; i += 10) {
+            for (int j = 0; j < 10; ++j)
+                flood.send("/track/tone/pan", {float(((i + j) % 200) / 100.0 - 1.0)});
+            const auto next = start + std::int64_t(i + 10) * 100'000;
+            if (const auto wait = next - nowNs(); wait > 0)
+                std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
+        }
+        flooding = false;
     });
+    std::thread prober([&] { probe(flooding, roundTrips); });
     auto [left, right] = listener.capture(1500ms);
     flooder.join();
     prober.join();
+    const double xrunsFlood = xruns() - xrunsAtStart - xrunsQuiet;
 
     ASSERT_GT(left.size(), 60000u) << "the audio kept coming";
     EXPECT_TRUE(std::all_of(left.begin(), left.end(), [](float x) { return std::isfinite(x); }));
+    EXPECT_NEAR(rmsDb(left), -26.02 + 0.0, 3.5) << "the tone plays (its pan moves with the flood)";
     std::sort(roundTrips.begin(), roundTrips.end());
+    std::sort(quietTrips.begin(), quietTrips.end());
     ASSERT_FALSE(roundTrips.empty());
+    RecordProperty("round_trip_median_us_quiet", std::to_string(quietTrips[quietTrips.size() / 2] / 1000));
+    RecordProperty("round_trip_median_us_flood", std::to_string(roundTrips[roundTrips.size() / 2] / 1000));
+    RecordProperty("xruns_quiet_2s", std::to_string(xrunsQuiet));
+    RecordProperty("xruns_flood_2s", std::to_string(xrunsFlood));
     EXPECT_LT(roundTrips[roundTrips.size() / 2], 10'000'000) << "median round trip of the other client under 10 ms";
     EXPECT_LT(roundTrips[roundTrips.size() * 9 / 10], 50'000'000);
+    EXPECT_LE(xrunsFlood, xrunsQuiet + 3) << "the flood costs the audio nothing the quiet seconds did not";
     other.send("/status");
     auto dropped = other.receiveAddress("/status/osc/dropped");
     ASSERT_TRUE(dropped);
     EXPECT_GT(dropped->number(0), 5000.0) << "20,000 in two seconds against 3,000 a second: the rest dropped and counted";
-    other.send("/status");
-    EXPECT_EQ(other.receiveAddress("/status/xruns")->number(0), xrunsBefore);
-    // The subscriber still got coalesced feedback during the flood and is alive.
+    bool told = false;
+    for (const auto& m : flood.receiveFor(200ms))
+        told = told || (m.address == "/error" && m.text(0) == "#rate-limit");
+    EXPECT_TRUE(told) << "the flooding client is told, once a second";
     bool sawPan = false;
-    for (const auto& m : tablet.receiveFor(200ms))
+    for (const auto& m : tablet.receiveFor(300ms))
         sawPan = sawPan || m.address == "/track/tone/pan";
-    EXPECT_TRUE(sawPan || true);
+    EXPECT_TRUE(sawPan) << "a subscriber still gets (coalesced) feedback";
     EXPECT_TRUE(d.process->running());
 }

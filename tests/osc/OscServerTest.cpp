@@ -216,6 +216,8 @@ TEST_F(OscServerTest, ABundleIsAppliedAsOneBatchAtItsFrame)
     target.clock = {96000, monotonicNowNs(), 48000};
     a->sendBundle(toTimetag(std::chrono::system_clock::now() + 500ms), {{"/track/a/gain", {-4.0f}}});
     EXPECT_TRUE(a->request("/ping"));
+    EXPECT_EQ(target.batches().size(), 1u) << "held in the server until shortly before it is due";
+    std::this_thread::sleep_for(500ms);
     batches = target.batches();
     ASSERT_EQ(batches.size(), 2u);
     EXPECT_NEAR(double(batches[1].atFrame), 96000.0 + 24000.0, 480.0) << "0.5 s ahead at 48 kHz, within 10 ms";
