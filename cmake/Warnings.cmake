@@ -6,11 +6,15 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "Clang" AND CMAKE_CXX_COMPILER_VERSION VERSION_
     target_compile_options(backline_warnings INTERFACE -Wfunction-effects)
 endif()
 # clang >= 22 calls __COUNTER__ a C2y extension under -Wpedantic; Google Benchmark's BENCHMARK()
-# macro expands to it.
+# macro expands to it. clang also flags C99 compound literals, which liblo's API macros
+# (LO_TT_IMMEDIATE) expand to; gcc accepts both quietly.
 include(CheckCXXCompilerFlag)
 check_cxx_compiler_flag(-Wc2y-extensions BACKLINE_HAS_WC2Y_EXTENSIONS)
 if(BACKLINE_HAS_WC2Y_EXTENSIONS)
     target_compile_options(backline_warnings INTERFACE -Wno-c2y-extensions)
+endif()
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    target_compile_options(backline_warnings INTERFACE -Wno-c99-extensions)
 endif()
 if(BACKLINE_WERROR)
     target_compile_options(backline_warnings INTERFACE -Werror)
