@@ -405,7 +405,7 @@ TEST(SessionLoader, RejectsUnknownKeyWithLineAndColumn)
 TEST(SessionLoader, ListsTheKnownKeysWhenNoneIsClose)
 {
     EXPECT_EQ(errorOf("backline: 1\ntracks: []\nosc:\n  colour: red\n"),
-        "demo.yaml:4:3: unknown key 'colour' in 'osc' (expected one of: port)");
+        "demo.yaml:4:3: unknown key 'colour' in 'osc' (expected one of: port, allow)");
 }
 
 TEST(SessionLoader, RejectsUnknownKeysAtEveryLevel)
