@@ -77,19 +77,19 @@ OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp
     , clients_(config::oscMaxClients, options_.clientRate, options_.clientBurst)
     , buffer_(config::oscMaxPacketBytes)
     , scheduler_(target)
+    , jobs_([this] { wake(); })
 {
     dispatcher_.setCounters([this] { return counters(); });
 }
 
 OscServer::~OscServer()
 {
+    jobs_.stop(); // its thread wakes this one through wakeFd_, closed below
     target_.removeParamListener(&log_);
     stopping_ = true;
     wake();
     if (thread_.joinable())
         thread_.join();
-    if (reloadThread_.joinable())
-        reloadThread_.join();
     if (wakeFd_ >= 0)
         ::close(wakeFd_);
 }
@@ -177,7 +177,7 @@ void OscServer::run()
 std::int64_t OscServer::nextDeadline(std::int64_t nowNs)
 {
     std::int64_t deadline = std::min({nowNs + nsPerSecond, log_.nextDueNs(), nextClockNs_, scheduler_.nextHandOverNs()});
-    if (snapshotsDue_ || reloadDone_.load(std::memory_order_acquire))
+    if (snapshotsDue_ || jobs_.hasDone())
         return nowNs;
     const std::uint64_t version = log_.version();
     clients_.forEach([&](ClientState& c) {
@@ -277,8 +277,8 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
         // No exception may end the OSC thread: a failure is this packet's /error.
         try {
             ParamBatch batch;
-            for (const auto& message : packet.messages) {
-                if (handleSessionMessage(*client, message, replies, now))
+            for (auto& message : packet.messages) {
+                if (handleSessionMessage(*client, message, replies, now) || handleSlowMessage(*client, message, replies))
                     continue;
                 dispatcher_.dispatch(message.address, message.types, message.argv, message.argc, replies,
                     packet.bundle ? &batch : nullptr);
@@ -389,18 +389,11 @@ void OscServer::service(std::int64_t nowNs)
             }
         });
     }
-    if (reloadDone_.load(std::memory_order_acquire)) {
-        reloadThread_.join();
-        reloadDone_.store(false, std::memory_order_relaxed);
-        reloadRunning_ = false;
-        std::vector<OscReply> replies;
-        if (reloadError_)
-            replies.push_back(errorReply("/session/reload", *reloadError_));
-        else
-            replies.push_back(OscReply {"/session/reloaded", {target_.status().session}});
-        if (reloadClient_)
-            sendReplies(*reloadClient_, std::move(replies));
-        reloadClient_.reset();
+    for (auto& done : jobs_.takeDone()) {
+        const auto errors = std::count_if(done.replies.begin(), done.replies.end(),
+            [](const OscReply& r) { return r.address == "/error"; });
+        errors_.fetch_add(std::uint64_t(errors), std::memory_order_relaxed); // a statistic
+        sendReplies(done.to, std::move(done.replies));
     }
     for (auto it = connections_.begin(); it != connections_.end();) {
         if (!it->second.output.empty() && !it->second.flush())

@@ -5,6 +5,7 @@
 #include "control/osc/BundleScheduler.h"
 #include "control/osc/ClientTable.h"
 #include "control/osc/FeedbackLog.h"
+#include "control/osc/JobRunner.h"
 #include "control/osc/MeterStream.h"
 #include "control/osc/OscConfig.h"
 #include "control/osc/OscDispatcher.h"
@@ -47,7 +48,7 @@ public:
     static Result<std::unique_ptr<OscServer>> start(OscServerOptions options, ControlTarget& target);
     /// [control] As above with the default access list and limits.
     static Result<std::unique_ptr<OscServer>> start(int port, ControlTarget& target);
-    /// [control] Stops the thread (waiting for a reload it started) and closes the sockets.
+    /// [control] Stops the thread (waiting for a reload or other slow request under way) and closes the sockets.
     ~OscServer();
     OscServer(const OscServer&) = delete;
     OscServer& operator=(const OscServer&) = delete;
@@ -82,11 +83,12 @@ private:
     /// [osc] The per-client addresses; false when address is not one of them.
     bool handleSessionMessage(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies,
         std::int64_t nowNs);
+    /// [osc] Hands a slow request (reload, record start/stop) to the job thread; false when it is not one.
+    bool handleSlowMessage(ClientState& client, OscInMessage& message, std::vector<OscReply>& replies);
     void applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBatch& batch, std::vector<OscReply>& replies);
     void subscribe(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies, std::int64_t nowNs);
     void subscribeMeters(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies,
         std::int64_t nowNs);
-    void startReload(ClientState& client, std::vector<OscReply>& replies);
 
     void collectFeedback(std::int64_t nowNs);
     void sendSnapshot(ClientState& client, std::int64_t nowNs);
@@ -146,13 +148,8 @@ private:
     Warning blockedWarning_;
     Warning limitWarning_;
 
-    // A reload runs on a thread of its own (it may compile Faust for seconds); its outcome is
-    // picked up by the OSC thread.
-    std::thread reloadThread_;
-    std::atomic<bool> reloadDone_ {false}; // release by the reload thread, acquire by the OSC thread
-    bool reloadRunning_ = false;
-    std::optional<Endpoint> reloadClient_;
-    std::optional<std::string> reloadError_;
+    // Requests that take long, on a thread of their own; declared last so it stops first.
+    JobRunner jobs_;
 };
 
 } // namespace backline::control

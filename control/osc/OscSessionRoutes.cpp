@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The OSC server's per-client addresses: subscriptions to feedback and meters, snapshots,
-// and the session reload that runs off the OSC thread.
+// The OSC server's per-client addresses (subscriptions to feedback and meters, snapshots) and
+// the requests that run off the OSC thread (reload, record start and stop).
 #include "control/osc/OscServer.h"
 
 #include "control/osc/Timetag.h"
@@ -8,7 +8,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <pthread.h>
 #include <limits>
 
@@ -75,9 +77,6 @@ bool OscServer::handleSessionMessage(ClientState& client, const OscInMessage& me
             meterStream_.update(target_.meters());
             replies.push_back(meterStream_.names());
         }
-    } else if (address == "/session/reload") {
-        if (noArguments(message, replies))
-            startReload(client, replies);
     } else if (address == "/status") {
         publishCounts(); // this very client counts; the dispatcher answers
         return false;
@@ -161,27 +160,22 @@ void OscServer::subscribeMeters(ClientState& client, const OscInMessage& message
     replies.push_back({"/meters/subscribed", {float(rate), std::string(MeterStream::formatName(format)), float(seconds)}});
 }
 
-void OscServer::startReload(ClientState& client, std::vector<OscReply>& replies)
+bool OscServer::handleSlowMessage(ClientState& client, OscInMessage& message, std::vector<OscReply>& replies)
 {
-    if (reloadRunning_) {
-        replies.push_back(errorReply("/session/reload", "a reload is already running; its result comes to whoever asked"));
-        return;
-    }
-    reloadRunning_ = true;
-    reloadClient_ = client.endpoint;
-    reloadError_.reset();
-    reloadThread_ = std::thread([this] {
-        pthread_setname_np(pthread_self(), "backline-reload");
-        // No exception may leave this thread.
-        try {
-            if (auto r = target_.reloadSession(); !r)
-                reloadError_ = r.error().message;
-        } catch (const std::exception& e) {
-            reloadError_ = fmt::format("internal error: {}", e.what());
-        }
-        reloadDone_.store(true, std::memory_order_release); // publishes reloadError_ to the OSC thread's acquire
-        wake();
+    static constexpr std::string_view slow[] = {"/session/reload", "/record/start", "/record/stop"};
+    if (std::find(std::begin(slow), std::end(slow), message.address) == std::end(slow))
+        return false;
+    // The message (and the arguments argv points into) moves into the job.
+    auto job = std::make_shared<OscInMessage>(std::move(message));
+    const bool queued = jobs_.submit(client.endpoint, [this, job] {
+        std::vector<OscReply> out;
+        dispatcher_.dispatch(job->address, job->types, job->argv, job->argc, out);
+        return out;
     });
+    if (!queued)
+        replies.push_back(errorReply(job->address,
+            fmt::format("{} requests that take a while are already waiting; try again in a moment", JobRunner::capacity)));
+    return true;
 }
 
 } // namespace backline::control

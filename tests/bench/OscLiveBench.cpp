@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Whole-process OSC benchmark: backlined on jackd's dummy backend (48 kHz, 128-frame periods),
+// real sockets, a JACK client listening to the master.
+//
+//   latency     message sent → the audio block that applies it starts (and → heard at the
+//               output, which adds the master limiter's 135-frame lookahead), over UDP and TCP,
+//               with no subscriber and with 8 subscribers receiving feedback
+//   throughput  sets offered at rising rates (spread over enough sockets to stay under the
+//               per-client limit) while 8 clients are subscribed: what backlined takes in,
+//               drops, pushes back, and what it costs in CPU, side by side with no subscriber
+//
+// Usage: osc_live_bench [--trials N] [--seconds S] [--rates r1,r2,…]
+#include "../integration/Harness.h"
+#include "RawOscClient.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+using namespace backline;
+using namespace backline::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int sampleRate = 48000;
+constexpr int period = 128;
+/// faust/master/master.dsp: the limiter's lookahead, 135 frames at 48 kHz.
+constexpr jack_nframes_t masterLatency = 135;
+
+std::string session(int port)
+{
+    const std::string dc = std::string(BACKLINE_TEST_DATA_DIR) + "/faust/dc_level.dsp";
+    std::string yaml = "backline: 1\nname: oscbench\nosc: {port: " + std::to_string(port) + "}\ntracks:\n";
+    yaml += "  - name: dc\n    dsp: " + dc + "\n    params: {level: 0}\n";
+    for (int t = 0; t < 8; ++t)
+        yaml += "  - name: t" + std::to_string(t) + "\n    dsp: tone\n    params: {freq: 440, level: -40}\n";
+    return yaml;
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty())
+        return std::nan("");
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
+}
+
+/// CPU seconds (user + system) the process has used.
+double cpuSeconds(pid_t pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    std::istringstream rest(text.substr(text.rfind(')') + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14)
+            utime = std::stod(field);
+        if (i == 15)
+            stime = std::stod(field);
+    }
+    return (utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
+/// A status field, asked on a fresh socket.
+double statusField(int port, const std::string& key)
+{
+    RawOscClient c(RawOscClient::Kind::Udp, port);
+    c.send("/status");
+    auto m = c.receiveAddress("/status/" + key, 2000ms);
+    return m ? m->number(0) : std::nan("");
+}
+
+/// Clients that subscribe, renew, and count what they are pushed, each on a thread of its own.
+class Subscribers {
+public:
+    Subscribers(int port, int count)
+    {
+        for (int i = 0; i < count; ++i)
+            clients_.push_back(std::make_unique<Client>(port));
+        for (auto& c : clients_)
+            c->thread = std::thread([&c = *c, this] { run(c); });
+    }
+    ~Subscribers()
+    {
+        stop_ = true;
+        for (auto& c : clients_)
+            c->thread.join();
+    }
+    /// Starts counting afresh.
+    void reset()
+    {
+        for (auto& c : clients_) {
+            std::lock_guard lock(c->mutex);
+            c->messages = c->packets = c->gaps = 0;
+        }
+    }
+    struct Totals {
+        std::uint64_t messages = 0;
+        std::uint64_t packets = 0;
+        std::uint64_t gaps = 0;
+    };
+    Totals totals()
+    {
+        Totals t;
+        for (auto& c : clients_) {
+            std::lock_guard lock(c->mutex);
+            t.messages += c->messages;
+            t.packets += c->packets;
+            t.gaps += c->gaps;
+        }
+        return t;
+    }
+    /// How many subscribers hold value for address now.
+    int agreeing(const std::string& address, float value)
+    {
+        int n = 0;
+        for (auto& c : clients_) {
+            std::lock_guard lock(c->mutex);
+            auto it = c->values.find(address);
+            n += it != c->values.end() && it->second == value ? 1 : 0;
+        }
+        return n;
+    }
+    std::size_t size() const { return clients_.size(); }
+
+private:
+    struct Client {
+        explicit Client(int port)
+            : socket(RawOscClient::Kind::Udp, port)
+        {
+        }
+        RawOscClient socket;
+        std::thread thread;
+        std::mutex mutex;
+        std::map<std::string, float> values;
+        std::uint64_t messages = 0, packets = 0, gaps = 0;
+        double lastSeq = 0;
+    };
+    void run(Client& c)
+    {
+        auto renewAt = nowNs();
+        while (!stop_) {
+            if (nowNs() >= renewAt) {
+                c.socket.send("/subscribe", {10.0f});
+                renewAt = nowNs() + 3'000'000'000LL;
+            }
+            for (auto& m : c.socket.receiveFor(20ms)) {
+                std::lock_guard lock(c.mutex);
+                if (m.address == "/feedback/seq") {
+                    ++c.packets;
+                    if (c.lastSeq != 0 && m.number(0) != c.lastSeq + 1)
+                        ++c.gaps;
+                    c.lastSeq = m.number(0);
+                } else if (m.address.starts_with("/track/")) {
+                    ++c.messages;
+                    c.values[m.address] = float(m.number(0));
+                }
+            }
+        }
+        c.socket.send("/unsubscribe");
+    }
+    std::vector<std::unique_ptr<Client>> clients_;
+    std::atomic<bool> stop_ {false};
+};
+
+struct Latency {
+    std::vector<double> toBlockMs; ///< sent → start of the audio block that applied it
+    std::vector<double> heardMs;   ///< sent → the listener's callback that heard it at the output
+};
+
+/// Flips the DC track between 0 and 0.5 trials times and times each change.
+Latency measureLatency(int port, JackListener& listener, RawOscClient::Kind kind, int trials)
+{
+    RawOscClient c(kind, port);
+    Latency out;
+    float level = 0.0f;
+    c.send("/track/dc/dsp/level", {level});
+    std::this_thread::sleep_for(100ms);
+    std::uint64_t jitter = 88172645463325252ULL;
+    for (int i = 0; i < trials; ++i) {
+        const float next = level == 0.0f ? 0.5f : 0.0f;
+        // Sent at a random moment within the period, as a tablet would.
+        jitter ^= jitter << 13;
+        jitter ^= jitter >> 7;
+        jitter ^= jitter << 17;
+        // The previous change's 20 ms ramp has long ended before watching for the next.
+        std::this_thread::sleep_for(std::chrono::microseconds(60000 + jitter % 2667));
+        listener.watchForChange(level * float(M_SQRT1_2), 1e-5f);
+        const jack_time_t sentJack = jack_get_time();
+        const auto sent = nowNs();
+        c.send("/track/dc/dsp/level", {next});
+        auto change = listener.waitForChange(2000ms);
+        level = next;
+        if (!change)
+            continue;
+        // The change shows masterLatency frames after the engine applied it; the engine applies
+        // a set at the start of a block, and the dummy driver's blocks start at multiples of the period.
+        const jack_nframes_t applied = change->frame - masterLatency;
+        const jack_nframes_t blockStart = applied - applied % period;
+        const jack_time_t blockTime = jack_frames_to_time(listener.client(), blockStart);
+        out.toBlockMs.push_back(double(std::int64_t(blockTime) - std::int64_t(sentJack)) / 1000.0);
+        out.heardMs.push_back(double(change->callbackNs - sent) / 1e6);
+    }
+    return out;
+}
+
+struct Throughput {
+    double offered = 0;
+    std::uint64_t sent = 0;
+    double received = 0, dropped = 0, errors = 0;
+    double feedbackPerSubscriberPerSecond = 0;
+    std::uint64_t gaps = 0;
+    int converged = 0;
+    double cpuPercent = 0;
+    double xruns = 0;
+};
+
+/// Offers `rate` sets a second for `seconds`, over enough sockets that none passes 2,500 a second.
+Throughput measureThroughput(int port, pid_t daemon, Subscribers* subscribers, double rate, double seconds)
+{
+    const int sockets = std::max(1, int(std::ceil(rate / 2500.0)));
+    std::vector<std::unique_ptr<RawOscClient>> senders;
+    for (int i = 0; i < sockets; ++i)
+        senders.push_back(std::make_unique<RawOscClient>(RawOscClient::Kind::Udp, port));
+    struct Target {
+        std::string address;
+        float min, max;
+    };
+    const std::vector<Target> targets {{"/track/t0/pan", -1, 1}, {"/track/t1/pan", -1, 1}, {"/track/t2/gain", -60, 0},
+        {"/track/t3/gain", -60, 0}, {"/track/t4/trim", -12, 12}, {"/track/t5/eq/mid1/gain", -12, 12},
+        {"/track/t6/dsp/freq", 100, 1000}, {"/track/t7/pan", -1, 1}};
+    auto valueFor = [&](std::size_t a, std::uint64_t i) {
+        const float x = float(i % 1000) / 1000.0f;
+        const float v = targets[a].min + (targets[a].max - targets[a].min) * x;
+        return targets[a].max > 100 ? std::round(v) : v; // the tone's frequency moves in whole hertz
+    };
+    Throughput t;
+    t.offered = rate;
+    const double received0 = statusField(port, "osc/received");
+    const double dropped0 = statusField(port, "osc/dropped");
+    const double errors0 = statusField(port, "osc/errors");
+    const double xruns0 = statusField(port, "xruns");
+    if (subscribers)
+        subscribers->reset();
+    const double cpu0 = cpuSeconds(daemon);
+    const auto start = nowNs();
+    const auto total = std::uint64_t(rate * seconds);
+    std::vector<float> last(targets.size(), 0.0f);
+    for (std::uint64_t i = 0; i < total; ++i) {
+        const std::size_t a = i % targets.size();
+        last[a] = valueFor(a, i / targets.size());
+        senders[i % senders.size()]->send(targets[a].address, {last[a]});
+        ++t.sent;
+        const auto due = start + std::int64_t(double(i + 1) * 1e9 / rate);
+        if ((i + 1) % 16 == 0)
+            if (const auto wait = due - nowNs(); wait > 0)
+                std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
+    }
+    const double elapsed = double(nowNs() - start) / 1e9;
+    const double cpu1 = cpuSeconds(daemon);
+    std::this_thread::sleep_for(300ms); // the last feedback packets
+    t.received = statusField(port, "osc/received") - received0 - 4; // less the status requests
+    t.dropped = statusField(port, "osc/dropped") - dropped0;
+    t.errors = statusField(port, "osc/errors") - errors0;
+    t.xruns = statusField(port, "xruns") - xruns0;
+    t.cpuPercent = 100.0 * (cpu1 - cpu0) / elapsed;
+    if (subscribers) {
+        const auto totals = subscribers->totals();
+        t.feedbackPerSubscriberPerSecond = double(totals.packets) / double(subscribers->size()) / elapsed;
+        t.gaps = totals.gaps;
+        int agree = int(subscribers->size());
+        for (std::size_t a = 0; a < targets.size(); ++a)
+            agree = std::min(agree, subscribers->agreeing(targets[a].address, last[a]));
+        t.converged = agree;
+    }
+    return t;
+}
+
+std::vector<double> parseRates(const std::string& text)
+{
+    std::vector<double> out;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ','))
+        out.push_back(std::stod(item));
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int trials = 200;
+    double seconds = 2.0;
+    std::vector<double> rates {1000, 2000, 5000, 10000, 20000, 40000};
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (flag == "--trials")
+            trials = std::stoi(argv[i + 1]);
+        else if (flag == "--seconds")
+            seconds = std::stod(argv[i + 1]);
+        else if (flag == "--rates")
+            rates = parseRates(argv[i + 1]);
+    }
+    JackServer jack(sampleRate, period);
+    TempDir dir;
+    const int port = freeUdpPort();
+    const auto file = dir.write("bench.yaml", session(port));
+    Process daemon({backlinedPath().string(), "--session", file.string(), "--jack-server", jack.name(), "--cache-dir",
+                       (dir.path() / "cache").string()},
+        dir.path() / "backlined.log");
+    {
+        RawOscClient probe(RawOscClient::Kind::Udp, port);
+        bool up = false;
+        for (int i = 0; i < 100 && !up; ++i)
+            up = probe.request("/ping", 200ms).has_value();
+        if (!up) {
+            std::fprintf(stderr, "backlined did not answer:\n%s\n", daemon.output().c_str());
+            return 1;
+        }
+    }
+    JackListener listener(jack.name(), "backline:out_L", "backline:out_R");
+    std::this_thread::sleep_for(500ms);
+    const double periodMs = 1000.0 * period / sampleRate;
+    std::printf("backlined on jackd dummy, %d Hz, %d-frame periods (%.2f ms); %s\n\n", sampleRate, period, periodMs,
+        "figures from one run, side by side");
+
+    std::printf("== set-to-effect latency, %d changes each: ms from sendto() to ...\n", trials);
+    std::printf("%-28s | %-36s | %-24s\n", "", "... the audio block that applies it", "... heard at the output");
+    std::printf("%-28s | %7s %7s %7s %7s %5s | %7s %7s %7s\n", "", "median", "p90", "p99", "max", "/per", "median", "p99",
+        "max");
+    auto row = [&](const char* name, const Latency& l) {
+        const double median = percentile(l.toBlockMs, 0.5);
+        std::printf("%-28s | %7.2f %7.2f %7.2f %7.2f %5.2f | %7.2f %7.2f %7.2f\n", name, median,
+            percentile(l.toBlockMs, 0.9), percentile(l.toBlockMs, 0.99), percentile(l.toBlockMs, 1.0),
+            median / periodMs, percentile(l.heardMs, 0.5), percentile(l.heardMs, 0.99), percentile(l.heardMs, 1.0));
+    };
+    row("UDP, no subscriber", measureLatency(port, listener, RawOscClient::Kind::Udp, trials));
+    row("TCP, no subscriber", measureLatency(port, listener, RawOscClient::Kind::TcpLengthPrefix, trials));
+    {
+        Subscribers eight(port, 8);
+        std::this_thread::sleep_for(300ms);
+        row("UDP, 8 subscribers", measureLatency(port, listener, RawOscClient::Kind::Udp, trials));
+    }
+    std::printf("(/per: the median in periods; a set waits for the next block, half a period on average)\n\n");
+
+    std::printf("== throughput: sets offered for %.0f s over several sockets (<= 2,500/s each)\n", seconds);
+    std::printf("%9s | %-11s | %9s %8s %6s | %9s %5s %9s | %6s %5s\n", "offered/s", "subscribers", "taken/s", "dropped",
+        "errors", "fb pkt/s", "gaps", "converged", "CPU %", "xruns");
+    const double idle0 = cpuSeconds(daemon.pid());
+    std::this_thread::sleep_for(2000ms);
+    const double idleCpu = 100.0 * (cpuSeconds(daemon.pid()) - idle0) / 2.0;
+    for (double rate : rates) {
+        for (int withSubscribers = 0; withSubscribers < 2; ++withSubscribers) {
+            std::unique_ptr<Subscribers> subs;
+            if (withSubscribers) {
+                subs = std::make_unique<Subscribers>(port, 8);
+                std::this_thread::sleep_for(300ms);
+            }
+            const auto t = measureThroughput(port, daemon.pid(), subs.get(), rate, seconds);
+            std::printf("%9.0f | %-11s | %9.0f %8.0f %6.0f | %9s %5s %9s | %6.1f %5.0f\n", t.offered,
+                withSubscribers ? "8" : "none", t.received / seconds, t.dropped, t.errors,
+                withSubscribers ? std::to_string(int(t.feedbackPerSubscriberPerSecond + 0.5)).c_str() : "-",
+                withSubscribers ? std::to_string(t.gaps).c_str() : "-",
+                withSubscribers ? (std::to_string(t.converged) + "/8").c_str() : "-", t.cpuPercent, t.xruns);
+            std::fflush(stdout);
+        }
+    }
+    std::printf("(CPU %%: all of backlined's threads, audio included; idle it uses %.1f %%. converged: subscribers\n"
+                " whose last value of every address is the last one sent)\n",
+        idleCpu);
+    return 0;
+}
