@@ -2,9 +2,9 @@
 // Whole-process OSC benchmark: backlined on jackd's dummy backend (48 kHz, 128-frame periods),
 // real sockets, a JACK client listening to the master.
 //
-//   latency     message sent → the audio block that applies it starts (and → heard at the
-//               output, which adds the master limiter's 135-frame lookahead), over UDP and TCP,
-//               with no subscriber and with 8 subscribers receiving feedback
+//   latency     message sent → the end of the audio cycle in which backlined applied it (and
+//               → the cycle that carries it out, after the master limiter's 135-frame
+//               lookahead), over UDP and TCP, with no subscriber and with 8 subscribers
 //   throughput  sets offered at rising rates (spread over enough sockets to stay under the
 //               per-client limit) while 8 clients are subscribed: what backlined takes in,
 //               drops, pushes back, and what it costs in CPU, side by side with no subscriber
@@ -14,6 +14,7 @@
 #include "RawOscClient.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -40,7 +41,8 @@ std::string session(int port)
     std::string yaml = "backline: 1\nname: oscbench\nosc: {port: " + std::to_string(port) + "}\ntracks:\n";
     yaml += "  - name: dc\n    dsp: " + dc + "\n    params: {level: 0}\n";
     for (int t = 0; t < 8; ++t)
-        yaml += "  - name: t" + std::to_string(t) + "\n    dsp: tone\n    params: {freq: 440, level: -40}\n";
+        // Muted, so the DC track alone reaches the listener; their parameters take the throughput test's sets.
+        yaml += "  - name: t" + std::to_string(t) + "\n    dsp: tone\n    params: {freq: 440, level: -40}\n    mute: true\n";
     return yaml;
 }
 
@@ -51,6 +53,96 @@ double percentile(std::vector<double> v, double p)
     std::sort(v.begin(), v.end());
     return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
 }
+
+/// A JACK client on the master outputs that notes, on its audio thread, when each cycle ran and
+/// where the left channel first moves from a reference level. JACK runs it right after
+/// backlined in every cycle (its inputs are backlined's outputs), so the callback time of a
+/// cycle is when backlined finished that cycle.
+class CycleListener {
+public:
+    CycleListener(const std::string& server)
+    {
+        jack_status_t status;
+        client_ = jack_client_open("cycles", JackOptions(JackNoStartServer | JackServerName), &status, server.c_str());
+        if (!client_)
+            throw std::runtime_error("cannot open a JACK client");
+        port_ = jack_port_register(client_, "in", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+        jack_set_process_callback(client_, &CycleListener::onProcess, this);
+        jack_activate(client_);
+        jack_connect(client_, "backline:out_L", (std::string(jack_get_client_name(client_)) + ":in").c_str());
+    }
+    ~CycleListener()
+    {
+        jack_deactivate(client_);
+        jack_client_close(client_);
+    }
+
+    struct Change {
+        jack_nframes_t frame = 0;          ///< the first sample that moved
+        std::int64_t heardNs = 0;          ///< the callback of the cycle that carried it
+        std::int64_t appliedCycleNs = 0;   ///< the callback of the cycle whose start is `applied`
+    };
+    /// Watches for a move of more than threshold from reference; the frame the engine applied
+    /// the change at is `latency` frames before the first sample that moved.
+    void watch(float reference, float threshold, jack_nframes_t latency)
+    {
+        watching_ = false;
+        reference_ = reference;
+        threshold_ = threshold;
+        latency_ = latency;
+        found_ = false;
+        watching_.store(true, std::memory_order_release); // pairs with onProcess's acquire
+    }
+    std::optional<Change> wait(std::chrono::milliseconds timeout)
+    {
+        const auto deadline = nowNs() + std::int64_t(timeout.count()) * 1000000;
+        while (!found_.load(std::memory_order_acquire)) {
+            if (nowNs() > deadline)
+                return std::nullopt;
+            std::this_thread::sleep_for(100us);
+        }
+        watching_ = false;
+        return change_;
+    }
+
+private:
+    static int onProcess(jack_nframes_t n, void* self)
+    {
+        auto& l = *static_cast<CycleListener*>(self);
+        const std::int64_t now = nowNs();
+        const jack_nframes_t start = jack_last_frame_time(l.client_);
+        l.cycles_[l.next_ % l.cycles_.size()] = {start, now};
+        ++l.next_;
+        if (!l.watching_.load(std::memory_order_acquire) || l.found_.load(std::memory_order_relaxed))
+            return 0;
+        const auto* in = static_cast<const float*>(jack_port_get_buffer(l.port_, n));
+        for (jack_nframes_t i = 0; i < n; ++i) {
+            if (std::fabs(in[i] - l.reference_) <= l.threshold_)
+                continue;
+            l.change_.frame = start + i;
+            l.change_.heardNs = now;
+            const jack_nframes_t applied = start + i - l.latency_;
+            l.change_.appliedCycleNs = 0;
+            for (const auto& [cycleStart, ns] : l.cycles_)
+                if (ns != 0 && applied - cycleStart < n) // the cycle that holds the applied frame
+                    l.change_.appliedCycleNs = ns;
+            l.found_.store(true, std::memory_order_release); // publishes change_ to wait()
+            break;
+        }
+        return 0;
+    }
+
+    jack_client_t* client_ = nullptr;
+    jack_port_t* port_ = nullptr;
+    std::array<std::pair<jack_nframes_t, std::int64_t>, 8> cycles_ {}; // audio thread only
+    std::size_t next_ = 0;
+    std::atomic<bool> watching_ {false};
+    std::atomic<bool> found_ {false};
+    float reference_ = 0.0f;
+    float threshold_ = 0.0f;
+    jack_nframes_t latency_ = 0;
+    Change change_;
+};
 
 /// CPU seconds (user + system) the process has used.
 double cpuSeconds(pid_t pid)
@@ -172,12 +264,12 @@ private:
 };
 
 struct Latency {
-    std::vector<double> toBlockMs; ///< sent → start of the audio block that applied it
-    std::vector<double> heardMs;   ///< sent → the listener's callback that heard it at the output
+    std::vector<double> appliedMs; ///< sent → the end of backlined's cycle that applied it
+    std::vector<double> heardMs;   ///< sent → the end of the cycle that carried it out (+ the master's lookahead)
 };
 
 /// Flips the DC track between 0 and 0.5 trials times and times each change.
-Latency measureLatency(int port, JackListener& listener, RawOscClient::Kind kind, int trials)
+Latency measureLatency(int port, CycleListener& listener, RawOscClient::Kind kind, int trials)
 {
     RawOscClient c(kind, port);
     Latency out;
@@ -187,27 +279,26 @@ Latency measureLatency(int port, JackListener& listener, RawOscClient::Kind kind
     std::uint64_t jitter = 88172645463325252ULL;
     for (int i = 0; i < trials; ++i) {
         const float next = level == 0.0f ? 0.5f : 0.0f;
-        // Sent at a random moment within the period, as a tablet would.
+        // Sent at a random moment within the period, as a tablet would, once the previous
+        // change's 20 ms ramp is over.
         jitter ^= jitter << 13;
         jitter ^= jitter >> 7;
         jitter ^= jitter << 17;
-        // The previous change's 20 ms ramp has long ended before watching for the next.
         std::this_thread::sleep_for(std::chrono::microseconds(60000 + jitter % 2667));
-        listener.watchForChange(level * float(M_SQRT1_2), 1e-5f);
-        const jack_time_t sentJack = jack_get_time();
+        listener.watch(level * float(M_SQRT1_2), 1e-5f, masterLatency);
         const auto sent = nowNs();
         c.send("/track/dc/dsp/level", {next});
-        auto change = listener.waitForChange(2000ms);
+        auto change = listener.wait(2000ms);
         level = next;
         if (!change)
             continue;
-        // The change shows masterLatency frames after the engine applied it; the engine applies
-        // a set at the start of a block, and the dummy driver's blocks start at multiples of the period.
-        const jack_nframes_t applied = change->frame - masterLatency;
-        const jack_nframes_t blockStart = applied - applied % period;
-        const jack_time_t blockTime = jack_frames_to_time(listener.client(), blockStart);
-        out.toBlockMs.push_back(double(std::int64_t(blockTime) - std::int64_t(sentJack)) / 1000.0);
-        out.heardMs.push_back(double(change->callbackNs - sent) / 1e6);
+        if (std::getenv("OSC_BENCH_DEBUG"))
+            std::fprintf(stderr, "frame %u (block offset %u) applied %.3f ms heard %.3f ms\n", change->frame,
+                change->frame % period, double(change->appliedCycleNs - sent) / 1e6,
+                double(change->heardNs - sent) / 1e6);
+        if (change->appliedCycleNs != 0)
+            out.appliedMs.push_back(double(change->appliedCycleNs - sent) / 1e6);
+        out.heardMs.push_back(double(change->heardNs - sent) / 1e6);
     }
     return out;
 }
@@ -327,20 +418,20 @@ int main(int argc, char** argv)
             return 1;
         }
     }
-    JackListener listener(jack.name(), "backline:out_L", "backline:out_R");
+    CycleListener listener(jack.name());
     std::this_thread::sleep_for(500ms);
     const double periodMs = 1000.0 * period / sampleRate;
     std::printf("backlined on jackd dummy, %d Hz, %d-frame periods (%.2f ms); %s\n\n", sampleRate, period, periodMs,
         "figures from one run, side by side");
 
     std::printf("== set-to-effect latency, %d changes each: ms from sendto() to ...\n", trials);
-    std::printf("%-28s | %-36s | %-24s\n", "", "... the audio block that applies it", "... heard at the output");
+    std::printf("%-28s | %-38s | %-24s\n", "", "... the end of the block that applied it", "... heard at the output");
     std::printf("%-28s | %7s %7s %7s %7s %5s | %7s %7s %7s\n", "", "median", "p90", "p99", "max", "/per", "median", "p99",
         "max");
     auto row = [&](const char* name, const Latency& l) {
-        const double median = percentile(l.toBlockMs, 0.5);
+        const double median = percentile(l.appliedMs, 0.5);
         std::printf("%-28s | %7.2f %7.2f %7.2f %7.2f %5.2f | %7.2f %7.2f %7.2f\n", name, median,
-            percentile(l.toBlockMs, 0.9), percentile(l.toBlockMs, 0.99), percentile(l.toBlockMs, 1.0),
+            percentile(l.appliedMs, 0.9), percentile(l.appliedMs, 0.99), percentile(l.appliedMs, 1.0),
             median / periodMs, percentile(l.heardMs, 0.5), percentile(l.heardMs, 0.99), percentile(l.heardMs, 1.0));
     };
     row("UDP, no subscriber", measureLatency(port, listener, RawOscClient::Kind::Udp, trials));
@@ -350,7 +441,20 @@ int main(int argc, char** argv)
         std::this_thread::sleep_for(300ms);
         row("UDP, 8 subscribers", measureLatency(port, listener, RawOscClient::Kind::Udp, trials));
     }
-    std::printf("(/per: the median in periods; a set waits for the next block, half a period on average)\n\n");
+    {
+        RawOscClient c(RawOscClient::Kind::Udp, port);
+        std::vector<double> trips;
+        for (int i = 0; i < trials; ++i) {
+            const auto sent = nowNs();
+            if (auto m = c.request("/ping", 1000ms))
+                trips.push_back(double(m->receivedNs - sent) / 1e6);
+            std::this_thread::sleep_for(2ms);
+        }
+        std::printf("%-28s | %7.3f %7.3f %7.3f %7.3f %5s |\n", "/ping round trip (UDP)", percentile(trips, 0.5),
+            percentile(trips, 0.9), percentile(trips, 0.99), percentile(trips, 1.0), "");
+    }
+    std::printf("(/per: the median in periods. A set waits for the next block to start (half a period on average),\n"
+                " then that block is computed; heard: the master's 135-frame lookahead pushes it into the next block)\n\n");
 
     std::printf("== throughput: sets offered for %.0f s over several sockets (<= 2,500/s each)\n", seconds);
     std::printf("%9s | %-11s | %9s %8s %6s | %9s %5s %9s | %6s %5s\n", "offered/s", "subscribers", "taken/s", "dropped",
