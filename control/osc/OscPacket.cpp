@@ -21,6 +21,9 @@ std::uint64_t readU64(const std::uint8_t* p) { return std::uint64_t(readU32(p)) 
 /// The NUL-terminated string at the start of bytes (cut at the end of bytes).
 std::string_view leadingString(std::span<const std::uint8_t> bytes, std::size_t limit)
 {
+    // An empty span may have no data at all, and strnlen must never see a null pointer.
+    if (bytes.empty())
+        return {};
     const auto* text = reinterpret_cast<const char*>(bytes.data());
     const std::size_t n = std::min(bytes.size(), limit);
     return std::string_view(text, strnlen(text, n));
