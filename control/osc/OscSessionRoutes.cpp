@@ -162,7 +162,7 @@ void OscServer::subscribeMeters(ClientState& client, const OscInMessage& message
 
 bool OscServer::handleSlowMessage(ClientState& client, OscInMessage& message, std::vector<OscReply>& replies)
 {
-    static constexpr std::string_view slow[] = {"/session/reload", "/record/start", "/record/stop"};
+    static constexpr std::string_view slow[] = {"/session/reload", "/record/start", "/record/stop", "/record/sources"};
     if (std::find(std::begin(slow), std::end(slow), message.address) == std::end(slow))
         return false;
     // The message (and the arguments argv points into) moves into the job.
