@@ -40,7 +40,8 @@ TEST(OscTransport, AlibloTcpClientIsAnsweredOnItsConnection)
         },
         &got);
     lo_address to = lo_address_new_with_proto(LO_TCP, "127.0.0.1", std::to_string(d.osc_port).c_str());
-    lo_send_from(to, server, LO_TT_IMMEDIATE, "/ping", "");
+    const lo_timetag immediately {0U, 1U}; // LO_TT_IMMEDIATE is a C compound literal
+    lo_send_from(to, server, immediately, "/ping", "");
     for (int i = 0; i < 40 && got.empty(); ++i)
         lo_server_recv_noblock(server, 50);
     ASSERT_FALSE(got.empty());
