@@ -235,8 +235,11 @@ void OscServer::readTcp(TcpConnection& connection)
 {
     std::vector<std::vector<std::uint8_t>> packets;
     const bool open = connection.read(packets);
-    for (const auto& packet : packets)
+    for (const auto& packet : packets) {
+        if (connection.closing)
+            break; // nothing more will reach it
         handlePacket(packet, connection.endpoint);
+    }
     if (!open) {
         if (connection.decoder.framing() != Framing::Unknown && !connection.closing)
             spdlog::info("OSC client {} disconnected", connection.endpoint.str());
@@ -434,9 +437,14 @@ void OscServer::send(const Endpoint& to, std::span<const std::uint8_t> packet)
         return;
     }
     auto it = connections_.find(to.connection);
-    if (it == connections_.end() || !it->second.queue(packet)) {
+    if (it == connections_.end()) {
         dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        if (it != connections_.end() && it->second.closing)
+        return;
+    }
+    const bool wasClosing = it->second.closing;
+    if (!it->second.queue(packet)) {
+        dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
+        if (!wasClosing)
             spdlog::warn("osc: closing {}: it does not read what it is sent ({} bytes waiting)", to.str(),
                 it->second.output.size());
     }

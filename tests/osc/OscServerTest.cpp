@@ -415,3 +415,26 @@ TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
     EXPECT_EQ(page[0].text(6), "toggle");
     EXPECT_EQ(page[3].number(0), double(target.params().size()));
 }
+
+TEST_F(OscServerTest, ATcpClientThatStopsReadingIsDisconnectedAndHoldsNobody)
+{
+    server.reset();
+    OscServerOptions options;
+    options.clientRate = 1e6; // this test wants the replies to pile up, not the limit to cut in
+    options.clientBurst = 1e6;
+    start(std::move(options));
+    auto stalled = client(RawOscClient::Kind::TcpLengthPrefix);
+    // Each /state reply is about a kilobyte; none is read.
+    for (int i = 0; i < 8000; ++i)
+        stalled->send("/state");
+    auto other = client();
+    const auto deadline = nowNs() + 5'000'000'000LL;
+    while (server->counters().tcpConnections != 0 && nowNs() < deadline) {
+        auto pong = other->request("/ping", 500ms);
+        ASSERT_TRUE(pong) << "the OSC thread keeps answering others";
+        std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_EQ(server->counters().tcpConnections, 0u) << "closed once more than 1 MB waited";
+    EXPECT_GT(server->counters().dropped, 0u);
+    EXPECT_TRUE(other->request("/ping"));
+}
