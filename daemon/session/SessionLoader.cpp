@@ -5,6 +5,7 @@
 #include "session/ClosestMatch.h"
 #include "session/DspReader.h"
 #include "session/FileReference.h"
+#include "session/YamlPrecheck.h"
 #include "session/YamlReader.h"
 
 #include <yaml-cpp/yaml.h>
@@ -712,6 +713,9 @@ bool tabIndentNear(const std::string& text, int line)
 /// Everything that touches yaml-cpp, which reports syntax errors by throwing.
 Result<SessionSpec> parse(const std::string& text, const fs::path& file, const YamlReader& yaml)
 {
+    // yaml-cpp 0.7 never returns from some invalid texts (found by tests/fuzz): refuse them first.
+    if (const auto problem = precheckYaml(text))
+        return yaml.errorAt(SourceLocation { yaml.file(), problem->at.line, problem->at.column }, problem->message);
     std::vector<YAML::Node> documents;
     try {
         documents = YAML::LoadAll(text);

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Texts yaml-cpp 0.7 would never return from (it allocates until memory runs out) are refused
+// before it sees them: a ',' where YAML starts a token outside [ ] or { }, and control
+// characters (found by tests/fuzz; the inputs are in tests/fuzz/regressions/session/).
+#include "session/YamlPrecheck.h"
+
+#include "session/SessionLoader.h"
+
+#include <gtest/gtest.h>
+
+using backline::session::findControlCharacter;
+using backline::session::findStrayFlowEntry;
+
+namespace {
+
+std::string where(std::string_view text)
+{
+    const auto at = findStrayFlowEntry(text);
+    return at ? std::to_string(at->line) + ":" + std::to_string(at->column) : "none";
+}
+
+} // namespace
+
+TEST(YamlPrecheck, FindsACommaWhereADocumentOrNodeBegins)
+{
+    EXPECT_EQ(where(",a"), "1:1");
+    EXPECT_EQ(where("  ,a\n-\n"), "1:3");
+    EXPECT_EQ(where("# comment\n,a"), "2:1");
+    EXPECT_EQ(where("--- ,a"), "1:5");
+    EXPECT_EQ(where("backline: 1\n---\n,a\n"), "3:1");
+    EXPECT_EQ(where("%YAML 1.2\n---\n,a"), "3:1");
+    EXPECT_EQ(where("!!str ,a"), "1:7");
+    EXPECT_EQ(where("&anchor\n  ,a"), "2:3");
+    EXPECT_EQ(where("!tag,a"), "1:5");
+    EXPECT_EQ(where("&anchor,a"), "1:8");
+    EXPECT_EQ(where("\xEF\xBB\xBF,a"), "1:1");
+}
+
+TEST(YamlPrecheck, FindsACommaAfterAQuotedScalarOrAFlowCollection)
+{
+    EXPECT_EQ(where("\"a\"\n,b"), "2:1");
+    EXPECT_EQ(where("'it''s' ,b"), "1:9");
+    EXPECT_EQ(where("[a] ,b"), "1:5");
+    EXPECT_EQ(where("{a: 1}\n,b"), "2:1");
+    EXPECT_EQ(where("gain: ,3"), "1:7");
+    EXPECT_EQ(where("- ,a"), "1:3");
+}
+
+TEST(YamlPrecheck, LeavesCommasInScalarsCommentsAndFlowCollectionsAlone)
+{
+    EXPECT_EQ(where("name: verse, chorus\n"), "none");
+    EXPECT_EQ(where("name: \"a,\n  ,b\"\n"), "none");
+    EXPECT_EQ(where("name: 'a, '' ,b'\n"), "none");
+    EXPECT_EQ(where("gain: -3 # was -6, then -4\n"), "none");
+    EXPECT_EQ(where("inputs: [system:capture_1,\n  , system:capture_2]\n"), "none");
+    EXPECT_EQ(where("params: {a: 1,\n  b: 2}\n"), "none");
+    EXPECT_EQ(where("notes: |\n  , a line of text\n  ,another\nname: x\n"), "none");
+    EXPECT_EQ(where("notes: >\n  ,folded\n"), "none");
+}
+
+TEST(YamlPrecheck, TheLoaderRefusesAStrayCommaWithFileLineAndColumn)
+{
+    auto spec = backline::session::loadSessionText("backline: 1\ntracks: []\n\"a\"\n,b\n", "s.yaml");
+    ASSERT_FALSE(spec);
+    EXPECT_EQ(spec.error().message.rfind("s.yaml:4:1: YAML syntax error: ','", 0), 0u) << spec.error().message;
+}
+
+TEST(YamlPrecheck, FindsControlCharactersButNotTabsOrLineBreaks)
+{
+    EXPECT_FALSE(findControlCharacter("backline: 1\r\ntracks:\t[]\n"));
+    const auto nul = findControlCharacter(std::string_view("a: 1\nb: \0", 10));
+    ASSERT_TRUE(nul);
+    EXPECT_EQ(nul->line, 2);
+    EXPECT_EQ(nul->column, 4);
+    EXPECT_TRUE(findControlCharacter("a: \x1b[31m"));
+    EXPECT_TRUE(findControlCharacter("a: \x7f"));
+    EXPECT_FALSE(findControlCharacter("name: caf\xC3\xA9")); // UTF-8 is text
+}
+
+TEST(YamlPrecheck, TheLoaderNamesTheControlCharacter)
+{
+    auto spec = backline::session::loadSessionText(std::string("backline: 1\ntracks: []\n\x07\n"), "s.yaml");
+    ASSERT_FALSE(spec);
+    EXPECT_EQ(spec.error().message.rfind("s.yaml:3:1: control character U+0007", 0), 0u) << spec.error().message;
+}
