@@ -60,6 +60,11 @@ Result<void> EngineTarget::load()
 
 Result<float> EngineTarget::setParam(std::string_view address, double value) { return control_.set(address, value); }
 
+Result<void> EngineTarget::setParams(std::span<const control::ParamChangeRequest> changes, std::uint64_t atFrame)
+{
+    return control_.setMany(changes, atFrame);
+}
+
 Result<engine::ParamState> EngineTarget::getParam(std::string_view address) { return control_.get(address); }
 
 std::vector<engine::ParamState> EngineTarget::params() { return control_.snapshot(); }

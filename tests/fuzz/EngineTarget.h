@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ public:
     ~EngineTarget() override;
 
     Result<float> setParam(std::string_view address, double value) override;
+    Result<void> setParams(std::span<const control::ParamChangeRequest> changes, std::uint64_t atFrame) override;
     Result<engine::ParamState> getParam(std::string_view address) override;
     std::vector<engine::ParamState> params() override;
     Result<void> reloadSession() override;
@@ -36,6 +38,9 @@ public:
     /// Applies the queued commands and renders one block (track inputs get a sine at -6 dBFS);
     /// false when an output sample is NaN or infinite.
     bool renderBlock();
+
+    /// The engine's sample clock: frames rendered so far.
+    std::uint64_t frame() const { return engine_.clock(); }
 
     /// Generation of the installed graph: changes with every reload.
     std::uint64_t generation() const { return control_.generation(); }

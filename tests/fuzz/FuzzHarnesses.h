@@ -9,11 +9,14 @@
 /// seed corpus and past crashes in fuzz_replay_tests.
 namespace backline::fuzz {
 
-/// One OSC packet (message or bundle) as it arrives from the network: liblo's parser, the
-/// dispatcher's address and argument checks, ParamControl over a real Engine running an offline
-/// session, the replies built, then one audio block rendered. The first byte picks how the
-/// rest is read: raw packet bytes, or a message (or bundle) assembled from an address in the
-/// running parameter table or control/OSC.md with fuzzed arguments. Aborts on non-finite audio.
+/// One OSC packet (message or bundle) as it arrives from the network: the server's parser
+/// (control::parsePacket; for TCP, StreamDecoder's framing first), OscDispatcher's address and
+/// argument checks with bundles batched and applied all-or-none (at a future frame when
+/// stamped), ParamControl over a real Engine running an offline session, the replies written,
+/// then one audio block rendered. The first byte picks how the rest is read: raw packet bytes,
+/// a message or bundle assembled from an address in the running parameter table or
+/// control/OSC.md with fuzzed arguments, or a TCP byte stream. Aborts on non-finite audio or an
+/// /error without a message.
 int fuzzOsc(const std::uint8_t* data, std::size_t size);
 
 /// One session file's text through session::loadSessionText; a session that loads is built into

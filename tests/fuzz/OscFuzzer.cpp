@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The OSC harness: bytes → liblo's packet parser → OscDispatcher → an engine-backed target.
+// The OSC harness: bytes → the server's packet parser (parsePacket, and StreamDecoder for TCP)
+// → OscDispatcher (bundles batched, as OscServer::handlePacket does) → an engine-backed target.
 #include "EngineTarget.h"
 #include "FuzzHarnesses.h"
 #include "FuzzInput.h"
 
 #include "control/osc/OscDispatcher.h"
+#include "control/osc/OscPacket.h"
+#include "control/osc/OscWriter.h"
+#include "control/osc/StreamFraming.h"
 
 #include <lo/lo.h>
 
@@ -23,8 +27,6 @@
 namespace backline::fuzz {
 
 namespace {
-
-void quiet(int, const char*, const char*) { }
 
 [[noreturn]] void fail(const std::string& why)
 {
@@ -48,8 +50,9 @@ std::vector<std::string> documentedAddresses()
     return {found.begin(), found.end()};
 }
 
-/// The server side of the harness: a liblo server (never receiving from its socket) whose one
-/// catch-all method does what OscServer::onMessage does.
+/// The server side of the harness: what OscServer::handlePacket does with a packet once it is
+/// past the access list and the rate limit (which need sockets), minus the per-client
+/// addresses (/subscribe, /meters/subscribe, …) that live inside the server.
 class Harness {
 public:
     Harness()
@@ -57,23 +60,57 @@ public:
         , dispatcher_(target_)
         , documented_(documentedAddresses())
     {
-        openServer();
     }
 
-    ~Harness() { lo_server_free(server_); }
-
-    void deliver(std::vector<std::uint8_t>& packet)
+    /// One UDP datagram or TCP frame.
+    void deliver(std::span<const std::uint8_t> bytes)
     {
-        // Bundles stamped in the future wait in liblo's queue; renew the server now and then
-        // so a long run does not pile them up.
-        if (++delivered_ % 4096 == 0) {
-            lo_server_free(server_);
-            openServer();
+        control::OscInPacket packet = control::parsePacket(bytes);
+        std::vector<control::OscReply> replies;
+        if (packet.error) {
+            if (packet.error->message.empty() || !packet.messages.empty())
+                fail("a refused packet without a reason, or with messages");
+            replies.push_back(control::errorReply(packet.error->address, packet.error->message));
+        } else {
+            control::ParamBatch batch;
+            for (const auto& message : packet.messages)
+                dispatcher_.dispatch(message.address, message.types, message.argv, message.argc, replies,
+                    packet.bundle ? &batch : nullptr);
+            if (packet.bundle && batch.invalid == 0 && !batch.changes.empty()) {
+                // The server schedules a future bundle for the block its time falls in; here the
+                // timetag's low bits pick a frame up to ~1.4 s ahead.
+                const std::uint64_t at = packet.timetag == control::oscImmediately
+                    ? 0
+                    : target_.frame() + (packet.timetag & 0xffff);
+                if (auto r = target_.setParams(batch.changes, at); !r)
+                    replies.push_back(control::errorReply("#bundle", "bundle not applied: " + r.error().message));
+            }
         }
-        if (!packet.empty())
-            lo_server_dispatch_data(server_, packet.data(), packet.size());
+        for (const auto& reply : replies) {
+            if (reply.address == "/error"
+                && (reply.args.size() != 2 || !std::holds_alternative<std::string>(reply.args[1])
+                    || std::get<std::string>(reply.args[1]).empty()))
+                fail("an /error reply without a message");
+            control::OscWriter writer;
+            writer.message(reply);
+        }
         if (!target_.renderBlock())
             fail("the engine rendered a NaN or infinite sample");
+    }
+
+    /// A TCP stream cut in two reads at split: every packet it frames is delivered.
+    void deliverStream(std::span<const std::uint8_t> stream, std::size_t split)
+    {
+        control::StreamDecoder decoder;
+        std::vector<std::vector<std::uint8_t>> packets;
+        split = std::min(split, stream.size());
+        if (decoder.feed(stream.first(split), packets, maxPacket))
+            decoder.feed(stream.subspan(split), packets, maxPacket);
+        for (const auto& packet : packets) {
+            if (packet.size() > maxPacket)
+                fail("the stream decoder let a packet past its size limit");
+            deliver(packet);
+        }
     }
 
     /// An address from the running parameter table or from OSC.md, sometimes with one
@@ -137,9 +174,11 @@ public:
         case 12: lo_message_add_timetag(m, lo_timetag {in.value<std::uint32_t>(), in.value<std::uint32_t>()}); break;
         case 13: {
             const std::string bytes = in.text(64);
-            lo_blob blob = lo_blob_new(std::int32_t(bytes.size()), bytes.data());
-            lo_message_add_blob(m, blob);
-            lo_blob_free(blob);
+            // liblo makes no empty blob (lo_blob_new returns null for 0 bytes).
+            if (lo_blob blob = lo_blob_new(std::int32_t(bytes.size()), bytes.data())) {
+                lo_message_add_blob(m, blob);
+                lo_blob_free(blob);
+            }
             break;
         }
         case 14: lo_message_add_float(m, float(edgeValue(in, param))); break;
@@ -185,6 +224,8 @@ public:
     }
 
 private:
+    static constexpr std::size_t maxPacket = 65536;
+
     static std::vector<std::uint8_t> serialise(void* bytes, std::size_t size)
     {
         std::vector<std::uint8_t> out;
@@ -194,45 +235,11 @@ private:
         return out;
     }
 
-    void openServer()
-    {
-        server_ = lo_server_new_with_proto(nullptr, LO_UDP, quiet);
-        if (!server_)
-            fail("cannot open a liblo server");
-        lo_server_add_method(server_, nullptr, nullptr, &Harness::onMessage, this);
-    }
-
-    /// What OscServer::onMessage does, minus the socket: dispatch, then build every reply.
-    static int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message, void* self)
-    {
-        auto& h = *static_cast<Harness*>(self);
-        std::vector<control::OscReply> replies;
-        h.dispatcher_.dispatch(path ? path : "", types ? types : "", argv, argc, replies);
-        for (const auto& reply : replies) {
-            if (reply.address == "/error" && (reply.args.size() != 2 || std::get<std::string>(reply.args[1]).empty()))
-                fail("an /error reply without a message for " + std::string(path ? path : ""));
-            lo_message m = lo_message_new();
-            for (const auto& arg : reply.args) {
-                if (const int* i = std::get_if<int>(&arg))
-                    lo_message_add_int32(m, *i);
-                else if (const float* f = std::get_if<float>(&arg))
-                    lo_message_add_float(m, *f);
-                else
-                    lo_message_add_string(m, std::get<std::string>(arg).c_str());
-            }
-            std::free(lo_message_serialise(m, reply.address.c_str(), nullptr, nullptr));
-            lo_message_free(m);
-        }
-        return 0;
-    }
-
     EngineTarget target_;
     control::OscDispatcher dispatcher_;
     std::vector<std::string> documented_;
     std::vector<engine::ParamState> params_;
     std::uint64_t paramsGeneration_ = ~std::uint64_t(0);
-    lo_server server_ = nullptr;
-    std::uint64_t delivered_ = 0;
 };
 
 } // namespace
@@ -242,20 +249,23 @@ int fuzzOsc(const std::uint8_t* data, std::size_t size)
     // Built once per process (a Faust compile may be part of it); libFuzzer never tears down.
     static Harness& harness = *new Harness;
     FuzzInput in(data, size);
-    std::vector<std::uint8_t> packet;
-    switch (in.byte() % 4) {
+    switch (in.byte() % 6) {
     case 0:
     case 1:
-        packet.assign(in.rest(), in.rest() + in.remaining());
+        harness.deliver({in.rest(), in.remaining()});
         break;
     case 2:
-        packet = harness.message(in);
+        harness.deliver(harness.message(in));
         break;
-    default:
-        packet = harness.bundle(in);
+    case 3:
+        harness.deliver(harness.bundle(in));
+        break;
+    default: {
+        const std::size_t split = in.byte();
+        harness.deliverStream({in.rest(), in.remaining()}, split);
         break;
     }
-    harness.deliver(packet);
+    }
     return 0;
 }
 

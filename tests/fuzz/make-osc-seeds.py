@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Writes the OSC fuzzer's seed corpus (tests/fuzz/corpus/osc). Seeds are committed; run this
-# again only to change them. Byte 0 of each seed picks the harness's mode (FuzzHarnesses.h):
-# 0 = raw packet, 2 = message built from a table address, 3 = bundle of such messages.
+# again only to change them. Byte 0 of each seed picks the harness's mode (OscFuzzer.cpp):
+# 0 = raw packet, 2 = message built from a table address, 3 = bundle of such messages,
+# 4 = TCP stream (byte 1: where the stream is cut between two reads).
 import os
 import struct
 
@@ -113,3 +114,26 @@ structured = {
 for name, data in structured.items():
     with open(os.path.join(out, "built-" + name), "wb") as f:
         f.write(data)
+
+# TCP streams: length-prefixed (OSC 1.0) and SLIP (OSC 1.1) framing, several packets each.
+def prefixed(*packets):
+    return b"".join(struct.pack(">i", len(p)) + p for p in packets)
+
+
+def slip(*packets):
+    out = b""
+    for p in packets:
+        out += b"\xc0" + p.replace(b"\xdb", b"\xdb\xdd").replace(b"\xc0", b"\xdb\xdc") + b"\xc0"
+    return out
+
+
+streams = {
+    "prefixed": prefixed(message("/ping"), message("/track/tone/gain", ("f", -3.0))),
+    "prefixed-bundle": prefixed(bundle(IMMEDIATE, message("/master/gain", ("f", -1.0)))),
+    "prefixed-oversize": struct.pack(">i", 1 << 24) + message("/ping"),
+    "slip": slip(message("/ping"), message("/track/vox/pan", ("f", 0.5))),
+    "slip-escapes": slip(message("/track/tone/gain", ("f", struct.unpack(">f", b"\xc0\xdb\x00\x00")[0]))),
+}
+for name, data in streams.items():
+    with open(os.path.join(out, "tcp-" + name), "wb") as f:
+        f.write(bytes([4, 7]) + data)

@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <fstream>
 #include <netinet/in.h>
+#include <mutex>
 #include <random>
+#include <set>
 #include <spawn.h>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +23,13 @@
 #include <unistd.h>
 
 extern char** environ;
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer) || __has_feature(realtime_sanitizer)
+#include <sanitizer/common_interface_defs.h>
+#define BACKLINE_TEST_SANITIZED 1
+#endif
+#endif
 
 namespace backline::test {
 
@@ -43,6 +52,34 @@ T argValue(const lo_arg* arg)
     return value;
 }
 
+/// Children not yet reaped. A test process that a sanitizer kills runs no destructors: its
+/// jackd and backlined would live on, and enough orphaned jackd make every later test fail
+/// with "Too many servers already active".
+std::mutex childrenMutex;
+std::set<pid_t> children;
+
+void rememberChild(pid_t pid)
+{
+    std::lock_guard lock(childrenMutex);
+    children.insert(pid);
+#if defined(BACKLINE_TEST_SANITIZED)
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // The process is dying: no locks, just signals.
+        __sanitizer_set_death_callback([] {
+            for (pid_t child : children)
+                ::kill(child, SIGKILL);
+        });
+    });
+#endif
+}
+
+void forgetChild(pid_t pid)
+{
+    std::lock_guard lock(childrenMutex);
+    children.erase(pid);
+}
+
 } // namespace
 
 Process::Process(std::vector<std::string> argv, std::filesystem::path logFile)
@@ -61,6 +98,7 @@ Process::Process(std::vector<std::string> argv, std::filesystem::path logFile)
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0)
         throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    rememberChild(pid_);
 }
 
 Process::~Process()
@@ -87,6 +125,7 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout)
         int status = 0;
         const pid_t r = waitpid(pid_, &status, WNOHANG);
         if (r == pid_) {
+            forgetChild(pid_);
             status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
             break;
         }
