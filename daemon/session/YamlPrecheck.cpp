@@ -69,12 +69,12 @@ std::optional<TextPosition> findControlCharacter(std::string_view text)
 
 std::optional<TextPosition> findStrayFlowEntry(std::string_view text)
 {
-    // A light tokeniser: just enough YAML to know where a token starts in block context. It
-    // follows flow nesting, quoted scalars (which may span lines), comments, block scalars and
-    // plain scalars; a ',' anywhere else is the stray one.
-    int depth = 0;              // [ ] and { } nesting
-    char quote = 0;             // the quote of a scalar still open at the end of a line
-    long blockParent = -1;      // indentation of the line that opened a block scalar, or -1
+    // A light tokeniser: just enough YAML to know where a token begins. It follows flow nesting,
+    // quoted scalars (which may span lines), plain scalars, properties, comments and block
+    // scalars; a ',' that begins a token outside [ ] and { } is the stray one.
+    int depth = 0;         // [ ] and { } nesting
+    char quote = 0;        // the quote of a scalar still open at the end of a line
+    long blockParent = -1; // indentation of the line that opened a block scalar, or -1
     if (text.substr(0, 3) == "\xEF\xBB\xBF")
         text.remove_prefix(3); // a UTF-8 byte order mark
     int line = 1;
@@ -97,67 +97,58 @@ std::optional<TextPosition> findStrayFlowEntry(std::string_view text)
         } else if (!quote && depth == 0 && !row.empty() && row[0] == '%') {
             continue; // a directive
         }
-        bool plain = false; // inside a plain scalar (block context)
-        while (at < row.size()) {
+        bool plain = false; // inside a plain scalar; a multi-line one is not followed (a
+                            // continuation line starting with ',' is refused: odd, but rare)
+        for (; at < row.size(); ++at) {
             const char c = row[at];
             if (quote) {
                 if (quote == '"' && c == '\\')
-                    at += 2;
-                else if (c == quote && quote == '\'' && at + 1 < row.size() && row[at + 1] == '\'')
-                    at += 2;
-                else {
-                    if (c == quote)
-                        quote = 0;
-                    ++at;
-                }
+                    ++at; // an escape: skip the escaped character
+                else if (c == '\'' && quote == '\'' && at + 1 < row.size() && row[at + 1] == '\'')
+                    ++at; // '' inside single quotes
+                else if (c == quote)
+                    quote = 0;
                 continue;
             }
-            if (blank(c)) {
-                ++at;
+            const bool blankBefore = at == 0 || blank(row[at - 1]);
+            const bool blankAfter = at + 1 == row.size() || blank(row[at + 1]);
+            if (blank(c))
                 continue;
-            }
-            if (c == '#' && (at == 0 || blank(row[at - 1])))
+            if (c == '#' && blankBefore)
                 break; // a comment
-            const bool followedByBlank = at + 1 == row.size() || blank(row[at + 1]);
-            if (depth > 0) {
-                if (c == '"' || c == '\'')
-                    quote = c;
-                else if (c == '[' || c == '{')
-                    ++depth;
-                else if (c == ']' || c == '}')
-                    --depth;
-                ++at;
-                continue;
-            }
             if (plain) {
-                if (c == ':' && followedByBlank)
+                if (c == ':' && (blankAfter || (depth > 0 && isFlowIndicator(row[at + 1]))))
                     plain = false; // a key ends; its value is a new token
-                ++at;
-                continue;
+                else if (depth > 0 && isFlowIndicator(c))
+                    plain = false; // flow indicators end a plain scalar inside [ ] and { }: read c below
+                else
+                    continue; // the scalar goes on (a ',' in it is text in block context)
+                if (c == ':')
+                    continue;
             }
-            // Block context, where a token begins.
-            if (c == ',')
-                return TextPosition {line, int(at) + 1};
-            if (c == '"' || c == '\'') {
-                quote = c;
-                ++at;
+            // Here a token begins.
+            if (c == ',') {
+                if (depth == 0)
+                    return TextPosition {line, int(at) + 1};
             } else if (c == '[' || c == '{') {
                 ++depth;
-                ++at;
-            } else if ((c == '-' || c == '?' || c == ':') && followedByBlank) {
-                ++at;
+            } else if (c == ']' || c == '}') {
+                if (depth > 0)
+                    --depth;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if ((c == '-' || c == '?' || c == ':') && blankAfter) {
+                // an indicator
             } else if (c == '!' || c == '&' || c == '*') {
                 // A tag, an anchor or an alias: yaml-cpp ends it at a blank or a flow indicator,
                 // so in "!tag,x" the ',' begins a token.
-                ++at;
-                while (at < row.size() && !blank(row[at]) && !isFlowIndicator(row[at]))
+                while (at + 1 < row.size() && !blank(row[at + 1]) && !isFlowIndicator(row[at + 1]))
                     ++at;
-            } else if (c == '|' || c == '>') {
+            } else if ((c == '|' || c == '>') && depth == 0) {
                 blockParent = long(indentOf(row));
                 break;
             } else {
                 plain = true;
-                ++at;
             }
         }
     }

@@ -44,6 +44,9 @@ TEST(YamlPrecheck, FindsACommaAfterAQuotedScalarOrAFlowCollection)
     EXPECT_EQ(where("{a: 1}\n,b"), "2:1");
     EXPECT_EQ(where("gain: ,3"), "1:7");
     EXPECT_EQ(where("- ,a"), "1:3");
+    // A quote inside a plain scalar opens nothing: the '}' closes the map.
+    EXPECT_EQ(where("{a: b\" }, c"), "1:9");
+    EXPECT_EQ(where("[a: b], c"), "1:7");
 }
 
 TEST(YamlPrecheck, LeavesCommasInScalarsCommentsAndFlowCollectionsAlone)
@@ -54,6 +57,8 @@ TEST(YamlPrecheck, LeavesCommasInScalarsCommentsAndFlowCollectionsAlone)
     EXPECT_EQ(where("gain: -3 # was -6, then -4\n"), "none");
     EXPECT_EQ(where("inputs: [system:capture_1,\n  , system:capture_2]\n"), "none");
     EXPECT_EQ(where("params: {a: 1,\n  b: 2}\n"), "none");
+    EXPECT_EQ(where("tracks: [{name: x, dsp: tone, params: {freq: 440}}]\n"), "none");
+    EXPECT_EQ(where("a: [\"x, y\", 'it''s, z']\n"), "none");
     EXPECT_EQ(where("notes: |\n  , a line of text\n  ,another\nname: x\n"), "none");
     EXPECT_EQ(where("notes: >\n  ,folded\n"), "none");
 }
