@@ -173,8 +173,11 @@ void OscDispatcher::state(Call& call)
     if (call.argc != 0) {
         const auto a = numberArg(call.types, call.argv, 0);
         const auto b = numberArg(call.types, call.argv, 1);
-        if (call.argc != 2 || !a || !b || *a < 0 || *b < 1 || *a != double(std::int64_t(*a))
-            || *b != double(std::int64_t(*b))) {
+        // The bounds come first: converting NaN or a number beyond int64 is undefined (found by
+        // tests/fuzz, regressions/osc/state-page-huge-number).
+        constexpr double largest = 1e15;
+        if (call.argc != 2 || !a || !b || !(*a >= 0 && *a <= largest) || !(*b >= 1 && *b <= largest)
+            || *a != double(std::int64_t(*a)) || *b != double(std::int64_t(*b))) {
             call.out.push_back(errorReply(call.address,
                 "takes no arguments (everything) or two whole numbers: the first index and how many (a page)"));
             return;
