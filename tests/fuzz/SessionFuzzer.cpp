@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <unistd.h>
 #include <vector>
 
@@ -28,10 +29,14 @@ namespace fs = std::filesystem;
 }
 
 /// A folder holding the files the seed sessions name, so the loader's file checks find some
-/// of them (they are only checked for existence, never read).
+/// of them (they are only checked for existence, never read). Removed when the process exits.
 fs::path sessionFolder()
 {
-    const fs::path dir = fs::temp_directory_path() / ("backline-fuzz-session-" + std::to_string(getpid()));
+    static const fs::path dir = fs::temp_directory_path() / ("backline-fuzz-session-" + std::to_string(getpid()));
+    std::atexit([] {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    });
     for (const char* file : {"audio/pad.wav", "lowpass.dsp", "dsp/chimes.dsp", "in.wav", "fx.dsp"}) {
         fs::create_directories((dir / file).parent_path());
         std::ofstream(dir / file) << "\n";
