@@ -54,9 +54,21 @@ std::optional<PrecheckProblem> precheckYaml(std::string_view text)
             fmt::format("control character U+{:04X} in the text (a session file is plain text: tabs and line "
                         "breaks are the only control characters it may hold)",
                 unsigned(control->second))};
-    if (const auto at = findStrayFlowEntry(text))
-        return PrecheckProblem {*at,
-            "YAML syntax error: ',' separates items only inside [ ] or { } (remove it, or put the list in brackets)"};
+    if (const auto token = findUnsafeToken(text)) {
+        switch (token->what) {
+        case UnsafeToken::StrayComma:
+            return PrecheckProblem {token->at,
+                "YAML syntax error: ',' separates items only inside [ ] or { } (remove it, or put the list in "
+                "brackets)"};
+        case UnsafeToken::Tag:
+            return PrecheckProblem {token->at,
+                "YAML tags ('!…') have no meaning in a session file; remove it (quote the value if the '!' is "
+                "part of it)"};
+        case UnsafeToken::ComplexKey:
+            return PrecheckProblem {token->at,
+                "YAML complex keys ('? ') have no meaning in a session file; write 'key: value'"};
+        }
+    }
     return std::nullopt;
 }
 
@@ -67,14 +79,22 @@ std::optional<TextPosition> findControlCharacter(std::string_view text)
     return std::nullopt;
 }
 
-std::optional<TextPosition> findStrayFlowEntry(std::string_view text)
+std::optional<UnsafeTokenAt> findUnsafeToken(std::string_view text)
 {
     // A light tokeniser: just enough YAML to know where a token begins. It follows flow nesting,
-    // quoted scalars (which may span lines), plain scalars, properties, comments and block
-    // scalars; a ',' that begins a token outside [ ] and { } is the stray one.
-    int depth = 0;         // [ ] and { } nesting
-    char quote = 0;        // the quote of a scalar still open at the end of a line
-    long blockParent = -1; // indentation of the line that opened a block scalar, or -1
+    // quoted scalars and plain scalars (both may span lines), anchors, comments and block
+    // scalars, the way yaml-cpp reads them.
+    int depth = 0;            // [ ] and { } nesting
+    char quote = 0;           // the quote of a scalar still open at the end of a line
+    long blockParent = -1;    // indentation of the line that opened a block scalar, or -1
+    long blockContent = -1;   // indentation of that block scalar's first line of content
+    bool plain = false;       // inside a plain scalar
+    long plainParent = -1;    // a block plain scalar goes on in lines indented more than this
+    bool structured = false;  // the document has a block mapping or sequence (else its top-level
+                              // scalar goes on over lines of any indentation)
+    bool first = true;        // no token of the document read yet
+    bool adjacent = false;    // right after a quoted scalar or a flow collection, where ':' is
+                              // a value indicator even without a blank after it ("a":b)
     if (text.substr(0, 3) == "\xEF\xBB\xBF")
         text.remove_prefix(3); // a UTF-8 byte order mark
     int line = 1;
@@ -87,18 +107,29 @@ std::optional<TextPosition> findStrayFlowEntry(std::string_view text)
 
         std::size_t at = indentOf(row);
         if (blockParent >= 0) {
-            if (at == row.size() || long(at) > blockParent)
-                continue; // block scalar content (or a blank line inside it)
+            // Its first line of content sets the indentation; a line indented less ends it.
+            if (at == row.size())
+                continue; // a blank line inside it
+            if (blockContent < 0 && long(at) > blockParent)
+                blockContent = long(at);
+            if (blockContent >= 0 && long(at) >= blockContent)
+                continue;
             blockParent = -1;
         }
         if (!quote && (documentMarker(row, "---") || documentMarker(row, "..."))) {
             depth = 0;
+            plain = false;
+            structured = false;
+            first = true;
             at = 3;
         } else if (!quote && depth == 0 && !row.empty() && row[0] == '%') {
+            plain = false;
             continue; // a directive
         }
-        bool plain = false; // inside a plain scalar; a multi-line one is not followed (a
-                            // continuation line starting with ',' is refused: odd, but rare)
+        // A plain scalar goes on in the next line inside [ ] or { } (where flow indicators end
+        // it), and in block context when that line is indented deeper than its parent.
+        if (plain && depth == 0 && at < row.size() && long(at) <= plainParent)
+            plain = false;
         for (; at < row.size(); ++at) {
             const char c = row[at];
             if (quote) {
@@ -106,49 +137,68 @@ std::optional<TextPosition> findStrayFlowEntry(std::string_view text)
                     ++at; // an escape: skip the escaped character
                 else if (c == '\'' && quote == '\'' && at + 1 < row.size() && row[at + 1] == '\'')
                     ++at; // '' inside single quotes
-                else if (c == quote)
+                else if (c == quote) {
                     quote = 0;
+                    adjacent = true;
+                }
                 continue;
             }
             const bool blankBefore = at == 0 || blank(row[at - 1]);
             const bool blankAfter = at + 1 == row.size() || blank(row[at + 1]);
             if (blank(c))
                 continue;
-            if (c == '#' && blankBefore)
-                break; // a comment
+            if (c == '#' && blankBefore) {
+                plain = false; // a comment ends a plain scalar: it cannot go on after one
+                break;
+            }
             if (plain) {
-                if (c == ':' && (blankAfter || (depth > 0 && isFlowIndicator(row[at + 1]))))
+                if (c == ':' && (blankAfter || (depth > 0 && isFlowIndicator(row[at + 1])))) {
                     plain = false; // a key ends; its value is a new token
-                else if (depth > 0 && isFlowIndicator(c))
-                    plain = false; // flow indicators end a plain scalar inside [ ] and { }: read c below
-                else
-                    continue; // the scalar goes on (a ',' in it is text in block context)
-                if (c == ':')
+                    structured = structured || depth == 0;
                     continue;
+                }
+                if (!(depth > 0 && isFlowIndicator(c)))
+                    continue; // the scalar goes on (a ',' in it is text in block context)
+                plain = false; // inside [ ] and { } a flow indicator ends it: read c below
             }
             // Here a token begins.
+            const TextPosition here {line, int(at) + 1};
+            const bool wasFirst = std::exchange(first, false);
+            if (std::exchange(adjacent, false) && c == ':') {
+                structured = structured || depth == 0;
+                continue;
+            }
             if (c == ',') {
                 if (depth == 0)
-                    return TextPosition {line, int(at) + 1};
+                    return UnsafeTokenAt {here, UnsafeToken::StrayComma};
+            } else if (c == '!') {
+                return UnsafeTokenAt {here, UnsafeToken::Tag};
+            } else if (c == '?' && blankAfter) {
+                return UnsafeTokenAt {here, UnsafeToken::ComplexKey};
             } else if (c == '[' || c == '{') {
                 ++depth;
             } else if (c == ']' || c == '}') {
                 if (depth > 0)
                     --depth;
+                adjacent = true;
             } else if (c == '"' || c == '\'') {
                 quote = c;
-            } else if ((c == '-' || c == '?' || c == ':') && blankAfter) {
-                // an indicator
-            } else if (c == '!' || c == '&' || c == '*') {
-                // A tag, an anchor or an alias: yaml-cpp ends it at a blank or a flow indicator,
-                // so in "!tag,x" the ',' begins a token.
+            } else if ((c == '-' || c == ':') && blankAfter) {
+                structured = structured || depth == 0;
+            } else if (c == '&' || c == '*') {
+                // An anchor or an alias: yaml-cpp ends it at a blank or a flow indicator, so in
+                // "&a,x" the ',' begins a token.
                 while (at + 1 < row.size() && !blank(row[at + 1]) && !isFlowIndicator(row[at + 1]))
                     ++at;
             } else if ((c == '|' || c == '>') && depth == 0) {
                 blockParent = long(indentOf(row));
+                blockContent = -1;
                 break;
             } else {
                 plain = true;
+                // Only a document that is one plain scalar lets it go on at any indentation
+                // (after an anchor, yaml-cpp ends it at the next line's first column).
+                plainParent = structured || !wasFirst ? long(indentOf(row)) : -1;
             }
         }
     }

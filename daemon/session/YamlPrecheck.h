@@ -21,17 +21,30 @@ struct PrecheckProblem {
     std::string message;
 };
 
-/// [any] The first problem findControlCharacter or findStrayFlowEntry finds, in words.
+/// [any] The first problem findControlCharacter or findUnsafeToken finds, in words.
 std::optional<PrecheckProblem> precheckYaml(std::string_view text);
 
 /// [any] The first control character YAML does not allow in a text (anything below U+0020
 /// but tab, line feed and carriage return, and U+007F), or nullopt.
 std::optional<TextPosition> findControlCharacter(std::string_view text);
 
-/// [any] The first ',' that stands where a YAML node or token begins outside any [ ] or { }
-/// (",a", "--- ,a", "!!str ,a", "!tag,a", "\"a\"\n,b", "- ,a"), or nullopt. Not valid YAML, and
-/// some of these send yaml-cpp 0.7 into its endless allocation. Commas inside plain scalars
-/// ("gain: 1, 2"), quotes, comments, block scalars and flow collections are left alone.
-std::optional<TextPosition> findStrayFlowEntry(std::string_view text);
+/// What findUnsafeToken refuses.
+enum class UnsafeToken {
+    StrayComma, ///< a ',' where a token begins outside [ ] and { }: ",a", "--- ,a", "\"a\"\n,b"
+    Tag,        ///< a tag, "!…" (sessions have no use for them)
+    ComplexKey, ///< a complex key, "? …" (likewise)
+};
+
+/// Where findUnsafeToken found one.
+struct UnsafeTokenAt {
+    TextPosition at;
+    UnsafeToken what;
+};
+
+/// [any] The first token that sends yaml-cpp 0.7 into its endless allocation or leads there
+/// (found by tests/fuzz), or nullopt. A light tokeniser: commas, '!' and '?' inside plain
+/// scalars ("gain: 1, 2", "name: Hey!"), quotes, comments, block scalars and flow collections
+/// (commas) are left alone.
+std::optional<UnsafeTokenAt> findUnsafeToken(std::string_view text);
 
 } // namespace backline::session

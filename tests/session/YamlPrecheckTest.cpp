@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Texts yaml-cpp 0.7 would never return from (it allocates until memory runs out) are refused
-// before it sees them: a ',' where YAML starts a token outside [ ] or { }, and control
-// characters (found by tests/fuzz; the inputs are in tests/fuzz/regressions/session/).
+// before it sees them: a ',' where YAML starts a token outside [ ] or { }, tags, complex keys
+// and control characters (found by tests/fuzz; the inputs are in
+// tests/fuzz/regressions/session/).
 #include "session/YamlPrecheck.h"
 
 #include "session/SessionLoader.h"
@@ -9,14 +10,19 @@
 #include <gtest/gtest.h>
 
 using backline::session::findControlCharacter;
-using backline::session::findStrayFlowEntry;
+using backline::session::findUnsafeToken;
+using backline::session::UnsafeToken;
 
 namespace {
 
+/// "line:column" of the unsafe token in text, with "!" for a tag and "?" for a complex key.
 std::string where(std::string_view text)
 {
-    const auto at = findStrayFlowEntry(text);
-    return at ? std::to_string(at->line) + ":" + std::to_string(at->column) : "none";
+    const auto token = findUnsafeToken(text);
+    if (!token)
+        return "none";
+    const char* kind = token->what == UnsafeToken::Tag ? "!" : token->what == UnsafeToken::ComplexKey ? "?" : "";
+    return std::to_string(token->at.line) + ":" + std::to_string(token->at.column) + kind;
 }
 
 } // namespace
@@ -29,10 +35,11 @@ TEST(YamlPrecheck, FindsACommaWhereADocumentOrNodeBegins)
     EXPECT_EQ(where("--- ,a"), "1:5");
     EXPECT_EQ(where("backline: 1\n---\n,a\n"), "3:1");
     EXPECT_EQ(where("%YAML 1.2\n---\n,a"), "3:1");
-    EXPECT_EQ(where("!!str ,a"), "1:7");
+    EXPECT_EQ(where("&anchor ,a"), "1:9");
     EXPECT_EQ(where("&anchor\n  ,a"), "2:3");
-    EXPECT_EQ(where("!tag,a"), "1:5");
     EXPECT_EQ(where("&anchor,a"), "1:8");
+    EXPECT_EQ(where("&x a\n,b"), "2:1"); // after an anchor yaml-cpp ends the scalar at column 1
+    EXPECT_EQ(where("- a\n,b"), "2:1");
     EXPECT_EQ(where("\xEF\xBB\xBF,a"), "1:1");
 }
 
@@ -47,6 +54,23 @@ TEST(YamlPrecheck, FindsACommaAfterAQuotedScalarOrAFlowCollection)
     // A quote inside a plain scalar opens nothing: the '}' closes the map.
     EXPECT_EQ(where("{a: b\" }, c"), "1:9");
     EXPECT_EQ(where("[a: b], c"), "1:7");
+    // After a quoted scalar ':' is a value indicator even without a blank.
+    EXPECT_EQ(where("\"`\":,?"), "1:5");
+    // A plain scalar goes on in the next line inside [ ] (the quote there is text).
+    EXPECT_EQ(where("[a\n\"b...],c"), "2:7");
+    // A comment ends a plain scalar; a block scalar ends at a line indented less than its first.
+    EXPECT_EQ(where("b #\n  ,"), "2:3");
+    EXPECT_EQ(where("| #\n   >\n  ,a"), "3:3");
+}
+
+TEST(YamlPrecheck, FindsTagsAndComplexKeys)
+{
+    EXPECT_EQ(where("!!str ,a"), "1:1!");
+    EXPECT_EQ(where("name: !!str 12"), "1:7!");
+    EXPECT_EQ(where("? a\n: b"), "1:1?");
+    EXPECT_EQ(where("tracks: [? a]"), "1:10?");
+    EXPECT_EQ(where("name: Hey! What?"), "none"); // inside a plain scalar
+    EXPECT_EQ(where("name: '!x'"), "none");
 }
 
 TEST(YamlPrecheck, LeavesCommasInScalarsCommentsAndFlowCollectionsAlone)
@@ -61,13 +85,18 @@ TEST(YamlPrecheck, LeavesCommasInScalarsCommentsAndFlowCollectionsAlone)
     EXPECT_EQ(where("a: [\"x, y\", 'it''s, z']\n"), "none");
     EXPECT_EQ(where("notes: |\n  , a line of text\n  ,another\nname: x\n"), "none");
     EXPECT_EQ(where("notes: >\n  ,folded\n"), "none");
+    EXPECT_EQ(where("a\n,b"), "none"); // a document of one plain scalar goes on at any indentation
+    EXPECT_EQ(where("name: x\n\"gain\": 1\n"), "none");
 }
 
-TEST(YamlPrecheck, TheLoaderRefusesAStrayCommaWithFileLineAndColumn)
+TEST(YamlPrecheck, TheLoaderRefusesAStrayCommaOrATagWithFileLineAndColumn)
 {
     auto spec = backline::session::loadSessionText("backline: 1\ntracks: []\n\"a\"\n,b\n", "s.yaml");
     ASSERT_FALSE(spec);
     EXPECT_EQ(spec.error().message.rfind("s.yaml:4:1: YAML syntax error: ','", 0), 0u) << spec.error().message;
+    auto tagged = backline::session::loadSessionText("backline: 1\ntracks: []\nname: !!str 7\n", "s.yaml");
+    ASSERT_FALSE(tagged);
+    EXPECT_EQ(tagged.error().message.rfind("s.yaml:3:7: YAML tags", 0), 0u) << tagged.error().message;
 }
 
 TEST(YamlPrecheck, FindsControlCharactersButNotTabsOrLineBreaks)
