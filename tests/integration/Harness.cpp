@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Harness.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
+#include <cerrno>
+#include <cstdio>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -17,6 +20,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -149,13 +153,67 @@ std::string Process::output() const
     return ss.str();
 }
 
+namespace {
+
+/// JACK puts each server's engine and port buffers in one POSIX shared-memory segment under
+/// /dev/shm, touched whole at start: about 42 MB with --port-max 128 (107 MB with the default
+/// 2048). Where /dev/shm is small (64 MB in many containers) a second server, or a default-sized
+/// first one, dies of SIGBUS before it answers. So each test's server holds one of N slots for
+/// its whole life, N being what /dev/shm can hold: flock'ed files, so a slot comes free even
+/// when a sanitizer kills the test process, and the next jackd reclaims the dead one's segment.
+constexpr int kPortMax = 128;
+constexpr std::uintmax_t kServerShmBytes = 48ull << 20;
+constexpr int kMaxSlots = 8;
+
+int shmSlots()
+{
+    struct statvfs fs {};
+    if (statvfs("/dev/shm", &fs) != 0)
+        return 1;
+    const std::uintmax_t total = std::uintmax_t(fs.f_blocks) * fs.f_frsize;
+    return std::clamp(int(total / kServerShmBytes), 1, kMaxSlots);
+}
+
+int takeShmSlot()
+{
+    const int slots = shmSlots();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
+    for (;;) {
+        for (int i = 0; i < slots; ++i) {
+            const auto path = std::filesystem::temp_directory_path() / ("backline-jackd-slot-" + std::to_string(i));
+            const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+            if (fd < 0)
+                continue;
+            if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                return fd;
+            ::close(fd);
+        }
+        if (std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error("no JACK server slot came free in 240 s (/dev/shm holds "
+                + std::to_string(slots) + " test servers at a time)");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+std::string shmReport()
+{
+    struct statvfs fs {};
+    if (statvfs("/dev/shm", &fs) != 0)
+        return "/dev/shm: " + std::string(std::strerror(errno));
+    const auto mb = [&](auto blocks) { return std::to_string(std::uintmax_t(blocks) * fs.f_frsize >> 20); };
+    return "/dev/shm: " + mb(fs.f_bavail) + " MB free of " + mb(fs.f_blocks) + " MB";
+}
+
+} // namespace
+
 JackServer::JackServer(int sampleRate, int period)
     : name_(uniqueName("bltest"))
+    , slot_ {takeShmSlot()}
 {
     // jackd servers starting at the same moment race on JACK's shared-memory registry (seen as
     // "communication error with the server"): start them one at a time across test processes.
     const int lockFd = ::open((std::filesystem::temp_directory_path() / "backline-jackd-start.lock").c_str(),
-        O_RDWR | O_CREAT, 0666);
+        O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     flock(lockFd, LOCK_EX);
     struct Unlock {
         int fd;
@@ -168,11 +226,18 @@ JackServer::JackServer(int sampleRate, int period)
     // The dummy driver's default wait only fits 1024 frames: give it the period in µs.
     const int waitUs = int(1e6 * period / sampleRate);
     process_ = std::make_unique<Process>(
-        std::vector<std::string> {"jackd", "-n", name_, "--no-realtime", "-d", "dummy", "-r", std::to_string(sampleRate),
-            "-p", std::to_string(period), "-w", std::to_string(waitUs)},
+        std::vector<std::string> {"jackd", "-n", name_, "--no-realtime", "--port-max", std::to_string(kPortMax), "-d",
+            "dummy", "-r", std::to_string(sampleRate), "-p", std::to_string(period), "-w", std::to_string(waitUs)},
         std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
+        if (const auto code = process_->wait(std::chrono::milliseconds(0))) {
+            // Say it first and briefly: CI logs keep the head of a failure, and JACK's client
+            // library repeats its own "cannot connect" lines until the probe gives up.
+            std::fprintf(stderr, "backline test: jackd exited with %d at start (%s)\n", *code, shmReport().c_str());
+            throw std::runtime_error("jackd exited with " + std::to_string(*code) + " at start (" + shmReport()
+                + "):\n" + process_->output());
+        }
         jack_status_t status;
         if (jack_client_t* c = jack_client_open("probe", JackOptions(JackNoStartServer | JackServerName), &status,
                 name_.c_str())) {
@@ -181,13 +246,19 @@ JackServer::JackServer(int sampleRate, int period)
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    throw std::runtime_error("jackd did not start: " + process_->output());
+    std::fprintf(stderr, "backline test: jackd did not answer in 10 s (%s)\n", shmReport().c_str());
+    throw std::runtime_error("jackd did not answer in 10 s (" + shmReport() + "):\n" + process_->output());
 }
 
 JackServer::~JackServer()
 {
     process_.reset();
     std::filesystem::remove(std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
+}
+
+JackServer::ShmSlot::~ShmSlot()
+{
+    ::close(fd);
 }
 
 TempDir::TempDir()

@@ -51,7 +51,13 @@ public:
     const std::string& name() const { return name_; }
 
 private:
+    /// A flock'ed file: the share of /dev/shm this server may use (see Harness.cpp).
+    struct ShmSlot {
+        int fd;
+        ~ShmSlot();
+    };
     std::string name_;
+    ShmSlot slot_;
     std::unique_ptr<Process> process_;
 };
 
