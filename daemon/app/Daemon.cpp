@@ -89,14 +89,14 @@ Result<std::unique_ptr<engine::TapSet>> Daemon::makeTaps(const engine::Graph& gr
     return taps;
 }
 
-void Daemon::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps)
+void Daemon::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps, engine::Swap swap)
 {
     const engine::Graph* installed = graph.get();
     if (meters_)
         meters_->adopt(*installed);
     if (recording_ && recording_->awaitingOrigin())
         pendingTaps_ = taps.get();
-    paramControl_.install(std::move(graph), std::move(taps));
+    paramControl_.install(std::move(graph), std::move(taps), swap);
     live_ = installed;
     paramControl_.notifyReset();
 }
@@ -185,11 +185,13 @@ Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
     const auto blocksBefore = engine_.blocks();
     install(std::move(graph), std::move(taps.value()));
     if (!firstGraph) {
-        // Old ports may only go once the audio thread runs the new graph: wait for a block
-        // boundary (bounded, in case JACK is stalled; ports then stay until the next reload).
-        for (int i = 0; i < 200 && engine_.blocks() < blocksBefore + 2; ++i)
+        // Old ports may only go once the audio thread runs the new graph alone: wait for a
+        // block boundary and the end of the crossfade (bounded, in case JACK is stalled; the
+        // ports then stay until the next reload).
+        auto settled = [&] { return engine_.blocks() >= blocksBefore + 2 && !engine_.crossfading(); };
+        for (int i = 0; i < 400 && !settled(); ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        if (engine_.blocks() >= blocksBefore + 2)
+        if (settled())
             jack_->releasePortsNotIn(*installed);
     }
     return {};
@@ -339,7 +341,8 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
             taps = std::make_unique<engine::TapSet>();
         }
         const engine::Graph* installed = graph->get();
-        install(std::move(graph.value()), std::move(taps.value()));
+        // The running graph's ports went with the old server: it cannot play out its fade.
+        install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn);
         if (auto r = jack_->activate(); !r) {
             spdlog::error("{}", r.error().message);
             return false;

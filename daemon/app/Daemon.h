@@ -66,7 +66,8 @@ private:
     /// [control] The taps graph needs: the master for loudness, the chosen record sources.
     Result<std::unique_ptr<engine::TapSet>> makeTaps(const engine::Graph& graph);
     /// [control] Installs graph in the engine with its taps and meters; graphMutex_ held.
-    void install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps);
+    void install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps,
+        engine::Swap swap = engine::Swap::Crossfade);
     /// [main] Recorder upkeep: tells it when its rings started and about xruns.
     void serviceRecording();
     /// [disk thread] What the recorder reports: logged, and told to OSC subscribers.

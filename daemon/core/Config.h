@@ -18,6 +18,9 @@ inline constexpr double smoothingSeconds = 0.020;
 /// While a DSP's parameter ramps, its compute() runs in slices this long so the
 /// control-rate zones follow the ramp closely.
 inline constexpr std::uint32_t smoothingSliceFrames = 16;
+/// A reload crossfades the old graph into the new one over this long (both run meanwhile), so
+/// a session edit mid-show neither clicks nor cuts a reverb tail dead.
+inline constexpr double reloadCrossfadeSeconds = 0.030;
 /// Audio → meter thread: one event per meter per block (tracks + buses + master).
 inline constexpr std::size_t meterQueueCapacity = 32768;
 /// Timed commands (OSC bundles with future timetags) the engine holds at once.

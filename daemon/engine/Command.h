@@ -11,6 +11,12 @@ namespace backline::engine {
 struct Graph;
 struct TapSet;
 
+/// How a new graph takes over from the running one.
+enum class Swap : std::uint8_t {
+    Crossfade, ///< the old graph fades out as the new one fades in (both run meanwhile)
+    FadeIn,    ///< the old graph stops at once (its backend is gone) and the new one fades in from silence
+};
+
 /// Control → audio: a small POD applied at the start of the next block, in order (or, with a
 /// frame time, at that frame of the engine's clock).
 struct Command {
@@ -26,6 +32,7 @@ struct Command {
     std::uint64_t atFrame = 0; ///< SetParam only: engine frame to apply at; 0 (or past): at once
     Graph* graph = nullptr;
     TapSet* taps = nullptr;
+    Swap swap = Swap::Crossfade; ///< SwapGraph only
 };
 static_assert(std::is_trivially_copyable_v<Command>);
 

@@ -27,7 +27,9 @@ void deleteRetired(const Event& event)
 } // namespace
 
 Engine::Engine()
-    : offsetInputs_(maxInputChannels, nullptr)
+    : fadeScratch_(2 * std::size_t(config::maxBlockFrames), 0.0f)
+    , offsetOutgoingInputs_(maxInputChannels, nullptr)
+    , offsetInputs_(maxInputChannels, nullptr)
 {
 }
 
@@ -44,6 +46,7 @@ Engine::~Engine()
     for (std::size_t i = 0; i < deadwoodCount_; ++i)
         deleteRetired(deadwood_[i]);
     delete taps_;
+    delete outgoing_;
     delete current_;
 }
 
@@ -53,14 +56,17 @@ bool Engine::push(const Command& command)
     return commands_.push(command);
 }
 
-void Engine::installGraph(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps)
+void Engine::installGraph(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps, Swap swap)
 {
     Command commands[2];
     commands[0].type = Command::Type::SwapGraph;
     commands[0].graph = graph.get();
+    commands[0].swap = swap;
     commands[1].type = Command::Type::SwapTaps;
     commands[1].taps = taps.get();
     const std::size_t n = taps ? 2 : 1;
+    // Until the audio thread has swapped and faded the old graph out (it clears this).
+    fading_.store(true, std::memory_order_relaxed);
     // A swap must not be lost: wait (off the audio thread) for room in the queue.
     for (;;) {
         {
@@ -136,8 +142,27 @@ void Engine::apply(const Command& command) noexcept
 {
     switch (command.type) {
     case Command::Type::SwapGraph:
-        if (current_)
-            retire(Event {Event::Type::GraphRetired, current_, nullptr});
+        // A swap inside a crossfade (not something the daemon does: it waits for the fade)
+        // drops the oldest graph at once.
+        if (outgoing_) {
+            retire(Event {Event::Type::GraphRetired, outgoing_, nullptr});
+            outgoing_ = nullptr;
+        }
+        fadingIn_ = false;
+        if (current_ && command.graph) {
+            // Fade from the running graph, or (its ports gone, or another rate) from silence.
+            if (command.swap == Swap::Crossfade && current_->sampleRate == command.graph->sampleRate)
+                outgoing_ = current_;
+            else
+                retire(Event {Event::Type::GraphRetired, current_, nullptr});
+            fadingIn_ = outgoing_ == nullptr;
+            fadeLength_ = std::max<std::uint32_t>(1, std::uint32_t(config::reloadCrossfadeSeconds * command.graph->sampleRate));
+            fadeDone_ = 0;
+        } else {
+            if (current_)
+                retire(Event {Event::Type::GraphRetired, current_, nullptr});
+            fading_.store(false, std::memory_order_release); // pairs with crossfading()'s acquire
+        }
         current_ = command.graph;
         break;
     case Command::Type::SwapTaps:
@@ -193,12 +218,53 @@ std::uint64_t Engine::nextDue() const noexcept
     return next;
 }
 
-void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
+void Engine::fadeOutgoing(const float* const* inputs, std::size_t numInputs, float* const* outputs,
     std::uint32_t nframes) noexcept
+{
+    if (outgoing_ && nframes > outgoing_->maxFrames)
+        fadeDone_ = fadeLength_; // cannot run it: let it go
+    if (fadeDone_ < fadeLength_ && nframes > 0) {
+        float* scratch[2] = {fadeScratch_.data(), fadeScratch_.data() + config::maxBlockFrames};
+        if (outgoing_) {
+            BlockIo io;
+            io.inputs = inputs;
+            io.numInputs = numInputs;
+            io.outputs = scratch;
+            io.numOutputs = 2;
+            runGraph(*outgoing_, io, nframes); // no taps, no meters: those belong to the new graph
+        }
+        const std::uint32_t n = std::min(nframes, fadeLength_ - fadeDone_);
+        for (int c = 0; c < 2; ++c) {
+            if (!outputs || !outputs[c])
+                continue;
+            // Smoothstep: the two gains sum to one and start and end without a corner.
+            for (std::uint32_t i = 0; i < n; ++i) {
+                const float t = float(fadeDone_ + i + 1) / float(fadeLength_);
+                const float in = t * t * (3.0f - 2.0f * t);
+                outputs[c][i] = in * outputs[c][i] + (outgoing_ ? (1.0f - in) * scratch[c][i] : 0.0f);
+            }
+        }
+        fadeDone_ += n;
+    }
+    if (fadeDone_ >= fadeLength_) {
+        if (outgoing_)
+            retire(Event {Event::Type::GraphRetired, outgoing_, nullptr});
+        outgoing_ = nullptr;
+        fadingIn_ = false;
+        fading_.store(false, std::memory_order_release); // pairs with crossfading()'s acquire
+    }
+}
+
+void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
+    std::uint32_t nframes, const float* const* outgoingInputs, std::size_t numOutgoingInputs) noexcept
 {
     blocks_.fetch_add(1, std::memory_order_relaxed); // a statistic, read without ordering
     const std::uint64_t start = frame_;
     if (!current_ || nframes > current_->maxFrames) {
+        if (outgoing_ || fadingIn_) {
+            fadeDone_ = fadeLength_;
+            fadeOutgoing(nullptr, 0, nullptr, 0); // ends the fade, retires the old graph
+        }
         for (std::size_t c = 0; c < numOutputs; ++c)
             if (outputs[c])
                 for (std::uint32_t i = 0; i < nframes; ++i)
@@ -223,6 +289,12 @@ void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* 
             io.meters = &meters_;
             io.droppedMeterEvents = &droppedMeterEvents_;
             runGraph(*current_, io, end - done);
+            if (outgoing_ || fadingIn_) {
+                const std::size_t k = std::min(numOutgoingInputs, offsetOutgoingInputs_.size());
+                for (std::size_t i = 0; i < k; ++i)
+                    offsetOutgoingInputs_[i] = outgoingInputs && outgoingInputs[i] ? outgoingInputs[i] + done : nullptr;
+                fadeOutgoing(offsetOutgoingInputs_.data(), k, offsetOutputs, end - done);
+            }
             done = end;
         }
     }

@@ -38,7 +38,9 @@ public:
 
     /// [control] Hands graph to the audio thread; it runs from the next block on. The previous
     /// graph is freed by collectGarbage() once the audio thread has let it go.
-    void installGraph(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps = nullptr);
+    /// It crossfades from the running graph (see Swap), or with Swap::FadeIn drops the running
+    /// graph at once, for when the ports it reads are gone with their JACK server.
+    void installGraph(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps = nullptr, Swap swap = Swap::Crossfade);
 
     /// [control] Hands a tap set to the audio thread (used while its generation is running).
     /// With installGraph(graph, taps) both take effect in the same block, so no block of the
@@ -71,11 +73,17 @@ public:
     /// graph this block runs (nullptr before the first install).
     const Graph* beginBlock() noexcept BACKLINE_NONBLOCKING;
 
+    /// [audio] The graph a reload is fading out (it still needs its inputs: pass them to
+    /// runBlock as outgoingInputs), or nullptr. Valid until the next beginBlock().
+    const Graph* outgoing() const noexcept BACKLINE_NONBLOCKING { return outgoing_; }
+
     /// [audio] Runs the current graph: inputs per engine input channel (null = silence), two
     /// master outputs (null = discarded). nframes ≤ the graph's maxFrames. Timed changes due
-    /// inside the block split it at their frame.
+    /// inside the block split it at their frame. While a reload crossfades, the outgoing graph
+    /// runs too, on outgoingInputs (in the order of its own inputs; null = silence).
     void runBlock(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
-        std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
+        std::uint32_t nframes, const float* const* outgoingInputs = nullptr,
+        std::size_t numOutgoingInputs = 0) noexcept BACKLINE_NONBLOCKING;
 
     /// [audio] beginBlock() then runBlock().
     void process(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
@@ -84,6 +92,10 @@ public:
         beginBlock();
         runBlock(inputs, numInputs, outputs, numOutputs, nframes);
     }
+
+    /// [control] True from installGraph() until the audio thread runs the new graph alone
+    /// (after the reload's crossfade): until then the old graph's ports are still in use.
+    bool crossfading() const noexcept { return fading_.load(std::memory_order_acquire); } // pairs with the audio thread's release stores
 
     /// Blocks processed so far.
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
@@ -110,6 +122,8 @@ private:
     void retire(const Event& event) noexcept BACKLINE_NONBLOCKING;
     void applyDue(std::uint64_t frame) noexcept BACKLINE_NONBLOCKING;
     std::uint64_t nextDue() const noexcept BACKLINE_NONBLOCKING;
+    void fadeOutgoing(const float* const* inputs, std::size_t numInputs, float* const* outputs,
+        std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
     bool push(const Command& command);
 
     std::mutex producerMutex_; // serialises control threads onto the single-producer queue; never taken by audio
@@ -119,6 +133,12 @@ private:
 
     // The audio thread's own state.
     Graph* current_ = nullptr;
+    Graph* outgoing_ = nullptr;     // the graph a reload fades out, while fadeDone_ < fadeLength_
+    bool fadingIn_ = false;          // a fade from silence (outgoing_ is null) is under way
+    std::uint32_t fadeLength_ = 0;
+    std::uint32_t fadeDone_ = 0;
+    std::vector<float> fadeScratch_; // the outgoing graph's two output channels
+    std::vector<const float*> offsetOutgoingInputs_;
     TapSet* taps_ = nullptr;
     std::array<Event, 16> deadwood_ {}; // retirements whose event did not fit yet
     std::size_t deadwoodCount_ = 0;
@@ -138,6 +158,7 @@ private:
     std::atomic<std::uint64_t> droppedMeterEvents_ {0};
     std::atomic<std::uint64_t> timedOverflows_ {0};
     std::atomic<std::uint64_t> leaked_ {0};
+    std::atomic<bool> fading_ {false};
 };
 
 } // namespace backline::engine

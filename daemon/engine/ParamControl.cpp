@@ -16,13 +16,13 @@ std::string rangeText(const ParamInfo& info)
 
 } // namespace
 
-void ParamControl::install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps)
+void ParamControl::install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps, Swap swap)
 {
     std::lock_guard lock(mutex_);
     table_ = graph->params;
     values_ = graph->initialValues;
     generation_ = graph->generation;
-    engine_.installGraph(std::move(graph), std::move(taps));
+    engine_.installGraph(std::move(graph), std::move(taps), swap);
 }
 
 void ParamControl::notifyReset()

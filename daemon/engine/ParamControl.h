@@ -44,7 +44,7 @@ public:
 
     /// [control] Hands graph to the engine and switches to its table and values in one step, so
     /// no change is sent with a table that does not match the graph that will receive it.
-    void install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps = nullptr);
+    void install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps = nullptr, Swap swap = Swap::Crossfade);
 
     /// [control] Tells listeners that every parameter may have changed (after install()).
     void notifyReset();

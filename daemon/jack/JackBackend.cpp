@@ -47,6 +47,7 @@ JackBackend::JackBackend(jack_client_t* client, engine::Engine& engine)
     , clientName_(jack_get_client_name(client))
     , sampleRate_(int(jack_get_sample_rate(client)))
     , inputBuffers_(maxInputChannels, nullptr)
+    , outgoingInputBuffers_(maxInputChannels, nullptr)
 {
     bufferSize_.store(jack_get_buffer_size(client), std::memory_order_relaxed);
 }
@@ -184,7 +185,16 @@ int JackBackend::onProcess(jack_nframes_t nframes, void* self) noexcept
     for (std::size_t c = 0; c < 2; ++c)
         outputs[c] = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(
             jack_port_get_buffer(static_cast<jack_port_t*>(graph->outputHandles[c]), nframes)));
-    backend.engine_.runBlock(backend.inputBuffers_.data(), numInputs, outputs, 2, nframes);
+    // A reload's old graph plays on for its crossfade; the daemon keeps its ports until then.
+    std::size_t numOutgoing = 0;
+    if (const engine::Graph* outgoing = backend.engine_.outgoing()) {
+        numOutgoing = std::min(outgoing->inputHandles.size(), backend.outgoingInputBuffers_.size());
+        for (std::size_t i = 0; i < numOutgoing; ++i)
+            backend.outgoingInputBuffers_[i] = static_cast<const float*>(BACKLINE_AUDITED_NONBLOCKING(
+                jack_port_get_buffer(static_cast<jack_port_t*>(outgoing->inputHandles[i]), nframes)));
+    }
+    backend.engine_.runBlock(backend.inputBuffers_.data(), numInputs, outputs, 2, nframes,
+        backend.outgoingInputBuffers_.data(), numOutgoing);
     return 0;
 }
 

@@ -79,6 +79,7 @@ private:
     std::atomic<bool> serverGone_ {false};
     std::map<std::string, jack_port_t*> ports_; // control thread only
     std::vector<const float*> inputBuffers_;     // audio thread's scratch, sized when ports change
+    std::vector<const float*> outgoingInputBuffers_; // the same for a reload's outgoing graph
 };
 
 } // namespace backline::jack

@@ -98,7 +98,7 @@ TEST(OscBundle, ATimetag500MsAheadLandsAt500MsWithinOneBlock)
     std::vector<long> errors;
     std::vector<long> lateUs;
     int stalled = 0;
-    for (int trial = 0; errors.size() < 4 && trial < 12; ++trial) {
+    for (int trial = 0; errors.size() < 4 && trial < 24; ++trial) {
         const float from = trial % 2 == 0 ? 0.0f : 0.5f;
         const float to = trial % 2 == 0 ? 0.5f : 0.0f;
         std::this_thread::sleep_for(100ms);

