@@ -8,6 +8,7 @@
 #include "faust/DspFactory.h"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -24,6 +25,11 @@ struct DspStage {
     AudioBuffer in;                    ///< numInputs channels (filled by channel mapping)
     AudioBuffer out;                   ///< numOutputs channels
     std::vector<ParamId> rampedParams; ///< parameters the engine smooths for this stage
+    /// A session's own DSP: its output is checked every block for NaN, infinity and values past
+    /// +96 dBFS (such a block is silenced and the DSP's state reset). Built-ins are proven by
+    /// DspHygiene instead.
+    bool guarded = false;
+    std::string label; ///< who it is, for the log: "track 'lead' (/path/x.dsp)"
 };
 
 /// Where a parameter's value goes on the audio thread.
@@ -100,6 +106,9 @@ struct Graph {
     std::uint32_t maxFrames = 0;
 
     std::vector<DspStage> stages;
+    /// By stage: blocks a guarded stage's output was silenced in (the audio thread counts, the
+    /// control side reports).
+    std::unique_ptr<std::atomic<std::uint32_t>[]> stageFaults;
     std::vector<TrackNode> tracks;
     std::vector<BusNode> buses;
     std::optional<std::size_t> masterUser; ///< the session's master DSP stage, if any

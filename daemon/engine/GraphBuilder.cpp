@@ -60,6 +60,7 @@ public:
         if (auto r = addMaster(); !r)
             return r.error();
         graph_->params = table_;
+        graph_->stageFaults = std::make_unique<std::atomic<std::uint32_t>[]>(graph_->stages.size());
         return std::move(graph_);
     }
 
@@ -202,6 +203,8 @@ private:
                     (*dsp)->origin()));
         const std::string origin = (*dsp)->origin();
         const std::size_t stage = addStage(std::move(dsp.value()));
+        graph_->stages[stage].guarded = true;
+        graph_->stages[stage].label = fmt::format("{} ({})", owner, origin);
         if (auto r = addStageParams(stage, prefix, false); !r)
             return r.error();
         if (auto r = setStageValues(stage, values, prefix, owner, origin); !r)

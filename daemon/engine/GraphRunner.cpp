@@ -83,9 +83,37 @@ float dbToGain(float db) noexcept BACKLINE_NONBLOCKING
     return db <= -120.0f ? 0.0f : std::pow(10.0f, db * 0.05f);
 }
 
+/// A session's DSP that outputs NaN or infinity (a filter blown up at some setting, a division
+/// by zero) would poison every stage after it, the master's limiter included, and reach the
+/// speakers; one on its way there (past +96 dBFS) would overflow the master's detectors into
+/// the same. Silence its block, reset its state so it can recover, and count it.
+void guard(Graph& graph, DspStage& stage, float* const* out, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING
+{
+    // By bits, so no floating-point optimisation can drop the test: an exponent of 2^16 or
+    // more (|x| ≥ 65536) — infinity and NaN have the largest.
+    constexpr std::uint32_t exponent = 0x7f800000u;
+    constexpr std::uint32_t limit = (127u + 16u) << 23;
+    const int numOut = stage.dsp->numOutputs();
+    std::uint32_t bad = 0;
+    for (int c = 0; c < numOut; ++c) {
+        for (std::uint32_t i = 0; i < nframes; ++i) {
+            std::uint32_t bits;
+            std::memcpy(&bits, &out[c][i], sizeof bits);
+            bad |= std::uint32_t((bits & exponent) >= limit);
+        }
+    }
+    if (bad == 0)
+        return;
+    for (int c = 0; c < numOut; ++c)
+        std::memset(out[c], 0, nframes * sizeof(float));
+    stage.dsp->clear();
+    if (graph.stageFaults)
+        graph.stageFaults[std::size_t(&stage - graph.stages.data())].fetch_add(1, std::memory_order_relaxed); // a count
+}
+
 /// Runs one stage from in to out; while any of its engine-smoothed parameters ramps, in short
 /// slices so Faust's control-rate zones follow the ramp instead of jumping once per block.
-void runStage(Graph& graph, DspStage& stage, float* const* in, float* const* out, std::uint32_t nframes) noexcept
+void computeStage(Graph& graph, DspStage& stage, float* const* in, float* const* out, std::uint32_t nframes) noexcept
     BACKLINE_NONBLOCKING
 {
     bool ramping = false;
@@ -112,6 +140,15 @@ void runStage(Graph& graph, DspStage& stage, float* const* in, float* const* out
         stage.dsp->compute(int(n), inSlice, outSlice);
         done += n;
     }
+}
+
+/// Runs one stage from in to out, then checks a guarded stage's output.
+void runStage(Graph& graph, DspStage& stage, float* const* in, float* const* out, std::uint32_t nframes) noexcept
+    BACKLINE_NONBLOCKING
+{
+    computeStage(graph, stage, in, out, nframes);
+    if (stage.guarded)
+        guard(graph, stage, out, nframes);
 }
 
 /// Reports peak and energy of a stereo signal for one meter.

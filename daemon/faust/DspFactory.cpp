@@ -84,6 +84,12 @@ void DspInstance::compute(int nframes, FAUSTFLOAT** inputs, FAUSTFLOAT** outputs
 {
     raw_->compute(nframes, inputs, outputs);
 }
+
+// instanceClear() is generated the same way: loops that zero the instance's own arrays.
+void DspInstance::clear() noexcept BACKLINE_NONBLOCKING
+{
+    raw_->instanceClear();
+}
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #endif

@@ -57,6 +57,8 @@ public:
 
     /// [audio] Runs the DSP over nframes.
     void compute(int nframes, FAUSTFLOAT** inputs, FAUSTFLOAT** outputs) noexcept BACKLINE_NONBLOCKING;
+    /// [audio] Resets its state (delay lines, filters, oscillators) to silence; parameters stay.
+    void clear() noexcept BACKLINE_NONBLOCKING;
 
 private:
     std::shared_ptr<DspFactory> factory_;
