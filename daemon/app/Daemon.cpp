@@ -2,6 +2,7 @@
 #include "app/Daemon.h"
 
 #include "app/Signals.h"
+#include "control/osc/OscSockets.h"
 #include "core/Config.h"
 #include "engine/OfflineRenderer.h"
 #include "session/SessionLoader.h"
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <spdlog/spdlog.h>
 #include <thread>
+#include <unordered_map>
 
 namespace backline::app {
 
@@ -42,6 +44,26 @@ ExitCode exitCodeFor(const Error& error)
         return ExitCode::Failure;
     }
     return ExitCode::Failure;
+}
+
+/// Whether OSC can listen on port over UDP and TCP: binds both and lets them go again, in the
+/// OSC server's words when it cannot. The server binds them for good once the session runs;
+/// asking first keeps a daemon that could not be steered away from JACK altogether.
+Result<void> oscPortAvailable(int port)
+{
+    if (port == 0) // any free port: nothing to be taken
+        return {};
+    if (auto udp = control::Socket::udp(port); !udp)
+        return makeError(ErrorCode::Osc,
+            fmt::format("cannot listen for OSC on UDP port {}: {}. Is another backlined (or another program) using "
+                        "it? Choose another with --osc-port",
+                port, udp.error().message));
+    if (auto tcp = control::Socket::tcpListener(port); !tcp)
+        return makeError(ErrorCode::Osc,
+            fmt::format("cannot listen for OSC on TCP port {}: {}. Is another program using it? Choose another with "
+                        "--osc-port",
+                port, tcp.error().message));
+    return {};
 }
 
 } // namespace
@@ -204,6 +226,12 @@ ExitCode Daemon::runLive()
         spdlog::error("{}", probe.error().message);
         return exitCodeFor(probe.error());
     }
+    // The OSC port before JACK: a second backlined started by mistake must not open a client,
+    // connect to the playback ports and play into the PA until it finds its port taken.
+    if (auto r = oscPortAvailable(options_.oscPort.value_or(probe->osc.port)); !r) {
+        spdlog::error("{}", r.error().message);
+        return exitCodeFor(r.error());
+    }
     auto backend = jack::JackBackend::open({options_.jackServer, options_.clientName}, engine_);
     if (!backend) {
         spdlog::error("{}", backend.error().message);
@@ -289,6 +317,7 @@ void Daemon::serveUntilSignal()
         }
         engine_.collectGarbage();
         serviceRecording();
+        reportDspFaults();
         if (!stopping && jack_ && jack_->serverGone())
             stopping = !reconnectJack(stopping);
     }
@@ -297,64 +326,132 @@ void Daemon::serveUntilSignal()
 bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
 {
     spdlog::error("the JACK server went away; audio stopped. Reconnecting every second (Ctrl-C to quit)");
-    std::lock_guard lock(graphMutex_);
-    xrunsBefore_ += jack_->xruns();
-    jack_.reset();
-    live_ = nullptr;
-    if (recording_)
-        recording_->jackLost();
+    {
+        std::lock_guard lock(graphMutex_);
+        dropJack();
+        if (recording_)
+            recording_->jackLost();
+    }
+    // graphMutex_ is only held for each attempt: meanwhile a reload or a take is refused at
+    // once ("not connected to JACK") instead of waiting for the server with the OSC job thread.
+    std::string lastFailure;
     while (!stopping) {
-        if (waitForSignal(std::chrono::milliseconds(1000)) == SignalRequest::Stop)
-            return false;
+        // A second between attempts. No audio thread runs meanwhile, so this thread takes the
+        // engine's commands in its place: changes made over OSC while JACK is away neither fill
+        // the queue (and get refused) nor leave it without room for the reconnect's graph swap.
+        for (int i = 0; i < 20; ++i) {
+            switch (waitForSignal(std::chrono::milliseconds(50))) {
+            case SignalRequest::Stop:
+                return false;
+            case SignalRequest::Reload:
+                spdlog::info("not reloading now: the session file is read again when JACK is back");
+                break;
+            case SignalRequest::None:
+                break;
+            }
+            (void)engine_.beginBlock();
+            engine_.collectGarbage();
+        }
+        std::lock_guard lock(graphMutex_);
         auto backend = jack::JackBackend::open({options_.jackServer, options_.clientName}, engine_);
         if (!backend)
             continue;
         jack_ = std::move(backend.value());
-        liveRate_ = jack_->sampleRate();
-        liveBlock_ = jack_->bufferSize();
-        if (jack_->sampleRate() != meters_->sampleRate()) {
-            // Safe to replace: no audio thread runs until the new client is activated below.
-            meters_ = std::make_unique<meter::MeterBank>(engine_, jack_->sampleRate());
-            meters_->start();
+        if (auto r = resumeOnJack(); !r) {
+            // The server may have gone again already, or the session cannot be rebuilt (yet):
+            // keep trying, saying why once.
+            if (r.error().message != lastFailure)
+                spdlog::error("could not resume on JACK: {}; trying again every second", r.error().message);
+            lastFailure = r.error().message;
+            dropJack();
+            continue;
         }
-        session::SessionSpec spec;
-        auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
-        if (!graph) {
-            // The file may have been edited into a broken state meanwhile: rebuild the last good one.
-            spdlog::error("{}", graph.error().message);
-            graph = engine::buildGraph(spec_, jack_->sampleRate(), config::maxBlockFrames, resolver_);
-            if (!graph) {
-                spdlog::error("{}", graph.error().message);
-                return false;
-            }
-        } else {
-            spec_ = spec;
-        }
-        if (auto r = jack_->preparePorts(**graph); !r) {
-            spdlog::error("{}", r.error().message);
-            return false;
-        }
-        auto taps = makeTaps(**graph);
-        if (!taps) {
-            // Recording cannot follow this graph (its sources changed mid-take): keep the audio.
-            spdlog::error("{}", taps.error().message);
-            taps = std::make_unique<engine::TapSet>();
-        }
-        const engine::Graph* installed = graph->get();
-        // The running graph's ports went with the old server: it cannot play out its fade.
-        install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn);
-        if (auto r = jack_->activate(); !r) {
-            spdlog::error("{}", r.error().message);
-            return false;
-        }
-        for (const auto& warning : jack_->connect(*installed))
-            spdlog::warn("{}", warning);
         if (recording_)
             recording_->jackBack();
         spdlog::info("reconnected to JACK; audio running again");
         return true;
     }
     return false;
+}
+
+void Daemon::dropJack()
+{
+    xrunsBefore_ += jack_->xruns();
+    jack_.reset();
+    live_ = nullptr;
+}
+
+Result<void> Daemon::resumeOnJack()
+{
+    liveRate_ = jack_->sampleRate();
+    liveBlock_ = jack_->bufferSize();
+    if (jack_->sampleRate() != meters_->sampleRate()) {
+        // Safe to replace: no audio thread runs until the new client is activated below.
+        auto meters = std::make_unique<meter::MeterBank>(engine_, jack_->sampleRate());
+        {
+            std::lock_guard lock(metersMutex_);
+            meters_ = std::move(meters);
+        }
+        meters_->start();
+    }
+    // What surfaces set, before the server went and while it was away.
+    const auto before = paramControl_.snapshot();
+    session::SessionSpec spec;
+    auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
+    if (!graph) {
+        // The file may have been edited into a broken state meanwhile: rebuild the last good one.
+        spdlog::error("{}", graph.error().message);
+        spec = spec_;
+        graph = engine::buildGraph(spec, jack_->sampleRate(), config::maxBlockFrames, resolver_);
+        if (!graph)
+            return graph.error();
+    }
+    // The session that was playing comes back as it was left; an edited one as the file says.
+    const bool sameSession = spec.text == spec_.text;
+    if (auto r = jack_->preparePorts(**graph); !r)
+        return r;
+    auto taps = makeTaps(**graph);
+    if (!taps) {
+        // Recording cannot follow this graph (its sources changed mid-take): keep the audio.
+        spdlog::error("{}", taps.error().message);
+        taps = std::make_unique<engine::TapSet>();
+    }
+    const engine::Graph* installed = graph->get();
+    // The running graph's ports went with the old server: it cannot play out its fade.
+    install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn);
+    spec_ = std::move(spec);
+    if (sameSession)
+        restoreValues(before);
+    if (auto r = jack_->activate(); !r)
+        return r;
+    for (const auto& warning : jack_->connect(*installed))
+        spdlog::warn("{}", warning);
+    return {};
+}
+
+void Daemon::restoreValues(const std::vector<engine::ParamState>& before)
+{
+    std::unordered_map<std::string, float> now;
+    for (const auto& p : paramControl_.snapshot())
+        now.emplace(p.info.address, p.value);
+    std::vector<control::ParamChangeRequest> changes;
+    for (const auto& p : before) {
+        const auto it = now.find(p.info.address);
+        // A trigger is a moment, not a state: it is not pressed again.
+        if (it != now.end() && it->second != p.value && p.info.kind != faust::ParamKind::Trigger)
+            changes.emplace_back(p.info.address, p.value);
+    }
+    // In pieces the command queue holds, this thread taking each from it before the next (the
+    // audio thread does not run before activation).
+    constexpr std::size_t piece = 1024;
+    for (std::size_t done = 0; done < changes.size(); done += piece) {
+        (void)engine_.beginBlock();
+        const auto part = std::span(changes).subspan(done, std::min(piece, changes.size() - done));
+        if (auto r = paramControl_.setMany(part); !r)
+            spdlog::error("could not restore the values set before JACK went away: {}", r.error().message);
+    }
+    if (!changes.empty())
+        spdlog::info("restored {} value(s) set over OSC", changes.size());
 }
 
 Result<float> Daemon::setParam(std::string_view address, double value)
@@ -428,6 +525,21 @@ Result<void> Daemon::reloadSession()
     }
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     return {};
+}
+
+void Daemon::reportDspFaults()
+{
+    // A reload holds the lock while it compiles: the counts wait for the next pass.
+    std::unique_lock lock(graphMutex_, std::try_to_lock);
+    if (!lock || !live_)
+        return;
+    for (const auto& fault : dspFaults_.poll(*live_, std::chrono::steady_clock::now())) {
+        spdlog::error("{} output NaN, infinity or a level past +96 dBFS in {} block(s) ({} since the session "
+                      "loaded): each was silenced and the DSP's state reset",
+            fault.label, fault.blocks, fault.total);
+        if (auto* osc = osc_.get())
+            osc->broadcast(control::OscReply {"/dsp/fault", {fault.label, int(fault.blocks), int(fault.total)}});
+    }
 }
 
 void Daemon::onRecordEvent(const record::RecordEvent& event)
@@ -514,11 +626,13 @@ std::vector<std::string> Daemon::recordSources()
 
 meter::MeterSnapshot Daemon::meters()
 {
+    std::lock_guard lock(metersMutex_);
     return meters_ ? meters_->snapshot() : meter::MeterSnapshot {};
 }
 
 void Daemon::resetLoudness()
 {
+    std::lock_guard lock(metersMutex_);
     if (meters_)
         meters_->resetLoudness();
 }

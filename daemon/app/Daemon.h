@@ -2,6 +2,7 @@
 #pragma once
 
 #include "app/DaemonOptions.h"
+#include "app/DspFaultWatch.h"
 #include "app/Recording.h"
 #include "control/osc/ControlTarget.h"
 #include "control/osc/OscServer.h"
@@ -70,12 +71,23 @@ private:
         engine::Swap swap = engine::Swap::Crossfade);
     /// [main] Recorder upkeep: tells it when its rings started and about xruns.
     void serviceRecording();
+    /// [main] Logs and tells subscribers when a session DSP output NaN or infinity.
+    void reportDspFaults();
     /// [disk thread] What the recorder reports: logged, and told to OSC subscribers.
     void onRecordEvent(const record::RecordEvent& event);
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
     Result<void> goLive(std::unique_ptr<engine::Graph> graph);
     /// [main] After the JACK server went away: reconnect and rebuild until it is back or we stop.
     bool reconnectJack(const std::atomic<bool>& stopping);
+    /// [main] Closes the JACK client (its server is gone); graphMutex_ held.
+    void dropJack();
+    /// [main] On the client reconnectJack() just opened: rebuilds the session (the last good
+    /// one if the file no longer loads), with the values set over OSC when the file is the one
+    /// that was running, and starts it; graphMutex_ held.
+    Result<void> resumeOnJack();
+    /// [main] Sets what was set before (the previous graph's values) on the graph just installed,
+    /// where its parameters have another value; before activation (no audio thread runs).
+    void restoreValues(const std::vector<engine::ParamState>& before);
     void serveUntilSignal();
 
     DaemonOptions options_;
@@ -85,6 +97,7 @@ private:
     faust::JitCompiler jit_;
     std::unique_ptr<jack::JackBackend> jack_;
     std::unique_ptr<meter::MeterBank> meters_;
+    std::mutex metersMutex_; // held to replace meters_ (a JACK server back at another rate) and by readers without graphMutex_
     std::unique_ptr<Recording> recording_;
     const engine::TapSet* pendingTaps_ = nullptr; // taps whose first frame the recorder awaits (identity only)
     std::uint64_t xrunsSeen_ = 0;
@@ -93,6 +106,7 @@ private:
     std::mutex graphMutex_; // serialises reloads (OSC thread, SIGHUP) and JACK reconnects
     session::SessionSpec spec_;
     const engine::Graph* live_ = nullptr; // the graph installed last; valid while graphMutex_ is held
+    DspFaultWatch dspFaults_;             // main thread only
     std::atomic<std::uint64_t> xrunsBefore_ {0}; // xruns of JACK clients closed since start
     // The live rate and period, readable without graphMutex_ (which a reload or a JACK
     // reconnect holds for seconds) by the OSC thread's timetag conversion.

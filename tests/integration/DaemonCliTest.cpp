@@ -7,7 +7,13 @@
 
 #include <sndfile.h>
 
+#include <arpa/inet.h>
+#include <atomic>
 #include <cmath>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace backline::test;
 using namespace std::chrono_literals;
@@ -27,7 +33,128 @@ Run runBacklined(const TempDir& dir, std::vector<std::string> args)
     return {code.value_or(-1), p.output()};
 }
 
+/// A socket bound to port (0: a free one) on every IPv4 address, listening if it is TCP: another
+/// program holding the port backlined wants.
+class PortHolder {
+public:
+    PortHolder(int type, int port)
+        : fd_(socket(AF_INET, type, 0))
+    {
+        sockaddr_in addr {};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_ANY);
+        addr.sin_port = htons(std::uint16_t(port));
+        socklen_t len = sizeof addr;
+        bound_ = fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0
+            && (type != SOCK_STREAM || listen(fd_, 4) == 0)
+            && getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+        port_ = ntohs(addr.sin_port);
+    }
+    ~PortHolder()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    PortHolder(const PortHolder&) = delete;
+    PortHolder& operator=(const PortHolder&) = delete;
+    bool bound() const { return bound_; }
+    int port() const { return port_; }
+
+private:
+    int fd_;
+    bool bound_ = false;
+    int port_ = 0;
+};
+
+/// A JACK client that counts the clients whose name starts with "backline" registering on
+/// server from now on, and looks for ports they left.
+class BacklineClientWatch {
+public:
+    explicit BacklineClientWatch(const std::string& server)
+    {
+        jack_status_t status;
+        client_ = jack_client_open("watch", JackOptions(JackNoStartServer | JackServerName), &status, server.c_str());
+        if (!client_)
+            throw std::runtime_error("cannot open a JACK client on " + server);
+        jack_set_client_registration_callback(client_, &BacklineClientWatch::onClient, this);
+        jack_activate(client_);
+    }
+    ~BacklineClientWatch()
+    {
+        jack_deactivate(client_);
+        jack_client_close(client_);
+    }
+    BacklineClientWatch(const BacklineClientWatch&) = delete;
+    BacklineClientWatch& operator=(const BacklineClientWatch&) = delete;
+
+    int registered() const { return registered_.load(); }
+    /// The ports of clients named backline… on the server now, one per line.
+    std::string portsLeft() const
+    {
+        std::string names;
+        if (const char** ports = jack_get_ports(client_, "^backline", nullptr, 0)) {
+            for (int i = 0; ports[i]; ++i)
+                names += std::string(ports[i]) + "\n";
+            jack_free(ports);
+        }
+        return names;
+    }
+
+private:
+    static void onClient(const char* name, int registering, void* self)
+    {
+        if (registering && std::strncmp(name, "backline", 8) == 0)
+            static_cast<BacklineClientWatch*>(self)->registered_.fetch_add(1);
+    }
+    jack_client_t* client_ = nullptr;
+    std::atomic<int> registered_ {0};
+};
+
+/// Starts backlined on a live JACK server with its OSC port taken; checks that it exits with
+/// code 4 within a few seconds, naming the port and the protocol, and that it never so much as
+/// opened a JACK client (a second backlined started by mistake must not play into the PA, even
+/// for a moment, nor leave ports behind).
+void expectOscPortTakenExit(const std::string& protocol, int port)
+{
+    JackServer jack;
+    BacklineClientWatch watch(jack.name());
+    TempDir dir;
+    auto session = dir.write("s.yaml", "backline: 1\ntracks:\n  - name: tone\n    dsp: tone\n");
+    const auto started = std::chrono::steady_clock::now();
+    auto r = runBacklined(dir, {"--session", session.string(), "--jack-server", jack.name(), "--osc-port",
+                                   std::to_string(port), "--cache-dir", (dir.path() / "cache").string()});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    EXPECT_EQ(r.code, 4) << r.output;
+    EXPECT_LT(seconds, 5.0) << r.output;
+    EXPECT_NE(r.output.find(protocol + " port " + std::to_string(port)), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("--osc-port"), std::string::npos) << r.output;
+    EXPECT_EQ(watch.registered(), 0) << "backlined opened a JACK client before finding its OSC port taken:\n" << r.output;
+    EXPECT_EQ(watch.portsLeft(), "");
+}
+
 } // namespace
+
+TEST(DaemonCli, OscUdpPortTakenExitsWithCode4NamingThePortAndLeavesJackAlone)
+{
+    PortHolder udp(SOCK_DGRAM, 0);
+    ASSERT_TRUE(udp.bound());
+    expectOscPortTakenExit("UDP", udp.port());
+}
+
+TEST(DaemonCli, OscTcpPortTakenExitsWithCode4NamingThePortAndLeavesJackAlone)
+{
+    // backlined listens on UDP and TCP under one number: take only TCP's, on a number whose UDP
+    // port is free.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        PortHolder tcp(SOCK_STREAM, 0);
+        ASSERT_TRUE(tcp.bound());
+        if (!PortHolder(SOCK_DGRAM, tcp.port()).bound())
+            continue;
+        expectOscPortTakenExit("TCP", tcp.port());
+        return;
+    }
+    FAIL() << "found no TCP port whose UDP twin is free";
+}
 
 TEST(DaemonCli, YamlSyntaxErrorExitsNonZeroWithFileLineColumn)
 {

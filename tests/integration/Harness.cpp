@@ -208,7 +208,14 @@ std::string shmReport()
 
 JackServer::JackServer(int sampleRate, int period)
     : name_(uniqueName("bltest"))
+    , sampleRate_(sampleRate)
+    , period_(period)
     , slot_ {takeShmSlot()}
+{
+    start();
+}
+
+void JackServer::start()
 {
     // jackd servers starting at the same moment race on JACK's shared-memory registry (seen as
     // "communication error with the server"): start them one at a time across test processes.
@@ -224,10 +231,10 @@ JackServer::JackServer(int sampleRate, int period)
         }
     } unlock {lockFd};
     // The dummy driver's default wait only fits 1024 frames: give it the period in µs.
-    const int waitUs = int(1e6 * period / sampleRate);
+    const int waitUs = int(1e6 * period_ / sampleRate_);
     process_ = std::make_unique<Process>(
         std::vector<std::string> {"jackd", "-n", name_, "--no-realtime", "--port-max", std::to_string(kPortMax), "-d",
-            "dummy", "-r", std::to_string(sampleRate), "-p", std::to_string(period), "-w", std::to_string(waitUs)},
+            "dummy", "-r", std::to_string(sampleRate_), "-p", std::to_string(period_), "-w", std::to_string(waitUs)},
         std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -252,8 +259,48 @@ JackServer::JackServer(int sampleRate, int period)
 
 JackServer::~JackServer()
 {
+    // A jackd killed with SIGKILL leaves its entry in JACK's server registry (jack-shm-registry
+    // in /dev/shm), which holds 8 and frees an entry only for a server of the same name: enough
+    // of them and no jackd starts ("Too many servers already active"). Starting and cleanly
+    // stopping one under the name takes the entry out.
+    if (leftInRegistry_ && !running()) {
+        try {
+            start();
+        } catch (const std::exception&) {
+        }
+    }
     process_.reset();
     std::filesystem::remove(std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
+}
+
+void JackServer::stop(int sig)
+{
+    if (!running())
+        throw std::logic_error("JackServer::stop: jackd " + name_ + " is not running");
+    process_->signal(sig);
+    auto code = process_->wait(std::chrono::seconds(10));
+    if (!code) {
+        process_->signal(SIGKILL);
+        code = process_->wait(std::chrono::seconds(10));
+    }
+    if (!code)
+        throw std::runtime_error("jackd " + name_ + " did not exit after signal " + std::to_string(sig));
+    leftInRegistry_ = *code == 128 + SIGKILL;
+}
+
+void JackServer::restart(int sampleRate)
+{
+    if (running())
+        throw std::logic_error("JackServer::restart: jackd " + name_ + " is still running");
+    if (sampleRate > 0)
+        sampleRate_ = sampleRate;
+    start(); // a new jackd under the same name takes over the old one's registry entry
+    leftInRegistry_ = false;
+}
+
+bool JackServer::running()
+{
+    return process_ && process_->running();
 }
 
 JackServer::ShmSlot::~ShmSlot()
@@ -346,6 +393,17 @@ void OscClient::sendFloat(const std::string& address, float value)
     lo_message m = lo_message_new();
     lo_message_add_float(m, value);
     send(address, m);
+}
+
+void OscClient::sendBundle(const std::vector<std::pair<std::string, lo_message>>& messages)
+{
+    lo_bundle bundle = lo_bundle_new(LO_TT_IMMEDIATE);
+    for (const auto& [address, message] : messages)
+        lo_bundle_add_message(bundle, address.c_str(), message);
+    lo_send_bundle_from(target_, server_, bundle);
+    lo_bundle_free(bundle); // the bundle only points to the messages and their addresses
+    for (const auto& [address, message] : messages)
+        lo_message_free(message);
 }
 
 std::optional<OscMessage> OscClient::receive(std::chrono::milliseconds timeout)

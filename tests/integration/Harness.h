@@ -50,15 +50,30 @@ public:
     ~JackServer();
     const std::string& name() const { return name_; }
 
+    /// Stops jackd with sig and waits for it to exit: SIGKILL as if it crashed (clients are
+    /// not told; they find out when its socket closes), SIGTERM for a clean shutdown. The name
+    /// and the /dev/shm slot stay this server's, for restart().
+    void stop(int sig);
+    /// Starts jackd again under the same name and period after stop(), at sampleRate (0: the
+    /// rate it had), the way the constructor does (the same start lock, the same fast failure
+    /// with jackd's log).
+    void restart(int sampleRate = 0);
+    bool running();
+
 private:
+    /// Starts jackd and waits until it answers; throws with its log when it does not.
+    void start();
     /// A flock'ed file: the share of /dev/shm this server may use (see Harness.cpp).
     struct ShmSlot {
         int fd;
         ~ShmSlot();
     };
     std::string name_;
+    int sampleRate_;
+    int period_;
     ShmSlot slot_;
     std::unique_ptr<Process> process_;
+    bool leftInRegistry_ = false; ///< killed before it could take its name out of JACK's server registry
 };
 
 /// A unique scratch folder, removed at the end of the test.
@@ -91,6 +106,8 @@ public:
     void send(const std::string& address, lo_message message);
     void send(const std::string& address) { send(address, lo_message_new()); }
     void sendFloat(const std::string& address, float value);
+    /// Sends the messages in one bundle to apply at once, and frees them.
+    void sendBundle(const std::vector<std::pair<std::string, lo_message>>& messages);
     /// The next message to arrive within timeout (any address), or nullopt.
     std::optional<OscMessage> receive(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
     /// Sends address without arguments and returns the first reply.

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The JACK server goes away under a playing backlined (killed, or shut down cleanly) and comes
+// back under the same name: backlined stays up and answers OSC meanwhile, then rejoins it with
+// its ports and connections and plays again at the level it played before, with the values set
+// over OSC (before and during the outage) kept.
+#include "LiveDaemon.h"
+#include "Signal.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <csignal>
+#include <memory>
+#include <thread>
+
+using namespace backline::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// The tone session with a mono input track on the first capture port (silent on the dummy
+/// backend), so that input ports and their connections have to come back too, and the master
+/// as a record source (takes go to the session's folder).
+const char* toneAndMicSessionYaml = R"(backline: 1
+name: it
+tracks:
+  - name: tone
+    dsp: tone
+    params: {freq: 1000, level: -20}
+  - name: mic
+    inputs: [system:capture_1]
+record:
+  sources: [master]
+)";
+
+/// The tone track's level at the master outputs: a -20 dBFS sine (RMS -23.01 dB) panned centre
+/// (-3 dB per side).
+constexpr double toneRmsDb = -26.02;
+constexpr double levelToleranceDb = 0.1;
+
+/// Captures 300 ms at a time until the left channel's RMS is within tolerance of expected (a
+/// change glides, a new client's first blocks may be cut short) or timeout passes; returns the
+/// last level measured, for the test to assert on.
+double levelWhenSettled(JackListener& listener, double expected, std::chrono::milliseconds timeout = 5s)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    double level = -400.0;
+    do {
+        auto [left, right] = listener.capture(300ms);
+        if (left.size() < 4800) // less than 100 ms arrived: the clock stalled, measure again
+            continue;
+        level = rmsDb(left);
+        if (std::fabs(level - expected) <= levelToleranceDb)
+            break;
+    } while (std::chrono::steady_clock::now() < deadline);
+    return level;
+}
+
+/// A JACK client on server that looks at ports, opened fresh each time (the server may have
+/// restarted since the last look).
+class PortLook {
+public:
+    explicit PortLook(const std::string& server)
+    {
+        jack_status_t status;
+        client_ = jack_client_open("looker", JackOptions(JackNoStartServer | JackServerName), &status, server.c_str());
+    }
+    ~PortLook()
+    {
+        if (client_)
+            jack_client_close(client_);
+    }
+    PortLook(const PortLook&) = delete;
+    PortLook& operator=(const PortLook&) = delete;
+
+    bool open() const { return client_ != nullptr; }
+    bool exists(const std::string& port) const { return client_ && jack_port_by_name(client_, port.c_str()); }
+    bool connected(const std::string& port, const std::string& other) const
+    {
+        jack_port_t* p = client_ ? jack_port_by_name(client_, port.c_str()) : nullptr;
+        return p && jack_port_connected_to(p, other.c_str());
+    }
+
+private:
+    jack_client_t* client_ = nullptr;
+};
+
+/// Polls (every 100 ms, up to timeout) until backlined's ports exist on server and are connected
+/// as the session says: out_L/out_R to the first two playback ports, mic_in from capture_1.
+bool waitUntilRejoined(const std::string& server, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        PortLook look(server);
+        if (look.connected("backline:out_L", "system:playback_1") && look.connected("backline:out_R", "system:playback_2")
+            && look.connected("backline:mic_in", "system:capture_1"))
+            return true;
+        std::this_thread::sleep_for(100ms);
+    }
+    return false;
+}
+
+/// The /status reply's buffer size field: 0 while backlined is not connected to JACK.
+std::optional<float> statusBufferSize(OscClient& osc)
+{
+    auto reply = osc.request("/status");
+    while (reply && reply->address != "/status")
+        reply = osc.receive(); // a /status/… field of an earlier request
+    if (!reply)
+        return std::nullopt;
+    const float size = reply->number(2);
+    while (osc.receive(100ms)) // the per-field messages that follow the bundle's first
+        ;
+    return size;
+}
+
+/// Polls /status (up to timeout) until its buffer size is size.
+bool waitForBufferSize(OscClient& osc, float size, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (statusBufferSize(osc) == size)
+            return true;
+        std::this_thread::sleep_for(100ms);
+    }
+    return false;
+}
+
+/// Sets address to value over OSC and reads it back.
+std::optional<float> setAndGet(OscClient& osc, const std::string& address, float value)
+{
+    osc.sendFloat(address, value);
+    auto reply = osc.request(address);
+    if (!reply || reply->address != address)
+        return std::nullopt;
+    return reply->number(0);
+}
+
+/// Sends n changes of address in bundles of at most 990 messages from a client of its own (the
+/// server's rate limit is per client), each bundle followed by a /ping whose /pong says the
+/// server has handled it. False when a /pong does not come.
+bool sendChangesInBundles(int port, const std::string& address, int n)
+{
+    OscClient client(port);
+    for (int sent = 0; sent < n;) {
+        std::vector<std::pair<std::string, lo_message>> bundle;
+        for (int i = 0; i < 990 && sent < n; ++i, ++sent) {
+            lo_message m = lo_message_new();
+            lo_message_add_float(m, sent % 2 ? -20.0f : -5.0f);
+            bundle.emplace_back(address, m);
+        }
+        client.sendBundle(bundle);
+        if (!client.waitForPong(5s))
+            return false;
+    }
+    return true;
+}
+
+/// The master meter's left RMS from a one-shot /meters reading, or nullopt.
+std::optional<float> masterRmsDb(OscClient& osc)
+{
+    osc.send("/meters");
+    std::optional<float> rms;
+    while (auto m = osc.receive(500ms)) {
+        if (m->address == "/meters/master")
+            rms = m->number(2);
+        if (m->address == "/meters/loudness")
+            break; // the reading's last message
+    }
+    return rms;
+}
+
+} // namespace
+
+TEST(DaemonJackLoss, AKilledServerIsRejoinedWhenItComesBackAndTheSoundReturnsAtItsLevel)
+{
+    LiveDaemon d(toneAndMicSessionYaml);
+    double before = 0.0;
+    {
+        JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+        before = levelWhenSettled(listener, toneRmsDb);
+    }
+    ASSERT_NEAR(before, toneRmsDb, levelToleranceDb);
+
+    d.jack.stop(SIGKILL); // as if jackd crashed: nobody is told, its socket just closes
+
+    // backlined notices, stays up and answers OSC all along, its reconnect attempts (one a
+    // second) included; a reload or a take asked for meanwhile is refused at once rather than
+    // left waiting for the server.
+    ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s)) << "backlined did not notice JACK went away:\n"
+                                                      << d.process->output();
+    const auto awayUntil = std::chrono::steady_clock::now() + 3500ms;
+    int pongs = 0;
+    while (std::chrono::steady_clock::now() < awayUntil) {
+        ASSERT_TRUE(d.osc->waitForPong(2s)) << "no /pong while JACK was away:\n" << d.process->output();
+        ASSERT_TRUE(d.process->running()) << d.process->output();
+        ++pongs;
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_GE(pongs, 10);
+    auto reload = d.osc->request("/session/reload", 2s);
+    ASSERT_TRUE(reload) << "/session/reload went unanswered while JACK was away";
+    EXPECT_EQ(reload->address, "/error");
+    EXPECT_NE(reload->text(1).find("not connected to JACK"), std::string::npos) << reload->text(1);
+    auto take = d.osc->request("/record/start", 2s);
+    ASSERT_TRUE(take) << "/record/start went unanswered while JACK was away";
+    EXPECT_EQ(take->address, "/error");
+    EXPECT_NE(take->text(1).find("JACK is away"), std::string::npos) << take->text(1);
+    EXPECT_TRUE(d.process->running()) << d.process->output();
+
+    d.jack.restart();
+
+    ASSERT_TRUE(waitUntilRejoined(d.jack.name(), 10s)) << "backlined did not rejoin the restarted server:\n"
+                                                       << d.process->output();
+    EXPECT_TRUE(waitForBufferSize(*d.osc, 128.0f, 5s));
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    const double after = levelWhenSettled(listener, before);
+    EXPECT_NEAR(after, before, levelToleranceDb) << d.process->output();
+    auto [left, right] = listener.capture(300ms);
+    EXPECT_NEAR(rmsDb(right), before, levelToleranceDb);
+    EXPECT_TRUE(d.osc->waitForPong(2s));
+}
+
+TEST(DaemonJackLoss, ValuesSetOverOscBeforeAndWhileTheServerIsAwayAreKeptAfterTheReconnect)
+{
+    LiveDaemon d(toneAndMicSessionYaml);
+    double withMaster = 0.0;
+    {
+        JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+        ASSERT_EQ(setAndGet(*d.osc, "/master/gain", -3.0f), -3.0f);
+        withMaster = levelWhenSettled(listener, toneRmsDb - 3.0);
+    }
+    ASSERT_NEAR(withMaster, toneRmsDb - 3.0, levelToleranceDb);
+
+    d.jack.stop(SIGTERM); // a clean shutdown: JACK tells its clients
+    ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s)) << d.process->output();
+    EXPECT_EQ(setAndGet(*d.osc, "/track/tone/gain", -10.0f), -10.0f);
+    EXPECT_TRUE(d.process->running()) << d.process->output();
+
+    d.jack.restart();
+
+    ASSERT_TRUE(waitUntilRejoined(d.jack.name(), 10s)) << d.process->output();
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    EXPECT_NEAR(levelWhenSettled(listener, withMaster - 10.0), withMaster - 10.0, levelToleranceDb)
+        << d.process->output();
+    EXPECT_EQ(d.osc->request("/track/tone/gain")->number(0), -10.0f);
+    EXPECT_EQ(d.osc->request("/master/gain")->number(0), -3.0f);
+}
+
+TEST(DaemonJackLoss, AFloodOfChangesWhileTheServerIsAwayNeitherBlocksTheReconnectNorIsLost)
+{
+    LiveDaemon d(toneAndMicSessionYaml);
+    d.jack.stop(SIGKILL);
+    ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s)) << d.process->output();
+
+    // More changes than the engine's command queue holds (8192), with no audio thread to take
+    // them: three clients, 2970 each (within the rate limit's burst of 3000), in bundles of 990
+    // (a bundle goes in whole or not at all), then single ones to fill the last places.
+    for (int client = 0; client < 3; ++client)
+        ASSERT_TRUE(sendChangesInBundles(d.osc_port, "/track/tone/gain", 2970)) << d.process->output();
+    for (int i = 0; i < 300; ++i) {
+        d.osc->sendFloat("/track/tone/gain", -20.0f);
+        if (i % 50 == 49) {
+            ASSERT_TRUE(d.osc->waitForPong(5s)) << d.process->output();
+        }
+    }
+    while (d.osc->receive(100ms)) // the /error replies of the changes that did not fit
+        ;
+    // The last word: within a moment the daemon takes changes again.
+    std::optional<float> last;
+    for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
+        last = setAndGet(*d.osc, "/track/tone/gain", -6.0f);
+        if (last == -6.0f)
+            break;
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_EQ(last, -6.0f) << d.process->output();
+    EXPECT_TRUE(d.osc->waitForPong(2s));
+
+    d.jack.restart();
+
+    ASSERT_TRUE(waitUntilRejoined(d.jack.name(), 10s)) << d.process->output();
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    EXPECT_NEAR(levelWhenSettled(listener, toneRmsDb - 6.0), toneRmsDb - 6.0, levelToleranceDb) << d.process->output();
+}
+
+TEST(DaemonJackLoss, AServerBackAtAnotherRateGetsTheSessionRebuiltAtThatRateWithItsMeters)
+{
+    LiveDaemon d(toneAndMicSessionYaml);
+    // A surface watching the meters all along: its stream reads the meter bank that the
+    // reconnect replaces for the new rate.
+    OscClient meterWatcher(d.osc_port);
+    lo_message subscribe = lo_message_new();
+    lo_message_add_float(subscribe, 100.0f);
+    lo_message_add_string(subscribe, "levels");
+    lo_message_add_float(subscribe, 60.0f);
+    meterWatcher.send("/meters/subscribe", subscribe);
+    ASSERT_EQ(statusBufferSize(*d.osc), 128.0f);
+
+    d.jack.stop(SIGKILL);
+    ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s)) << d.process->output();
+    d.jack.restart(44100);
+
+    ASSERT_TRUE(waitUntilRejoined(d.jack.name(), 10s)) << d.process->output();
+    auto status = d.osc->request("/status");
+    ASSERT_TRUE(status && status->address == "/status");
+    EXPECT_EQ(status->number(1), 44100.0f);
+    while (d.osc->receive(100ms))
+        ;
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    EXPECT_NEAR(levelWhenSettled(listener, toneRmsDb), toneRmsDb, levelToleranceDb) << d.process->output();
+    // The master meter reads the same level, measured at the new rate (RMS over 300 ms).
+    std::optional<float> metered;
+    for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;) {
+        metered = masterRmsDb(*d.osc);
+        if (metered && std::fabs(*metered - toneRmsDb) <= 0.2)
+            break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_TRUE(metered);
+    EXPECT_NEAR(*metered, toneRmsDb, 0.2);
+    EXPECT_TRUE(d.process->running());
+}
