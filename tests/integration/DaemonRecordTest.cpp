@@ -47,6 +47,25 @@ Audio readAudio(const std::filesystem::path& file)
     return a;
 }
 
+/// Waits until the take holds `seconds` of audio by the daemon's own count (/record/status):
+/// on a busy machine JACK's dummy driver runs slow, so wall time says little about frames.
+void waitForRecorded(OscClient& osc, double seconds)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    double recorded = 0.0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        osc.send("/record/status");
+        for (auto m = osc.receive(1s); m; m = osc.receive(100ms)) {
+            if (m->address == "/record/status")
+                recorded = m->number(2);
+        }
+        if (recorded >= seconds)
+            return;
+        std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << "the take holds " << recorded << " s after 30 s, expected " << seconds;
+}
+
 std::filesystem::path onlyTake(const std::filesystem::path& root)
 {
     std::filesystem::path take;
@@ -68,12 +87,12 @@ TEST(DaemonRecord, RecordsAlignedSourcesWhoseSamplesAddUpToTheMaster)
     auto started = d.osc->receive(5s);
     ASSERT_TRUE(started);
     ASSERT_EQ(started->address, "/record/started") << started->text(1);
-    std::this_thread::sleep_for(1500ms);
+    waitForRecorded(*d.osc, 1.5);
     lo_message marker = lo_message_new();
     lo_message_add_string(marker, "chorus");
     d.osc->send("/record/marker", marker);
     EXPECT_EQ(d.osc->receive(5s)->address, "/record/marked");
-    std::this_thread::sleep_for(1000ms);
+    waitForRecorded(*d.osc, 2.6);
     auto stopped = d.osc->request("/record/stop", 10s);
     ASSERT_TRUE(stopped);
     ASSERT_EQ(stopped->address, "/record/stopped") << stopped->text(1);
@@ -164,7 +183,7 @@ TEST(DaemonRecord, SigkillMidTakeLeavesReadableFilesAndTheNextStartRepairsTheTak
     {
         LiveDaemon d(recordSession(folder));
         ASSERT_EQ(d.osc->request("/record/start", 5s)->address, "/record/started");
-        std::this_thread::sleep_for(3000ms);
+        waitForRecorded(*d.osc, 3.0);
         d.process->signal(SIGKILL);
         d.process->wait(5s);
     }

@@ -14,6 +14,8 @@ using namespace backline;
 using namespace backline::record;
 using backline::test::Feeder;
 using backline::test::TempDir;
+using backline::test::ringsDrained;
+using backline::test::waitFor;
 
 namespace {
 
@@ -57,6 +59,22 @@ float lsb(SampleBits bits)
     return 0;
 }
 
+/// Waits (bounded) until the recorder's status says the open take holds at least frames frames:
+/// the disk thread has drained that much into the take's files on its own.
+bool waitForTakeFrames(const Recorder& rec, std::uint64_t frames)
+{
+    return waitFor([&] { return rec.status().takeFrames >= frames; });
+}
+
+/// Returns once the disk thread is between two passes. A control call runs as a job on that
+/// thread between passes and waits for it (README.md, "Threads"); start() during a take is
+/// refused there without touching anything. So a drain that was under way when the writer
+/// was stalled has finished, and no other starts until it is unstalled.
+void syncWithDiskThread(Recorder& rec)
+{
+    EXPECT_FALSE(rec.start("sync", "")) << "start() during a take must be refused";
+}
+
 /// Checks every file of a finished take against the known signals, all starting at the take's
 /// first capture frame and all of the take's length; returns that length.
 std::uint64_t expectTakeHoldsKnownSignals(const std::filesystem::path& folder, float tolerance)
@@ -92,11 +110,11 @@ TEST_P(RecorderFormats, EveryFileHoldsExactlyTheKnownSignalsAlignedAndOfEqualLen
     ASSERT_TRUE(sources) << sources.error().message;
     Feeder feeder(*sources, rate, 8.0); // 8× real time: the writer must keep up with zero loss
     feeder.start();
-    feeder.waitUntil(rate / 4);
+    ASSERT_TRUE(feeder.waitUntil(rate / 4));
     auto take = rec->start("known", "backline: 1\ntracks: []\n");
     ASSERT_TRUE(take) << take.error().message;
     const std::uint64_t from = feeder.frames();
-    feeder.waitUntil(from + std::uint64_t(seconds * rate));
+    ASSERT_TRUE(feeder.waitUntil(from + std::uint64_t(seconds * rate)));
     ASSERT_TRUE(rec->stop());
     feeder.stop();
     EXPECT_EQ(rec->status().state, RecorderState::Idle);
@@ -124,13 +142,13 @@ TEST(Recorder, PreRollKeepsTheSecondsBeforeStart)
     ASSERT_TRUE(sources);
     Feeder feeder(*sources, rate, 1.0);
     feeder.feedNow(5 * rate); // 5 s played before anyone pressed record
-    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the writer drains them into the pre-roll
+    EXPECT_TRUE(waitFor([&] { return ringsDrained(*sources); })) << "the writer drains them into the pre-roll";
     auto take = rec->start("retro", "");
     ASSERT_TRUE(take) << take.error().message;
     EXPECT_EQ(take->prerollFrames, std::uint64_t(2 * rate));
     EXPECT_EQ(take->startCaptureFrame, std::uint64_t(3 * rate));
     feeder.feedNow(rate);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE(waitForTakeFrames(*rec, 3 * rate)) << rec->status().takeFrames;
     ASSERT_TRUE(rec->stop());
     const std::uint64_t frames = expectTakeHoldsKnownSignals(take->folder, 0.0f);
     EXPECT_EQ(frames, std::uint64_t(3 * rate)); // 2 s before the start, 1 s after
@@ -149,7 +167,7 @@ TEST(Recorder, PreRollShorterThanAskedWhenLessWasPlayed)
     ASSERT_TRUE(sources);
     Feeder feeder(*sources, rate, 1.0);
     feeder.feedNow(rate / 2);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE(waitFor([&] { return ringsDrained(*sources); })) << "the writer drains them into the pre-roll";
     auto take = rec->start("short", "");
     ASSERT_TRUE(take);
     EXPECT_EQ(take->startCaptureFrame, 0u);
@@ -176,13 +194,18 @@ TEST(Recorder, DroppedFramesAreCountedWhenTheWriterStallsAndFilesKeepTheirLength
     auto take = rec->start("stall", "");
     ASSERT_TRUE(take);
     feeder.feedNow(rate / 4);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // Every ring empty when the stall begins, and no drain under way: every ring then drops
+    // exactly the same blocks.
+    EXPECT_TRUE(waitFor([&] { return ringsDrained(*sources); })) << "the writer did not drain the first 0.25 s";
     rec->setWriterStalledForTest(true);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    syncWithDiskThread(*rec);
     feeder.feedNow(2 * rate); // 2 s into 0.5 s rings that nobody drains
     rec->setWriterStalledForTest(false);
+    // The writer empties the full rings (and counts what they dropped) before more is fed, so
+    // no ring drops a block another one kept.
+    EXPECT_TRUE(waitFor([&] { return ringsDrained(*sources); })) << "the writer did not resume";
     feeder.feedNow(rate / 4);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE(waitForTakeFrames(*rec, feeder.frames() - take->startCaptureFrame)) << rec->status().takeFrames;
     const auto during = rec->status();
     ASSERT_TRUE(rec->stop());
 
@@ -215,7 +238,7 @@ TEST(Recorder, MarkersAndXrunsAreWrittenToTakeYaml)
     rec->setEngineOrigin(1'000'000);
     Feeder feeder(*sources, rate, 1.0);
     feeder.feedNow(rate);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    EXPECT_TRUE(waitFor([&] { return ringsDrained(*sources); }));
     auto take = rec->start("marked", "name: test-session\n");
     ASSERT_TRUE(take);
     feeder.feedNow(rate);
@@ -223,8 +246,13 @@ TEST(Recorder, MarkersAndXrunsAreWrittenToTakeYaml)
     rec->noteXrun();
     ASSERT_TRUE(rec->marker("chorus", 1'000'000 + take->startCaptureFrame + 1234));
     feeder.feedNow(rate);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // The disk thread files markers and xruns as it gets to them: wait for it (bounded).
+    waitFor([&] {
+        const auto st = rec->status();
+        return st.markers >= 2 && st.xrunsInTake >= 1;
+    });
     EXPECT_EQ(rec->status().markers, 2u);
+    EXPECT_EQ(rec->status().xrunsInTake, 1u);
     ASSERT_TRUE(rec->stop());
     EXPECT_FALSE(rec->marker("late")) << "no take is open";
 
@@ -251,14 +279,15 @@ TEST(Recorder, ASegmentAfterJackReturnsIsANewSetOfFilesInTheSameTake)
     auto take = rec->start("gig", "");
     ASSERT_TRUE(take);
     feeder.feedNow(rate);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    // endSegment() ends the files where the writer has got to: let it reach the second.
+    EXPECT_TRUE(waitForTakeFrames(*rec, rate)) << rec->status().takeFrames;
     ASSERT_TRUE(rec->endSegment()); // JACK went away
     EXPECT_EQ(rec->status().state, RecorderState::Suspended);
     ASSERT_TRUE(rec->marker("while-away"));
     ASSERT_TRUE(rec->beginSegment()); // JACK is back
     const std::uint64_t secondStart = feeder.frames();
     feeder.feedNow(rate / 2);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    EXPECT_TRUE(waitForTakeFrames(*rec, rate + rate / 2)) << rec->status().takeFrames;
     ASSERT_TRUE(rec->stop());
 
     auto m = readManifest(take->folder / "take.yaml");
@@ -322,7 +351,7 @@ TEST(Recorder, StartWhileRecordingIsRefusedAndTheTakeGoesOn)
     EXPECT_FALSE(rec->prepareSources(fourSources())) << "sources cannot change during a take";
     EXPECT_FALSE(rec->configure(settingsIn(dir.path(), FileFormat::Wav)));
     feeder.feedNow(rate / 2);
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    EXPECT_TRUE(waitForTakeFrames(*rec, rate / 2)) << rec->status().takeFrames;
     EXPECT_EQ(rec->status().state, RecorderState::Recording);
     EXPECT_EQ(rec->status().takeFolder, take->folder);
     ASSERT_TRUE(rec->stop());
@@ -417,7 +446,9 @@ TEST(Recorder, MarkersFromManyThreadsAtOnceAreAllKept)
         });
     for (auto& c : callers)
         c.join();
-    feeder.waitUntil(feeder.frames() + rate / 2);
+    ASSERT_TRUE(feeder.waitUntil(feeder.frames() + rate / 2));
+    // Markers are filed by the disk thread's next pass; stop() does not wait for that.
+    EXPECT_TRUE(waitFor([&] { return rec->status().markers >= 400; })) << rec->status().markers;
     ASSERT_TRUE(rec->stop());
     feeder.stop();
     auto m = readManifest(take->folder / "take.yaml");
@@ -436,7 +467,8 @@ TEST(Recorder, ReconfiguringKeepsTheCaptureClockSoATakeRightAfterStaysAligned)
     ASSERT_TRUE(sources);
     Feeder feeder(*sources, rate, 1.0);
     feeder.feedNow(rate);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // The new pre-roll starts at the frame the writer has reached: let it reach the second.
+    EXPECT_TRUE(waitFor([&] { return ringsDrained(*sources); }));
     settings.prerollSeconds = 2.0; // a new pre-roll starts empty, at the current capture frame
     ASSERT_TRUE(rec->configure(settings));
     auto take = rec->start("after-configure", "");
@@ -444,7 +476,7 @@ TEST(Recorder, ReconfiguringKeepsTheCaptureClockSoATakeRightAfterStaysAligned)
     EXPECT_EQ(take->startCaptureFrame, std::uint64_t(rate));
     EXPECT_EQ(take->prerollFrames, 0u);
     feeder.feedNow(rate / 2);
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE(waitForTakeFrames(*rec, rate / 2)) << rec->status().takeFrames;
     ASSERT_TRUE(rec->stop());
     EXPECT_EQ(expectTakeHoldsKnownSignals(take->folder, 0.0f), std::uint64_t(rate / 2));
 }
