@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Connection.h"
 
+#include "control/osc/OscArg.h"
 #include "control/osc/OscWriter.h"
 
 #include <fmt/format.h>
@@ -128,12 +129,12 @@ std::string format(const control::OscInMessage& message)
     for (int i = 0; i < message.argc; ++i) {
         const lo_arg* a = message.argv[i];
         switch (message.types[std::size_t(i)]) {
-        case LO_INT32: line += fmt::format(" {}", a->i); break;
-        case LO_INT64: line += fmt::format(" {}", a->h); break;
-        case LO_FLOAT: line += fmt::format(" {:g}", a->f); break;
-        case LO_DOUBLE: line += fmt::format(" {:g}", a->d); break;
+        case LO_INT32: line += fmt::format(" {}", control::oscArg<std::int32_t>(a)); break;
+        case LO_INT64: line += fmt::format(" {}", control::oscArg<std::int64_t>(a)); break;
+        case LO_FLOAT: line += fmt::format(" {:g}", control::oscArg<float>(a)); break;
+        case LO_DOUBLE: line += fmt::format(" {:g}", control::oscArg<double>(a)); break;
         case LO_STRING:
-        case LO_SYMBOL: line += fmt::format(" \"{}\"", &a->s); break;
+        case LO_SYMBOL: line += fmt::format(" \"{}\"", control::oscArgString(a)); break;
         case LO_TRUE: line += " true"; break;
         case LO_FALSE: line += " false"; break;
         case LO_BLOB:

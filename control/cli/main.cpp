@@ -3,6 +3,8 @@
 // or watches feedback and meters live.
 #include "Connection.h"
 
+#include "control/osc/OscArg.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -134,7 +136,7 @@ int watch(cli::Connection& connection, const WatchOptions& options)
         const bool open = connection.receive(std::chrono::milliseconds(100), [&](const control::OscInMessage& m, bool) {
             heard = true;
             auto checkSequence = [&](std::optional<std::int32_t>& last, const char* what) {
-                const std::int32_t seq = m.argc > 0 && m.types[0] == 'i' ? m.argv[0]->i : 0;
+                const std::int32_t seq = m.argc > 0 && m.types[0] == 'i' ? control::oscArg<std::int32_t>(m.argv[0]) : 0;
                 if (last && seq != *last + 1)
                     std::cout << clock() << " # missed " << (seq - *last - 1) << " " << what << " packet(s)\n";
                 last = seq;

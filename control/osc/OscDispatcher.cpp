@@ -2,6 +2,7 @@
 #include "control/osc/OscDispatcher.h"
 
 #include "control/osc/MeterStream.h"
+#include "control/osc/OscArg.h"
 #include "control/osc/OscPacket.h"
 
 #include <fmt/format.h>
@@ -40,13 +41,13 @@ std::optional<double> numberArg(std::string_view types, lo_arg** argv, int i)
         return std::nullopt;
     switch (types[std::size_t(i)]) {
     case LO_FLOAT:
-        return double(argv[i]->f);
+        return double(oscArg<float>(argv[i]));
     case LO_DOUBLE:
-        return argv[i]->d;
+        return oscArg<double>(argv[i]);
     case LO_INT32:
-        return double(argv[i]->i);
+        return double(oscArg<std::int32_t>(argv[i]));
     case LO_INT64:
-        return double(argv[i]->h);
+        return double(oscArg<std::int64_t>(argv[i]));
     case LO_TRUE:
         return 1.0;
     case LO_FALSE:

@@ -2,6 +2,8 @@
 // /record/…: takes, markers, sources and the recorder's status.
 #include "control/osc/OscDispatcher.h"
 
+#include "control/osc/OscArg.h"
+
 #include <fmt/format.h>
 
 #include <climits>
@@ -20,7 +22,7 @@ std::optional<std::vector<std::string>> textArgs(std::string_view types, lo_arg*
             problem = fmt::format("argument {} must be a string, got {}", i + 1, typeName(t));
             return std::nullopt;
         }
-        out.emplace_back(&argv[i]->s);
+        out.emplace_back(oscArgString(argv[i]));
     }
     return out;
 }

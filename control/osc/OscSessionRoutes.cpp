@@ -3,6 +3,7 @@
 // the requests that run off the OSC thread (reload, record start and stop).
 #include "control/osc/OscServer.h"
 
+#include "control/osc/OscArg.h"
 #include "control/osc/Timetag.h"
 
 #include <fmt/format.h>
@@ -130,7 +131,7 @@ void OscServer::subscribeMeters(ClientState& client, const OscInMessage& message
         return;
     int next = 1;
     if (message.argc > 1 && (message.types[1] == LO_STRING || message.types[1] == LO_SYMBOL)) {
-        const std::string_view name = &message.argv[1]->s;
+        const std::string_view name = oscArgString(message.argv[1]);
         const auto parsed = MeterStream::parseFormat(name);
         if (!parsed) {
             replies.push_back(errorReply(message.address,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "control/osc/OscArg.h"
 #include "control/osc/OscConfig.h"
 #include "control/osc/OscPacket.h"
 #include "control/osc/OscWriter.h"
@@ -53,9 +54,9 @@ TEST(OscPacket, AMessageDecodesWithItsArguments)
     EXPECT_EQ(p.messages[0].address, "/track/a/gain");
     EXPECT_EQ(p.messages[0].types, "fis");
     ASSERT_EQ(p.messages[0].argc, 3);
-    EXPECT_FLOAT_EQ(p.messages[0].argv[0]->f, -6.0f);
-    EXPECT_EQ(p.messages[0].argv[1]->i, 3);
-    EXPECT_STREQ(&p.messages[0].argv[2]->s, "x");
+    EXPECT_FLOAT_EQ(oscArg<float>(p.messages[0].argv[0]), -6.0f);
+    EXPECT_EQ(oscArg<std::int32_t>(p.messages[0].argv[1]), 3);
+    EXPECT_STREQ(oscArgString(p.messages[0].argv[2]), "x");
 }
 
 TEST(OscPacket, ABundleKeepsItsTimeAndItsMessagesInOrder)
@@ -151,7 +152,7 @@ TEST(OscPacket, A64KilobyteStringIsDecodedButALongAddressIsRefused)
     auto big = message("/track/a/gain", {std::string(64000, 'x')});
     auto p = parsePacket(big);
     ASSERT_FALSE(p.error) << p.error->message;
-    EXPECT_EQ(std::strlen(&p.messages[0].argv[0]->s), 64000u);
+    EXPECT_EQ(std::strlen(oscArgString(p.messages[0].argv[0])), 64000u);
 
     auto longAddress = message("/" + std::string(20000, 'a'));
     auto q = parsePacket(longAddress);
@@ -174,6 +175,33 @@ TEST(OscPacket, AllOscOnePointOneTypesDecode)
     auto p = parsePacket(serialise("/x", m));
     ASSERT_FALSE(p.error) << p.error->message;
     EXPECT_EQ(p.messages[0].types, "hdTNmb");
+    EXPECT_EQ(oscArg<std::int64_t>(p.messages[0].argv[0]), 1LL << 40);
+    EXPECT_EQ(oscArg<double>(p.messages[0].argv[1]), 0.25);
+}
+
+// liblo's argument pointers keep OSC's 4-byte alignment: after an int32, an int64, a double and
+// a timetag sit 4 bytes off an 8-byte boundary. Reading them as `argv[i]->h` / `->d` is the
+// undefined behaviour UBSan's alignment check reports (the asan preset fails on it); oscArg copies.
+TEST(OscPacket, EightByteArgumentsAfterAFourByteOneReadBack)
+{
+    lo_message m = lo_message_new();
+    lo_message_add_int32(m, 7);
+    lo_message_add_int64(m, -(1LL << 40) - 3);
+    lo_message_add_double(m, -0.125);
+    lo_timetag tt {0x83AA7E80u, 0x80000000u};
+    lo_message_add_timetag(m, tt);
+    lo_message_add_string(m, "after");
+    auto p = parsePacket(serialise("/x", m));
+    ASSERT_FALSE(p.error) << p.error->message;
+    const auto& in = p.messages[0];
+    ASSERT_EQ(in.types, "ihdts");
+    EXPECT_EQ(oscArg<std::int32_t>(in.argv[0]), 7);
+    EXPECT_EQ(oscArg<std::int64_t>(in.argv[1]), -(1LL << 40) - 3);
+    EXPECT_EQ(oscArg<double>(in.argv[2]), -0.125);
+    const auto t = oscArg<lo_timetag>(in.argv[3]);
+    EXPECT_EQ(t.sec, tt.sec);
+    EXPECT_EQ(t.frac, tt.frac);
+    EXPECT_STREQ(oscArgString(in.argv[4]), "after");
 }
 
 TEST(OscPacket, EmptyAndAddresslessPacketsAreRefused)

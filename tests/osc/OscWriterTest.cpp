@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "control/osc/OscArg.h"
 #include "control/osc/OscPacket.h"
 #include "control/osc/OscWriter.h"
 
@@ -17,9 +18,9 @@ TEST(OscWriter, AMessageIsWhatLibloReadsBack)
     ASSERT_NE(m, nullptr) << result;
     EXPECT_STREQ(lo_message_get_types(m), "ifs");
     lo_arg** argv = lo_message_get_argv(m);
-    EXPECT_EQ(argv[0]->i, 42);
-    EXPECT_FLOAT_EQ(argv[1]->f, 1.5f);
-    EXPECT_STREQ(&argv[2]->s, "hello");
+    EXPECT_EQ(oscArg<std::int32_t>(argv[0]), 42);
+    EXPECT_FLOAT_EQ(oscArg<float>(argv[1]), 1.5f);
+    EXPECT_STREQ(oscArgString(argv[2]), "hello");
     lo_message_free(m);
 }
 
@@ -58,7 +59,7 @@ TEST(PacketPacker, ALoneMessageGoesAsItselfSeveralGoInBundlesWithinTheLimit)
         auto p = parsePacket(packet);
         ASSERT_FALSE(p.error);
         for (const auto& m : p.messages)
-            EXPECT_FLOAT_EQ(m.argv[0]->f, float(seen++));
+            EXPECT_FLOAT_EQ(oscArg<float>(m.argv[0]), float(seen++));
     }
     EXPECT_EQ(seen, 40);
 }
@@ -77,7 +78,7 @@ TEST(PacketPacker, SequencedPacketsAreBundlesLedByTheirNumber)
         ASSERT_FALSE(p.error);
         EXPECT_TRUE(p.bundle);
         EXPECT_EQ(p.messages[0].address, "/feedback/seq");
-        EXPECT_EQ(p.messages[0].argv[0]->i, int(8 + i));
+        EXPECT_EQ(oscArg<std::int32_t>(p.messages[0].argv[0]), int(8 + i));
         EXPECT_LE(packets[i].size(), 120u);
     }
     EXPECT_EQ(sequence, 7 + packets.size());

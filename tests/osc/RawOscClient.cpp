@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RawOscClient.h"
 
+#include "control/osc/OscArg.h"
 #include "control/osc/OscPacket.h"
 #include "control/osc/OscWriter.h"
 
@@ -177,12 +178,12 @@ void RawOscClient::decode(std::span<const std::uint8_t> packet, std::int64_t rec
         for (int i = 0; i < in.argc; ++i) {
             lo_arg* a = in.argv[i];
             switch (in.types[std::size_t(i)]) {
-            case LO_INT32: m.args.emplace_back(a->i); break;
-            case LO_FLOAT: m.args.emplace_back(a->f); break;
-            case LO_DOUBLE: m.args.emplace_back(a->d); break;
-            case LO_INT64: m.args.emplace_back(std::int64_t(a->h)); break;
+            case LO_INT32: m.args.emplace_back(control::oscArg<std::int32_t>(a)); break;
+            case LO_FLOAT: m.args.emplace_back(control::oscArg<float>(a)); break;
+            case LO_DOUBLE: m.args.emplace_back(control::oscArg<double>(a)); break;
+            case LO_INT64: m.args.emplace_back(control::oscArg<std::int64_t>(a)); break;
             case LO_STRING:
-            case LO_SYMBOL: m.args.emplace_back(std::string(&a->s)); break;
+            case LO_SYMBOL: m.args.emplace_back(std::string(control::oscArgString(a))); break;
             case LO_BLOB: {
                 auto blob = reinterpret_cast<lo_blob>(a);
                 const auto* data = static_cast<const std::uint8_t*>(lo_blob_dataptr(blob));
