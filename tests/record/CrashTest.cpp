@@ -30,10 +30,16 @@ float tolerance(SampleBits bits)
     return bits == SampleBits::Int16 ? 1.0f / 32768 : bits == SampleBits::Int24 ? 1.0f / 8388608 : 0.0f;
 }
 
+/// What the recording child tells the parent, in shared memory.
+struct ChildProgress {
+    std::atomic<std::uint64_t> startCaptureFrame {0}; ///< the take's first frame (set before `ready`)
+    std::atomic<std::uint64_t> fed {0};               ///< frames the "audio thread" has fed so far
+};
+
 /// In a child: record four sources in real time, tell the parent, then wait to be killed,
-/// publishing the frames fed so far in fed (shared memory).
+/// publishing the frames fed so far in progress->fed.
 [[noreturn]] void recordUntilKilled(
-    const std::filesystem::path& root, FileFormat format, SampleBits bits, int ready, std::atomic<std::uint64_t>* fed)
+    const std::filesystem::path& root, FileFormat format, SampleBits bits, int ready, ChildProgress* progress)
 {
     RecordSettings s;
     s.folder = root;
@@ -50,13 +56,15 @@ float tolerance(SampleBits bits)
         ::_exit(11);
     Feeder feeder(*sources, rate, 1.0);
     feeder.start();
-    if (!(*rec)->start("crash", "backline: 1\n"))
+    auto take = (*rec)->start("crash", "backline: 1\n");
+    if (!take)
         ::_exit(12);
+    progress->startCaptureFrame.store(take->startCaptureFrame);
     const char go = 'x';
     if (::write(ready, &go, 1) != 1)
         ::_exit(13);
     for (;;) { // publish how far the "audio thread" got, for the parent to compare after the kill
-        fed->store(feeder.frames());
+        progress->fed.store(feeder.frames());
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
 }
@@ -70,16 +78,16 @@ TEST_P(CrashFormats, AfterSigkillEveryFileOpensAndHoldsTheAudioAndRepairComplete
     const auto [format, bits] = GetParam();
     TempDir dir;
     const auto root = dir.path() / "takes";
-    void* shared = ::mmap(nullptr, sizeof(std::atomic<std::uint64_t>), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void* shared = ::mmap(nullptr, sizeof(ChildProgress), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(shared, MAP_FAILED);
-    auto* fed = new (shared) std::atomic<std::uint64_t>(0);
+    auto* progress = new (shared) ChildProgress;
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         ::close(fds[0]);
-        recordUntilKilled(root, format, bits, fds[1], fed);
+        recordUntilKilled(root, format, bits, fds[1], progress);
     }
     ::close(fds[1]);
     pollfd p {fds[0], POLLIN, 0};
@@ -87,13 +95,18 @@ TEST_P(CrashFormats, AfterSigkillEveryFileOpensAndHoldsTheAudioAndRepairComplete
     char go = 0;
     ASSERT_EQ(::read(fds[0], &go, 1), 1);
     ::close(fds[0]);
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    // Kill once 3 s of the take have been fed (3 s of wall time when the machine keeps up), so
+    // the checks below depend only on what the recorder promises about a kill, not on how
+    // fast the child got going. On timeout the kill goes ahead and the checks report.
+    const std::uint64_t start = progress->startCaptureFrame.load();
+    test::waitFor([&] { return progress->fed.load() >= start + 3 * rate; }, std::chrono::seconds(3) + test::defaultWait);
     ::kill(pid, SIGKILL);
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    const std::uint64_t fedAtKill = fed->load();
-    ::munmap(shared, sizeof(std::atomic<std::uint64_t>));
+    const std::uint64_t fedAtKill = progress->fed.load();
+    progress->~ChildProgress();
+    ::munmap(shared, sizeof(ChildProgress));
 
     const auto take = test::onlyTake(root);
     ASSERT_FALSE(take.empty());

@@ -18,6 +18,7 @@ using namespace backline;
 using namespace backline::record;
 using backline::test::Feeder;
 using backline::test::TempDir;
+using backline::test::waitFor;
 
 namespace {
 
@@ -105,11 +106,9 @@ TEST(RecorderDiskFull, AFullDiskClosesEveryFileWithWhatWasWrittenAndTheRecorderS
     auto take = (*rec)->start("full", "");
     ASSERT_TRUE(take) << take.error().message;
     feeder.start();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!events.has(RecordEvent::Kind::WriteFailed) && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    waitFor([&] { return events.has(RecordEvent::Kind::WriteFailed); }, std::chrono::seconds(20));
     const std::uint64_t atFailure = feeder.frames();
-    feeder.waitUntil(atFailure + rate); // the "audio thread" goes on
+    EXPECT_TRUE(feeder.waitUntil(atFailure + rate)); // the "audio thread" goes on
     feeder.stop();
     ASSERT_TRUE(events.has(RecordEvent::Kind::WriteFailed));
     EXPECT_TRUE(events.has(RecordEvent::Kind::TakeClosed));
@@ -125,7 +124,7 @@ TEST(RecorderDiskFull, AFullDiskClosesEveryFileWithWhatWasWrittenAndTheRecorderS
     feeder.start();
     auto next = (*rec)->start("after", "");
     ASSERT_TRUE(next) << next.error().message;
-    feeder.waitUntil(feeder.frames() + rate / 2);
+    ASSERT_TRUE(feeder.waitUntil(feeder.frames() + rate / 2));
     ASSERT_TRUE((*rec)->stop());
     feeder.stop();
     auto m = readManifest(next->folder / "take.yaml");
@@ -158,8 +157,7 @@ TEST(RecorderDiskFull, AFileSizeLimitEndsTheTakeCleanly)
         if (!(*rec)->start("limited", ""))
             ::_exit(12);
         feeder.start();
-        for (int i = 0; i < 1000 && !failed; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        waitFor([&] { return failed.load(); }, std::chrono::seconds(20));
         feeder.stop();
         if (!failed)
             ::_exit(13);

@@ -3,6 +3,7 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -23,6 +24,23 @@ TempDir::~TempDir()
 {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
+}
+
+bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (pred())
+            return true;
+        if (std::chrono::steady_clock::now() >= deadline)
+            return pred();
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+bool ringsDrained(const std::vector<record::CaptureSource>& sources)
+{
+    return std::all_of(sources.begin(), sources.end(), [](const auto& s) { return s.ring->readable() == 0; });
 }
 
 float knownSample(std::size_t source, int channel, std::uint64_t frame, int sampleRate)
@@ -108,10 +126,12 @@ void Feeder::feedNow(std::uint64_t frames)
     }
 }
 
-void Feeder::waitUntil(std::uint64_t frames) const
+bool Feeder::waitUntil(std::uint64_t frames) const
 {
-    while (fed_.load() < frames)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const std::uint64_t now = fed_.load();
+    const double paced = now >= frames ? 0.0 : double(frames - now) / (sampleRate_ * speed_);
+    const auto bound = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(paced));
+    return waitFor([&] { return fed_.load() >= frames; }, bound + defaultWait);
 }
 
 AudioFile readAudio(const std::filesystem::path& path)

@@ -5,8 +5,10 @@
 #include "record/RecordTypes.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +30,19 @@ private:
     std::filesystem::path path_;
 };
 
+/// How long a test waits for another thread (the disk writer, a feeder, a child) before it
+/// gives up and lets its assertions report: generous, since CI runs on a loaded 2-core machine
+/// under sanitizers, where a drain that takes 100 ms here may take seconds.
+inline constexpr std::chrono::milliseconds defaultWait {10'000};
+
+/// Polls pred every 2 ms until it holds or timeout passes; returns whether it held. Use it
+/// instead of a fixed sleep whenever a test waits for another thread to do something.
+bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout = defaultWait);
+
+/// True when every ring is empty: the disk writer has read everything fed into them (a
+/// recorder's own control calls then run after it has also filed what it read).
+bool ringsDrained(const std::vector<record::CaptureSource>& sources);
+
 /// The known signal of source `source`, channel `channel`, at capture frame `frame`: source
 /// 0 is a counter ramp (exact in 16-bit), the others sines of distinct frequencies (≤ 0.5).
 float knownSample(std::size_t source, int channel, std::uint64_t frame, int sampleRate);
@@ -44,8 +59,9 @@ public:
     void stop();
     /// Feeds exactly frames more frames synchronously (no thread, no pacing).
     void feedNow(std::uint64_t frames);
-    /// Blocks until at least frames frames have been offered to the rings.
-    void waitUntil(std::uint64_t frames) const;
+    /// Blocks until at least frames frames have been offered to the rings; false if that has
+    /// not happened within the time the pace asks for plus defaultWait.
+    [[nodiscard]] bool waitUntil(std::uint64_t frames) const;
     /// Frames offered to every ring so far.
     std::uint64_t frames() const { return fed_.load(); }
     /// The longest any one block's writes took, in microseconds (the audio thread's view).
