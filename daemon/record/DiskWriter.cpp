@@ -237,17 +237,19 @@ void DiskWriter::threadMain()
             markers.swap(markers_);
             quit = quit_;
         }
-        for (auto& job : jobs)
-            job();
-        jobs.clear();
-        if (!stalled_.load(std::memory_order_relaxed))
-            drainAll();
+        // Markers first: each was accepted while the take it belongs to was open, so a stop()
+        // queued after it in this batch must not close the take before it is filed.
         if (take_) {
             for (auto& m : markers)
                 take_->addMarker(std::move(m.name), m.captureFrame, m.engineFrame, std::move(m.wallClock));
             manifestDirty_ = manifestDirty_ || !markers.empty();
         }
         markers.clear();
+        for (auto& job : jobs)
+            job();
+        jobs.clear();
+        if (!stalled_.load(std::memory_order_relaxed))
+            drainAll();
         periodic(std::chrono::steady_clock::now());
         publishStatus();
         if (quit)
