@@ -9,7 +9,7 @@ namespace backline::session {
 
 namespace {
 
-bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool blank(char c) { return c == ' ' || c == '\t'; }
 
 bool isFlowIndicator(char c) { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
 
@@ -99,10 +99,15 @@ std::optional<UnsafeTokenAt> findUnsafeToken(std::string_view text)
         text.remove_prefix(3); // a UTF-8 byte order mark
     int line = 1;
     for (std::size_t begin = 0; begin <= text.size(); ++line) {
+        // Lines end at LF or CR LF. A lone CR is neither a break nor a blank to yaml-cpp but a
+        // character like any other (so "&a\rx," is the anchor "a\rx" and then a ','): read as
+        // a blank, it once let such a text through to the runaway.
         std::size_t end = text.find('\n', begin);
         if (end == std::string_view::npos)
             end = text.size();
-        const std::string_view row = text.substr(begin, end - begin);
+        std::string_view row = text.substr(begin, end - begin);
+        if (!row.empty() && row.back() == '\r' && end < text.size())
+            row.remove_suffix(1);
         begin = end + 1;
 
         std::size_t at = indentOf(row);

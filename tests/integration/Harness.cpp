@@ -412,9 +412,9 @@ void OscClient::sendBundle(const std::vector<std::pair<std::string, lo_message>>
     for (const auto& [address, message] : messages)
         lo_bundle_add_message(bundle, address.c_str(), message);
     lo_send_bundle_from(target_, server_, bundle);
-    lo_bundle_free(bundle); // the bundle only points to the messages and their addresses
-    for (const auto& [address, message] : messages)
-        lo_message_free(message);
+    // The bundle holds a counted reference to each message and its own copy of each address:
+    // freeing it recursively frees all of them (lo_bundle_free would leak the addresses).
+    lo_bundle_free_recursive(bundle);
 }
 
 std::optional<OscMessage> OscClient::receive(std::chrono::milliseconds timeout)

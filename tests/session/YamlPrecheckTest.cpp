@@ -41,6 +41,12 @@ TEST(YamlPrecheck, FindsACommaWhereADocumentOrNodeBegins)
     EXPECT_EQ(where("&x a\n,b"), "2:1"); // after an anchor yaml-cpp ends the scalar at column 1
     EXPECT_EQ(where("- a\n,b"), "2:1");
     EXPECT_EQ(where("\xEF\xBB\xBF,a"), "1:1");
+    // CR LF ends a line; a lone CR is an ordinary character to yaml-cpp, inside an anchor too.
+    EXPECT_EQ(where("&ra\rx,"), "1:6");
+    EXPECT_EQ(where("&ra\r\r\r\xff\xff,"), "1:9");
+    EXPECT_EQ(where("&x a\r\n,b"), "2:1");
+    EXPECT_EQ(where("--- \r\n,a"), "2:1");
+    EXPECT_EQ(where("a: 1\r\nb: [1, 2]\r\nc: x, y\r\n"), "none");
 }
 
 TEST(YamlPrecheck, FindsACommaAfterAQuotedScalarOrAFlowCollection)
