@@ -166,6 +166,10 @@ std::optional<UnsafeTokenAt> findUnsafeToken(std::string_view text)
                     continue; // the scalar goes on (a ',' in it is text in block context)
                 plain = false; // inside [ ] and { } a flow indicator ends it: read c below
             }
+            // yaml-cpp skips to the next token by eating blanks and then a '#' comment, blank
+            // before it or not: "[#x" is '[' and a comment.
+            if (c == '#')
+                break;
             // Here a token begins.
             const TextPosition here {line, int(at) + 1};
             const bool wasFirst = std::exchange(first, false);

@@ -47,6 +47,11 @@ TEST(YamlPrecheck, FindsACommaWhereADocumentOrNodeBegins)
     EXPECT_EQ(where("&x a\r\n,b"), "2:1");
     EXPECT_EQ(where("--- \r\n,a"), "2:1");
     EXPECT_EQ(where("a: 1\r\nb: [1, 2]\r\nc: x, y\r\n"), "none");
+    // Where a token would begin, '#' starts a comment even without a blank before it.
+    EXPECT_EQ(where("[#}0, a: \"q}}\n!f,F]"), "2:1!");
+    EXPECT_EQ(where("[#x\n,a]"), "none");
+    EXPECT_EQ(where("{a: 1}#x\n,b"), "2:1");
+    EXPECT_EQ(where("a: b#c, d"), "none"); // inside a plain scalar it is text
 }
 
 TEST(YamlPrecheck, FindsACommaAfterAQuotedScalarOrAFlowCollection)
