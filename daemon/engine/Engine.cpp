@@ -288,13 +288,16 @@ void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* 
             io.taps = taps;
             io.meters = &meters_;
             io.droppedMeterEvents = &droppedMeterEvents_;
-            runGraph(*current_, io, end - done);
+            renderGraph(*current_, io, end - done);
             if (outgoing_ || fadingIn_) {
+                // Into the master's output, before it is played, recorded and metered: a take
+                // that spans a reload holds the crossfade the speakers hear.
                 const std::size_t k = std::min(numOutgoingInputs, offsetOutgoingInputs_.size());
                 for (std::size_t i = 0; i < k; ++i)
                     offsetOutgoingInputs_[i] = outgoingInputs && outgoingInputs[i] ? outgoingInputs[i] + done : nullptr;
-                fadeOutgoing(offsetOutgoingInputs_.data(), k, offsetOutputs, end - done);
+                fadeOutgoing(offsetOutgoingInputs_.data(), k, masterOutput(*current_), end - done);
             }
+            finishGraph(*current_, io, end - done);
             done = end;
         }
     }

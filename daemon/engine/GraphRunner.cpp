@@ -363,7 +363,7 @@ void updateAudibility(Graph& graph) noexcept
     }
 }
 
-void runGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept
+void renderGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept
 {
     ScopedFlushDenormals flush;
     zero(graph.masterBus.channel(0), nframes);
@@ -388,12 +388,27 @@ void runGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept
     }
     auto& master = graph.stages[graph.master];
     runStage(graph, master, masterIn, master.out.pointers(), nframes);
-    float* out[2] = {master.out.channel(0), master.out.channel(1)};
+}
+
+float* const* masterOutput(Graph& graph) noexcept
+{
+    return graph.stages[graph.master].out.pointers();
+}
+
+void finishGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept
+{
+    float* const* out = masterOutput(graph);
     for (std::size_t c = 0; c < io.numOutputs && c < 2; ++c)
         if (io.outputs[c])
             copy(out[c], io.outputs[c], nframes);
     tap(io, TapPoint::Kind::Master, 0, out, nframes);
     meter(io, graph, std::uint32_t(graph.meterCount() - 1), out, nframes);
+}
+
+void runGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept
+{
+    renderGraph(graph, io, nframes);
+    finishGraph(graph, io, nframes);
 }
 
 } // namespace backline::engine

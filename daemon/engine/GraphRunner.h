@@ -26,8 +26,19 @@ struct BlockIo {
 /// [audio] Sets a parameter: a ramp for engine-smoothed ones, the zone directly otherwise.
 void setParamValue(Graph& graph, ParamId param, float value) noexcept BACKLINE_NONBLOCKING;
 
-/// [audio] Inputs → tracks → buses → master → outputs for nframes (≤ graph.maxFrames).
+/// [audio] Inputs → tracks → buses → master → outputs for nframes (≤ graph.maxFrames):
+/// renderGraph() then finishGraph().
 void runGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
+
+/// [audio] Inputs → tracks → buses → the master chain, whose output masterOutput() holds.
+void renderGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
+
+/// [audio] The master's output: what finishGraph() plays, taps and meters (a reload's
+/// crossfade mixes into it first).
+float* const* masterOutput(Graph& graph) noexcept BACKLINE_NONBLOCKING;
+
+/// [audio] Copies the master's output to io.outputs, taps and meters it.
+void finishGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
 
 /// [audio] Fits src channels onto dst channels: equal counts copy, one source feeds every
 /// destination, one destination takes the average, otherwise channel by channel with the rest

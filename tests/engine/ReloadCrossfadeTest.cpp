@@ -114,3 +114,27 @@ TEST(ReloadCrossfade, AfterAJackRestartTheOldGraphIsDroppedAndTheNewOneFadesInFr
     EXPECT_NEAR(rmsDb(std::span<const float>(after.data() + 4800, 19200)), level, 0.05);
     EXPECT_FALSE(s.engine.crossfading());
 }
+
+TEST(ReloadCrossfade, TheMasterIsMeteredAndTappedAsHeardThroughTheFade)
+{
+    OfflineSession s(toneSession(0.0, false), 128);
+    s.render(0.2);
+    backline::engine::MeterEvent e;
+    while (s.engine.meterEvents().pop(e)) {
+    }
+    auto next = build(s, toneSession(0.0, true));
+    const auto* graph = next.get();
+    const std::uint32_t masterMeter = std::uint32_t(graph->meterCount() - 1);
+    s.control.install(std::move(next));
+    auto [first, unusedRight] = s.render(128.0 / 48000.0);
+    // The new graph alone is silent; the master meter must show what plays: the old tone fading.
+    float peak = -1.0f;
+    while (s.engine.meterEvents().pop(e))
+        if (e.generation == graph->generation && e.meter == masterMeter)
+            peak = std::max(peak, e.peak[0]);
+    float played = 0.0f;
+    for (float x : first)
+        played = std::max(played, std::abs(x));
+    EXPECT_GT(played, 0.05f);
+    EXPECT_FLOAT_EQ(peak, played);
+}
