@@ -405,7 +405,7 @@ int main(int argc, char** argv)
     }
     JackServer jack(sampleRate, period);
     TempDir dir;
-    const int port = freeUdpPort();
+    const int port = freeOscPort();
     const auto file = dir.write("bench.yaml", session(port));
     Process daemon({backlinedPath().string(), "--session", file.string(), "--jack-server", jack.name(), "--cache-dir",
                        (dir.path() / "cache").string()},

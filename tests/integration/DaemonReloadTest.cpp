@@ -69,7 +69,7 @@ TEST(DaemonReload, RestartLoadsJitDspFromTheMachineCodeCache)
         JackServer jack;
         TempDir dir;
         auto session = dir.write("s.yaml", yaml);
-        const int port = freeUdpPort();
+        const int port = freeOscPort();
         Process p({backlinedPath().string(), "--session", session.string(), "--jack-server", jack.name(), "--osc-port",
                       std::to_string(port), "--cache-dir", (shared.path() / "cache").string()},
             dir.path() / "log");

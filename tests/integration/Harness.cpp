@@ -562,19 +562,52 @@ std::filesystem::path backlinedPath()
     return std::filesystem::path(BACKLINE_BINARY_DIR) / "daemon" / "app" / "backlined";
 }
 
-int freeUdpPort()
+namespace {
+
+// Binding the wildcard address is what backlined does, so that is the test of "free".
+bool canBind(int family, int type, int port)
 {
-    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr {};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    const int port = ntohs(addr.sin_port);
+    const int fd = socket(family, type, 0);
+    if (fd < 0)
+        return false;
+    int on = 1;
+    if (type == SOCK_STREAM)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on); // as liblo does: TIME_WAIT is no conflict
+    bool ok;
+    if (family == AF_INET6) {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+        sockaddr_in6 addr {};
+        addr.sin6_family = AF_INET6;
+        addr.sin6_addr = in6addr_any;
+        addr.sin6_port = htons(static_cast<std::uint16_t>(port));
+        ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    } else {
+        sockaddr_in addr {};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_ANY);
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    }
     close(fd);
-    return port;
+    return ok;
+}
+
+} // namespace
+
+int freeOscPort()
+{
+    // Below the kernel's ephemeral range (32768 and up): a port the kernel handed us would be
+    // free for UDP yet could be taken for TCP by any outgoing connection a moment later, which
+    // is how CI once saw "TCP port … is in use". Random, so parallel tests rarely collide.
+    static std::mt19937 pick(std::random_device {}() ^ static_cast<unsigned>(getpid()));
+    std::uniform_int_distribution<int> range(20000, 32000);
+    for (int attempt = 0; attempt < 500; ++attempt) {
+        const int port = range(pick);
+        if (canBind(AF_INET, SOCK_DGRAM, port) && canBind(AF_INET, SOCK_STREAM, port)
+            && canBind(AF_INET6, SOCK_DGRAM, port) && canBind(AF_INET6, SOCK_STREAM, port))
+            return port;
+    }
+    throw std::runtime_error("no free port for OSC between 20000 and 32000 (UDP and TCP, IPv4 and IPv6)");
 }
 
 } // namespace backline::test

@@ -167,7 +167,8 @@ std::string sanitizerReport(const std::string& output);
 /// Path of the backlined binary built alongside the tests.
 std::filesystem::path backlinedPath();
 
-/// A free UDP port on localhost.
-int freeUdpPort();
+/// A port free for UDP and TCP on every address, outside the kernel's ephemeral range, as
+/// backlined's OSC server needs it.
+int freeOscPort();
 
 } // namespace backline::test

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <csignal>
 #include <memory>
 #include <string>
@@ -24,16 +25,26 @@ tracks:
 class LiveDaemon {
 public:
     explicit LiveDaemon(const std::string& yaml = toneSessionYaml)
-        : osc_port(freeUdpPort())
     {
         session = dir.write("session.yaml", yaml);
-        process = std::make_unique<Process>(
-            std::vector<std::string> {backlinedPath().string(), "--session", session.string(), "--jack-server",
-                jack.name(), "--osc-port", std::to_string(osc_port), "--cache-dir", (dir.path() / "cache").string()},
-            dir.path() / "backlined.log");
-        osc = std::make_unique<OscClient>(osc_port);
-        if (!osc->waitForPong(std::chrono::seconds(20)))
-            throw std::runtime_error("backlined did not answer /ping:\n" + process->output());
+        // A port found free can still be taken before backlined binds it (another test, any
+        // program): then backlined says so and exits, and the next port is tried.
+        for (int attempt = 0;; ++attempt) {
+            osc_port = freeOscPort();
+            process = std::make_unique<Process>(
+                std::vector<std::string> {backlinedPath().string(), "--session", session.string(), "--jack-server",
+                    jack.name(), "--osc-port", std::to_string(osc_port), "--cache-dir",
+                    (dir.path() / "cache").string()},
+                dir.path() / "backlined.log");
+            osc = std::make_unique<OscClient>(osc_port);
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+            while (std::chrono::steady_clock::now() < deadline && process->running())
+                if (osc->waitForPong(std::chrono::seconds(1)))
+                    return;
+            const bool portTaken = !process->running() && process->output().find("is in use") != std::string::npos;
+            if (!portTaken || attempt == 2)
+                throw std::runtime_error("backlined did not answer /ping:\n" + process->output());
+        }
     }
 
     /// Stops backlined; a sanitizer report in its output (the rtsan and asan presets build it
@@ -54,7 +65,7 @@ public:
 
     JackServer jack;
     TempDir dir;
-    int osc_port;
+    int osc_port = 0;
     std::filesystem::path session;
     std::unique_ptr<Process> process;
     std::unique_ptr<OscClient> osc;

@@ -44,7 +44,7 @@ TEST(OscLayout, EveryAddressTheDemoSurfaceUsesIsOneTheDemoSessionHas)
 
     JackServer jack;
     TempDir dir;
-    const int port = freeUdpPort();
+    const int port = freeOscPort();
     Process daemon({backlinedPath().string(), "--session", std::string(BACKLINE_SOURCE_DIR) + "/sessions/demo.yaml",
                        "--jack-server", jack.name(), "--osc-port", std::to_string(port), "--cache-dir",
                        (dir.path() / "cache").string()},
