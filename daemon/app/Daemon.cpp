@@ -336,9 +336,8 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
     // once ("not connected to JACK") instead of waiting for the server with the OSC job thread.
     std::string lastFailure;
     while (!stopping) {
-        // A second between attempts. No audio thread runs meanwhile, so this thread takes the
-        // engine's commands in its place: changes made over OSC while JACK is away neither fill
-        // the queue (and get refused) nor leave it without room for the reconnect's graph swap.
+        // A second between attempts. Changes made over OSC meanwhile are kept by the control
+        // side (detached, see dropJack) and built into the graph the reconnect installs.
         for (int i = 0; i < 20; ++i) {
             switch (waitForSignal(std::chrono::milliseconds(50))) {
             case SignalRequest::Stop:
@@ -349,7 +348,6 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
             case SignalRequest::None:
                 break;
             }
-            (void)engine_.beginBlock();
             engine_.collectGarbage();
         }
         std::lock_guard lock(graphMutex_);
@@ -376,8 +374,10 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
 
 void Daemon::dropJack()
 {
+    paramControl_.detach();
     xrunsBefore_ += jack_->xruns();
-    jack_.reset();
+    jack_.reset(); // closes the client: its audio thread has ended when this returns
+    engine_.drainStopped();
     live_ = nullptr;
 }
 
@@ -394,20 +394,26 @@ Result<void> Daemon::resumeOnJack()
         }
         meters_->start();
     }
-    // What surfaces set, before the server went and while it was away.
-    const auto before = paramControl_.snapshot();
-    session::SessionSpec spec;
-    auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
-    if (!graph) {
+    // What surfaces set, before the server went and while it was away: the session that was
+    // playing comes back as it was left, built with those values; an edited one as the file says.
+    engine::CarriedValues carried;
+    for (const auto& p : paramControl_.snapshot())
+        carried.emplace_back(p.info.address, p.value);
+    auto loaded = session::loadSessionFile(options_.session);
+    if (!loaded)
         // The file may have been edited into a broken state meanwhile: rebuild the last good one.
+        spdlog::error("{}", loaded.error().message);
+    session::SessionSpec spec = loaded ? std::move(loaded.value()) : spec_;
+    const bool sameSession = spec.text == spec_.text;
+    auto graph = engine::buildGraph(spec, jack_->sampleRate(), config::maxBlockFrames, resolver_,
+        sameSession ? carried : engine::CarriedValues {});
+    if (!graph && !sameSession) {
         spdlog::error("{}", graph.error().message);
         spec = spec_;
-        graph = engine::buildGraph(spec, jack_->sampleRate(), config::maxBlockFrames, resolver_);
-        if (!graph)
-            return graph.error();
+        graph = engine::buildGraph(spec, jack_->sampleRate(), config::maxBlockFrames, resolver_, carried);
     }
-    // The session that was playing comes back as it was left; an edited one as the file says.
-    const bool sameSession = spec.text == spec_.text;
+    if (!graph)
+        return graph.error();
     if (auto r = jack_->preparePorts(**graph); !r)
         return r;
     auto taps = makeTaps(**graph);
@@ -420,38 +426,11 @@ Result<void> Daemon::resumeOnJack()
     // The running graph's ports went with the old server: it cannot play out its fade.
     install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn);
     spec_ = std::move(spec);
-    if (sameSession)
-        restoreValues(before);
     if (auto r = jack_->activate(); !r)
         return r;
     for (const auto& warning : jack_->connect(*installed))
         spdlog::warn("{}", warning);
     return {};
-}
-
-void Daemon::restoreValues(const std::vector<engine::ParamState>& before)
-{
-    std::unordered_map<std::string, float> now;
-    for (const auto& p : paramControl_.snapshot())
-        now.emplace(p.info.address, p.value);
-    std::vector<control::ParamChangeRequest> changes;
-    for (const auto& p : before) {
-        const auto it = now.find(p.info.address);
-        // A trigger is a moment, not a state: it is not pressed again.
-        if (it != now.end() && it->second != p.value && p.info.kind != faust::ParamKind::Trigger)
-            changes.emplace_back(p.info.address, p.value);
-    }
-    // In pieces the command queue holds, this thread taking each from it before the next (the
-    // audio thread does not run before activation).
-    constexpr std::size_t piece = 1024;
-    for (std::size_t done = 0; done < changes.size(); done += piece) {
-        (void)engine_.beginBlock();
-        const auto part = std::span(changes).subspan(done, std::min(piece, changes.size() - done));
-        if (auto r = paramControl_.setMany(part); !r)
-            spdlog::error("could not restore the values set before JACK went away: {}", r.error().message);
-    }
-    if (!changes.empty())
-        spdlog::info("restored {} value(s) set over OSC", changes.size());
 }
 
 Result<float> Daemon::setParam(std::string_view address, double value)

@@ -85,9 +85,6 @@ private:
     /// one if the file no longer loads), with the values set over OSC when the file is the one
     /// that was running, and starts it; graphMutex_ held.
     Result<void> resumeOnJack();
-    /// [main] Sets what was set before (the previous graph's values) on the graph just installed,
-    /// where its parameters have another value; before activation (no audio thread runs).
-    void restoreValues(const std::vector<engine::ParamState>& before);
     void serveUntilSignal();
 
     DaemonOptions options_;

@@ -120,6 +120,14 @@ bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> ch
     return true;
 }
 
+void Engine::drainStopped() noexcept
+{
+    // The consumer side of the queues changes hands here: the audio thread has been joined
+    // (its client closed) and the next one starts after the following install.
+    (void)beginBlock();
+    collectGarbage();
+}
+
 void Engine::collectGarbage()
 {
     Event event;

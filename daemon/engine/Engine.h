@@ -63,6 +63,11 @@ public:
     /// [control] Queues changes that the audio thread applies together, at the same frame.
     bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0);
 
+    /// [control, no audio thread running] Applies what is queued as the next block would, so a
+    /// queue left full when the audio thread stopped (its JACK server gone) has room for the
+    /// graph that restarts it. Only between the audio thread's end and its next start.
+    void drainStopped() noexcept;
+
     /// [control] Frees graphs and tap sets the audio thread has retired. Call it regularly.
     void collectGarbage();
 

@@ -51,6 +51,8 @@ public:
     bool steady() const noexcept { return remaining_ == 0; }
     bool silent() const noexcept { return remaining_ == 0 && current_ == 0.0f; }
     float current() const noexcept { return current_; }
+    /// Where the glide is heading.
+    float target() const noexcept { return target_; }
 
 private:
     float current_ = 0.0f;

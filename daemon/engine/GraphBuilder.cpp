@@ -2,6 +2,7 @@
 #include "engine/GraphBuilder.h"
 
 #include "core/Config.h"
+#include "engine/GraphRunner.h"
 
 #include <atomic>
 #include <cmath>
@@ -30,9 +31,11 @@ float dbToGain(float db) { return db <= -120.0f ? 0.0f : std::pow(10.0f, db / 20
 /// Builds a graph step by step; each step may fail with a message pointing into the session.
 class Builder {
 public:
-    Builder(const session::SessionSpec& spec, int sampleRate, std::uint32_t maxFrames, const DspResolver& resolve)
+    Builder(const session::SessionSpec& spec, int sampleRate, std::uint32_t maxFrames, const DspResolver& resolve,
+        const CarriedValues& carried)
         : spec_(spec)
         , resolve_(resolve)
+        , carried_(carried)
         , graph_(std::make_unique<Graph>())
         , table_(std::make_shared<ParamTable>())
     {
@@ -59,6 +62,8 @@ public:
                 return r.error();
         if (auto r = addMaster(); !r)
             return r.error();
+        carryValues();
+        settleGlides();
         graph_->params = table_;
         graph_->stageFaults = std::make_unique<std::atomic<std::uint32_t>[]>(graph_->stages.size());
         return std::move(graph_);
@@ -154,6 +159,52 @@ private:
         return addParam(info, zone).has_value() ? Result<void>() : makeError(ErrorCode::Session, "duplicate " + address);
     }
 
+    /// Starts parameter id at value: its zone, its smoother and the control side's copy.
+    void startAt(ParamId id, float value)
+    {
+        auto& slot = graph_->slots[id];
+        *slot.zone = value;
+        slot.smoother.reset(value);
+        graph_->initialValues[id] = value;
+    }
+
+    /// Starts every carried value's parameter at it, over the session's. A value this graph
+    /// has no parameter for, or cannot take, is left out: the session's stands.
+    void carryValues()
+    {
+        for (const auto& [address, value] : carried_) {
+            const auto id = table_->find(address);
+            if (!id)
+                continue;
+            const auto& info = (*table_)[*id];
+            // A trigger is a moment, not a state: it is not pressed again.
+            if (info.kind == faust::ParamKind::Trigger || !std::isfinite(value) || value < info.min
+                || value > info.max)
+                continue;
+            startAt(*id, value);
+        }
+    }
+
+    /// Puts every glide of the engine's own switches where its parameters say, so the graph's
+    /// first block already sounds as set (a muted track does not fade out, a send does not
+    /// fade in) rather than gliding there from defaults.
+    void settleGlides()
+    {
+        for (auto& track : graph_->tracks) {
+            for (auto& send : track.sends) {
+                send.level.prepare(switchFrames_, dbToGain(send.levelDb));
+                send.preMix.prepare(switchFrames_, send.pre);
+            }
+            for (auto& route : track.routes)
+                route.gain.prepare(switchFrames_, route.on >= 0.5f ? 1.0f : 0.0f);
+        }
+        updateAudibility(*graph_);
+        for (auto& track : graph_->tracks)
+            track.audible.prepare(switchFrames_, track.audible.target());
+        for (auto& bus : graph_->buses)
+            bus.audible.prepare(switchFrames_, bus.audible.target());
+    }
+
     /// Sets a parameter's initial value (zone, smoother and the control side's copy).
     Result<void> setInitial(const std::string& address, double value, const session::SourceLocation& where)
     {
@@ -165,10 +216,7 @@ private:
             return makeError(ErrorCode::Session,
                 fmt::format("{}: '{}' must be from {:g} to {:g}{}, got {:g}", where.str(), address, info.min, info.max,
                     info.unit.empty() ? "" : " " + info.unit, value));
-        auto& slot = graph_->slots[*id];
-        *slot.zone = float(value);
-        slot.smoother.reset(float(value));
-        graph_->initialValues[*id] = float(value);
+        startAt(*id, float(value));
         return {};
     }
 
@@ -230,7 +278,6 @@ private:
         bus.fader = *fader;
         if (auto r = addStageParams(bus.fader, prefix, true); !r)
             return r;
-        bus.audible.prepare(switchFrames_, 1.0f);
         graph_->buses.push_back(std::move(bus));
         BusNode& node = graph_->buses.back();
         for (auto [name, zone, value] : {std::tuple {"mute", &node.mute, spec.mute}, std::tuple {"solo", &node.solo, spec.solo},
@@ -290,7 +337,6 @@ private:
         if (auto r = addStageParams(node.fader, prefix, true); !r)
             return r;
 
-        node.audible.prepare(switchFrames_, spec.mute ? 0.0f : 1.0f);
         for (std::size_t b = 0; b < graph_->buses.size(); ++b) {
             if (graph_->buses[b].aux) {
                 SendNode send;
@@ -338,8 +384,6 @@ private:
                 send.pre = s.pre ? 1.0f : 0.0f;
                 graph_->initialValues[*table_->find(sendPrefix + "pre")] = send.pre;
             }
-            send.level.prepare(switchFrames_, dbToGain(send.levelDb));
-            send.preMix.prepare(switchFrames_, send.pre);
         }
         const std::string output = spec.output;
         for (auto& route : track.routes) {
@@ -348,7 +392,6 @@ private:
             const bool on = master ? output.empty() : output == name;
             if (auto r = addSwitch(prefix + "route/" + name, &route.on, on ? 1.0f : 0.0f); !r)
                 return r;
-            route.gain.prepare(switchFrames_, on ? 1.0f : 0.0f);
         }
         if (!output.empty() && !busIndex(output))
             return makeError(ErrorCode::Session, fmt::format("{}: {}: no bus '{}'", spec.outputWhere.str(), owner, output));
@@ -380,6 +423,7 @@ private:
 
     const session::SessionSpec& spec_;
     const DspResolver& resolve_;
+    const CarriedValues& carried_;
     std::unique_ptr<Graph> graph_;
     std::shared_ptr<ParamTable> table_;
     std::uint32_t switchFrames_ = 480;
@@ -388,12 +432,12 @@ private:
 } // namespace
 
 Result<std::unique_ptr<Graph>> buildGraph(const session::SessionSpec& spec, int sampleRate, std::uint32_t maxFrames,
-    const DspResolver& resolve)
+    const DspResolver& resolve, const CarriedValues& carried)
 {
     if (maxFrames == 0 || maxFrames > config::maxBlockFrames)
         return makeError(ErrorCode::Engine,
             fmt::format("block size {} is outside 1..{} frames", maxFrames, config::maxBlockFrames));
-    return Builder(spec, sampleRate, maxFrames, resolve).build();
+    return Builder(spec, sampleRate, maxFrames, resolve, carried).build();
 }
 
 std::optional<TapPoint> findTapPoint(const Graph& graph, const std::string& name)

@@ -22,7 +22,14 @@ void ParamControl::install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet>
     table_ = graph->params;
     values_ = graph->initialValues;
     generation_ = graph->generation;
+    detached_ = false;
     engine_.installGraph(std::move(graph), std::move(taps), swap);
+}
+
+void ParamControl::detach()
+{
+    std::lock_guard lock(mutex_);
+    detached_ = true;
 }
 
 void ParamControl::notifyReset()
@@ -82,7 +89,7 @@ Result<float> ParamControl::set(std::string_view address, double value)
         if (!checked)
             return checked.error();
         applied = *checked;
-        if (!engine_.setParam(generation_, *id, applied))
+        if (!detached_ && !engine_.setParam(generation_, *id, applied))
             return makeError(ErrorCode::Engine,
                 fmt::format("{}: the engine is not keeping up (command queue full); value not applied", address));
         values_[*id] = applied;
@@ -109,7 +116,7 @@ Result<void> ParamControl::setMany(std::span<const std::pair<std::string, double
             batch.push_back({*id, *checked});
             changed.emplace_back(address, *checked);
         }
-        if (!engine_.setParams(generation_, batch, atFrame))
+        if (!detached_ && !engine_.setParams(generation_, batch, atFrame))
             return makeError(ErrorCode::Engine, "the engine is not keeping up (command queue full); nothing applied");
         for (const auto& change : batch)
             values_[change.param] = change.value;

@@ -46,6 +46,11 @@ public:
     /// no change is sent with a table that does not match the graph that will receive it.
     void install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps = nullptr, Swap swap = Swap::Crossfade);
 
+    /// [control] The audio thread has stopped (its JACK server went away). Until the next
+    /// install(), changes are checked, remembered and told to listeners as ever, but nothing is
+    /// sent to the engine: the next graph is built with them (snapshot()) instead.
+    void detach();
+
     /// [control] Tells listeners that every parameter may have changed (after install()).
     void notifyReset();
 
@@ -81,6 +86,7 @@ private:
     std::shared_ptr<const ParamTable> table_;
     std::vector<float> values_;
     std::uint64_t generation_ = 0;
+    bool detached_ = false;
     std::mutex listenersMutex_; // taken after mutex_ is released, never while holding it
     std::vector<ParamListener*> listeners_;
 };

@@ -20,16 +20,17 @@ namespace backline::test {
 /// A session loaded from YAML text and run by a real engine through the offline backend.
 class OfflineSession {
 public:
-    /// Loads yaml (as if it were the file `dir/session.yaml`) and installs its graph.
+    /// Loads yaml (as if it were the file `dir/session.yaml`) and installs its graph, its
+    /// parameters started at carried where given.
     explicit OfflineSession(const std::string& yaml, std::uint32_t blockFrames = 256,
-        std::filesystem::path dir = BACKLINE_TEST_DATA_DIR)
+        std::filesystem::path dir = BACKLINE_TEST_DATA_DIR, const engine::CarriedValues& carried = {})
         : control(engine)
         , jit({std::filesystem::temp_directory_path() / "backline-test-cache", {}})
     {
         auto spec = session::loadSessionText(yaml, dir / "session.yaml");
         if (!spec)
             throw std::runtime_error(spec.error().message);
-        auto graph = engine::buildGraph(*spec, spec->sampleRate, blockFrames, resolver());
+        auto graph = engine::buildGraph(*spec, spec->sampleRate, blockFrames, resolver(), carried);
         if (!graph)
             throw std::runtime_error(graph.error().message);
         sampleRate = spec->sampleRate;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "EngineFixture.h"
+#include "Signal.h"
 
 #include <gtest/gtest.h>
 
@@ -47,4 +48,20 @@ TEST(ParamControl, ToggleAcceptsOnlyZeroOrOne)
     EXPECT_FALSE(s.control.set("/track/vox/mute", 0.5));
     EXPECT_TRUE(s.control.set("/track/vox/mute", 1.0));
     EXPECT_FLOAT_EQ(s.control.get("/track/vox/mute")->value, 1.0f);
+}
+
+// While the JACK server is away nothing runs the engine: a detached control side keeps what
+// surfaces set (for the graph the reconnect builds) and sends nothing the engine would hold.
+TEST(ParamControl, DetachedItKeepsChangesForTheNextGraphAndSendsNothing)
+{
+    backline::test::OfflineSession s(session);
+    (void)s.render(0.2); // past the tone's start
+    const double before = backline::test::rmsDb(s.render(0.2).first);
+    s.control.detach();
+    ASSERT_TRUE(s.control.set("/track/vox/gain", -12.0));
+    const std::vector<std::pair<std::string, double>> bundle {{"/track/vox/pan", -1.0}};
+    ASSERT_TRUE(s.control.setMany(bundle));
+    EXPECT_FLOAT_EQ(s.control.get("/track/vox/gain")->value, -12.0f);
+    EXPECT_NEAR(backline::test::rmsDb(s.render(0.2).first), before, 0.001) << "a detached change reached the engine";
+    EXPECT_EQ(s.engine.droppedCommands(), 0u);
 }
