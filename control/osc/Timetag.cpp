@@ -98,10 +98,11 @@ std::uint64_t ClockEstimator::frameAt(std::int64_t monotonicNs) const
     if (history_.empty())
         return 0;
     double frame = 0.0;
+    const EngineClock& last = history_.back();
     if (auto f = fit()) {
-        frame = f->frame0 + f->rate * double(monotonicNs - history_.front().monotonicNs) * 1e-9;
+        frame = last.exact ? double(last.frame) + f->rate * double(monotonicNs - last.monotonicNs) * 1e-9
+                           : f->frame0 + f->rate * double(monotonicNs - history_.front().monotonicNs) * 1e-9;
     } else {
-        const EngineClock& last = history_.back();
         frame = double(last.frame) + double(last.sampleRate) * double(monotonicNs - last.monotonicNs) * 1e-9;
     }
     return frame > 0.0 ? std::uint64_t(std::llround(frame)) : 0;

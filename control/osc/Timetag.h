@@ -14,6 +14,10 @@ struct EngineClock {
     std::uint64_t frame = 0;
     std::int64_t monotonicNs = 0; ///< 0: the engine has not run yet
     int sampleRate = 0;
+    /// The time is the audio backend's own, filtered of scheduling noise (JACK's cycle start
+    /// from its delay-locked loop): the latest such reading is where the clock is. Otherwise
+    /// it is when a block happened to finish, late by however the thread was scheduled.
+    bool exact = false;
 };
 
 /// An NTP timetag (seconds since 1900 in the high 32 bits, fraction in the low) of a wall time.
@@ -27,7 +31,9 @@ double secondsUntil(std::uint64_t timetag, std::chrono::system_clock::time_point
 /// Learns the engine's clock from readings taken now and then: a line fitted through the last
 /// historySeconds of (time, frame) pairs. The fit follows the frames' true rate (a sound
 /// card's crystal is some ppm off its nominal rate, JACK's dummy driver a percent or more, and
-/// half a second ahead a percent is 5 ms) and smooths out when each block happened to finish. [osc]
+/// half a second ahead a percent is 5 ms) and smooths out when each block happened to finish.
+/// An exact latest reading anchors the line instead: a fit over seconds lags a clock that
+/// wanders, as a busy machine's JACK does. [osc]
 class ClockEstimator {
 public:
     /// Adds a reading; one that does not move forward, or a jump (a JACK restart, another

@@ -449,11 +449,7 @@ control::EngineClock Daemon::engineClock()
     const int rate = liveRate_.load(std::memory_order_relaxed);
     if (reading.monotonicNs == 0 || rate <= 0)
         return {};
-    // The reading is taken as the audio thread finishes the block that ends at reading.frame.
-    // That block's period began about one block earlier, so reading.frame itself is due one
-    // block after it (less the block's processing time, which is small).
-    const auto blockNs = std::int64_t(1e9 * double(liveBlock_.load(std::memory_order_relaxed)) / rate);
-    return {reading.frame, reading.monotonicNs + blockNs, rate};
+    return {reading.frame, reading.monotonicNs, rate, reading.exact};
 }
 
 void Daemon::addParamListener(engine::ParamListener* listener)

@@ -311,15 +311,27 @@ void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* 
     }
     frame_ = start + nframes;
     clock_.store(frame_, std::memory_order_release); // pairs with clock()'s acquire
-    timespec now {};
-    // Audited: CLOCK_MONOTONIC is read through the vDSO (no system call, no lock, no allocation).
-    BACKLINE_AUDITED_NONBLOCKING(clock_gettime(CLOCK_MONOTONIC, &now));
+    std::uint64_t readingFrame = start;
+    std::int64_t readingNs = blockStartNs_;
+    const bool exact = readingNs != 0;
+    blockStartNs_ = 0;
+    if (!exact) {
+        // No backend time: the block's end now, and the next frame due a block from now
+        // (its period began about a block before this one ended).
+        timespec now {};
+        // Audited: CLOCK_MONOTONIC is read through the vDSO (no system call, no lock, no allocation).
+        BACKLINE_AUDITED_NONBLOCKING(clock_gettime(CLOCK_MONOTONIC, &now));
+        const int rate = current_ ? current_->sampleRate : 48000;
+        readingFrame = frame_;
+        readingNs = std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec + std::int64_t(nframes) * 1000000000LL / rate;
+    }
     // Seqlock: readers retry while the sequence is odd or changed under them.
     const std::uint32_t seq = clockSequence_.load(std::memory_order_relaxed);
     clockSequence_.store(seq + 1, std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_release); // orders the odd mark before the data (pairs with the reader's acquire fence)
-    clockFrame_.store(frame_, std::memory_order_relaxed);
-    clockNs_.store(std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec, std::memory_order_relaxed);
+    clockFrame_.store(readingFrame, std::memory_order_relaxed);
+    clockNs_.store(readingNs, std::memory_order_relaxed);
+    clockExact_.store(exact, std::memory_order_relaxed);
     clockSequence_.store(seq + 2, std::memory_order_release); // publishes the data to clockReading()'s acquire
 }
 
@@ -327,7 +339,8 @@ Engine::ClockReading Engine::clockReading() const noexcept
 {
     for (;;) {
         const std::uint32_t before = clockSequence_.load(std::memory_order_acquire); // pairs with the final release store
-        ClockReading r {clockFrame_.load(std::memory_order_relaxed), clockNs_.load(std::memory_order_relaxed)};
+        ClockReading r {clockFrame_.load(std::memory_order_relaxed), clockNs_.load(std::memory_order_relaxed),
+            clockExact_.load(std::memory_order_relaxed)};
         std::atomic_thread_fence(std::memory_order_acquire); // pairs with the writer's release fence
         if ((before & 1u) == 0 && clockSequence_.load(std::memory_order_relaxed) == before)
             return r;

@@ -106,12 +106,19 @@ public:
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
     /// The engine's sample clock: frames processed before the current block.
     std::uint64_t clock() const noexcept { return clock_.load(std::memory_order_acquire); }
-    /// The engine's clock paired with the CLOCK_MONOTONIC time (ns) at which the audio thread
-    /// finished the block that brought the clock there: lets a control thread turn a wall-clock
-    /// time (an OSC timetag) into an engine frame. {0, 0} before the first block.
+    /// [audio] The CLOCK_MONOTONIC time (ns) at which the block about to run began, by the
+    /// backend's own clock (JACK's cycle start, filtered by its delay-locked loop): the clock
+    /// reading of this block then pairs its first frame with it. Without it the engine reads
+    /// the time itself as the block ends, which a busy machine's scheduling delays.
+    void setBlockStartTime(std::int64_t monotonicNs) noexcept BACKLINE_NONBLOCKING { blockStartNs_ = monotonicNs; }
+
+    /// An engine frame paired with the CLOCK_MONOTONIC time (ns) at which it is due: lets a
+    /// control thread turn a wall-clock time (an OSC timetag) into an engine frame. {0, 0}
+    /// before the first block.
     struct ClockReading {
         std::uint64_t frame = 0;
         std::int64_t monotonicNs = 0;
+        bool exact = false; ///< the time is the backend's (setBlockStartTime), not the block's end
     };
     ClockReading clockReading() const noexcept;
 
@@ -158,6 +165,8 @@ private:
     std::atomic<std::uint32_t> clockSequence_ {0}; // seqlock over clockFrame_/clockNs_ (odd while writing)
     std::atomic<std::uint64_t> clockFrame_ {0};
     std::atomic<std::int64_t> clockNs_ {0};
+    std::atomic<bool> clockExact_ {false};
+    std::int64_t blockStartNs_ = 0; // audio thread only: this block's start by the backend's clock, or 0
     std::atomic<std::uint64_t> blocks_ {0};
     std::atomic<std::uint64_t> droppedCommands_ {0};
     std::atomic<std::uint64_t> droppedMeterEvents_ {0};

@@ -4,6 +4,7 @@
 #include "core/Config.h"
 
 #include <cstring>
+#include <ctime>
 #include <fmt/format.h>
 #include <set>
 #include <spdlog/spdlog.h>
@@ -15,6 +16,29 @@ namespace {
 /// Upper bound of input channels the callback can gather; the graph builder keeps sessions
 /// within config::maxTracks stereo tracks.
 constexpr std::size_t maxInputChannels = config::maxTracks * 2;
+
+/// When the current cycle began, on CLOCK_MONOTONIC, or 0 when JACK cannot tell. JACK's own
+/// cycle start comes from its delay-locked loop, untouched by how late this thread woke on a
+/// busy machine; JACK keeps it on its own clock (CLOCK_MONOTONIC_RAW on Linux, which drifts
+/// from CLOCK_MONOTONIC), so it is carried over as "that long ago".
+std::int64_t cycleStartNs(jack_client_t* client) noexcept BACKLINE_NONBLOCKING
+{
+    jack_nframes_t frames = 0;
+    jack_time_t start = 0;
+    jack_time_t next = 0;
+    float periodUs = 0.0f;
+    // Audited: jack_get_cycle_times reads JACK2's frame timer from shared memory (a retry loop
+    // over an atomic state, no lock, allocation or system call); jack_get_time and
+    // clock_gettime read their clocks through the vDSO.
+    if (BACKLINE_AUDITED_NONBLOCKING(jack_get_cycle_times(client, &frames, &start, &next, &periodUs)) != 0)
+        return 0;
+    const jack_time_t jackNow = BACKLINE_AUDITED_NONBLOCKING(jack_get_time());
+    timespec now {};
+    BACKLINE_AUDITED_NONBLOCKING(clock_gettime(CLOCK_MONOTONIC, &now));
+    if (start == 0 || start > jackNow || jackNow - start > 1000000)
+        return 0; // the loop is not locked yet, or the time is nonsense
+    return std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec - std::int64_t(jackNow - start) * 1000;
+}
 
 std::string statusText(jack_status_t status)
 {
@@ -175,6 +199,7 @@ int JackBackend::onProcess(jack_nframes_t nframes, void* self) noexcept
     const engine::Graph* graph = backend.engine_.beginBlock();
     if (!graph)
         return 0;
+    backend.engine_.setBlockStartTime(cycleStartNs(backend.client_));
     const std::size_t numInputs = graph->inputHandles.size();
     // jack_port_get_buffer (audited in JACK2's JackPort::GetBuffer / JackGraphManager) only
     // looks up the port's buffer in shared memory: no allocation, lock or system call.

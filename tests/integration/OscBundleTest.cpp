@@ -110,6 +110,9 @@ TEST(OscBundle, ATimetag500MsAheadLandsAt500MsWithinOneBlock)
         const jack_nframes_t expected = jack_time_to_frames(listener.client(), jackNow + 500000) + masterLatencyFrames;
         auto change = listener.waitForChange(2000ms);
         ASSERT_TRUE(change) << "trial " << trial;
+        if (std::getenv("BACKLINE_TEST_DEBUG"))
+            std::fprintf(stderr, "trial %d: %d frames from 500 ms, longest gap %.2f ms\n", trial,
+                std::int32_t(change->frame - expected), double(change->longestGapNs) / 1e6);
         // A JACK cycle that came more than two periods late (a busy machine starving jackd's
         // dummy driver, which then drops time) leaves no true answer: that trial does not count.
         if (change->longestGapNs > 2 * 2'666'667) {

@@ -63,3 +63,17 @@ TEST(ClockEstimator, AJumpStartsTheHistoryAfresh)
     EXPECT_EQ(clock.framesPerSecond(), 48000.0) << "nominal until a second of new history";
     EXPECT_EQ(clock.frameAt(12'600'000'000), 4800u * 21 + 24000u);
 }
+
+TEST(ClockEstimator, AnExactLatestReadingAnchorsTheLineWhereTheClockIsNow)
+{
+    // JACK's delay-locked loop gives each cycle's true start. The clock ran at 48 kHz for four
+    // seconds, then lost 5 ms (a busy machine starved the driver): the fitted line still sits
+    // behind the old readings, the latest exact reading knows where the clock is.
+    ClockEstimator clock;
+    for (int i = 0; i <= 40; ++i)
+        clock.add({std::uint64_t(4800 * i), std::int64_t(i) * 100'000'000, 48000, true});
+    const std::int64_t lastNs = 4'105'000'000; // frame 4800 × 41 began 105 ms after the one before
+    clock.add({4800 * 41, lastNs, 48000, true});
+    const auto due = clock.frameAt(lastNs + 20'000'000);
+    EXPECT_NEAR(double(due), 4800.0 * 41 + 960.0, 2.0) << "20 ms after the latest reading";
+}

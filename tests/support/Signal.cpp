@@ -45,6 +45,18 @@ double toneDb(std::span<const float> samples, double frequency, double sampleRat
     return toDb(2.0 * std::hypot(re, im) / windowSum);
 }
 
+double toneDbMedian(std::span<const float> samples, double frequency, double sampleRate, std::size_t chunkFrames)
+{
+    std::vector<double> levels;
+    for (std::size_t at = 0; at + chunkFrames <= samples.size(); at += chunkFrames)
+        levels.push_back(toneDb(samples.subspan(at, chunkFrames), frequency, sampleRate));
+    if (levels.empty())
+        return toneDb(samples, frequency, sampleRate);
+    std::sort(levels.begin(), levels.end());
+    const std::size_t mid = levels.size() / 2;
+    return levels.size() % 2 ? levels[mid] : 0.5 * (levels[mid - 1] + levels[mid]);
+}
+
 std::vector<float> sine(std::size_t frames, double frequency, double sampleRate, double amplitude)
 {
     std::vector<float> out(frames);

@@ -14,6 +14,10 @@ double rmsDb(std::span<const float> samples);
 double peakDb(std::span<const float> samples);
 /// Level of one frequency component (Goertzel, Hann-windowed) as the dBFS peak of a sine.
 double toneDb(std::span<const float> samples, double frequency, double sampleRate);
+/// toneDb over consecutive chunks of chunkFrames, the median of them: a capture from a live
+/// JACK server on a busy machine may hold a glitch (a period the dummy driver dropped), which
+/// spoils the chunk it falls in and not the measurement.
+double toneDbMedian(std::span<const float> samples, double frequency, double sampleRate, std::size_t chunkFrames = 4800);
 /// A sine of `frequency` Hz with peak amplitude `amplitude`.
 std::vector<float> sine(std::size_t frames, double frequency, double sampleRate, double amplitude);
 /// The second half of v (skips smoothing ramps at the start of a render).
