@@ -425,14 +425,32 @@ TEST(Recorder, EventsTellSubscribersWhenTakesOpenAndClose)
     EXPECT_EQ(kinds, (std::vector {RecordEvent::Kind::TakeStarted, RecordEvent::Kind::TakeClosed}));
 }
 
-TEST(Recorder, MarkersFromManyThreadsAtOnceAreAllKept)
-{
+/// A recorder of the master (stereo) fed at four times real time by its own thread: for tests
+/// of what arrives while a take runs (markers, stops).
+class FedRecorder : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        rec = makeRecorder(settingsIn(dir.path()));
+        ASSERT_TRUE(rec);
+        auto sources = rec->prepareSources({{"master", 2}});
+        ASSERT_TRUE(sources);
+        feeder = std::make_unique<Feeder>(*sources, rate, 4.0);
+        feeder->start();
+    }
+    void TearDown() override
+    {
+        if (feeder)
+            feeder->stop();
+    }
+
     TempDir dir;
-    auto rec = makeRecorder(settingsIn(dir.path()));
-    auto sources = rec->prepareSources({{"master", 2}});
-    ASSERT_TRUE(sources);
-    Feeder feeder(*sources, rate, 4.0);
-    feeder.start();
+    std::unique_ptr<Recorder> rec;
+    std::unique_ptr<Feeder> feeder;
+};
+
+TEST_F(FedRecorder, MarkersFromManyThreadsAtOnceAreAllKept)
+{
     auto take = rec->start("busy", "");
     ASSERT_TRUE(take);
     std::vector<std::thread> callers;
@@ -446,11 +464,10 @@ TEST(Recorder, MarkersFromManyThreadsAtOnceAreAllKept)
         });
     for (auto& c : callers)
         c.join();
-    ASSERT_TRUE(feeder.waitUntil(feeder.frames() + rate / 2));
+    ASSERT_TRUE(feeder->waitUntil(feeder->frames() + rate / 2));
     // Markers are filed by the disk thread's next pass; stop() does not wait for that.
     EXPECT_TRUE(waitFor([&] { return rec->status().markers >= 400; })) << rec->status().markers;
     ASSERT_TRUE(rec->stop());
-    feeder.stop();
     auto m = readManifest(take->folder / "take.yaml");
     ASSERT_TRUE(m);
     EXPECT_EQ(m->markers.size(), 400u);
@@ -458,14 +475,8 @@ TEST(Recorder, MarkersFromManyThreadsAtOnceAreAllKept)
         EXPECT_LE(k.frame, m->durationFrames) << k.name;
 }
 
-TEST(Recorder, AMarkerPlacedJustBeforeStopIsKept)
+TEST_F(FedRecorder, AMarkerPlacedJustBeforeStopIsKept)
 {
-    TempDir dir;
-    auto rec = makeRecorder(settingsIn(dir.path()));
-    auto sources = rec->prepareSources({{"master", 2}});
-    ASSERT_TRUE(sources);
-    Feeder feeder(*sources, rate, 4.0);
-    feeder.start();
     // The marker and the stop reach the disk thread in one pass most of the time: the marker
     // was once dropped then, the take closed first. A few takes make that pass certain.
     for (int i = 0; i < 5; ++i) {
@@ -480,7 +491,6 @@ TEST(Recorder, AMarkerPlacedJustBeforeStopIsKept)
         EXPECT_EQ(m->markers[0].name, "end");
         EXPECT_LE(m->markers[0].frame, m->durationFrames);
     }
-    feeder.stop();
 }
 
 TEST(Recorder, ReconfiguringKeepsTheCaptureClockSoATakeRightAfterStaysAligned)
