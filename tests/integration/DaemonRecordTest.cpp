@@ -66,6 +66,36 @@ void waitForRecorded(OscClient& osc, double seconds)
     ADD_FAILURE() << "the take holds " << recorded << " s after 30 s, expected " << seconds;
 }
 
+/// One channel of an interleaved stereo recording, its first `frames` frames (all when 0).
+std::vector<float> channel(const Audio& a, int c, sf_count_t frames = 0)
+{
+    const sf_count_t n = frames > 0 ? std::min(frames, a.frames()) : a.frames();
+    std::vector<float> out;
+    for (sf_count_t i = 0; i < n; ++i)
+        out.push_back(a.samples[std::size_t(2 * i + c)]);
+    return out;
+}
+
+/// The lag at which the master recording is the two posts' sum over their first `frames`
+/// frames, sample for sample (the master chain delays by its limiter's lookahead and is
+/// otherwise transparent below its ceiling), or -1: then the sources are misaligned.
+sf_count_t lagOfTheSum(const Audio& a, const Audio& b, const Audio& m, sf_count_t frames)
+{
+    auto matchesAt = [&](sf_count_t lag) {
+        for (sf_count_t i = 1000; i < frames - lag; ++i)
+            for (int c = 0; c < 2; ++c) {
+                const float sum = a.samples[std::size_t(2 * i + c)] + b.samples[std::size_t(2 * i + c)];
+                if (std::fabs(m.samples[std::size_t(2 * (i + lag) + c)] - sum) > 1e-6f)
+                    return false;
+            }
+        return true;
+    };
+    for (sf_count_t l = 0; l < 512; ++l)
+        if (matchesAt(l))
+            return l;
+    return -1;
+}
+
 std::filesystem::path onlyTake(const std::filesystem::path& root)
 {
     std::filesystem::path take;
@@ -109,29 +139,11 @@ TEST(DaemonRecord, RecordsAlignedSourcesWhoseSamplesAddUpToTheMaster)
     EXPECT_EQ(a.frames(), m.frames());
 
     // Each post is its tone on one side only.
-    std::vector<float> aLeft, bRight;
-    for (sf_count_t i = 0; i < a.frames(); ++i) {
-        aLeft.push_back(a.samples[std::size_t(2 * i)]);
-        bRight.push_back(b.samples[std::size_t(2 * i + 1)]);
-    }
-    EXPECT_NEAR(toneDb(aLeft, 440.0, 48000.0), -20.0, 0.05);
-    EXPECT_NEAR(toneDb(bRight, 1000.0, 48000.0), -26.0, 0.05);
+    EXPECT_NEAR(toneDb(channel(a, 0), 440.0, 48000.0), -20.0, 0.05);
+    EXPECT_NEAR(toneDb(channel(b, 1), 1000.0, 48000.0), -26.0, 0.05);
 
-    // Sample-aligned: the master is the two posts' sum, delayed by the master chain's
-    // lookahead and otherwise untouched (the limiter is transparent below its ceiling).
-    auto matchesAt = [&](sf_count_t lag) {
-        for (sf_count_t i = 1000; i < a.frames() - lag; ++i)
-            for (int c = 0; c < 2; ++c) {
-                const float sum = a.samples[std::size_t(2 * i + c)] + b.samples[std::size_t(2 * i + c)];
-                if (std::fabs(m.samples[std::size_t(2 * (i + lag) + c)] - sum) > 1e-6f)
-                    return false;
-            }
-        return true;
-    };
-    sf_count_t lag = -1;
-    for (sf_count_t l = 0; l < 512 && lag < 0; ++l)
-        if (matchesAt(l))
-            lag = l;
+    // Sample-aligned: the master is the two posts' sum at the master chain's lookahead.
+    const sf_count_t lag = lagOfTheSum(a, b, m, a.frames());
     EXPECT_GE(lag, 0) << "the master file is not the posts' sum at any lag: sources are misaligned";
 
     const YAML::Node manifest = YAML::LoadFile((take / "take.yaml").string());
@@ -176,24 +188,33 @@ TEST(DaemonRecord, BadRecordRequestsAnswerErrorAndChangeNothing)
     EXPECT_EQ(sources->args.size(), 3u) << "the failed change left the sources as they were";
 }
 
-TEST(DaemonRecord, SigkillMidTakeLeavesReadableFilesAndTheNextStartRepairsTheTake)
+TEST(DaemonRecord, SigkillFiveSecondsIntoATakeLeavesFilesHoldingTheFirstFourAndTheNextStartRepairsIt)
 {
     TempDir takes;
     const auto folder = takes.path().string();
     {
         LiveDaemon d(recordSession(folder));
         ASSERT_EQ(d.osc->request("/record/start", 5s)->address, "/record/started");
-        waitForRecorded(*d.osc, 3.0);
+        waitForRecorded(*d.osc, 5.0);
         d.process->signal(SIGKILL);
         d.process->wait(5s);
     }
     const auto take = onlyTake(takes.path());
     ASSERT_FALSE(take.empty());
-    for (const char* file : {"track-a-post.wav", "track-b-post.wav", "master.wav"}) {
-        const Audio audio = readAudio(take / file);
-        EXPECT_EQ(audio.channels, 2) << file << " does not open";
-        EXPECT_GE(audio.frames(), 48000 * 2) << file << " holds less than 2 s of a 3 s take";
+    // Unrepaired, as a user copying the files off straight after the crash finds them: every
+    // file opens and holds at least the first 4 s of the 5 s take, and it is the right audio.
+    const Audio a = readAudio(take / "track-a-post.wav");
+    const Audio b = readAudio(take / "track-b-post.wav");
+    const Audio m = readAudio(take / "master.wav");
+    for (const Audio* audio : {&a, &b, &m}) {
+        ASSERT_EQ(audio->channels, 2) << "a file does not open";
+        EXPECT_GE(audio->frames(), 48000 * 4) << "a file holds less than 4 s of a 5 s take";
     }
+    const sf_count_t frames = std::min({a.frames(), b.frames(), m.frames(), sf_count_t(48000 * 4)});
+    EXPECT_NEAR(toneDb(channel(a, 0, frames), 440.0, 48000.0), -20.0, 0.05);
+    EXPECT_LT(peakDb(channel(a, 1, frames)), -120.0);
+    EXPECT_NEAR(toneDb(channel(b, 1, frames), 1000.0, 48000.0), -26.0, 0.05);
+    EXPECT_GE(lagOfTheSum(a, b, m, frames), 0) << "the master is not the posts' sum: misaligned or damaged";
     EXPECT_FALSE(YAML::LoadFile((take / "take.yaml").string())["complete"].as<bool>());
     {
         LiveDaemon again(recordSession(folder));
@@ -201,6 +222,8 @@ TEST(DaemonRecord, SigkillMidTakeLeavesReadableFilesAndTheNextStartRepairsTheTak
     const YAML::Node repaired = YAML::LoadFile((take / "take.yaml").string());
     EXPECT_TRUE(repaired["complete"].as<bool>());
     EXPECT_EQ(repaired["ended"].as<std::string>(), "interrupted");
+    EXPECT_GE(readAudio(take / "master.wav").frames(), m.frames()) << "repair keeps everything that was there";
+    EXPECT_GE(repaired["duration_frames"].as<std::int64_t>(), std::int64_t(48000 * 4));
 }
 
 TEST(DaemonRecord, AFullDiskClosesTheTakeTellsSubscribersAndTheAudioPlaysOn)
