@@ -77,6 +77,7 @@ ClientState* ClientTable::touch(const Endpoint& endpoint, std::int64_t nowNs)
         it = clients_.emplace(endpoint, std::move(client)).first;
     }
     it->second.lastSeenNs = nowNs;
+    it->second.endpoint.local = endpoint.local; // the address it spoke to last is the one to answer from
     return &it->second;
 }
 

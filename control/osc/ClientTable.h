@@ -20,6 +20,16 @@ struct Endpoint {
     sockaddr_storage address {};
     socklen_t addressLength = 0;
     std::uint64_t connection = 0; ///< TCP: the connection's id; UDP: 0
+    /// UDP: the address of ours the client's datagrams arrive at. Replies leave from it, so a
+    /// client of a host with several addresses (wired and Wi-Fi on stage) hears the address it
+    /// spoke to; many OSC apps drop anything else. Not part of the identity: family 0 when
+    /// unknown (the kernel then picks by route).
+    struct Local {
+        sa_family_t family = 0;
+        in_addr v4 {};
+        in6_addr v6 {};
+        unsigned interface = 0;
+    } local;
 
     /// "udp 192.168.1.20:9001", "tcp [::1]:40112".
     std::string str() const;

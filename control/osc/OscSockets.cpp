@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <netinet/tcp.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace backline::control {
@@ -71,6 +72,11 @@ Result<Socket> Socket::udp(int port)
 {
     auto s = bindSocket(SOCK_DGRAM, port);
     if (s) {
+        // Which of our addresses each datagram arrived at (see Endpoint::local): IPv6 and, on a
+        // dual-stack socket, IPv4 datagrams too.
+        const int yes = 1;
+        setsockopt(s->fd(), IPPROTO_IPV6, IPV6_RECVPKTINFO, &yes, sizeof yes);
+        setsockopt(s->fd(), IPPROTO_IP, IP_PKTINFO, &yes, sizeof yes);
         const int size = config::oscSocketBufferBytes;
         setsockopt(s->fd(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
         setsockopt(s->fd(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
@@ -124,16 +130,78 @@ long Socket::receiveFrom(std::span<std::uint8_t> buffer, Endpoint& from) const
 {
     from.transport = Transport::Udp;
     from.connection = 0;
-    from.addressLength = sizeof from.address;
-    const ssize_t n = recvfrom(fd_, buffer.data(), buffer.size(), MSG_TRUNC, reinterpret_cast<sockaddr*>(&from.address),
-        &from.addressLength);
-    return n < 0 ? -1 : long(n);
+    from.local = {};
+    iovec data {buffer.data(), buffer.size()};
+    alignas(cmsghdr) std::uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(in_pktinfo))];
+    msghdr message {};
+    message.msg_name = &from.address;
+    message.msg_namelen = sizeof from.address;
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    const ssize_t n = recvmsg(fd_, &message, MSG_TRUNC);
+    if (n < 0)
+        return -1;
+    from.addressLength = message.msg_namelen;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            from.local.family = AF_INET;
+            from.local.v4 = info.ipi_addr; // the datagram's destination
+            from.local.interface = unsigned(info.ipi_ifindex);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+            in6_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            from.local.family = AF_INET6;
+            from.local.v6 = info.ipi6_addr;
+            from.local.interface = info.ipi6_ifindex;
+        }
+    }
+    return long(n);
 }
 
 bool Socket::sendTo(std::span<const std::uint8_t> bytes, const Endpoint& to) const
 {
-    const ssize_t n = sendto(fd_, bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
-        reinterpret_cast<const sockaddr*>(&to.address), to.addressLength);
+    iovec data {const_cast<std::uint8_t*>(bytes.data()), bytes.size()};
+    alignas(cmsghdr) std::uint8_t control[CMSG_SPACE(sizeof(in6_pktinfo))] {};
+    msghdr message {};
+    message.msg_name = const_cast<sockaddr_storage*>(&to.address);
+    message.msg_namelen = to.addressLength;
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    if (to.local.family == AF_INET || to.local.family == AF_INET6) {
+        message.msg_control = control;
+        cmsghdr* c = reinterpret_cast<cmsghdr*>(control);
+        if (to.local.family == AF_INET) {
+            // The source address only; the route picks the interface.
+            in_pktinfo info {};
+            info.ipi_spec_dst = to.local.v4;
+            c->cmsg_level = IPPROTO_IP;
+            c->cmsg_type = IP_PKTINFO;
+            c->cmsg_len = CMSG_LEN(sizeof info);
+            std::memcpy(CMSG_DATA(c), &info, sizeof info);
+            message.msg_controllen = CMSG_SPACE(sizeof info);
+        } else {
+            // A link-local address means something only on its interface: keep it.
+            in6_pktinfo info {};
+            info.ipi6_addr = to.local.v6;
+            info.ipi6_ifindex = IN6_IS_ADDR_LINKLOCAL(&to.local.v6) ? to.local.interface : 0;
+            c->cmsg_level = IPPROTO_IPV6;
+            c->cmsg_type = IPV6_PKTINFO;
+            c->cmsg_len = CMSG_LEN(sizeof info);
+            std::memcpy(CMSG_DATA(c), &info, sizeof info);
+            message.msg_controllen = CMSG_SPACE(sizeof info);
+        }
+    }
+    ssize_t n = sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && message.msg_control && errno != EAGAIN && errno != EWOULDBLOCK) {
+        // The address went away (an interface down, DHCP renewed): let the kernel choose.
+        message.msg_control = nullptr;
+        message.msg_controllen = 0;
+        n = sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    }
     return n == ssize_t(bytes.size());
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <fmt/format.h>
+#include <map>
 #include <tuple>
 
 namespace backline::engine {
@@ -72,10 +73,19 @@ public:
 private:
     Result<std::unique_ptr<faust::DspInstance>> instantiate(const session::DspSpec& dspSpec, const std::string& owner)
     {
-        auto factory = resolve_(dspSpec);
-        if (!factory)
-            return makeError(factory.error().code, fmt::format("{}: {}: {}", dspSpec.where.str(), owner, factory.error().message));
-        auto instance = (*factory)->instantiate(graph_->sampleRate);
+        // Each distinct DSP is resolved once per build: 32 tracks of one synth are one compile
+        // (or cache load, which expands the source to check it) and 32 instances.
+        const std::string key = dspSpec.kind == session::DspSpec::Kind::Builtin ? "builtin:" + dspSpec.builtin
+                                                                               : "file:" + dspSpec.file.string();
+        auto known = factories_.find(key);
+        if (known == factories_.end()) {
+            auto factory = resolve_(dspSpec);
+            if (!factory)
+                return makeError(factory.error().code,
+                    fmt::format("{}: {}: {}", dspSpec.where.str(), owner, factory.error().message));
+            known = factories_.emplace(key, std::move(factory.value())).first;
+        }
+        auto instance = known->second->instantiate(graph_->sampleRate);
         if (!instance)
             return makeError(instance.error().code, fmt::format("{}: {}: {}", dspSpec.where.str(), owner, instance.error().message));
         return std::move(instance.value());
@@ -424,6 +434,7 @@ private:
     const session::SessionSpec& spec_;
     const DspResolver& resolve_;
     const CarriedValues& carried_;
+    std::map<std::string, std::shared_ptr<faust::DspFactory>> factories_; // resolved so far, by DSP
     std::unique_ptr<Graph> graph_;
     std::shared_ptr<ParamTable> table_;
     std::uint32_t switchFrames_ = 480;

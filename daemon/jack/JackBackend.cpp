@@ -3,10 +3,12 @@
 
 #include "core/Config.h"
 
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fmt/format.h>
 #include <set>
+#include <thread>
 #include <spdlog/spdlog.h>
 
 namespace backline::jack {
@@ -106,9 +108,24 @@ Result<std::unique_ptr<JackBackend>> JackBackend::open(const Options& options, e
 
 JackBackend::~JackBackend()
 {
+    // JACK2 stops a client's process thread by cancelling it (asynchronous pthread_cancel)
+    // once the server has taken the client out of the graph. A cycle still running then, as
+    // on an overloaded machine, is cancelled inside the engine, whose noexcept frames turn
+    // the cancellation's unwinding into std::terminate: backlined aborted at shutdown (seen
+    // with 256 tracks on 2 cores). So first the callback is emptied and left.
+    quiesce();
     if (active_ && !serverGone())
         jack_deactivate(client_);
     jack_client_close(client_);
+}
+
+void JackBackend::quiesce() noexcept
+{
+    quiescing_.store(true, std::memory_order_seq_cst);
+    // With quiescing_ set first and inCallback_ read after (both sequentially consistent),
+    // a callback that starts later sees quiescing_ and returns without touching the engine.
+    for (int i = 0; i < 2000 && inCallback_.load(std::memory_order_seq_cst); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 Result<void> JackBackend::preparePorts(engine::Graph& graph)
@@ -137,6 +154,7 @@ Result<void> JackBackend::preparePorts(engine::Graph& graph)
         if (!port)
             return port.error();
         graph.outputHandles[c] = *port;
+        outputPorts_[c].store(*port, std::memory_order_release); // pairs with the audio thread's load
     }
     return {};
 }
@@ -196,6 +214,22 @@ void JackBackend::releasePortsNotIn(const engine::Graph& graph)
 int JackBackend::onProcess(jack_nframes_t nframes, void* self) noexcept
 {
     auto& backend = *static_cast<JackBackend*>(self);
+    backend.inCallback_.store(true, std::memory_order_seq_cst);
+    if (!backend.quiescing_.load(std::memory_order_seq_cst))
+        backend.process(nframes);
+    else
+        // Closing: silence rather than the ports' last buffer played again.
+        for (const auto& output : backend.outputPorts_)
+            if (jack_port_t* port = output.load(std::memory_order_acquire))
+                if (auto* out = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(port, nframes))))
+                    std::memset(out, 0, sizeof(float) * nframes);
+    backend.inCallback_.store(false, std::memory_order_seq_cst);
+    return 0;
+}
+
+int JackBackend::process(jack_nframes_t nframes) noexcept
+{
+    auto& backend = *this;
     const engine::Graph* graph = backend.engine_.beginBlock();
     if (!graph)
         return 0;

@@ -8,6 +8,7 @@
 
 #include <jack/jack.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -65,6 +66,10 @@ private:
     JackBackend(jack_client_t* client, engine::Engine& engine);
 
     static int onProcess(jack_nframes_t nframes, void* self) noexcept BACKLINE_NONBLOCKING;
+    int process(jack_nframes_t nframes) noexcept BACKLINE_NONBLOCKING;
+    /// [control] Makes the process callback return at once from now on, and waits until it is
+    /// out of the engine: see the destructor.
+    void quiesce() noexcept;
     static int onXrun(void* self) noexcept;
     static int onBufferSize(jack_nframes_t nframes, void* self) noexcept;
     static void onShutdown(jack_status_t code, const char* reason, void* self) noexcept;
@@ -77,6 +82,9 @@ private:
     std::atomic<std::uint32_t> bufferSize_ {0};
     std::atomic<std::uint64_t> xruns_ {0};
     std::atomic<bool> serverGone_ {false};
+    std::atomic<bool> quiescing_ {false}; // set by the control side before deactivating
+    std::atomic<bool> inCallback_ {false}; // the audio thread is inside process()
+    std::array<std::atomic<jack_port_t*>, 2> outputPorts_ {}; // the master outputs, for silence while quiescing
     std::map<std::string, jack_port_t*> ports_; // control thread only
     std::vector<const float*> inputBuffers_;     // audio thread's scratch, sized when ports change
     std::vector<const float*> outgoingInputBuffers_; // the same for a reload's outgoing graph

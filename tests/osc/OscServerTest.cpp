@@ -82,6 +82,22 @@ TEST_F(OscServerTest, IPv6LoopbackClientsAreServed)
     EXPECT_EQ(reply->address, "/pong");
 }
 
+// A host with several addresses (wired and Wi-Fi on stage): a tablet that sends to one of them
+// must hear back from that one, or its OSC app (and here the kernel, the client's socket being
+// connected to it) drops the reply. Loopback has many: 127.0.0.2 is one of ours too.
+TEST_F(OscServerTest, AUdpClientIsAnsweredFromTheAddressItSpokeTo)
+{
+    RawOscClient c(RawOscClient::Kind::Udp, server->port(), "127.0.0.1", "127.0.0.2");
+    auto reply = c.request("/ping");
+    ASSERT_TRUE(reply) << "no reply from 127.0.0.2 (it came from another address, or not at all)";
+    EXPECT_EQ(reply->address, "/pong");
+    subscribe(c);
+    target.changeFromElsewhere("/track/b/pan", -0.5f);
+    auto pushed = c.receiveAddress("/track/b/pan", 500ms);
+    ASSERT_TRUE(pushed) << "feedback leaves from the address the subscriber spoke to as well";
+    EXPECT_FLOAT_EQ(float(pushed->number(0)), -0.5f);
+}
+
 TEST_F(OscServerTest, ANewSubscriberFirstGetsTheWholeStateNumbered)
 {
     target.changeFromElsewhere("/track/b/pan", 0.25f);
