@@ -297,7 +297,19 @@ ExitCode Daemon::runLive()
         spec_.name, spec_.tracks.size(), jack_->clientName(), osc_->port(), osc_->port());
     serveUntilSignal();
     spdlog::info("stopping");
+    fadeOutForStop();
     return ExitCode::Ok;
+}
+
+void Daemon::fadeOutForStop()
+{
+    std::lock_guard lock(graphMutex_);
+    if (!jack_ || jack_->serverGone() || !live_)
+        return;
+    engine_.fadeOut();
+    // 30 ms of fade; an audio thread that has stopped running is not waited for long.
+    for (int i = 0; i < 250 && !engine_.fadedOut(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void Daemon::serveUntilSignal()

@@ -86,6 +86,8 @@ private:
     /// that was running, and starts it; graphMutex_ held.
     Result<void> resumeOnJack();
     void serveUntilSignal();
+    /// [main] Fades the outputs to silence before the client closes (no click at a stop).
+    void fadeOutForStop();
 
     DaemonOptions options_;
     engine::Engine engine_;

@@ -263,6 +263,26 @@ void Engine::fadeOutgoing(const float* const* inputs, std::size_t numInputs, flo
     }
 }
 
+void Engine::fadeToSilence(float* const* outputs, std::size_t numOutputs, std::uint32_t nframes) noexcept
+{
+    const int rate = current_ ? current_->sampleRate : 48000;
+    const auto length = std::max<std::uint32_t>(1, std::uint32_t(config::reloadCrossfadeSeconds * rate));
+    // The mirror of a reload's fade-in: a smoothstep, without a corner at either end.
+    for (std::uint32_t i = 0; i < nframes; ++i) {
+        float gain = 0.0f;
+        if (fadeOutDone_ < length) {
+            const float t = float(fadeOutDone_ + 1) / float(length);
+            gain = 1.0f - t * t * (3.0f - 2.0f * t);
+            ++fadeOutDone_;
+        }
+        for (std::size_t c = 0; c < numOutputs; ++c)
+            if (outputs[c])
+                outputs[c][i] *= gain;
+    }
+    if (fadeOutDone_ >= length)
+        fadedOut_.store(true, std::memory_order_release); // pairs with fadedOut()'s acquire
+}
+
 void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
     std::uint32_t nframes, const float* const* outgoingInputs, std::size_t numOutgoingInputs) noexcept
 {
@@ -309,6 +329,8 @@ void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* 
             done = end;
         }
     }
+    if (fadeOutRequested_.load(std::memory_order_acquire)) // pairs with fadeOut()'s release
+        fadeToSilence(outputs, numOutputs, nframes);
     frame_ = start + nframes;
     clock_.store(frame_, std::memory_order_release); // pairs with clock()'s acquire
     std::uint64_t readingFrame = start;

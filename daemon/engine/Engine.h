@@ -102,6 +102,13 @@ public:
     /// (after the reload's crossfade): until then the old graph's ports are still in use.
     bool crossfading() const noexcept { return fading_.load(std::memory_order_acquire); } // pairs with the audio thread's release stores
 
+    /// [control] Fades the outputs to silence over config::reloadCrossfadeSeconds and keeps
+    /// them silent: the daemon stopping (a restart under systemd, the end of the night) must
+    /// not end in a click. What taps record is not faded.
+    void fadeOut() noexcept { fadeOutRequested_.store(true, std::memory_order_release); } // pairs with the audio thread's acquire
+    /// [control] True once the audio thread has faded out (or had nothing to fade).
+    bool fadedOut() const noexcept { return fadedOut_.load(std::memory_order_acquire); } // pairs with the audio thread's release
+
     /// Blocks processed so far.
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
     /// The engine's sample clock: frames processed before the current block.
@@ -134,6 +141,8 @@ private:
     void retire(const Event& event) noexcept BACKLINE_NONBLOCKING;
     void applyDue(std::uint64_t frame) noexcept BACKLINE_NONBLOCKING;
     std::uint64_t nextDue() const noexcept BACKLINE_NONBLOCKING;
+    void fadeToSilence(float* const* outputs, std::size_t numOutputs, std::uint32_t nframes) noexcept
+        BACKLINE_NONBLOCKING;
     void fadeOutgoing(const float* const* inputs, std::size_t numInputs, float* const* outputs,
         std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
     bool push(const Command& command);
@@ -147,6 +156,9 @@ private:
     Graph* current_ = nullptr;
     Graph* outgoing_ = nullptr;     // the graph a reload fades out, while fadeDone_ < fadeLength_
     bool fadingIn_ = false;          // a fade from silence (outgoing_ is null) is under way
+    std::atomic<bool> fadeOutRequested_ {false};
+    std::atomic<bool> fadedOut_ {false};
+    std::uint32_t fadeOutDone_ = 0; // audio thread only: frames of the stop fade done
     std::uint32_t fadeLength_ = 0;
     std::uint32_t fadeDone_ = 0;
     std::vector<float> fadeScratch_; // the outgoing graph's two output channels

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Stopping backlined while its engine is overloaded. JACK2 stops a client's process thread by
-// cancelling it once the server has let the client go; a cycle still running then used to be
-// cancelled inside the engine, whose noexcept frames turn that into std::terminate: SIGTERM
-// ended in an abort (exit 134) about one time in two (2 of 4 runs of this test before the fix). The show's last act must not be a crash.
-#include "Harness.h"
+// Stopping backlined: cleanly, silently, whatever state the engine is in.
+#include "LiveDaemon.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <string>
 #include <thread>
@@ -14,6 +13,10 @@
 using namespace backline::test;
 using namespace std::chrono_literals;
 
+// JACK2 stops a client's process thread by cancelling it once the server has let the client
+// go; a cycle still running then used to be cancelled inside the engine, whose noexcept frames
+// turn that into std::terminate: SIGTERM ended in an abort (exit 134) in 2 of 4 runs of this
+// test before the fix. The show's last act must not be a crash.
 TEST(DaemonShutdown, SigtermWhileTheEngineIsOverloadedExitsCleanlyEveryTime)
 {
     std::string yaml = "backline: 1\nname: overload\ntracks:\n";
@@ -43,4 +46,43 @@ TEST(DaemonShutdown, SigtermWhileTheEngineIsOverloadedExitsCleanlyEveryTime)
         EXPECT_EQ(daemon.output().find("terminate called"), std::string::npos) << daemon.output();
     }
     EXPECT_GT(xruns, 0.0) << "the engine kept up: this machine needs more tracks for the test to mean anything";
+}
+
+// A stop (systemd restarting the service, the end of the night) fades the outputs out over
+// 30 ms instead of cutting the sound mid-wave: no click at the PA.
+TEST(DaemonShutdown, SigtermFadesTheOutputToSilenceInsteadOfCuttingIt)
+{
+    LiveDaemon d; // a 1 kHz tone at -20 dBFS, -23 dBFS on each side
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    std::this_thread::sleep_for(300ms);
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(300ms);
+        d.process->signal(SIGTERM);
+    });
+    auto [left, right] = listener.capture(1200ms);
+    stopper.join();
+    const auto code = d.process->wait(10s);
+    ASSERT_TRUE(code);
+    EXPECT_EQ(*code, 0) << d.process->output();
+
+    std::size_t end = left.size();
+    while (end > 0 && std::fabs(left[end - 1]) < 1e-6f)
+        --end;
+    ASSERT_GT(end, std::size_t(4800)) << "no tone before the stop";
+    ASSERT_LT(end, left.size()) << "the capture ended before backlined did";
+    float full = 0.0f;
+    for (std::size_t i = 0; i < 4800; ++i)
+        full = std::max(full, std::fabs(left[i]));
+    ASSERT_GT(full, 0.05f);
+    // The last millisecond before silence: a cut leaves it at the tone's full peak, a fade
+    // has brought it 40 dB down and more.
+    float last = 0.0f;
+    for (std::size_t i = end - 48; i < end; ++i)
+        last = std::max(last, std::fabs(left[i]));
+    EXPECT_LT(last, full * 0.01f) << "the sound was cut, not faded: " << last << " against " << full;
+    // And the fade took its 30 ms: 20 ms before the end the tone is still there.
+    float before = 0.0f;
+    for (std::size_t i = end - 1440; i < end - 960; ++i)
+        before = std::max(before, std::fabs(left[i]));
+    EXPECT_GT(before, full * 0.05f) << "the sound stopped earlier than the fade's start: not a 30 ms fade";
 }
