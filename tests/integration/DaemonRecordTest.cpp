@@ -268,3 +268,29 @@ TEST(DaemonRecord, AFullDiskClosesTheTakeTellsSubscribersAndTheAudioPlaysOn)
     EXPECT_NEAR(rmsDb(l), -23.01, 0.2) << "the audio keeps running";
     EXPECT_TRUE(d.process->running());
 }
+
+// Stopping the daemon mid-take (a systemd stop, the end of the night) closes the take as a
+// stop would: complete, every file whole and as long as the take says.
+TEST(DaemonRecord, SigtermMidTakeClosesTheTakeCompleteWithEverythingRecorded)
+{
+    TempDir takes;
+    {
+        LiveDaemon d(recordSession(takes.path().string()));
+        ASSERT_EQ(d.osc->request("/record/start", 5s)->address, "/record/started");
+        waitForRecorded(*d.osc, 1.5);
+        d.process->signal(SIGTERM);
+        const auto code = d.process->wait(10s);
+        ASSERT_TRUE(code);
+        EXPECT_EQ(*code, 0) << d.process->output();
+    }
+    const auto take = onlyTake(takes.path());
+    ASSERT_FALSE(take.empty());
+    const YAML::Node manifest = YAML::LoadFile((take / "take.yaml").string());
+    EXPECT_TRUE(manifest["complete"].as<bool>());
+    EXPECT_EQ(manifest["ended"].as<std::string>(), "stopped");
+    const auto frames = manifest["duration_frames"].as<std::int64_t>();
+    EXPECT_GE(frames, std::int64_t(48000 * 3 / 2));
+    for (const char* file : {"track-a-post.wav", "track-b-post.wav", "master.wav"})
+        EXPECT_EQ(readAudio(take / file).frames(), frames) << file;
+    EXPECT_NEAR(toneDb(channel(readAudio(take / "track-a-post.wav"), 0), 440.0, 48000.0), -20.0, 0.05);
+}
