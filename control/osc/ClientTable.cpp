@@ -60,6 +60,21 @@ bool RateLimit::take(double n, std::int64_t nowNs)
     return true;
 }
 
+void RateLimit::setRate(double rate, double burst)
+{
+    rate_ = rate;
+    burst_ = burst;
+    tokens_ = std::min(tokens_, burst_);
+}
+
+void ClientTable::setRate(double rate, double burst)
+{
+    rate_ = rate;
+    burst_ = burst;
+    for (auto& [endpoint, client] : clients_)
+        client.limit.setRate(rate, burst);
+}
+
 ClientState* ClientTable::find(const Endpoint& endpoint)
 {
     auto it = clients_.find(endpoint);

@@ -51,6 +51,8 @@ public:
     }
     /// Takes n tokens at nowNs; false (nothing taken) when there are not enough.
     bool take(double n, std::int64_t nowNs);
+    /// New rate and burst from now on (tokens beyond the new burst are let go).
+    void setRate(double rate, double burst);
 
 private:
     double rate_;
@@ -119,6 +121,8 @@ public:
     std::size_t expire(std::int64_t nowNs, std::int64_t idleNs);
     /// Calls f on every client.
     void forEach(const std::function<void(ClientState&)>& f);
+    /// The rate limit of every client, known and new, from now on.
+    void setRate(double rate, double burst);
 
     std::size_t size() const noexcept { return clients_.size(); }
     std::size_t subscribers() const;

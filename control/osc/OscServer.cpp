@@ -110,6 +110,16 @@ void OscServer::setAccess(AccessList access)
     wake();
 }
 
+void OscServer::setClientRate(double rate)
+{
+    {
+        std::lock_guard lock(accessMutex_);
+        pendingRate_ = rate;
+    }
+    accessChanged_.store(true, std::memory_order_release); // pairs with the OSC thread's acquire exchange
+    wake();
+}
+
 OscCounters OscServer::counters() const
 {
     OscCounters c;
@@ -155,6 +165,12 @@ void OscServer::run()
                 pendingAccess_.reset();
                 spdlog::info("OSC clients allowed: {}", options_.access.describe());
             }
+            if (pendingRate_ && *pendingRate_ != options_.clientRate) {
+                options_.clientRate = options_.clientBurst = *pendingRate_;
+                clients_.setRate(options_.clientRate, options_.clientBurst);
+                spdlog::info("OSC clients may send {:g} messages a second each", options_.clientRate);
+            }
+            pendingRate_.reset();
         }
         if (fds[1].revents)
             readUdp();

@@ -57,6 +57,9 @@ public:
     int port() const noexcept { return port_; }
     /// [any] Replaces the access list (after a session reload changed `osc.allow`).
     void setAccess(AccessList access);
+    /// [any] Sets every client's rate limit: rate messages per second, a second's worth at once
+    /// (after a session reload changed `osc.client_rate`).
+    void setClientRate(double rate);
     /// [any] Queues a notice (recorder events, disk full, …) for every live subscriber; sent
     /// by the OSC thread on its next pass. Never waits for the network. Bounded: past 256
     /// pending notices the oldest are dropped and counted.
@@ -114,7 +117,8 @@ private:
     std::atomic<bool> stopping_ {false};
 
     // Shared with other threads.
-    mutable std::mutex accessMutex_; // guards pendingAccess_
+    mutable std::mutex accessMutex_; // guards pendingAccess_ and pendingRate_
+    std::optional<double> pendingRate_;
     std::optional<AccessList> pendingAccess_;
     std::atomic<bool> accessChanged_ {false};
     std::atomic<std::uint64_t> received_ {0};

@@ -282,6 +282,7 @@ ExitCode Daemon::runLive()
     }
     control::OscServerOptions oscOptions;
     oscOptions.port = options_.oscPort.value_or(spec_.osc.port);
+    oscOptions.clientRate = oscOptions.clientBurst = spec_.osc.clientRate.value_or(config::oscDefaultClientRate);
     std::string accessWarning;
     oscOptions.access = control::AccessList::forSession(spec_.osc.allow, &accessWarning);
     if (!accessWarning.empty())
@@ -509,6 +510,7 @@ Result<void> Daemon::reloadSession()
         osc_->setAccess(control::AccessList::forSession(spec_.osc.allow, &accessWarning));
         if (!accessWarning.empty())
             spdlog::error("{}", accessWarning);
+        osc_->setClientRate(spec_.osc.clientRate.value_or(config::oscDefaultClientRate));
     }
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     return {};

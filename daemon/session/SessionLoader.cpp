@@ -36,7 +36,7 @@ constexpr NumberRange panRange { -1.0, 1.0 };
 
 constexpr std::array<std::string_view, 8> topKeys { "backline", "name", "sample_rate", "osc", "tracks", "buses",
     "master", "record" };
-constexpr std::array<std::string_view, 2> oscKeys { "port", "allow" };
+constexpr std::array<std::string_view, 3> oscKeys { "port", "allow", "client_rate" };
 constexpr std::array<std::string_view, 13> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
     "gain", "pan", "mute", "solo", "strip", "sends", "output" };
 constexpr std::array<std::string_view, 5> masterKeys { "dsp", "params", "chain", "gain", "outputs" };
@@ -499,6 +499,11 @@ Result<void> SessionParser::readOsc(const YamlEntry& entry, OscSpec& osc) const
                 allow.push_back(*range);
             }
             osc.allow = std::move(allow);
+        } else if (field.key == "client_rate") {
+            auto rate = yaml_.number(field, {10.0, 1'000'000.0, "messages/s"});
+            if (!rate)
+                return rate.error();
+            osc.clientRate = *rate;
         }
     }
     return {};

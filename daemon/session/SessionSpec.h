@@ -107,6 +107,8 @@ struct OscSpec {
     /// Client addresses and subnets the server answers (`osc.allow`); nullopt when the session
     /// does not say (then /etc/backline/osc-allow, else loopback and private LAN ranges).
     std::optional<std::vector<AddressRange>> allow;
+    /// Messages per second one client may send (`osc.client_rate`); nullopt: the server's default.
+    std::optional<double> clientRate;
 };
 
 /// One source a take records, as written (`track/vox/input`, `track/*/post`, `bus/verb`, `master`).

@@ -455,3 +455,20 @@ TEST_F(OscServerTest, ATcpClientThatStopsReadingIsDisconnectedAndHoldsNobody)
     // what matters is that the stalled client is gone and the others are served.
     EXPECT_TRUE(other->request("/ping"));
 }
+
+// The session's osc.client_rate, changed by a reload, applies to clients already talking.
+TEST_F(OscServerTest, TheClientRateCanBeChangedWhileClientsTalk)
+{
+    auto c = client(RawOscClient::Kind::TcpLengthPrefix); // TCP: nothing lost on the way
+    ASSERT_TRUE(c->request("/ping"));
+    server->setClientRate(100.0);
+    std::this_thread::sleep_for(50ms); // the OSC thread wakes for it at once
+    const auto before = server->counters().dropped;
+    for (int i = 0; i < 1000; ++i)
+        c->send("/track/a/pan", {float(i % 2)});
+    std::this_thread::sleep_for(200ms); // 20 messages' worth of tokens back
+    ASSERT_TRUE(c->request("/ping", 2000ms)); // answered after all 1,000 (TCP keeps the order)
+    const auto dropped = server->counters().dropped - before;
+    EXPECT_GE(dropped, 850u) << "100 a second, a second's worth at once: about 100 of 1,000 pass";
+    EXPECT_LE(dropped, 905u);
+}

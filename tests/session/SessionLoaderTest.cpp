@@ -88,6 +88,7 @@ TEST(SessionLoader, LoadsEveryKeyOfAFullSession)
     EXPECT_EQ(s.name, "full-demo");
     EXPECT_EQ(s.sampleRate, 44100);
     EXPECT_EQ(s.osc.port, 9100);
+    EXPECT_EQ(s.osc.clientRate, 500.0);
     ASSERT_EQ(s.tracks.size(), 3u);
 
     const auto& pad = s.tracks[0];
@@ -405,7 +406,7 @@ TEST(SessionLoader, RejectsUnknownKeyWithLineAndColumn)
 TEST(SessionLoader, ListsTheKnownKeysWhenNoneIsClose)
 {
     EXPECT_EQ(errorOf("backline: 1\ntracks: []\nosc:\n  colour: red\n"),
-        "demo.yaml:4:3: unknown key 'colour' in 'osc' (expected one of: port, allow)");
+        "demo.yaml:4:3: unknown key 'colour' in 'osc' (expected one of: port, allow, client_rate)");
 }
 
 TEST(SessionLoader, RejectsUnknownKeysAtEveryLevel)
@@ -616,3 +617,11 @@ TEST(SessionLoader, NeverThrowsOnMalformedInput)
 }
 
 } // namespace
+
+TEST(SessionLoader, AClientRateOutsideItsRangeOrNotANumberIsRefusedWhereItIsWritten)
+{
+    EXPECT_TRUE(failsWith("backline: 1\ntracks: []\nosc:\n  client_rate: 5\n", "demo.yaml:4:16: ", "must be a number in messages/s from 10 to 1000000, got '5'"));
+    EXPECT_TRUE(failsWith("backline: 1\ntracks: []\nosc:\n  client_rate: fast\n", "demo.yaml:4:16: ", "number"));
+    EXPECT_TRUE(failsWith("backline: 1\ntracks: []\nosc:\n  client_rate: .nan\n", "demo.yaml:4:16: ", "NaN"));
+    EXPECT_FALSE(loadSessionText("backline: 1\ntracks: []\n", "demo.yaml")->osc.clientRate) << "absent: the server's default";
+}
