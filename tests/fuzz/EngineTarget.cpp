@@ -69,10 +69,15 @@ Result<engine::ParamState> EngineTarget::getParam(std::string_view address) { re
 
 std::vector<engine::ParamState> EngineTarget::params() { return control_.snapshot(); }
 
-Result<void> EngineTarget::reloadSession() { return load(); }
+Result<void> EngineTarget::reloadSession()
+{
+    std::lock_guard lock(mutex_);
+    return load();
+}
 
 control::DaemonStatus EngineTarget::status()
 {
+    std::lock_guard lock(mutex_);
     control::DaemonStatus s;
     s.session = spec_.name;
     s.sampleRate = sampleRate;
@@ -84,6 +89,7 @@ control::DaemonStatus EngineTarget::status()
 
 bool EngineTarget::renderBlock()
 {
+    std::lock_guard lock(mutex_);
     float* outputs[2] = {output_[0].data(), output_[1].data()};
     engine_.process(inputs_.data(), inputs_.size(), outputs, 2, blockFrames_);
     engine_.collectGarbage();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,7 +21,8 @@ namespace backline::fuzz {
 /// The daemon's ControlTarget without JACK or sockets: a real Engine and ParamControl running a
 /// session file offline, its audio thread being whoever calls renderBlock(). Reloads rebuild
 /// the graph from the file (compiled DSP factories are kept, so a reload costs a graph build,
-/// not a Faust compile).
+/// not a Faust compile). Safe to call from several threads (a live OscServer's OSC and job
+/// threads) while one of them renders.
 class EngineTarget final : public control::ControlTarget {
 public:
     /// Loads session and installs its graph; throws std::runtime_error with the loader's or
@@ -59,6 +61,7 @@ private:
     std::vector<float> input_;
     std::vector<const float*> inputs_;
     std::vector<float> output_[2];
+    std::mutex mutex_; // a reload against a render or a status read (a test double: it may lock)
 };
 
 } // namespace backline::fuzz

@@ -1,21 +1,32 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The OSC harness: bytes → the server's packet parser (parsePacket, and StreamDecoder for TCP)
-// → OscDispatcher (bundles batched, as OscServer::handlePacket does) → an engine-backed target.
+// → OscDispatcher (bundles batched, as OscServer::handlePacket does) → an engine-backed target;
+// and the same bytes as a UDP datagram to a running OscServer, which adds what lives inside the
+// server: the per-client addresses (/subscribe, /meters/subscribe, /snapshot, …), feedback,
+// snapshots and the slow requests.
 #include "EngineTarget.h"
 #include "FuzzHarnesses.h"
 #include "FuzzInput.h"
 
 #include "control/osc/OscDispatcher.h"
 #include "control/osc/OscPacket.h"
+#include "control/osc/OscServer.h"
 #include "control/osc/OscWriter.h"
 #include "control/osc/StreamFraming.h"
 
 #include <lo/lo.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <regex>
@@ -50,9 +61,65 @@ std::vector<std::string> documentedAddresses()
     return {found.begin(), found.end()};
 }
 
+/// A real OscServer on a loopback port, over its own engine-backed target (the server's threads
+/// call it), and a UDP client: each input goes to it as one datagram followed by /ping; the
+/// /pong says the server handled the input and is still serving.
+class LiveServer {
+public:
+    LiveServer()
+        : target_(BACKLINE_FUZZ_DIR "/osc-session.yaml")
+    {
+        control::OscServerOptions options;
+        options.port = 0;
+        options.clientRate = options.clientBurst = 1e9; // the fuzzer is one client, and fast
+        auto server = control::OscServer::start(std::move(options), target_);
+        if (!server)
+            fail("cannot start the OSC server: " + server.error().message);
+        server_ = std::move(server.value());
+        fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in to {};
+        to.sin_family = AF_INET;
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        to.sin_port = htons(std::uint16_t(server_->port()));
+        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0)
+            fail("cannot reach the OSC server over loopback");
+        const int size = 8 << 20; // snapshots and feedback pile up between reads
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    }
+
+    void deliver(std::span<const std::uint8_t> bytes)
+    {
+        if (bytes.empty() || bytes.size() > 65000)
+            return; // not a datagram
+        (void)::send(fd_, bytes.data(), bytes.size(), 0);
+        static const std::uint8_t ping[] = {'/', 'p', 'i', 'n', 'g', 0, 0, 0, ',', 0, 0, 0};
+        (void)::send(fd_, ping, sizeof ping, 0);
+        // Everything it sent back, up to the /pong (replies to a datagram come in order).
+        std::uint8_t reply[65536];
+        for (;;) {
+            pollfd p {fd_, POLLIN, 0};
+            if (::poll(&p, 1, 2000) != 1)
+                fail("the OSC server stopped answering /ping after an input");
+            const ssize_t n = ::recv(fd_, reply, sizeof reply, 0);
+            // An input that was itself a /ping has its /pong read here, and ours then at the
+            // next input: the check lags by one input then, which still catches a hang.
+            if (n >= 5 && std::memcmp(reply, "/pong", 5) == 0)
+                break;
+        }
+        // Its engine is rendered by this thread, as by an audio thread: queued changes land.
+        if (!target_.renderBlock())
+            fail("the live server's engine rendered a NaN or infinite sample");
+    }
+
+private:
+    EngineTarget target_;
+    std::unique_ptr<control::OscServer> server_;
+    int fd_ = -1;
+};
+
 /// The server side of the harness: what OscServer::handlePacket does with a packet once it is
-/// past the access list and the rate limit (which need sockets), minus the per-client
-/// addresses (/subscribe, /meters/subscribe, …) that live inside the server.
+/// past the access list and the rate limit, in process (so a failure points at the packet),
+/// then the same packet to the live server for the per-client addresses.
 class Harness {
 public:
     Harness()
@@ -96,6 +163,7 @@ public:
         }
         if (!target_.renderBlock())
             fail("the engine rendered a NaN or infinite sample");
+        live_.deliver(bytes);
     }
 
     /// A TCP stream cut in two reads at split: every packet it frames is delivered.
@@ -237,6 +305,7 @@ private:
 
     EngineTarget target_;
     control::OscDispatcher dispatcher_;
+    LiveServer live_;
     std::vector<std::string> documented_;
     std::vector<engine::ParamState> params_;
     std::uint64_t paramsGeneration_ = ~std::uint64_t(0);
