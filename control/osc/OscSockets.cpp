@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/tcp.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -145,18 +146,26 @@ long Socket::receiveFrom(std::span<std::uint8_t> buffer, Endpoint& from) const
         return -1;
     from.addressLength = message.msg_namelen;
     for (cmsghdr* c = CMSG_FIRSTHDR(&message); c; c = CMSG_NXTHDR(&message, c)) {
+        // The local address the datagram came in on (for a broadcast, the interface's own
+        // address, not the broadcast one: a reply cannot leave from that).
         if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
             in_pktinfo info;
             std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            from.local.family = AF_INET;
-            from.local.v4 = info.ipi_addr; // the datagram's destination
-            from.local.interface = unsigned(info.ipi_ifindex);
+            if (info.ipi_spec_dst.s_addr != htonl(INADDR_ANY)) {
+                from.local.family = AF_INET;
+                from.local.v4 = info.ipi_spec_dst;
+                from.local.interface = unsigned(info.ipi_ifindex);
+            }
         } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
             in6_pktinfo info;
             std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            from.local.family = AF_INET6;
-            from.local.v6 = info.ipi6_addr;
-            from.local.interface = info.ipi6_ifindex;
+            // A multicast destination is not an address of ours: the kernel picks the source.
+            // An IPv4-mapped one comes with IP_PKTINFO as well, which says it as IPv4.
+            if (!IN6_IS_ADDR_MULTICAST(&info.ipi6_addr) && !IN6_IS_ADDR_V4MAPPED(&info.ipi6_addr)) {
+                from.local.family = AF_INET6;
+                from.local.v6 = info.ipi6_addr;
+                from.local.interface = info.ipi6_ifindex;
+            }
         }
     }
     return long(n);

@@ -389,8 +389,14 @@ void Daemon::dropJack()
 {
     paramControl_.detach();
     xrunsBefore_ += jack_->xruns();
+    const bool left = jack_->quiesce();
     jack_.reset(); // closes the client: its audio thread has ended when this returns
-    engine_.drainStopped();
+    // The queue's consumer changes hands only if the audio thread was seen to leave the engine
+    // (a thread JACK cancelled inside it could have been mid-pop).
+    if (left)
+        engine_.drainStopped();
+    else
+        spdlog::error("the audio thread did not leave the engine within 2 s of JACK going away; its queue is left as it is");
     live_ = nullptr;
 }
 
@@ -436,9 +442,22 @@ Result<void> Daemon::resumeOnJack()
         taps = std::make_unique<engine::TapSet>();
     }
     const engine::Graph* installed = graph->get();
+    // Changes made while the graph was being built (a JIT compile can take seconds) are not in
+    // it: they follow it through the queue, and the first block applies them.
+    std::vector<control::ParamChangeRequest> meanwhile;
+    if (sameSession) {
+        const auto now = paramControl_.snapshot();
+        for (std::size_t i = 0; i < now.size() && i < carried.size(); ++i)
+            if (now[i].info.address == carried[i].first && now[i].value != carried[i].second
+                && now[i].info.kind != faust::ParamKind::Trigger)
+                meanwhile.emplace_back(now[i].info.address, now[i].value);
+    }
     // The running graph's ports went with the old server: it cannot play out its fade.
     install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn);
     spec_ = std::move(spec);
+    if (!meanwhile.empty())
+        if (auto r = paramControl_.setMany(meanwhile); !r)
+            spdlog::error("could not apply the changes made while the session was rebuilt: {}", r.error().message);
     if (auto r = jack_->activate(); !r)
         return r;
     for (const auto& warning : jack_->connect(*installed))

@@ -119,13 +119,17 @@ JackBackend::~JackBackend()
     jack_client_close(client_);
 }
 
-void JackBackend::quiesce() noexcept
+bool JackBackend::quiesce() noexcept
 {
     quiescing_.store(true, std::memory_order_seq_cst);
     // With quiescing_ set first and inCallback_ read after (both sequentially consistent),
     // a callback that starts later sees quiescing_ and returns without touching the engine.
-    for (int i = 0; i < 2000 && inCallback_.load(std::memory_order_seq_cst); ++i)
+    for (int i = 0; i < 2000; ++i) {
+        if (!inCallback_.load(std::memory_order_seq_cst))
+            return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return !inCallback_.load(std::memory_order_seq_cst);
 }
 
 Result<void> JackBackend::preparePorts(engine::Graph& graph)
@@ -211,7 +215,7 @@ void JackBackend::releasePortsNotIn(const engine::Graph& graph)
     }
 }
 
-int JackBackend::onProcess(jack_nframes_t nframes, void* self) noexcept
+int JackBackend::onProcess(jack_nframes_t nframes, void* self)
 {
     auto& backend = *static_cast<JackBackend*>(self);
     backend.inCallback_.store(true, std::memory_order_seq_cst);

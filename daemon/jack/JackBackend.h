@@ -59,17 +59,23 @@ public:
     /// [control] JACK's DSP load in percent (jack_cpu_load: the share of each period spent
     /// processing, across all clients).
     float cpuLoad() const noexcept { return jack_cpu_load(client_); }
+    /// [control] Makes the process callback return at once (writing silence) from now on and
+    /// waits, up to 2 s, until it has left the engine; false when it did not (an audio thread
+    /// stuck in a stalled server): the engine must then not be touched as if it had stopped.
+    /// The destructor does it before deactivating, since JACK2 ends the process thread by
+    /// cancelling it.
+    bool quiesce() noexcept;
+
     /// True once the JACK server has gone away; the client must then be closed.
     bool serverGone() const noexcept { return serverGone_.load(std::memory_order_acquire); }
 
 private:
     JackBackend(jack_client_t* client, engine::Engine& engine);
 
-    static int onProcess(jack_nframes_t nframes, void* self) noexcept BACKLINE_NONBLOCKING;
+    // Not noexcept, unlike everything it calls: JACK2 may cancel the thread (asynchronously)
+    // while it is in here after quiesce(), and that unwinding must not meet a noexcept frame.
+    static int onProcess(jack_nframes_t nframes, void* self) BACKLINE_NONBLOCKING;
     int process(jack_nframes_t nframes) noexcept BACKLINE_NONBLOCKING;
-    /// [control] Makes the process callback return at once from now on, and waits until it is
-    /// out of the engine: see the destructor.
-    void quiesce() noexcept;
     static int onXrun(void* self) noexcept;
     static int onBufferSize(jack_nframes_t nframes, void* self) noexcept;
     static void onShutdown(jack_status_t code, const char* reason, void* self) noexcept;

@@ -3,7 +3,9 @@
 // → OscDispatcher (bundles batched, as OscServer::handlePacket does) → an engine-backed target;
 // and the same bytes as a UDP datagram to a running OscServer, which adds what lives inside the
 // server: the per-client addresses (/subscribe, /meters/subscribe, /snapshot, …), feedback,
-// snapshots and the slow requests.
+// snapshots and the slow requests. (Its target's reload holds a lock while it waits for room in
+// the command queue that only a render under the same lock empties: safe while no input can
+// queue the 8,192 commands it holds between two renders.)
 #include "EngineTarget.h"
 #include "FuzzHarnesses.h"
 #include "FuzzInput.h"
@@ -22,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
@@ -62,8 +65,8 @@ std::vector<std::string> documentedAddresses()
 }
 
 /// A real OscServer on a loopback port, over its own engine-backed target (the server's threads
-/// call it), and a UDP client: each input goes to it as one datagram followed by /ping; the
-/// /pong says the server handled the input and is still serving.
+/// call it), and a UDP client: each input goes to it as one datagram followed by a numbered
+/// address of its own, whose /error says the server handled the input and is still serving.
 class LiveServer {
 public:
     LiveServer()
@@ -92,18 +95,21 @@ public:
         if (bytes.empty() || bytes.size() > 65000)
             return; // not a datagram
         (void)::send(fd_, bytes.data(), bytes.size(), 0);
-        static const std::uint8_t ping[] = {'/', 'p', 'i', 'n', 'g', 0, 0, 0, ',', 0, 0, 0};
-        (void)::send(fd_, ping, sizeof ping, 0);
-        // Everything it sent back, up to the /pong (replies to a datagram come in order).
+        // Then an address nobody else sends, numbered: its /error reply (which names it) says
+        // the server has handled the input before it (replies to a client come in order).
+        const std::string token = "/fuzz-sync/" + std::to_string(++sent_);
+        std::vector<std::uint8_t> sync(token.begin(), token.end());
+        sync.resize((sync.size() / 4 + 1) * 4, 0);
+        sync.insert(sync.end(), {',', 0, 0, 0});
+        (void)::send(fd_, sync.data(), sync.size(), 0);
         std::uint8_t reply[65536];
         for (;;) {
             pollfd p {fd_, POLLIN, 0};
             if (::poll(&p, 1, 2000) != 1)
-                fail("the OSC server stopped answering /ping after an input");
+                fail("the OSC server stopped answering after an input");
             const ssize_t n = ::recv(fd_, reply, sizeof reply, 0);
-            // An input that was itself a /ping has its /pong read here, and ours then at the
-            // next input: the check lags by one input then, which still catches a hang.
-            if (n >= 5 && std::memcmp(reply, "/pong", 5) == 0)
+            // With its NUL: "/fuzz-sync/1" must not match "/fuzz-sync/10".
+            if (n > 0 && std::search(reply, reply + n, token.c_str(), token.c_str() + token.size() + 1) != reply + n)
                 break;
         }
         // Its engine is rendered by this thread, as by an audio thread: queued changes land.
@@ -115,6 +121,7 @@ private:
     EngineTarget target_;
     std::unique_ptr<control::OscServer> server_;
     int fd_ = -1;
+    std::uint64_t sent_ = 0;
 };
 
 /// The server side of the harness: what OscServer::handlePacket does with a packet once it is

@@ -569,7 +569,7 @@ bool canBind(int family, int type, int port)
 {
     const int fd = socket(family, type, 0);
     if (fd < 0)
-        return false;
+        return family == AF_INET6 && errno == EAFNOSUPPORT; // no IPv6 here: backlined binds IPv4 only
     int on = 1;
     if (type == SOCK_STREAM)
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on); // as liblo does: TIME_WAIT is no conflict

@@ -469,6 +469,8 @@ TEST_F(OscServerTest, TheClientRateCanBeChangedWhileClientsTalk)
     std::this_thread::sleep_for(200ms); // 20 messages' worth of tokens back
     ASSERT_TRUE(c->request("/ping", 2000ms)); // answered after all 1,000 (TCP keeps the order)
     const auto dropped = server->counters().dropped - before;
-    EXPECT_GE(dropped, 850u) << "100 a second, a second's worth at once: about 100 of 1,000 pass";
+    // About 100 pass (the burst) plus 100 a second for however long the OSC thread took: a
+    // stalled thread on a busy machine lets a few more through, the default rate would let all.
+    EXPECT_GE(dropped, 600u) << "100 a second, a second's worth at once: about 100 of 1,000 pass";
     EXPECT_LE(dropped, 905u);
 }
