@@ -87,7 +87,8 @@ public:
         if (fd_ < 0 || ::connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0)
             fail("cannot reach the OSC server over loopback");
         const int size = 8 << 20; // snapshots and feedback pile up between reads
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) // past rmem_max, as root
+            ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     }
 
     void deliver(std::span<const std::uint8_t> bytes)
@@ -96,21 +97,16 @@ public:
             return; // not a datagram
         (void)::send(fd_, bytes.data(), bytes.size(), 0);
         // Then an address nobody else sends, numbered: its /error reply (which names it) says
-        // the server has handled the input before it (replies to a client come in order).
-        const std::string token = "/fuzz-sync/" + std::to_string(++sent_);
-        std::vector<std::uint8_t> sync(token.begin(), token.end());
-        sync.resize((sync.size() / 4 + 1) * 4, 0);
-        sync.insert(sync.end(), {',', 0, 0, 0});
-        (void)::send(fd_, sync.data(), sync.size(), 0);
-        std::uint8_t reply[65536];
-        for (;;) {
-            pollfd p {fd_, POLLIN, 0};
-            if (::poll(&p, 1, 2000) != 1)
+        // the server has handled the input before it (replies to a client come in order). An
+        // input can ask for more replies than the socket holds (a bundle of a thousand /state
+        // requests) and the kernel drops the rest, the sync's reply among them: so a sync that
+        // goes unanswered is sent again, and only a server that answers none is a failure.
+        for (int attempt = 0;; ++attempt) {
+            if (attempt == 5)
                 fail("the OSC server stopped answering after an input");
-            const ssize_t n = ::recv(fd_, reply, sizeof reply, 0);
-            // With its NUL: "/fuzz-sync/1" must not match "/fuzz-sync/10".
-            if (n > 0 && std::search(reply, reply + n, token.c_str(), token.c_str() + token.size() + 1) != reply + n)
+            if (sync(2000))
                 break;
+            std::fprintf(stderr, "fuzzOsc: a sync went unanswered (replies dropped?); sending another\n");
         }
         // Its engine is rendered by this thread, as by an audio thread: queued changes land.
         if (!target_.renderBlock())
@@ -118,6 +114,29 @@ public:
     }
 
 private:
+    /// Sends the next sync address and reads everything up to its reply; false when none came
+    /// within timeoutMs.
+    bool sync(int timeoutMs)
+    {
+        const std::string token = "/fuzz-sync/" + std::to_string(++sent_);
+        std::vector<std::uint8_t> message(token.begin(), token.end());
+        message.resize((message.size() / 4 + 1) * 4, 0);
+        message.insert(message.end(), {',', 0, 0, 0});
+        (void)::send(fd_, message.data(), message.size(), 0);
+        std::vector<std::uint8_t> reply(65536);
+        for (;;) {
+            pollfd p {fd_, POLLIN, 0};
+            if (::poll(&p, 1, timeoutMs) != 1)
+                return false;
+            const ssize_t n = ::recv(fd_, reply.data(), reply.size(), 0);
+            // With its NUL: "/fuzz-sync/1" must not match "/fuzz-sync/10".
+            if (n > 0
+                && std::search(reply.begin(), reply.begin() + n, token.c_str(), token.c_str() + token.size() + 1)
+                    != reply.begin() + n)
+                return true;
+        }
+    }
+
     EngineTarget target_;
     std::unique_ptr<control::OscServer> server_;
     int fd_ = -1;
