@@ -333,10 +333,11 @@ void Engine::runBlock(const float* const* inputs, std::size_t numInputs, float* 
         fadeToSilence(outputs, numOutputs, nframes);
     frame_ = start + nframes;
     clock_.store(frame_, std::memory_order_release); // pairs with clock()'s acquire
-    std::uint64_t readingFrame = start;
+    std::uint64_t readingFrame = start + blockClockAhead_;
     std::int64_t readingNs = blockStartNs_;
     const bool exact = readingNs != 0;
     blockStartNs_ = 0;
+    blockClockAhead_ = 0;
     if (!exact) {
         // No backend time: the block's end now, and the next frame due a block from now
         // (its period began about a block before this one ended).

@@ -113,11 +113,17 @@ public:
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
     /// The engine's sample clock: frames processed before the current block.
     std::uint64_t clock() const noexcept { return clock_.load(std::memory_order_acquire); }
-    /// [audio] The CLOCK_MONOTONIC time (ns) at which the block about to run began, by the
-    /// backend's own clock (JACK's cycle start, filtered by its delay-locked loop): the clock
-    /// reading of this block then pairs its first frame with it. Without it the engine reads
-    /// the time itself as the block ends, which a busy machine's scheduling delays.
-    void setBlockStartTime(std::int64_t monotonicNs) noexcept BACKLINE_NONBLOCKING { blockStartNs_ = monotonicNs; }
+    /// [audio] The backend's own clock for the block about to run (JACK's cycle start, filtered
+    /// by its delay-locked loop): the cycle that began framesAhead frames after this block's
+    /// first frame began at CLOCK_MONOTONIC time monotonicNs. framesAhead is 0 unless the
+    /// backend's clock has moved on to a later cycle while this block waited its turn (a late
+    /// client on a busy machine). Without it the engine reads the time itself as the block
+    /// ends, which a busy machine's scheduling delays.
+    void setBlockClock(std::uint64_t framesAhead, std::int64_t monotonicNs) noexcept BACKLINE_NONBLOCKING
+    {
+        blockClockAhead_ = framesAhead;
+        blockStartNs_ = monotonicNs;
+    }
 
     /// An engine frame paired with the CLOCK_MONOTONIC time (ns) at which it is due: lets a
     /// control thread turn a wall-clock time (an OSC timetag) into an engine frame. {0, 0}
@@ -125,7 +131,7 @@ public:
     struct ClockReading {
         std::uint64_t frame = 0;
         std::int64_t monotonicNs = 0;
-        bool exact = false; ///< the time is the backend's (setBlockStartTime), not the block's end
+        bool exact = false; ///< the time is the backend's (setBlockClock), not the block's end
     };
     ClockReading clockReading() const noexcept;
 
@@ -178,7 +184,8 @@ private:
     std::atomic<std::uint64_t> clockFrame_ {0};
     std::atomic<std::int64_t> clockNs_ {0};
     std::atomic<bool> clockExact_ {false};
-    std::int64_t blockStartNs_ = 0; // audio thread only: this block's start by the backend's clock, or 0
+    std::int64_t blockStartNs_ = 0;     // audio thread only: the backend's clock for this block, or 0
+    std::uint64_t blockClockAhead_ = 0; // audio thread only: frames from this block's start to blockStartNs_'s cycle
     std::atomic<std::uint64_t> blocks_ {0};
     std::atomic<std::uint64_t> droppedCommands_ {0};
     std::atomic<std::uint64_t> droppedMeterEvents_ {0};

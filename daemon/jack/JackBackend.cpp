@@ -19,11 +19,12 @@ namespace {
 /// within config::maxTracks stereo tracks.
 constexpr std::size_t maxInputChannels = config::maxTracks * 2;
 
-/// When the current cycle began, on CLOCK_MONOTONIC, or 0 when JACK cannot tell. JACK's own
-/// cycle start comes from its delay-locked loop, untouched by how late this thread woke on a
-/// busy machine; JACK keeps it on its own clock (CLOCK_MONOTONIC_RAW on Linux, which drifts
-/// from CLOCK_MONOTONIC), so it is carried over as "that long ago".
-std::int64_t cycleStartNs(jack_client_t* client) noexcept BACKLINE_NONBLOCKING
+/// JACK's clock as jack_get_cycle_times() tells it: the frame the current cycle began with and
+/// when it began, on CLOCK_MONOTONIC. JACK's own cycle start comes from its delay-locked
+/// loop, untouched by how late this thread woke on a busy machine; JACK keeps it on its own
+/// clock (CLOCK_MONOTONIC_RAW on Linux, which drifts from CLOCK_MONOTONIC), so it is carried
+/// over as "that long ago". monotonicNs is 0 when JACK cannot tell.
+JackBackend::CycleClockReading cycleClock(jack_client_t* client) noexcept BACKLINE_NONBLOCKING
 {
     jack_nframes_t frames = 0;
     jack_time_t start = 0;
@@ -33,13 +34,13 @@ std::int64_t cycleStartNs(jack_client_t* client) noexcept BACKLINE_NONBLOCKING
     // over an atomic state, no lock, allocation or system call); jack_get_time and
     // clock_gettime read their clocks through the vDSO.
     if (BACKLINE_AUDITED_NONBLOCKING(jack_get_cycle_times(client, &frames, &start, &next, &periodUs)) != 0)
-        return 0;
+        return {};
     const jack_time_t jackNow = BACKLINE_AUDITED_NONBLOCKING(jack_get_time());
     timespec now {};
     BACKLINE_AUDITED_NONBLOCKING(clock_gettime(CLOCK_MONOTONIC, &now));
     if (start == 0 || start > jackNow || jackNow - start > 1000000)
-        return 0; // the loop is not locked yet, or the time is nonsense
-    return std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec - std::int64_t(jackNow - start) * 1000;
+        return {}; // the loop is not locked yet, or the time is nonsense
+    return {frames, std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec - std::int64_t(jackNow - start) * 1000};
 }
 
 std::string statusText(jack_status_t status)
@@ -237,7 +238,10 @@ int JackBackend::process(jack_nframes_t nframes) noexcept
     const engine::Graph* graph = backend.engine_.beginBlock();
     if (!graph)
         return 0;
-    backend.engine_.setBlockStartTime(cycleStartNs(backend.client_));
+    const CycleClockReading clock = cycleClock(backend.client_);
+    const std::uint32_t ahead
+        = clock.monotonicNs != 0 ? backend.cycleLag_.lag(clock.frame, backend.engine_.clock(), std::uint32_t(backend.sampleRate_)) : 0;
+    backend.engine_.setBlockClock(ahead, clock.monotonicNs);
     const std::size_t numInputs = graph->inputHandles.size();
     // jack_port_get_buffer (audited in JACK2's JackPort::GetBuffer / JackGraphManager) only
     // looks up the port's buffer in shared memory: no allocation, lock or system call.

@@ -5,6 +5,7 @@
 #include "core/Result.h"
 #include "engine/Engine.h"
 #include "engine/Graph.h"
+#include "jack/CycleLag.h"
 
 #include <jack/jack.h>
 
@@ -69,6 +70,13 @@ public:
     /// True once the JACK server has gone away; the client must then be closed.
     bool serverGone() const noexcept { return serverGone_.load(std::memory_order_acquire); }
 
+    /// JACK's frame timer at one moment: the frame its current cycle began with, and when
+    /// (CLOCK_MONOTONIC ns; 0 when JACK cannot tell).
+    struct CycleClockReading {
+        jack_nframes_t frame = 0;
+        std::int64_t monotonicNs = 0;
+    };
+
 private:
     JackBackend(jack_client_t* client, engine::Engine& engine);
 
@@ -88,6 +96,7 @@ private:
     std::atomic<std::uint32_t> bufferSize_ {0};
     std::atomic<std::uint64_t> xruns_ {0};
     std::atomic<bool> serverGone_ {false};
+    CycleLag cycleLag_; // audio thread only
     std::atomic<bool> quiescing_ {false}; // set by the control side before deactivating
     std::atomic<bool> inCallback_ {false}; // the audio thread is inside process()
     std::array<std::atomic<jack_port_t*>, 2> outputPorts_ {}; // the master outputs, for silence while quiescing

@@ -54,9 +54,10 @@ TEST(DaemonShutdown, SigtermFadesTheOutputToSilenceInsteadOfCuttingIt)
 {
     LiveDaemon d; // a 1 kHz tone at -20 dBFS, -23 dBFS on each side
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
-    std::this_thread::sleep_for(300ms);
+    // The stop comes 60 of JACK's cycles (160 ms of audio) into the capture, however long a
+    // busy machine takes to run them.
     std::thread stopper([&] {
-        std::this_thread::sleep_for(300ms);
+        listener.waitCycles(60);
         d.process->signal(SIGTERM);
     });
     auto [left, right] = listener.capture(1200ms);

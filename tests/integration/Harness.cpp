@@ -459,6 +459,8 @@ JackListener::JackListener(const std::string& server, const std::string& left, c
         rings_[c] = jack_ringbuffer_create(sizeof(float) * 48000 * 8);
     }
     jack_set_process_callback(client_, &JackListener::onProcess, this);
+    jack_set_freewheel_callback(client_, &JackListener::onFreewheel, this);
+    jack_set_xrun_callback(client_, &JackListener::onXrun, this);
     jack_activate(client_);
     const std::string me = jack_get_client_name(client_);
     if (jack_connect(client_, left.c_str(), (me + ":in_L").c_str()) != 0
@@ -468,31 +470,65 @@ JackListener::JackListener(const std::string& server, const std::string& left, c
 
 JackListener::~JackListener()
 {
+    if (freewheeling_.load())
+        jack_set_freewheel(client_, 0);
     jack_deactivate(client_);
     jack_client_close(client_);
     for (auto* r : rings_)
         jack_ringbuffer_free(r);
 }
 
+void JackListener::onFreewheel(int starting, void* self)
+{
+    static_cast<JackListener*>(self)->freewheeling_.store(starting != 0, std::memory_order_release);
+}
+
+int JackListener::onXrun(void* self)
+{
+    static_cast<JackListener*>(self)->xruns_.fetch_add(1, std::memory_order_relaxed); // a statistic
+    return 0;
+}
+
 int JackListener::onProcess(jack_nframes_t n, void* self)
 {
     auto& l = *static_cast<JackListener*>(self);
+    const float* in[2];
     for (int c = 0; c < 2; ++c) {
-        const auto* buf = static_cast<const char*>(jack_port_get_buffer(l.ports_[c], n));
-        jack_ringbuffer_write(l.rings_[c], buf, n * sizeof(float));
+        in[c] = static_cast<const float*>(jack_port_get_buffer(l.ports_[c], n));
+        jack_ringbuffer_write(l.rings_[c], reinterpret_cast<const char*>(in[c]), n * sizeof(float));
+    }
+    // Only cycles run freewheeling count: JACK waits for every client in those, so no block is
+    // dropped or repeated, whatever the machine's load.
+    if (l.capturing_.load(std::memory_order_acquire) && l.freewheeling_.load(std::memory_order_acquire)) {
+        std::size_t got = l.freewheelGot_.load(std::memory_order_relaxed);
+        jack_nframes_t from = 0;
+        if (l.freewheelSkip_ > 0) {
+            from = jack_nframes_t(std::min<std::size_t>(l.freewheelSkip_, n));
+            l.freewheelSkip_ -= from;
+        }
+        const std::size_t take = std::min<std::size_t>(l.freewheelWant_ - got, n - from);
+        for (int c = 0; c < 2; ++c)
+            std::memcpy(l.freewheelOut_[c].data() + got, in[c] + from, take * sizeof(float));
+        l.freewheelGot_.store(got + take, std::memory_order_release); // publishes the samples to captureFreewheeling()
     }
     timespec now {};
     clock_gettime(CLOCK_MONOTONIC, &now);
     const std::int64_t nowNs = std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec;
+    // JACK's frame timer is the server's: a listener running late reads a later cycle's
+    // (jack::CycleLag, as backlined does), so the frame of the cycle processed comes from this
+    // client's own count.
+    l.cycleLag_.lag(jack_last_frame_time(l.client_), l.framesRun_, 48000);
+    const jack_nframes_t cycleFrame = l.cycleLag_.jackFrame(l.framesRun_);
+    l.framesRun_ += n;
     if (l.watching_.load(std::memory_order_acquire) && !l.changed_.load(std::memory_order_relaxed)) {
         if (l.lastCallbackNs_ != 0)
             l.longestGapNs_ = std::max(l.longestGapNs_, nowNs - l.lastCallbackNs_);
-        const auto* left = static_cast<const float*>(jack_port_get_buffer(l.ports_[0], n));
         const float reference = l.reference_.load(std::memory_order_relaxed);
         const float threshold = l.threshold_.load(std::memory_order_relaxed);
         for (jack_nframes_t i = 0; i < n; ++i) {
-            if (std::fabs(left[i] - reference) > threshold) {
-                l.change_.frame = jack_last_frame_time(l.client_) + i;
+            if (std::fabs(in[0][i] - reference) > threshold) {
+                l.change_.frame = cycleFrame + i;
+                l.change_.cycleFrame = cycleFrame;
                 l.change_.callbackNs = nowNs;
                 l.change_.longestGapNs = l.longestGapNs_;
                 l.changed_.store(true, std::memory_order_release); // publishes change_ to waitForChange()
@@ -503,12 +539,16 @@ int JackListener::onProcess(jack_nframes_t n, void* self)
         l.longestGapNs_ = 0;
     }
     l.lastCallbackNs_ = nowNs;
+    l.cyclesRun_.fetch_add(1, std::memory_order_relaxed);
     return 0;
 }
 
 void JackListener::watchForChange(float reference, float threshold)
 {
     watching_.store(false, std::memory_order_relaxed);
+    // A callback that saw the last watch may still be running: let it finish before the audio
+    // thread's fields are reset.
+    waitCycles(1);
     changed_.store(false, std::memory_order_relaxed);
     reference_.store(reference, std::memory_order_relaxed);
     threshold_.store(threshold, std::memory_order_relaxed);
@@ -519,28 +559,78 @@ std::optional<JackListener::Change> JackListener::waitForChange(std::chrono::mil
 {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!changed_.load(std::memory_order_acquire)) {
-        if (std::chrono::steady_clock::now() >= deadline)
+        if (std::chrono::steady_clock::now() >= deadline) {
+            watching_.store(false, std::memory_order_relaxed);
             return std::nullopt;
+        }
         std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     watching_.store(false, std::memory_order_relaxed);
     return change_;
 }
 
+bool JackListener::waitCycles(int n, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const std::uint64_t until = cyclesRun_.load(std::memory_order_relaxed) + std::uint64_t(n);
+    while (cyclesRun_.load(std::memory_order_relaxed) < until) {
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    return true;
+}
+
 std::pair<std::vector<float>, std::vector<float>> JackListener::capture(std::chrono::milliseconds duration)
 {
+    const std::size_t frames = std::size_t(duration.count()) * jack_get_sample_rate(client_) / 1000;
+    const std::size_t bytes = frames * sizeof(float);
+    if (bytes >= jack_ringbuffer_write_space(rings_[0]) + jack_ringbuffer_read_space(rings_[0]))
+        throw std::logic_error("JackListener::capture: longer than the listener's ring");
+    // The audio thread writes the left ring, then the right: reading (and skipping) the same
+    // number of bytes from both keeps the channels on the same frames.
+    const auto both = [&] { return std::min(jack_ringbuffer_read_space(rings_[0]), jack_ringbuffer_read_space(rings_[1])); };
+    const std::size_t stale = both() / sizeof(float) * sizeof(float);
     for (auto* r : rings_)
-        jack_ringbuffer_read_advance(r, jack_ringbuffer_read_space(r));
-    std::this_thread::sleep_for(duration);
+        jack_ringbuffer_read_advance(r, stale);
+    // JACK's frames, not the wall clock's: a starved dummy driver brings them late, not fewer.
+    const auto deadline = std::chrono::steady_clock::now() + duration + std::chrono::seconds(10);
+    while (both() < bytes && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const std::size_t take = std::min(both(), bytes) / sizeof(float) * sizeof(float);
     std::vector<float> out[2];
-    // Both rings are read to the same length so the channels stay aligned.
-    const std::size_t bytes = std::min(jack_ringbuffer_read_space(rings_[0]), jack_ringbuffer_read_space(rings_[1]))
-        / sizeof(float) * sizeof(float);
     for (int c = 0; c < 2; ++c) {
-        out[c].resize(bytes / sizeof(float));
-        jack_ringbuffer_read(rings_[c], reinterpret_cast<char*>(out[c].data()), bytes);
+        out[c].resize(take / sizeof(float));
+        jack_ringbuffer_read(rings_[c], reinterpret_cast<char*>(out[c].data()), take);
     }
     return {std::move(out[0]), std::move(out[1])};
+}
+
+std::pair<std::vector<float>, std::vector<float>> JackListener::captureFreewheeling(std::size_t frames, std::size_t skip)
+{
+    for (auto& out : freewheelOut_)
+        out.assign(frames, 0.0f);
+    freewheelWant_ = frames;
+    freewheelSkip_ = skip;
+    freewheelGot_.store(0, std::memory_order_relaxed);
+    capturing_.store(true, std::memory_order_release); // publishes the fields above to onProcess
+    if (jack_set_freewheel(client_, 1) != 0)
+        throw std::runtime_error("JackListener: JACK refused to freewheel");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (freewheelGot_.load(std::memory_order_acquire) < frames && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    capturing_.store(false, std::memory_order_relaxed);
+    jack_set_freewheel(client_, 0);
+    const auto back = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (freewheeling_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < back)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // The audio thread may still be in the cycle that saw capturing_: let it leave.
+    waitCycles(2);
+    const std::size_t got = freewheelGot_.load(std::memory_order_acquire);
+    if (got < frames)
+        throw std::runtime_error("JackListener: freewheeling brought " + std::to_string(got) + " of "
+            + std::to_string(frames) + " frames in 60 s");
+    return {std::move(freewheelOut_[0]), std::move(freewheelOut_[1])};
 }
 
 std::string sanitizerReport(const std::string& output)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "jack/CycleLag.h"
+
 #include <jack/jack.h>
 #include <jack/ringbuffer.h>
 #include <lo/lo.h>
@@ -129,14 +131,26 @@ public:
     /// Opens a client on server and connects its two inputs from the given output ports.
     JackListener(const std::string& server, const std::string& left, const std::string& right);
     ~JackListener();
-    /// Discards what was captured, then captures for duration; returns {left, right}.
+    /// Discards what was captured, then captures duration's worth of JACK's frames (not of wall
+    /// time: a busy machine's dummy driver runs slow, so this may take longer); returns
+    /// {left, right}, each exactly that long unless JACK stalled for 10 s more than duration.
     std::pair<std::vector<float>, std::vector<float>> capture(std::chrono::milliseconds duration);
+    /// Captures frames consecutive frames after skipping skip, with the server freewheeling:
+    /// JACK runs every client of every cycle to the end, as fast as they go, so no xrun can
+    /// drop or repeat a block. For tests about what the audio is; nothing timed by the wall
+    /// clock may happen meanwhile. Freewheeling is off again when it returns.
+    std::pair<std::vector<float>, std::vector<float>> captureFreewheeling(std::size_t frames, std::size_t skip = 0);
+    /// Waits until JACK has run n more cycles of this client (up to timeout); false if not.
+    bool waitCycles(int n, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
     jack_client_t* client() const { return client_; }
+    /// Xruns JACK has reported to this client so far.
+    std::uint64_t xruns() const { return xruns_.load(std::memory_order_relaxed); }
 
     /// What watchForChange() saw: the JACK frame of the first sample that moved, and the
     /// CLOCK_MONOTONIC time (ns) of the process callback that heard it.
     struct Change {
         jack_nframes_t frame = 0;
+        jack_nframes_t cycleFrame = 0; ///< the first frame of the cycle that heard it
         std::int64_t callbackNs = 0;
         std::int64_t longestGapNs = 0; ///< longest time between two callbacks while watching (a stalled clock)
     };
@@ -148,6 +162,8 @@ public:
 
 private:
     static int onProcess(jack_nframes_t n, void* self);
+    static void onFreewheel(int starting, void* self);
+    static int onXrun(void* self);
     jack_client_t* client_ = nullptr;
     jack_port_t* ports_[2] {};
     jack_ringbuffer_t* rings_[2] {};
@@ -156,8 +172,20 @@ private:
     std::atomic<float> threshold_ {0.0f};
     std::atomic<bool> changed_ {false}; // release by the audio thread after change_, acquire by the reader
     Change change_;
+    std::atomic<std::uint64_t> cyclesRun_ {0};
+    std::atomic<std::uint64_t> xruns_ {0};
+    std::uint64_t framesRun_ = 0;        // audio thread only
+    jack::CycleLag cycleLag_;            // audio thread only
     std::int64_t lastCallbackNs_ = 0; // audio thread only
     std::int64_t longestGapNs_ = 0;   // audio thread only; reset when watching starts
+
+    // captureFreewheeling(): the audio thread fills these while freewheeling_ and capturing_.
+    std::atomic<bool> freewheeling_ {false}; // set by JACK's freewheel callback
+    std::atomic<bool> capturing_ {false};    // release by the reader after the fields below
+    std::vector<float> freewheelOut_[2];
+    std::size_t freewheelWant_ = 0;
+    std::size_t freewheelSkip_ = 0;
+    std::atomic<std::size_t> freewheelGot_ {0}; // release by the audio thread after the samples
 };
 
 /// The first line of a sanitizer's report in a process's output (RealtimeSanitizer,

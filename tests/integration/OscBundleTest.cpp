@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <thread>
 
 using namespace backline;
@@ -60,18 +62,19 @@ TEST(OscBundle, ThreeChangesInOneBundleLandInTheSameBlock)
     EXPECT_LT(peakAbs(togetherR), 1e-4f);
     EXPECT_FLOAT_EQ(float(c.request("/track/a/dsp/level")->number(0)), 0.6f);
 
-    // The same changes as three messages a few milliseconds apart: the detector sees the gap.
-    std::thread apart([&] {
-        std::this_thread::sleep_for(100ms);
-        c.send("/track/a/dsp/level", {0.9f});
-        std::this_thread::sleep_for(6ms);
-        c.send("/track/b/dsp/level", {0.45f});
-        std::this_thread::sleep_for(6ms);
-        c.send("/track/c/dsp/level", {0.45f});
-    });
-    auto [separate, separateR] = listener.capture(400ms);
-    apart.join();
-    EXPECT_GT(peakAbs(separate), 0.01f) << "a change one block late leaves 0.15 x 128/960 x 0.707";
+    // The same changes as three messages, each sent once the one before has been taken and
+    // JACK has run two more cycles: they land in different blocks however slow the machine is,
+    // and the detector sees the gap.
+    listener.watchForChange(0.0f, 0.01f);
+    for (auto [address, value] : {std::pair {"/track/a/dsp/level", 0.9f}, std::pair {"/track/b/dsp/level", 0.45f},
+             std::pair {"/track/c/dsp/level", 0.45f}}) {
+        c.send(address, {value});
+        auto taken = c.request(address);
+        ASSERT_TRUE(taken) << address;
+        ASSERT_FLOAT_EQ(float(taken->number(0)), value) << address;
+        ASSERT_TRUE(listener.waitCycles(2));
+    }
+    EXPECT_TRUE(listener.waitForChange(5000ms)) << "a change one block late leaves 0.15 x 128/960 x 0.707";
     EXPECT_TRUE(d.process->running());
 }
 
@@ -89,55 +92,71 @@ TEST(OscBundle, ABundleWithAnInvalidMessageChangesNothing)
     EXPECT_FLOAT_EQ(float(c.request("/track/b/dsp/level")->number(0)), 0.3f);
 }
 
+// Two statements. It is never early: the change is heard no sooner than 490 ms after the send,
+// whatever the load (the clocks' conversions on a busy machine have been seen 4 ms off). And
+// it lands on the frame that JACK's clock gives the timetag, within one block. That holds
+// while JACK keeps time, which a busy machine's non-real-time dummy driver does not: it
+// stalls, skips a late client's cycle, and its delay-locked loop reports times that lag the
+// wall clock and catch up over seconds, so the listener's own reading of the landing frame
+// goes wrong. A trial counts for the second statement only when two measurements of it agree
+// (the frame by JACK's clock, and the wall time of the callback that heard it), JACK's clock
+// gave the timetag the same frame at the send and after the landing, and no xrun came
+// between; without three such trials that part is skipped, not failed. The exact frame given
+// the engine's clock is checked offline (Mixing.TimedChangeLandsOnItsFrame…, ClockEstimator.*);
+// the figure on a real-time JACK is in docs/BENCHMARKS.md.
 TEST(OscBundle, ATimetag500MsAheadLandsAt500MsWithinOneBlock)
 {
     LiveDaemon d(silentDcSession());
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
-    std::this_thread::sleep_for(1500ms); // the daemon learns its clock's true rate
+    // The daemon reads its clock every block; give it more than a second of JACK's frames.
+    ASSERT_TRUE(listener.waitCycles(600, 60s));
+    constexpr long steadyFrames = 16;
     std::vector<long> errors;
-    std::vector<long> lateUs;
-    int stalled = 0;
-    for (int trial = 0; errors.size() < 4 && trial < 24; ++trial) {
-        const float from = trial % 2 == 0 ? 0.0f : 0.5f;
-        const float to = trial % 2 == 0 ? 0.5f : 0.0f;
-        std::this_thread::sleep_for(100ms);
+    std::string unsteady;
+    int trials = 0;
+    for (; errors.size() < 4 && trials < 12; ++trials) {
+        const float from = trials % 2 == 0 ? 0.0f : 0.5f;
+        const float to = trials % 2 == 0 ? 0.5f : 0.0f;
+        ASSERT_TRUE(listener.waitCycles(40)); // the last change has settled
         listener.watchForChange(from * float(M_SQRT1_2), 1e-5f);
-        // The wall time the timetag names and JACK's own frame for it, read together.
+        const std::uint64_t xrunsBefore = listener.xruns();
+        // The wall time the timetag names and JACK's own time for it, read together.
         const auto wall = std::chrono::system_clock::now();
-        const jack_time_t jackNow = jack_get_time();
+        const std::int64_t sentNs = nowNs();
+        const jack_time_t due = jack_get_time() + 500000;
+        const jack_nframes_t atSend = jack_time_to_frames(listener.client(), due);
         c.sendBundle(control::toTimetag(wall + 500ms), {{"/track/dc/dsp/level", {to}}});
-        const jack_nframes_t expected = jack_time_to_frames(listener.client(), jackNow + 500000) + masterLatencyFrames;
-        auto change = listener.waitForChange(2000ms);
-        ASSERT_TRUE(change) << "trial " << trial;
-        if (std::getenv("BACKLINE_TEST_DEBUG"))
-            std::fprintf(stderr, "trial %d: %d frames from 500 ms, longest gap %.2f ms\n", trial,
-                std::int32_t(change->frame - expected), double(change->longestGapNs) / 1e6);
-        // A JACK cycle that came more than two periods late (a busy machine starving jackd's
-        // dummy driver, which then drops time) leaves no true answer: that trial does not count.
-        if (change->longestGapNs > 2 * 2'666'667) {
-            ++stalled;
-            continue;
-        }
-        errors.push_back(long(std::int32_t(change->frame - expected)));
-        const jack_time_t landed = jack_frames_to_time(listener.client(), change->frame - masterLatencyFrames);
-        lateUs.push_back(long(std::int64_t(landed) - std::int64_t(jackNow + 500000)));
+        auto change = listener.waitForChange(30s);
+        ASSERT_TRUE(change) << "trial " << trials;
+        EXPECT_GE(change->callbackNs - sentNs, 490'000'000) << "trial " << trials << " was early";
+        const jack_nframes_t afterLanding = jack_time_to_frames(listener.client(), due);
+        const long wander = long(std::int32_t(afterLanding - atSend));
+        const long error = long(std::int32_t(change->frame - masterLatencyFrames - atSend));
+        const bool xrun = listener.xruns() != xrunsBefore;
+        // The same landing by the wall clock: the callback that heard it, less the frames from
+        // the landing to that callback's cycle start (negative: the landing was in an earlier one).
+        const double byWall = double(change->callbackNs - sentNs - 500'000'000) * 48000 / 1e9
+            - double(std::int32_t(change->cycleFrame - (change->frame - masterLatencyFrames)));
+        std::fprintf(stderr,
+            "trial %d: heard %.1f ms after the send; landed %ld frames from the frame JACK's clock gave the timetag, "
+            "%.0f by the wall clock (JACK's clock moved %ld frames meanwhile%s)\n",
+            trials, double(change->callbackNs - sentNs) / 1e6, error, byWall, wander, xrun ? ", an xrun" : "");
+        if (std::abs(wander) <= steadyFrames && !xrun && std::abs(byWall - double(error)) <= 64.0)
+            errors.push_back(error);
+        else
+            unsteady += " " + std::to_string(error);
     }
     std::string all;
     for (long e : errors)
         all += std::to_string(e) + " ";
-    RecordProperty("frames_from_500ms", all);
-    RecordProperty("stalled_trials", stalled);
-    std::string late;
-    for (long e : lateUs)
-        late += std::to_string(e) + " ";
-    RecordProperty("late_us", late);
-    if (std::getenv("BACKLINE_TEST_DEBUG"))
-        std::fprintf(stderr, "%s\n", d.process->output().c_str());
-    ASSERT_GE(errors.size(), 3u) << "the machine is too busy for JACK's dummy driver to keep time (" << stalled
-                                 << " stalled trials)";
+    RecordProperty("frames_from_timetag", all);
+    RecordProperty("frames_from_timetag_unsteady", unsteady);
     for (long e : errors)
-        EXPECT_LE(std::abs(e), blockFrames) << "landed " << e << " frames from 500 ms (all: " << all << ")";
+        EXPECT_LE(std::abs(e), blockFrames) << "landed " << e << " frames from the timetag's frame (all: " << all << ")";
+    if (errors.size() < 3)
+        GTEST_SKIP() << "JACK's clock did not keep time in " << trials - int(errors.size()) << " of " << trials
+                     << " trials (a busy machine's dummy driver): the landing frame could not be checked";
 }
 
 TEST(OscBundle, APastOrImmediateTimetagAppliesNow)
@@ -145,11 +164,15 @@ TEST(OscBundle, APastOrImmediateTimetagAppliesNow)
     LiveDaemon d(silentDcSession());
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
-    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(listener.waitCycles(40));
     listener.watchForChange(0.0f, 1e-5f);
-    const auto sent = nowNs();
     c.sendBundle(control::toTimetag(std::chrono::system_clock::now() - 10s), {{"/track/dc/dsp/level", {0.5f}}});
-    auto change = listener.waitForChange(2000ms);
-    ASSERT_TRUE(change);
-    EXPECT_LT(change->callbackNs - sent, 50'000'000) << "applied at the next block, not scheduled";
+    // The server answers in order: once /pong is back, the bundle has gone to the engine. The
+    // next block applies it and the master's lookahead (135 frames) plays it in the one after:
+    // heard within four of JACK's cycles, however long the machine took to run them.
+    auto pong = c.request("/ping");
+    ASSERT_TRUE(pong);
+    ASSERT_EQ(pong->address, "/pong");
+    ASSERT_TRUE(listener.waitCycles(4));
+    EXPECT_TRUE(listener.waitForChange(0ms)) << "applied at the next block, not scheduled";
 }
