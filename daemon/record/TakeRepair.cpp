@@ -247,7 +247,8 @@ Result<std::uint64_t> repairFlac(const std::filesystem::path& file, std::uint64_
     std::vector<int> buf(std::size_t(in.channels) * 8192);
     std::uint64_t frames = 0;
     while (frames < maxFrames) {
-        const sf_count_t n = sf_readf_int(src, buf.data(), sf_count_t(std::min<std::uint64_t>(8192, maxFrames - frames)));
+        const auto want = sf_count_t(std::min<std::uint64_t>(8192, maxFrames - frames));
+        const sf_count_t n = sf_readf_int(src, buf.data(), want);
         if (n <= 0)
             break;
         if (sf_writef_int(dst, buf.data(), n) != n) {

@@ -435,8 +435,8 @@ TEST(DaemonRecord, AfterAFullDiskEveryFileEndsOnTheStatedFrameAndTheNextThreeTak
     ASSERT_FALSE(full.empty());
     EXPECT_EQ(YAML::LoadFile((full / "take.yaml").string())["ended"].as<std::string>(), "write_failed");
     const auto [lag, failedFrames] = expectOneLengthAndAligned(full);
-    std::cout << "[ disk full ] the failed take: " << failedFrames << " frames in every file, master = posts' sum at lag "
-              << lag << "\n";
+    std::cout << "[ disk full ] the failed take: " << failedFrames
+              << " frames in every file, master = posts' sum at lag " << lag << "\n";
     EXPECT_GE(lag, 0) << "the failed take's master is not its posts' sum: misaligned";
     std::filesystem::remove_all(full); // room for the next takes
 
@@ -450,7 +450,8 @@ TEST(DaemonRecord, AfterAFullDiskEveryFileEndsOnTheStatedFrameAndTheNextThreeTak
         ASSERT_TRUE(reply);
         ASSERT_EQ(reply->address, "/record/started") << reply->text(1);
         // A second of audio by the daemon's own count, nothing dropped on the way.
-        auto during = waitForStatus(*d.osc, [](const RecordStatus& s) { return s.state != "recording" || s.seconds >= 1.0; });
+        auto during = waitForStatus(
+            *d.osc, [](const RecordStatus& s) { return s.state != "recording" || s.seconds >= 1.0; });
         ASSERT_TRUE(during) << "no /record/status answer";
         ASSERT_EQ(during->state, "recording") << during->lastError;
         ASSERT_GE(during->seconds, 1.0);
@@ -476,8 +477,9 @@ TEST(DaemonRecord, AfterAFullDiskEveryFileEndsOnTheStatedFrameAndTheNextThreeTak
                   << "\n";
         EXPECT_GE(frames, 48000);
         EXPECT_GE(takeLag, 0) << "take " << k << ": the master is not the posts' sum: a post is shifted";
-        if (lag >= 0)
+        if (lag >= 0) {
             EXPECT_EQ(takeLag, lag) << "take " << k << ": not the lag of the take that failed";
+        }
         std::filesystem::remove_all(take);
     }
     EXPECT_TRUE(d.process->running());

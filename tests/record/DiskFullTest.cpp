@@ -221,7 +221,9 @@ class DiskFullFormats : public ::testing::TestWithParam<std::tuple<FileFormat, S
 TEST_P(DiskFullFormats, AFailedTakeEndsEveryFileOnTheSameFrameAndTheNextTakesAreAlignedWithNoDrops)
 {
     const auto [format, bits] = GetParam();
-    const float tolerance = bits == SampleBits::Int16 ? 1.0f / 32768.0f : bits == SampleBits::Int24 ? 1.0f / 8388608.0f : 0.0f;
+    const float tolerance = bits == SampleBits::Int16 ? 1.0f / 32768.0f
+        : bits == SampleBits::Int24                   ? 1.0f / 8388608.0f
+                                                      : 0.0f;
     TempDir dir;
     FullDisk disk(dir.path() / "small", "3m", 2 << 20);
     if (!disk.ready())
@@ -324,7 +326,7 @@ TEST_P(DiskFullFormats, AFailedTakeEndsEveryFileOnTheSameFrameAndTheNextTakesAre
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, DiskFullFormats,
-    ::testing::Values(std::tuple {FileFormat::Rf64, SampleBits::Float32}, std::tuple {FileFormat::Wav, SampleBits::Int24},
-        std::tuple {FileFormat::W64, SampleBits::Int16}, std::tuple {FileFormat::Caf, SampleBits::Int24},
-        std::tuple {FileFormat::Flac, SampleBits::Int16}),
+    ::testing::Values(std::tuple {FileFormat::Rf64, SampleBits::Float32},
+        std::tuple {FileFormat::Wav, SampleBits::Int24}, std::tuple {FileFormat::W64, SampleBits::Int16},
+        std::tuple {FileFormat::Caf, SampleBits::Int24}, std::tuple {FileFormat::Flac, SampleBits::Int16}),
     [](const auto& p) { return test::formatLabel(std::get<0>(p.param), std::get<1>(p.param)); });
