@@ -34,7 +34,9 @@ public:
     };
     /// [disk] Moves everything the ring holds into the pre-roll and the open file. Frames the
     /// ring dropped are replaced by silence where they were noticed, so every file keeps its
-    /// length and its alignment with the others.
+    /// length and its alignment with the others. When the file's write fails the frames are
+    /// still consumed (position() moves on, the pre-roll keeps them), the error is returned and
+    /// the file takes nothing more until the next openFile().
     Result<Drained> drain();
 
     /// [disk] Takes over the counters of the stream that drained the same ring before (new
@@ -89,6 +91,7 @@ private:
     std::uint64_t droppedInTake_ = 0;
     float ringFill_ = 0;
     TakeFile file_;
+    bool fileFailed_ = false; ///< a write to file_ failed: it takes nothing more
     std::uint64_t fileStart_ = 0;
     std::uint64_t fileEnd_ = std::numeric_limits<std::uint64_t>::max();
 };

@@ -105,20 +105,21 @@ Error damaged(const std::filesystem::path& file, const std::string& why)
     return makeError(ErrorCode::Io, file.string() + ": cannot repair (" + why + ")");
 }
 
-/// The audio payload [offset, offset + bytes) cut to whole frames, the file truncated to it.
-Result<std::uint64_t> trimToFrames(
-    RawFile& f, const std::filesystem::path& file, std::uint64_t offset, std::uint64_t blockAlign)
+/// The audio payload [offset, offset + bytes) cut to whole frames, at most maxFrames of them,
+/// the file truncated to it.
+Result<std::uint64_t> trimToFrames(RawFile& f, const std::filesystem::path& file, std::uint64_t offset,
+    std::uint64_t blockAlign, std::uint64_t maxFrames)
 {
     const std::uint64_t len = f.length();
     if (blockAlign == 0 || offset > len)
         return damaged(file, "no audio data found");
-    const std::uint64_t bytes = (len - offset) / blockAlign * blockAlign;
+    const std::uint64_t bytes = std::min((len - offset) / blockAlign, maxFrames) * blockAlign;
     if (offset + bytes != len && !f.truncate(offset + bytes))
         return damaged(file, std::string("cannot cut the partial last frame: ") + std::strerror(errno));
     return bytes;
 }
 
-Result<std::uint64_t> repairRiff(RawFile& f, const std::filesystem::path& file, bool rf64)
+Result<std::uint64_t> repairRiff(RawFile& f, const std::filesystem::path& file, bool rf64, std::uint64_t maxFrames)
 {
     std::uint64_t pos = 12, blockAlign = 0, ds64 = 0, fact = 0, data = 0;
     const std::uint64_t len = f.length();
@@ -140,7 +141,7 @@ Result<std::uint64_t> repairRiff(RawFile& f, const std::filesystem::path& file, 
     }
     if (data == 0 || blockAlign == 0)
         return damaged(file, "no 'fmt ' or 'data' chunk");
-    auto bytes = trimToFrames(f, file, data, blockAlign);
+    auto bytes = trimToFrames(f, file, data, blockAlign, maxFrames);
     if (!bytes)
         return bytes.error();
     const std::uint64_t frames = *bytes / blockAlign;
@@ -164,7 +165,7 @@ Result<std::uint64_t> repairRiff(RawFile& f, const std::filesystem::path& file, 
     return frames;
 }
 
-Result<std::uint64_t> repairW64(RawFile& f, const std::filesystem::path& file)
+Result<std::uint64_t> repairW64(RawFile& f, const std::filesystem::path& file, std::uint64_t maxFrames)
 {
     std::uint64_t pos = 40, blockAlign = 0, fact = 0, data = 0;
     const std::uint64_t len = f.length();
@@ -186,7 +187,7 @@ Result<std::uint64_t> repairW64(RawFile& f, const std::filesystem::path& file)
     }
     if (data == 0 || blockAlign == 0)
         return damaged(file, "no 'fmt ' or 'data' chunk");
-    auto bytes = trimToFrames(f, file, data, blockAlign);
+    auto bytes = trimToFrames(f, file, data, blockAlign, maxFrames);
     if (!bytes)
         return bytes.error();
     const std::uint64_t frames = *bytes / blockAlign;
@@ -198,7 +199,7 @@ Result<std::uint64_t> repairW64(RawFile& f, const std::filesystem::path& file)
     return frames;
 }
 
-Result<std::uint64_t> repairCaf(RawFile& f, const std::filesystem::path& file)
+Result<std::uint64_t> repairCaf(RawFile& f, const std::filesystem::path& file, std::uint64_t maxFrames)
 {
     std::uint64_t pos = 8, bytesPerPacket = 0, data = 0;
     const std::uint64_t len = f.length();
@@ -219,7 +220,7 @@ Result<std::uint64_t> repairCaf(RawFile& f, const std::filesystem::path& file)
     if (data == 0 || bytesPerPacket == 0)
         return damaged(file, "no 'desc' or 'data' chunk");
     // The data chunk starts with a 4-byte edit count, then the audio.
-    auto bytes = trimToFrames(f, file, data + 4, bytesPerPacket);
+    auto bytes = trimToFrames(f, file, data + 4, bytesPerPacket, maxFrames);
     if (!bytes)
         return bytes.error();
     if (!f.putBe<std::uint64_t>(data - 8, 4 + *bytes))
@@ -227,8 +228,9 @@ Result<std::uint64_t> repairCaf(RawFile& f, const std::filesystem::path& file)
     return *bytes / bytesPerPacket;
 }
 
-/// A FLAC stream cut by a crash has no sample count; re-encode what decodes into a clean file.
-Result<std::uint64_t> repairFlac(const std::filesystem::path& file)
+/// A FLAC stream cut by a crash has no sample count; re-encode what decodes (at most maxFrames)
+/// into a clean file.
+Result<std::uint64_t> repairFlac(const std::filesystem::path& file, std::uint64_t maxFrames)
 {
     SF_INFO in {};
     SNDFILE* src = sf_open(file.c_str(), SFM_READ, &in);
@@ -244,8 +246,9 @@ Result<std::uint64_t> repairFlac(const std::filesystem::path& file)
     }
     std::vector<int> buf(std::size_t(in.channels) * 8192);
     std::uint64_t frames = 0;
-    for (;;) {
-        const sf_count_t n = sf_readf_int(src, buf.data(), 8192);
+    while (frames < maxFrames) {
+        const auto want = sf_count_t(std::min<std::uint64_t>(8192, maxFrames - frames));
+        const sf_count_t n = sf_readf_int(src, buf.data(), want);
         if (n <= 0)
             break;
         if (sf_writef_int(dst, buf.data(), n) != n) {
@@ -274,7 +277,7 @@ Result<std::uint64_t> repairFlac(const std::filesystem::path& file)
 
 } // namespace
 
-Result<std::uint64_t> repairAudioFile(const std::filesystem::path& file)
+Result<std::uint64_t> repairAudioFile(const std::filesystem::path& file, std::uint64_t maxFrames)
 {
     Result<std::uint64_t> frames = std::uint64_t(0);
     {
@@ -282,13 +285,13 @@ Result<std::uint64_t> repairAudioFile(const std::filesystem::path& file)
         if (!f.ok())
             return damaged(file, std::strerror(errno));
         if (f.tagIs(0, "RIFF") && f.tagIs(8, "WAVE"))
-            frames = repairRiff(f, file, false);
+            frames = repairRiff(f, file, false, maxFrames);
         else if (f.tagIs(0, "RF64") && f.tagIs(8, "WAVE"))
-            frames = repairRiff(f, file, true);
+            frames = repairRiff(f, file, true, maxFrames);
         else if (f.tagIs(0, "riff"))
-            frames = repairW64(f, file);
+            frames = repairW64(f, file, maxFrames);
         else if (f.tagIs(0, "caff"))
-            frames = repairCaf(f, file);
+            frames = repairCaf(f, file, maxFrames);
         else if (f.tagIs(0, "fLaC"))
             frames = std::uint64_t(UINT64_MAX); // below, once the raw file is closed
         else
@@ -297,7 +300,7 @@ Result<std::uint64_t> repairAudioFile(const std::filesystem::path& file)
             f.sync();
     }
     if (frames && *frames == UINT64_MAX)
-        frames = repairFlac(file);
+        frames = repairFlac(file, maxFrames);
     return frames;
 }
 

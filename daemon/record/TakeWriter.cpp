@@ -3,6 +3,7 @@
 
 #include "record/RecordConfig.h"
 #include "record/TakeNames.h"
+#include "record/TakeRepair.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -156,13 +157,15 @@ Result<void> TakeWriter::closeSegment(SourceList& sources, const std::string& re
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
+    // A pad that fails (the disk filled) leaves the segment open: the caller abandons it, which
+    // cuts every file back to the frames they all hold.
+    for (auto& s : sources)
+        if (auto padded = s->padFileToLimit(); !padded)
+            return padded.error();
     Result<void> result;
-    for (auto& s : sources) {
-        if (auto padded = s->padFileToLimit(); !padded && result)
-            result = padded.error();
+    for (auto& s : sources)
         if (auto r = s->closeFile(false); !r && result)
             result = r;
-    }
     syncFilesystem(folder_);
     manifest_.segments.back().frames = end - segmentStartCapture_;
     manifest_.segments.back().ended = reason;
@@ -215,20 +218,47 @@ void TakeWriter::abandon(SourceList& sources, const std::string& error)
     // Free the reserve first: take.yaml must fit on the full disk.
     std::error_code ec;
     std::filesystem::remove(folder_ / reserveName, ec);
+    std::string problems;
     if (segmentOpen_) {
+        // The segment's length is decided once, here: the frames every file holds. Sources
+        // drained before the one whose write failed got further; they are cut back to it, so
+        // every file of the segment ends on the frame take.yaml states.
         std::uint64_t frames = UINT64_MAX;
         for (auto& s : sources) {
             frames = std::min(frames, s->fileFrames());
             (void)s->closeFile(false); // each header is rewritten in place: no new space needed
         }
+        frames = cutSegmentFiles(frames == UINT64_MAX ? 0 : frames, problems);
         syncFilesystem(folder_);
         auto& seg = manifest_.segments.back();
-        seg.frames = frames == UINT64_MAX ? 0 : frames;
+        seg.frames = frames;
         seg.ended = "write_failed";
         closedFrames_ += seg.frames;
         segmentOpen_ = false;
     }
-    (void)finish(sources, "write_failed", error);
+    (void)finish(sources, "write_failed", problems.empty() ? error : error + problems);
+}
+
+std::uint64_t TakeWriter::cutSegmentFiles(std::uint64_t frames, std::string& problems)
+{
+    // A file can hold less than it was given (a torn last write, FLAC's last block still in
+    // the encoder): then a second pass cuts every file to the shortest.
+    for (int pass = 0; pass < 2; ++pass) {
+        const std::uint64_t wanted = frames;
+        problems.clear();
+        for (const auto& src : manifest_.sources) {
+            const std::filesystem::path file = folder_ / src.files.back();
+            auto held = repairAudioFile(file, wanted);
+            if (!held) {
+                problems += "; " + held.error().message + ": it may hold more frames than take.yaml states";
+                continue;
+            }
+            frames = std::min(frames, *held);
+        }
+        if (frames == wanted)
+            break;
+    }
+    return frames;
 }
 
 Result<void> TakeWriter::checkpoint(SourceList& sources)

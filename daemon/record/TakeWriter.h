@@ -44,7 +44,8 @@ public:
     Result<void> beginSegment(SourceList& sources, std::uint64_t start);
     /// [disk] Marks the take complete, removes the space reserve and writes take.yaml.
     Result<void> finish(SourceList& sources, const std::string& reason, const std::string& error = {});
-    /// [disk] After a failed write: closes every file with what it holds and finishes the take.
+    /// [disk] After a failed write: closes every file, cuts each to the frames they all hold
+    /// (the segment's length, decided once) and finishes the take.
     void abandon(SourceList& sources, const std::string& error);
 
     /// [disk] Refreshes every header (syncing data first under SyncEveryRefresh).
@@ -73,6 +74,9 @@ private:
     TakeWriter(std::filesystem::path folder, RecordSettings settings);
     Result<void> openSegmentFiles(SourceList& sources, std::uint64_t start, const std::string& startedAt);
     std::uint64_t takeFrameOf(std::uint64_t captureFrame) const;
+    /// Cuts the open segment's closed files to frames (fewer if one holds fewer); returns the
+    /// frames every file now holds, and appends what could not be cut to problems.
+    std::uint64_t cutSegmentFiles(std::uint64_t frames, std::string& problems);
     void updateSources(const SourceList& sources);
 
     std::filesystem::path folder_;

@@ -11,6 +11,9 @@
 
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
 #include <thread>
 
 using namespace backline::test;
@@ -293,4 +296,191 @@ TEST(DaemonRecord, SigtermMidTakeClosesTheTakeCompleteWithEverythingRecorded)
     for (const char* file : {"track-a-post.wav", "track-b-post.wav", "master.wav"})
         EXPECT_EQ(readAudio(take / file).frames(), frames) << file;
     EXPECT_NEAR(toneDb(channel(readAudio(take / "track-a-post.wav"), 0), 440.0, 48000.0), -20.0, 0.05);
+}
+
+namespace {
+
+/// A session whose posts are a non-periodic drone (left) and a tone (right), both far below
+/// the master limiter's ceiling: the master is their sum at the limiter's lookahead, so a
+/// post shifted against the master by any number of frames shows.
+std::string driftSession(const std::string& folder)
+{
+    return "backline: 1\nname: rec\ntracks:\n"
+           "  - name: a\n    channels: 2\n    dsp: drone\n    params: {level: -24}\n    pan: -1\n"
+           "  - name: b\n    dsp: tone\n    params: {freq: 997, level: -26}\n    pan: 1\n"
+           "record:\n  folder: "
+        + folder + "\n  format: wav\n  bits: 32\n  min_free_mb: 0\n  sources: [track/a/post, track/b/post, master]\n";
+}
+
+/// One `/record/status` answer and the per-source lines after it.
+struct RecordStatus {
+    std::string state;
+    double seconds = 0;
+    int dropped = -1;
+    std::string lastError;
+    std::vector<std::pair<std::string, int>> sourceDropped; ///< id, dropped in take
+};
+
+/// Asks /record/status; nullopt when no complete answer (status and 3 source lines) came back.
+std::optional<RecordStatus> recordStatus(OscClient& osc)
+{
+    osc.send("/record/status");
+    RecordStatus s;
+    bool got = false;
+    for (auto m = osc.receive(2s); m; m = osc.receive(200ms)) {
+        if (m->address == "/record/status") {
+            got = true;
+            s.state = m->text(0);
+            s.seconds = m->number(2);
+            s.dropped = int(m->number(6));
+            s.lastError = m->text(8);
+        } else if (m->address == "/record/status/source") {
+            s.sourceDropped.emplace_back(m->text(0), int(m->number(1)));
+        }
+        if (got && s.sourceDropped.size() == 3)
+            return s;
+    }
+    return std::nullopt;
+}
+
+/// Polls /record/status until pred holds for it (deadline 60 s); the last answer, or nullopt.
+template <typename Pred>
+std::optional<RecordStatus> waitForStatus(OscClient& osc, Pred pred)
+{
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    std::optional<RecordStatus> last;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (auto s = recordStatus(osc)) {
+            last = s;
+            if (pred(*s))
+                return last;
+        }
+        std::this_thread::sleep_for(50ms);
+    }
+    return last;
+}
+
+/// Checks a finished take: take.yaml's length is every file's, and the master is the posts' sum
+/// at one lag over the whole take; returns that lag (-1: misaligned) and the take's frames.
+std::pair<sf_count_t, sf_count_t> expectOneLengthAndAligned(const std::filesystem::path& take)
+{
+    const YAML::Node manifest = YAML::LoadFile((take / "take.yaml").string());
+    const auto frames = manifest["duration_frames"].as<sf_count_t>();
+    EXPECT_EQ(manifest["segments"].size(), 1u);
+    EXPECT_EQ(manifest["segments"][0]["frames"].as<sf_count_t>(), frames);
+    const Audio a = readAudio(take / "track-a-post.wav");
+    const Audio b = readAudio(take / "track-b-post.wav");
+    const Audio m = readAudio(take / "master.wav");
+    for (const auto& [name, audio] : {std::pair {"track-a-post", &a}, {"track-b-post", &b}, {"master", &m}}) {
+        EXPECT_EQ(audio->channels, 2) << name << " does not open";
+        EXPECT_EQ(audio->frames(), frames) << name << ".wav does not end on the frame take.yaml states";
+    }
+    if (a.frames() != frames || b.frames() != frames || m.frames() != frames || frames < 4000)
+        return {-1, frames};
+    return {lagOfTheSum(a, b, m, frames), frames};
+}
+
+} // namespace
+
+// Issue 16: after a full disk, a take's files ended at different frames and every later take
+// had the source whose write failed shifted against the master (with dropped frames that
+// appeared only at stop), until the daemon restarted. Here the disk is a real tmpfs that
+// fills; without root, backlined runs under a file-size limit instead (the test says which).
+TEST(DaemonRecord, AfterAFullDiskEveryFileEndsOnTheStatedFrameAndTheNextThreeTakesAreAlignedWithNoDrops)
+{
+    TempDir dir;
+    const auto mountPoint = dir.path() / "small";
+    std::filesystem::create_directories(mountPoint);
+    const bool mounted = !std::getenv("BACKLINE_TEST_NO_MOUNT")
+        && mount("tmpfs", mountPoint.c_str(), "tmpfs", 0, "size=4m") == 0;
+    struct Unmount {
+        std::filesystem::path path;
+        bool mounted;
+        ~Unmount()
+        {
+            if (mounted)
+                umount2(path.c_str(), MNT_DETACH);
+        }
+    } unmount {mountPoint, mounted};
+    // Without a mount: a file-size limit on backlined alone (SIGXFSZ ignored, which it
+    // inherits, so a write past the limit fails with EFBIG as a full disk fails with ENOSPC).
+    std::vector<std::string> launcher;
+    struct RestoreSigxfsz {
+        void (*previous)(int);
+        ~RestoreSigxfsz() { std::signal(SIGXFSZ, previous); }
+    } restore {std::signal(SIGXFSZ, mounted ? SIG_DFL : SIG_IGN)};
+    if (!mounted)
+        launcher = {"prlimit", "--fsize=3145728", "--"};
+    std::cout << "[ disk full ] by "
+              << (mounted ? "a 4 MB tmpfs that fills up (ENOSPC)"
+                          : "an injected failure: backlined under a 3 MB file-size limit (EFBIG)")
+              << "\n";
+    RecordProperty("full_disk_by", mounted ? "tmpfs" : "RLIMIT_FSIZE");
+
+    const auto takes = mountPoint / "takes";
+    LiveDaemon d(driftSession(takes.string()), launcher);
+    lo_message name = lo_message_new();
+    lo_message_add_string(name, "full");
+    d.osc->send("/record/start", name);
+    auto started = d.osc->receive(5s);
+    ASSERT_TRUE(started);
+    ASSERT_EQ(started->address, "/record/started") << started->text(1);
+    // 3 stereo float files fill the 3 MB left beside the 1 MB reserve in about 2.6 s of audio.
+    auto failed = waitForStatus(*d.osc, [](const RecordStatus& s) { return s.state == "idle"; });
+    ASSERT_TRUE(failed && failed->state == "idle") << "the take did not end\n" << d.process->output();
+    EXPECT_FALSE(failed->lastError.empty());
+    std::cout << "[ disk full ] " << failed->lastError << "\n";
+
+    const auto full = onlyTake(takes);
+    ASSERT_FALSE(full.empty());
+    EXPECT_EQ(YAML::LoadFile((full / "take.yaml").string())["ended"].as<std::string>(), "write_failed");
+    const auto [lag, failedFrames] = expectOneLengthAndAligned(full);
+    std::cout << "[ disk full ] the failed take: " << failedFrames
+              << " frames in every file, master = posts' sum at lag " << lag << "\n";
+    EXPECT_GE(lag, 0) << "the failed take's master is not its posts' sum: misaligned";
+    std::filesystem::remove_all(full); // room for the next takes
+
+    for (int k = 0; k < 3; ++k) {
+        lo_message next = lo_message_new();
+        lo_message_add_string(next, ("after" + std::to_string(k)).c_str());
+        d.osc->send("/record/start", next);
+        auto reply = d.osc->receive(5s);
+        while (reply && reply->address == "/record/status/source")
+            reply = d.osc->receive(5s);
+        ASSERT_TRUE(reply);
+        ASSERT_EQ(reply->address, "/record/started") << reply->text(1);
+        // A second of audio by the daemon's own count, nothing dropped on the way.
+        auto during = waitForStatus(
+            *d.osc, [](const RecordStatus& s) { return s.state != "recording" || s.seconds >= 1.0; });
+        ASSERT_TRUE(during) << "no /record/status answer";
+        ASSERT_EQ(during->state, "recording") << during->lastError;
+        ASSERT_GE(during->seconds, 1.0);
+        EXPECT_EQ(during->dropped, 0) << "take " << k;
+        for (const auto& [id, dropped] : during->sourceDropped)
+            EXPECT_EQ(dropped, 0) << id << " in take " << k;
+        auto stopped = d.osc->request("/record/stop", 10s);
+        while (stopped && stopped->address == "/record/status/source")
+            stopped = d.osc->receive(5s);
+        ASSERT_TRUE(stopped);
+        ASSERT_EQ(stopped->address, "/record/stopped") << stopped->text(1);
+
+        const auto take = onlyTake(takes);
+        ASSERT_FALSE(take.empty());
+        const YAML::Node manifest = YAML::LoadFile((take / "take.yaml").string());
+        EXPECT_EQ(manifest["ended"].as<std::string>(), "stopped");
+        EXPECT_EQ(manifest["dropped_frames"].as<std::uint64_t>(), 0u) << "take " << k;
+        for (const auto& source : manifest["sources"])
+            EXPECT_EQ(source["dropped_frames"].as<std::uint64_t>(), 0u)
+                << source["id"].as<std::string>() << " in take " << k;
+        const auto [takeLag, frames] = expectOneLengthAndAligned(take);
+        std::cout << "[ disk full ] take " << k << " after it: " << frames << " frames in every file, lag " << takeLag
+                  << "\n";
+        EXPECT_GE(frames, 48000);
+        EXPECT_GE(takeLag, 0) << "take " << k << ": the master is not the posts' sum: a post is shifted";
+        if (lag >= 0) {
+            EXPECT_EQ(takeLag, lag) << "take " << k << ": not the lag of the take that failed";
+        }
+        std::filesystem::remove_all(take);
+    }
+    EXPECT_TRUE(d.process->running());
 }

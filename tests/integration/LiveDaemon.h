@@ -9,6 +9,7 @@
 #include <csignal>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace backline::test {
 
@@ -24,18 +25,21 @@ tracks:
 /// backlined running a session on its own jackd, with an OSC client pointed at it.
 class LiveDaemon {
 public:
-    explicit LiveDaemon(const std::string& yaml = toneSessionYaml)
+    /// Starts backlined on yaml; a non-empty launcher runs it through that command line first
+    /// (e.g. `prlimit --fsize=N --` to give it a file-size limit).
+    explicit LiveDaemon(const std::string& yaml = toneSessionYaml, std::vector<std::string> launcher = {})
     {
         session = dir.write("session.yaml", yaml);
         // A port found free can still be taken before backlined binds it (another test, any
         // program): then backlined says so and exits, and the next port is tried.
         for (int attempt = 0;; ++attempt) {
             osc_port = freeOscPort();
-            process = std::make_unique<Process>(
-                std::vector<std::string> {backlinedPath().string(), "--session", session.string(), "--jack-server",
-                    jack.name(), "--osc-port", std::to_string(osc_port), "--cache-dir",
-                    (dir.path() / "cache").string()},
-                dir.path() / "backlined.log");
+            std::vector<std::string> argv = launcher;
+            for (std::string arg : {backlinedPath().string(), std::string("--session"), session.string(),
+                     std::string("--jack-server"), jack.name(), std::string("--osc-port"), std::to_string(osc_port),
+                     std::string("--cache-dir"), (dir.path() / "cache").string()})
+                argv.push_back(std::move(arg));
+            process = std::make_unique<Process>(std::move(argv), dir.path() / "backlined.log");
             osc = std::make_unique<OscClient>(osc_port);
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
             while (std::chrono::steady_clock::now() < deadline && process->running())

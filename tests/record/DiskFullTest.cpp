@@ -12,12 +12,15 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <iostream>
 #include <mutex>
+#include <tuple>
 
 using namespace backline;
 using namespace backline::record;
 using backline::test::Feeder;
 using backline::test::TempDir;
+using backline::test::ringsDrained;
 using backline::test::waitFor;
 
 namespace {
@@ -56,6 +59,42 @@ public:
 private:
     std::filesystem::path at_;
     bool mounted_ = false;
+};
+
+/// A disk that fills for one test: a tmpfs of `size` mounted when the test runs as root, or
+/// else a write failure injected through a per-file size limit (RLIMIT_FSIZE) on this process,
+/// with SIGXFSZ ignored so a write past it fails with EFBIG. Says which it used.
+class FullDisk {
+public:
+    FullDisk(const std::filesystem::path& at, const char* size, rlim_t fileLimit)
+        : disk_(at, size)
+    {
+        if (disk_.mounted())
+            return;
+        ::getrlimit(RLIMIT_FSIZE, &saved_);
+        previousHandler_ = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limit {fileLimit, saved_.rlim_max};
+        limited_ = ::setrlimit(RLIMIT_FSIZE, &limit) == 0;
+    }
+    ~FullDisk()
+    {
+        if (!limited_)
+            return;
+        ::setrlimit(RLIMIT_FSIZE, &saved_);
+        std::signal(SIGXFSZ, previousHandler_);
+    }
+    bool ready() const { return disk_.mounted() || limited_; }
+    const char* how() const
+    {
+        return disk_.mounted() ? "a small tmpfs that fills up (ENOSPC)"
+                               : "an injected failure: a per-file size limit, RLIMIT_FSIZE (EFBIG)";
+    }
+
+private:
+    SmallDisk disk_;
+    rlimit saved_ {};
+    void (*previousHandler_)(int) = SIG_DFL;
+    bool limited_ = false;
 };
 
 struct Events {
@@ -172,3 +211,122 @@ TEST(RecorderDiskFull, AFileSizeLimitEndsTheTakeCleanly)
     ASSERT_EQ(WEXITSTATUS(status), 0);
     expectCleanlyClosedAfterFailure(test::onlyTake(dir.path() / "takes"));
 }
+
+class DiskFullFormats : public ::testing::TestWithParam<std::tuple<FileFormat, SampleBits>> { };
+
+// Issue 16: a take ended by a failed write left its files at different lengths, and the source
+// whose write failed was shifted in every later take by the frames that write lost (with
+// "dropped" frames that appeared only at stop). The take's length is decided once and every
+// file is cut to it; every source stays in step with its ring whatever its file did.
+TEST_P(DiskFullFormats, AFailedTakeEndsEveryFileOnTheSameFrameAndTheNextTakesAreAlignedWithNoDrops)
+{
+    const auto [format, bits] = GetParam();
+    const float tolerance = bits == SampleBits::Int16 ? 1.0f / 32768.0f
+        : bits == SampleBits::Int24                   ? 1.0f / 8388608.0f
+                                                      : 0.0f;
+    TempDir dir;
+    FullDisk disk(dir.path() / "small", "3m", 2 << 20);
+    if (!disk.ready())
+        GTEST_SKIP() << "can neither mount a tmpfs nor set RLIMIT_FSIZE here";
+    std::cout << "[ disk full ] by " << disk.how() << "\n";
+    RecordProperty("full_disk_by", disk.how());
+    auto settings = smallDiskSettings(dir.path() / "small" / "takes");
+    settings.format = format;
+    settings.bits = bits;
+    settings.durability = Durability::KernelWriteback;
+    auto rec = Recorder::create(settings);
+    ASSERT_TRUE(rec) << rec.error().message;
+    Events events;
+    (*rec)->onEvent([&](const RecordEvent& e) {
+        std::lock_guard lock(events.m);
+        events.list.push_back(e);
+    });
+    auto sources = (*rec)->prepareSources(sourceSpecs);
+    ASSERT_TRUE(sources);
+    // Fed by hand, a tenth of a second at a time, each drained before the next: the failure
+    // lands on a known drain whatever the machine's speed, and nothing is ever dropped.
+    Feeder feeder(*sources, rate, 1.0);
+    auto feedAndDrain = [&](std::uint64_t frames) {
+        for (std::uint64_t left = frames; left > 0;) {
+            const std::uint64_t n = std::min<std::uint64_t>(left, rate / 10);
+            feeder.feedNow(n);
+            left -= n;
+            if (!waitFor([&] { return ringsDrained(*sources); }))
+                return false;
+        }
+        return true;
+    };
+    ASSERT_TRUE(feedAndDrain(rate / 3)) << "audio before the first take";
+
+    auto full = (*rec)->start("full", "");
+    ASSERT_TRUE(full) << full.error().message;
+    // Half a second per drain (the rings hold 4 s; FLAC of these signals needs ~30 s to fill
+    // 3 MB). 24,037 frames: the failed write loses one such drain, and a shift by it shows in
+    // every known signal (a shift by 24,000 is a whole number of periods of source 1's sine).
+    for (int i = 0; i < 240 && !events.has(RecordEvent::Kind::WriteFailed); ++i) {
+        feeder.feedNow(24'037);
+        ASSERT_TRUE(waitFor([&] { return ringsDrained(*sources); }));
+    }
+    ASSERT_TRUE(waitFor([&] { return events.has(RecordEvent::Kind::TakeClosed); })) << "the write never failed";
+    ASSERT_TRUE(events.has(RecordEvent::Kind::WriteFailed));
+    ASSERT_EQ((*rec)->status().state, RecorderState::Idle);
+    ASSERT_TRUE(feedAndDrain(rate / 4)) << "the audio goes on between takes";
+
+    // The failed take: every file ends on the frame take.yaml states, and holds the right audio.
+    {
+        auto m = readManifest(full->folder / "take.yaml");
+        ASSERT_TRUE(m) << m.error().message;
+        EXPECT_EQ(m->ended, "write_failed");
+        EXPECT_EQ(m->error.find("may hold more frames"), std::string::npos) << m->error;
+        ASSERT_EQ(m->segments.size(), 1u);
+        EXPECT_EQ(m->segments[0].frames, m->durationFrames);
+        EXPECT_GT(m->durationFrames, std::uint64_t(rate / 4));
+        std::cout << "[ disk full ] the failed take holds " << m->durationFrames << " frames in every file\n";
+        for (std::size_t s = 0; s < m->sources.size(); ++s) {
+            const auto file = test::readAudio(full->folder / m->sources[s].files.at(0));
+            ASSERT_TRUE(file.opened) << file.error;
+            EXPECT_EQ(file.frames, m->durationFrames) << m->sources[s].id << " does not end where take.yaml says";
+            EXPECT_EQ(test::compareWithKnown(file, s, m->startCaptureFrame, rate, tolerance), "") << m->sources[s].id;
+        }
+    }
+    std::filesystem::remove_all(full->folder); // room for the next takes on the same disk
+
+    // The next three takes on the same recorder: every source starts on the take's first
+    // capture frame (the known signals encode it), nothing is dropped, take.yaml agrees.
+    for (int k = 0; k < 3; ++k) {
+        const std::uint64_t fed = feeder.frames();
+        auto take = (*rec)->start("after" + std::to_string(k), "");
+        ASSERT_TRUE(take) << take.error().message;
+        EXPECT_EQ(take->startCaptureFrame, fed) << "the take starts where the stream is";
+        const std::uint64_t length = rate / 2 + std::uint64_t(k) * 1111;
+        ASSERT_TRUE(feedAndDrain(length));
+        ASSERT_TRUE(waitFor([&] { return (*rec)->status().takeFrames >= length; }));
+        const auto status = (*rec)->status();
+        EXPECT_EQ(status.droppedInTake, 0u) << "take " << k;
+        for (const auto& src : status.sources)
+            EXPECT_EQ(src.droppedInTake, 0u) << src.id << " in take " << k;
+        ASSERT_TRUE((*rec)->stop());
+        auto m = readManifest(take->folder / "take.yaml");
+        ASSERT_TRUE(m) << m.error().message;
+        EXPECT_EQ(m->ended, "stopped");
+        EXPECT_EQ(m->startCaptureFrame, fed);
+        EXPECT_EQ(m->durationFrames, length) << "take " << k;
+        EXPECT_EQ(m->segments.at(0).frames, length);
+        for (std::size_t s = 0; s < m->sources.size(); ++s) {
+            EXPECT_EQ(m->sources[s].droppedFrames, 0u) << m->sources[s].id << " in take " << k;
+            const auto file = test::readAudio(take->folder / m->sources[s].files.at(0));
+            ASSERT_TRUE(file.opened) << file.error;
+            EXPECT_EQ(file.frames, length) << m->sources[s].id << " in take " << k;
+            EXPECT_EQ(test::compareWithKnown(file, s, m->startCaptureFrame, rate, tolerance), "")
+                << m->sources[s].id << " is not aligned with the others in take " << k;
+        }
+        std::filesystem::remove_all(take->folder);
+    }
+    EXPECT_EQ((*rec)->status().lastError, "") << "the later takes ran without an error";
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, DiskFullFormats,
+    ::testing::Values(std::tuple {FileFormat::Rf64, SampleBits::Float32},
+        std::tuple {FileFormat::Wav, SampleBits::Int24}, std::tuple {FileFormat::W64, SampleBits::Int16},
+        std::tuple {FileFormat::Caf, SampleBits::Int24}, std::tuple {FileFormat::Flac, SampleBits::Int16}),
+    [](const auto& p) { return test::formatLabel(std::get<0>(p.param), std::get<1>(p.param)); });
