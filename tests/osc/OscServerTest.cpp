@@ -417,7 +417,7 @@ TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
     auto subscribers = a->receiveAddress("/status/osc/subscribers");
     ASSERT_TRUE(subscribers);
     EXPECT_EQ(subscribers->number(0), 1.0);
-    a->receiveAddress("/status/osc/blocked");
+    a->receiveAddress("/status/osc/evicted"); // the last field
 
     a->send("/state", {2, 3});
     std::vector<RawMessage> page;
@@ -436,8 +436,9 @@ TEST_F(OscServerTest, ATcpClientThatStopsReadingIsDisconnectedAndHoldsNobody)
 {
     server.reset();
     OscServerOptions options;
-    options.clientRate = 1e6; // this test wants the replies to pile up, not the limit to cut in
+    options.clientRate = 1e6; // this test wants the replies to pile up, not the limits to cut in
     options.clientBurst = 1e6;
+    options.replyRate = 1e12;
     start(std::move(options));
     auto stalled = client(RawOscClient::Kind::TcpLengthPrefix);
     // Each /state reply is about a kilobyte; none is read.
@@ -461,7 +462,7 @@ TEST_F(OscServerTest, TheClientRateCanBeChangedWhileClientsTalk)
 {
     auto c = client(RawOscClient::Kind::TcpLengthPrefix); // TCP: nothing lost on the way
     ASSERT_TRUE(c->request("/ping"));
-    server->setClientRate(100.0);
+    server->setLimits({.clientRate = 100.0});
     std::this_thread::sleep_for(50ms); // the OSC thread wakes for it at once
     const auto before = server->counters().dropped;
     for (int i = 0; i < 1000; ++i)
