@@ -255,7 +255,8 @@ std::size_t ClientTable::expire(std::int64_t nowNs, std::int64_t idleNs)
         const bool idle = !client.feedback.active && !client.meters.active && nowNs - client.lastSeenNs > idleNs;
         it = idle ? erase(it) : std::next(it);
     }
-    std::erase_if(peers_, [&](auto& entry) { return entry.second.clients == 0 && entry.second.replyBudget.full(nowNs); });
+    std::erase_if(peers_,
+        [&](auto& entry) { return entry.second.clients == 0 && entry.second.replyBudget.full(nowNs); });
     return ended;
 }
 

@@ -66,7 +66,8 @@ bool OscServer::admitTcp(const Endpoint& endpoint, std::int64_t nowNs)
     // Full: the address holding the most gives up one connection, if it would still hold at
     // least as many as this one's address then. No address can keep others out by holding
     // every slot, and two addresses do not take slots back and forth.
-    const auto top = std::max_element(held.begin(), held.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    const auto top
+        = std::max_element(held.begin(), held.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     if (top == held.end() || top->second <= mine + 1)
         return false;
     // Its longest-silent connection; one with a live subscription only when it has no other.

@@ -100,8 +100,8 @@ OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp
           })
     , refusedBytesLog_(spdlog::level::warn, toNs(config::oscWarningInterval),
           [this](std::uint64_t n, const std::string& latest) {
-              return fmt::format("osc: held back {} of replies over the reply budget of {:g} bytes/s per client address "
-                                 "or TCP connection (latest for {}; session key osc.reply_rate)",
+              return fmt::format("osc: held back {} of replies over the reply budget of {:g} bytes/s per client "
+                                 "address or TCP connection (latest for {}; session key osc.reply_rate)",
                   plural(n, "byte", "bytes"), options_.replyRate, latest);
           })
     , refusedTcpLog_(spdlog::level::warn, toNs(config::oscWarningInterval),
@@ -334,7 +334,8 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
                     for (; counted < replies.size(); ++counted)
                         replyBytes += OscWriter::messageSize(replies[counted].address, replies[counted].args) + 4;
                     const double available = replyBytesAvailable(endpoint, now);
-                    dispatcher_.setReplyAllowance(available > double(replyBytes) ? std::size_t(available) - replyBytes : 0);
+                    dispatcher_.setReplyAllowance(
+                        available > double(replyBytes) ? std::size_t(available) - replyBytes : 0);
                 }
                 dispatcher_.dispatch(message.address, message.types, message.argv, message.argc, replies,
                     packet.bundle ? &batch : nullptr);

@@ -46,8 +46,8 @@ struct OscServerOptions {
 
 /// The limits a session sets that a reload may change while clients talk.
 struct OscLimits {
-    double clientRate = config::oscDefaultClientRate; ///< `osc.client_rate`: messages/s per client, a second's worth at once
-    double replyRate = config::oscDefaultReplyRate;   ///< `osc.reply_rate`: reply bytes/s per client address or connection
+    double clientRate = config::oscDefaultClientRate; ///< `osc.client_rate`: messages/s per client (a second's worth at once)
+    double replyRate = config::oscDefaultReplyRate;   ///< `osc.reply_rate`: reply bytes/s per address or TCP connection
     std::chrono::milliseconds tcpIdleTimeout = config::oscDefaultTcpIdleTimeout; ///< `osc.tcp_idle_timeout`
 };
 
