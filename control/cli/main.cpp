@@ -91,6 +91,69 @@ int request(cli::Connection& connection, const std::string& address, const std::
     return sawError ? 2 : 0;
 }
 
+/// Prints every parameter. A server whose reply budget for this client is spent answers
+/// /state with a page, and its /state/end says how many of how many came: the rest is asked
+/// for page by page (again after a pause when a page came empty, or nothing came).
+int printState(cli::Connection& connection, std::chrono::milliseconds timeout)
+{
+    int total = -1;
+    int next = 0;
+    bool paged = false;
+    bool sawError = false;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto asked = std::chrono::steady_clock::now();
+    if (!connection.send("/state", {})) {
+        std::cerr << "backline: cannot send /state\n";
+        return 1;
+    }
+    while (std::chrono::steady_clock::now() < deadline) {
+        bool pageEnded = false;
+        bool pageEmpty = false;
+        const bool open = connection.receive(std::chrono::milliseconds(50), [&](const control::OscInMessage& m, bool) {
+            if (m.address == "/state/end" && m.types == "iii") {
+                const int all = control::oscArg<std::int32_t>(m.argv[0]);
+                const int first = control::oscArg<std::int32_t>(m.argv[1]);
+                const int sent = control::oscArg<std::int32_t>(m.argv[2]);
+                if (first != next)
+                    return; // the answer to an earlier ask, come late
+                total = all;
+                next += sent;
+                pageEnded = true;
+                pageEmpty = sent == 0;
+                if (next < total) {
+                    paged = true;
+                    return; // not the end yet
+                }
+                if (paged) {
+                    std::cout << fmt::format("/state/end {} 0 {}", total, total) << '\n';
+                    return;
+                }
+            }
+            sawError = sawError || m.address == "/error";
+            std::cout << cli::format(m) << '\n';
+        });
+        std::cout.flush();
+        if (total >= 0 && next >= total)
+            return sawError ? 2 : 0;
+        if (!open)
+            break;
+        // The next page at once; the same again after a pause when it came empty (the budget
+        // refills) or not at all (held back, or lost: UDP).
+        const auto now = std::chrono::steady_clock::now();
+        const auto pause = std::chrono::milliseconds(total < 0 ? 1000 : 300);
+        if ((pageEnded && !pageEmpty) || now - asked >= pause) {
+            asked = now;
+            if (total < 0)
+                connection.send("/state", {});
+            else
+                connection.send("/state", {next, total - next});
+        }
+    }
+    std::cerr << (total < 0 ? "backline: no reply (is backlined running, and is this machine in its osc.allow?)\n"
+                            : fmt::format("backline: only {} of {} parameters came\n", next, total));
+    return 1;
+}
+
 struct WatchOptions {
     bool feedback = true;
     double feedbackRate = 50.0;
@@ -220,7 +283,7 @@ int main(int argc, char** argv)
         return request(*connection, address, args, false, false, timeout);
     }
     if (*state)
-        return request(*connection, "/state", {}, true, false, std::max(timeout, std::chrono::milliseconds(2000)));
+        return printState(*connection, std::max(timeout, std::chrono::milliseconds(2000)));
     if (*status)
         return request(*connection, "/status", {}, false, true, timeout);
     if (*ping)

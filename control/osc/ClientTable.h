@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "control/osc/OscConfig.h"
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <array>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -40,7 +44,23 @@ struct EndpointHash {
     std::size_t operator()(const Endpoint& endpoint) const noexcept;
 };
 
-/// Messages a client may send: a token bucket (rate per second, burst at once).
+/// A peer's IP address without its port: what per-address limits count by. IPv4 is kept in
+/// its IPv4-mapped IPv6 form, as the dual-stack socket reports it, so both spellings agree.
+struct PeerAddress {
+    std::array<std::uint8_t, 16> bytes {};
+
+    static PeerAddress of(const Endpoint& endpoint);
+    /// "192.168.1.20", "::1".
+    std::string str() const;
+    bool operator==(const PeerAddress&) const = default;
+};
+
+struct PeerAddressHash {
+    std::size_t operator()(const PeerAddress& address) const noexcept;
+};
+
+/// A token bucket (rate per second, burst at once): messages a client may send, reply bytes
+/// it may be sent.
 class RateLimit {
 public:
     RateLimit(double rate, double burst)
@@ -51,8 +71,13 @@ public:
     }
     /// Takes n tokens at nowNs; false (nothing taken) when there are not enough.
     bool take(double n, std::int64_t nowNs);
+    /// The tokens there are at nowNs.
+    double available(std::int64_t nowNs);
+    /// Whether the bucket has been full since lastNs (nothing taken long enough).
+    bool full(std::int64_t nowNs) const { return tokens_ + double(nowNs - lastNs_) * 1e-9 * rate_ >= burst_; }
     /// New rate and burst from now on (tokens beyond the new burst are let go).
     void setRate(double rate, double burst);
+    double rate() const noexcept { return rate_; }
 
 private:
     double rate_;
@@ -73,6 +98,7 @@ struct ClientState {
     Endpoint endpoint;
     std::string name;
     RateLimit limit;
+    std::int64_t firstSeenNs = 0;
     std::int64_t lastSeenNs = 0;
     std::uint64_t received = 0;
     std::uint64_t dropped = 0;
@@ -98,22 +124,34 @@ struct ClientState {
     } meters;
 };
 
-/// The clients the server remembers, by endpoint. Bounded: when full, the client idle the
-/// longest without a subscription is forgotten first. [osc]
+/// How many clients the table holds, and when one counts as established.
+struct ClientLimits {
+    std::size_t capacity = config::oscMaxClients;
+    std::size_t perAddress = config::oscMaxClientsPerAddress;
+    std::int64_t establishedAfterNs = std::chrono::nanoseconds(config::oscClientEstablishedAfter).count();
+};
+
+/// The clients the server remembers, by endpoint, and what it keeps per address (how many
+/// clients, the UDP reply budget). Bounded in total and per address, and a new client always
+/// gets in: when there is no room, the least valuable client makes room — from the same
+/// address when that address is at its share, else from the address holding the most — a
+/// client heard from only once (a throwaway port, a spoofed source) before an established
+/// one, an established one without a subscription before a subscriber, the longest idle
+/// first. [osc]
 class ClientTable {
 public:
-    ClientTable(std::size_t capacity, double rate, double burst)
-        : capacity_(capacity)
-        , rate_(rate)
-        , burst_(burst)
-    {
-    }
+    ClientTable(ClientLimits limits, double rate, double burst, double replyRate);
 
-    /// The client at endpoint, remembered from now on; nullptr when the table is full of
-    /// subscribers.
-    ClientState* touch(const Endpoint& endpoint, std::int64_t nowNs);
+    /// The client at endpoint, remembered from now on (nullptr only for a table of no room).
+    /// evicted, when given, is set to the name of a client forgotten to make room.
+    ClientState* touch(const Endpoint& endpoint, std::int64_t nowNs, std::string* evicted = nullptr);
     /// The client at endpoint, if known.
     ClientState* find(const Endpoint& endpoint);
+    /// Whether client has been heard from again long enough after its first packet.
+    bool established(const ClientState& client) const noexcept
+    {
+        return client.lastSeenNs - client.firstSeenNs >= limits_.establishedAfterNs;
+    }
     /// Forgets every client of a closed TCP connection.
     void forgetConnection(std::uint64_t connection);
     /// Ends subscriptions past their time and forgets unsubscribed clients idle too long.
@@ -124,17 +162,43 @@ public:
     /// The rate limit of every client, known and new, from now on.
     void setRate(double rate, double burst);
 
+    /// Takes bytes from the reply budget of endpoint's address; false (nothing taken) when it
+    /// has not that many left this second. For UDP replies (a TCP connection has its own).
+    bool takeReplyBytes(const Endpoint& endpoint, std::size_t bytes, std::int64_t nowNs);
+    /// Reply bytes endpoint's address may still be sent now.
+    double replyBytesAvailable(const Endpoint& endpoint, std::int64_t nowNs);
+    /// Reply bytes per second (a second's worth at once) per address from now on.
+    void setReplyRate(double rate);
+
     std::size_t size() const noexcept { return clients_.size(); }
     std::size_t subscribers() const;
     std::size_t meterSubscribers() const;
+    /// Clients of address in the table.
+    std::size_t clientsOf(const PeerAddress& address) const;
+    /// Clients forgotten to make room so far.
+    std::uint64_t evictions() const noexcept { return evictions_; }
 
 private:
-    bool evictOne();
+    struct Peer {
+        std::size_t clients = 0;
+        RateLimit replyBudget;
+    };
+    using Clients = std::unordered_map<Endpoint, ClientState, EndpointHash>;
 
-    std::size_t capacity_;
+    /// How much a client is worth keeping: 0 heard once, 1 established, 2 established and subscribed.
+    int worth(const ClientState& client) const;
+    /// The client to forget to make room (only address's when given); end() when none.
+    Clients::iterator victim(const PeerAddress* address);
+    Peer& peer(const PeerAddress& address);
+    Clients::iterator erase(Clients::iterator it);
+
+    ClientLimits limits_;
     double rate_;
     double burst_;
-    std::unordered_map<Endpoint, ClientState, EndpointHash> clients_;
+    double replyRate_;
+    Clients clients_;
+    std::unordered_map<PeerAddress, Peer, PeerAddressHash> peers_;
+    std::uint64_t evictions_ = 0;
 };
 
 } // namespace backline::control

@@ -39,12 +39,34 @@ inline constexpr double oscMaxMeterHz = 100.0;
 inline constexpr double oscDefaultClientRate = 3000.0;
 /// …and how many it may send at once after a pause.
 inline constexpr double oscDefaultClientBurst = 3000.0;
-/// Clients remembered at once (rate limit, subscriptions); idle unsubscribed ones go first.
+/// Reply bytes (answers, feedback, meters) one client may be sent a second, a second's worth
+/// at once: over UDP per client address (all its ports together, so a spoofed source cannot
+/// turn the server into a flood against that address), over TCP per connection. Past it, an
+/// answer to /state comes as a page (`/state/end` says where to go on) and other packets are
+/// held back and counted. The session's `osc.reply_rate` sets another.
+inline constexpr double oscDefaultReplyRate = 1'000'000.0;
+/// Clients remembered at once (rate limit, subscriptions). When full, a new client always gets
+/// in: the least valuable client makes room (see ClientTable).
 inline constexpr std::size_t oscMaxClients = 1024;
+/// Clients one address may have in the table (its ports, its TCP connections): a flood from
+/// throwaway ports only ever pushes out that address's own newest clients.
+inline constexpr std::size_t oscMaxClientsPerAddress = 64;
+/// A client heard from again this long after its first packet is established: it is kept over
+/// newcomers when the table is full, and its subscriptions last as long as it asks.
+inline constexpr std::chrono::seconds oscClientEstablishedAfter {1};
+/// Longest subscription (feedback or meters) granted to a client that is not established yet:
+/// a one-shot `/subscribe f:3600` from a throwaway port (or a spoofed one) ends after this.
+inline constexpr double oscFirstSubscribeSeconds = 10.0;
 /// A client not heard from for this long, and not subscribed, is forgotten.
 inline constexpr std::chrono::seconds oscClientIdleTimeout {120};
-/// TCP connections open at once; more are accepted and closed at once.
+/// TCP connections open at once. When full, the address holding the most gives up its
+/// longest-idle one to a newcomer from an address holding fewer; otherwise it is refused.
 inline constexpr std::size_t oscMaxTcpConnections = 64;
+/// TCP connections one address may hold open; more are accepted and closed at once.
+inline constexpr std::size_t oscMaxTcpConnectionsPerAddress = 16;
+/// A TCP connection that sends nothing for this long, and holds no live subscription, is
+/// closed. The session's `osc.tcp_idle_timeout` sets another.
+inline constexpr std::chrono::seconds oscDefaultTcpIdleTimeout {120};
 /// Bytes waiting to go out on one TCP connection; a client that lets more pile up is
 /// disconnected (a stalled tablet must not hold the server).
 inline constexpr std::size_t oscTcpOutputLimit = 1 << 20;
@@ -64,7 +86,8 @@ inline constexpr double oscMaxScheduleAheadSeconds = 60.0;
 inline constexpr double oscScheduleLeadSeconds = 0.05;
 /// Timed bundles waiting at once; more are refused.
 inline constexpr std::size_t oscMaxPendingBundles = 4096;
-/// Repeated warnings (blocked clients, rate limits) are logged at most this often.
+/// Repeated log lines (blocked clients, rate limits, refused connections and replies, new
+/// subscribers) are written at most this often, with a count: the first one at once.
 inline constexpr std::chrono::seconds oscWarningInterval {60};
 
 } // namespace backline::config

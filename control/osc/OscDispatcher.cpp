@@ -4,6 +4,7 @@
 #include "control/osc/MeterStream.h"
 #include "control/osc/OscArg.h"
 #include "control/osc/OscPacket.h"
+#include "control/osc/OscWriter.h"
 
 #include <fmt/format.h>
 
@@ -187,14 +188,34 @@ void OscDispatcher::state(Call& call)
         wanted = std::size_t(*b);
     }
     const auto all = target_.params();
-    const std::size_t end = first + std::min(wanted, all.size() - std::min(first, all.size()));
-    for (std::size_t i = first; i < end; ++i) {
+    first = std::min(first, all.size());
+    const std::size_t end = first + std::min(wanted, all.size() - first);
+    // Within the client's reply budget: past it, the answer is a page and /state/end says how
+    // much of it came (a 12-byte request must not make 16 KB of replies for whoever it claims
+    // to come from; a client asks for the rest, page by page). Each message costs its size and
+    // its element's size field in the bundle; a packet's header is paid for with the slack
+    // kept for /state/end.
+    constexpr std::size_t endReserve = 64;
+    std::size_t budget = replyAllowance_ > endReserve ? replyAllowance_ - endReserve : 0;
+    std::size_t i = first;
+    for (; i < end; ++i) {
         const auto& p = all[i];
-        call.out.push_back(OscReply {"/state/param",
+        OscReply param {"/state/param",
             {p.info.address, p.value, p.info.unit, p.info.min, p.info.max, p.info.init, std::string(kindName(p.info.kind)),
-                p.info.step}});
+                p.info.step}};
+        const std::size_t bytes = OscWriter::messageSize(param.address, param.args) + 4;
+        if (bytes + bytes / 32 > budget)
+            break;
+        budget -= bytes + bytes / 32;
+        call.out.push_back(std::move(param));
     }
-    call.out.push_back(OscReply {"/state/end", {int(all.size()), int(std::min(first, all.size())), int(end - std::min(first, end))}});
+    for (std::size_t rest = i; rest < end; ++rest) {
+        const auto& p = all[rest];
+        // The bytes left out, for /status: about the fixed part of a /state/param message and
+        // its strings (measuring each exactly would cost a flood more than it is worth).
+        withheldBytes_ += 64 + p.info.address.size() + p.info.unit.size();
+    }
+    call.out.push_back(OscReply {"/state/end", {int(all.size()), int(first), int(i - first)}});
 }
 
 void OscDispatcher::status(Call& call)
@@ -211,7 +232,8 @@ void OscDispatcher::status(Call& call)
     call.out.push_back(OscReply {"/status",
         {s.session, s.sampleRate, s.bufferSize, count(s.xruns), count(s.droppedCommands), float(s.uptimeSeconds),
             s.tracks, s.buses, float(s.dspLoadPercent), transport, recording, count(c.clients), count(c.subscribers),
-            count(c.meterSubscribers), count(c.received), count(c.errors), count(c.dropped), count(c.blocked)}});
+            count(c.meterSubscribers), count(c.received), count(c.errors), count(c.dropped), count(c.blocked),
+            count(c.refusedBytes), count(c.refusedConnections), count(c.evicted)}});
     const std::pair<const char*, OscReply::Arg> fields[] = {
         {"session", s.session},
         {"sample_rate", s.sampleRate},
@@ -232,6 +254,9 @@ void OscDispatcher::status(Call& call)
         {"osc/errors", count(c.errors)},
         {"osc/dropped", count(c.dropped)},
         {"osc/blocked", count(c.blocked)},
+        {"osc/refused_bytes", count(c.refusedBytes)},
+        {"osc/refused_connections", count(c.refusedConnections)},
+        {"osc/evicted", count(c.evicted)},
     };
     for (const auto& [name, value] : fields)
         call.out.push_back(OscReply {fmt::format("/status/{}", name), {value}});

@@ -7,6 +7,7 @@
 #include <lo/lo.h>
 
 #include <cstdint>
+#include <utility>
 #include <functional>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +28,9 @@ struct OscCounters {
     std::uint64_t errors = 0;      ///< answered with /error
     std::uint64_t dropped = 0;     ///< over a client's rate limit, or undeliverable
     std::uint64_t blocked = 0;     ///< packets from addresses outside osc.allow
+    std::uint64_t refusedBytes = 0;       ///< reply bytes held back over a client's reply budget
+    std::uint64_t refusedConnections = 0; ///< TCP connections refused (too many, from one address or in all)
+    std::uint64_t evicted = 0;            ///< clients forgotten (or TCP connections closed) to make room for new ones
     std::size_t clients = 0;       ///< clients remembered
     std::size_t subscribers = 0;   ///< live /subscribe
     std::size_t meterSubscribers = 0;
@@ -55,6 +59,11 @@ public:
 
     /// [osc] Where /status finds the server's counters (none: zeros).
     void setCounters(std::function<OscCounters()> counters) { counters_ = std::move(counters); }
+    /// [osc] Reply bytes the next dispatch may answer /state with: past them the answer is a
+    /// page that `/state/end` says the size of (the client asks for the rest). Unlimited by default.
+    void setReplyAllowance(std::size_t bytes) { replyAllowance_ = bytes; }
+    /// [osc] Bytes of /state answers left out for the allowance since the last call.
+    std::size_t takeWithheldBytes() { return std::exchange(withheldBytes_, 0); }
 
     /// Whether address is a parameter's (under /track/, /bus/ or /master/).
     static bool isParamAddress(std::string_view address);
@@ -84,6 +93,8 @@ private:
 
     ControlTarget& target_;
     std::function<OscCounters()> counters_;
+    std::size_t replyAllowance_ = SIZE_MAX;
+    std::size_t withheldBytes_ = 0;
     std::unordered_map<std::string_view, Handler> routes_;
 };
 

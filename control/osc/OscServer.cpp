@@ -65,6 +65,15 @@ Result<std::unique_ptr<OscServer>> OscServer::start(OscServerOptions options, Co
     return makeError(ErrorCode::Osc, "cannot find a port free for both OSC over UDP and TCP");
 }
 
+namespace {
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
+{
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+} // namespace
+
 OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp, Socket tcp)
     : target_(target)
     , dispatcher_(target)
@@ -74,9 +83,61 @@ OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp
     , tcp_(std::move(tcp))
     , wakeFd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC))
     , port_(udp_.port())
-    , clients_(config::oscMaxClients, options_.clientRate, options_.clientBurst)
+    , clients_(options_.clients, options_.clientRate, options_.clientBurst, options_.replyRate)
     , buffer_(config::oscMaxPacketBytes)
     , scheduler_(target)
+    , blockedLog_(spdlog::level::warn, toNs(config::oscWarningInterval),
+          [this](std::uint64_t n, const std::string& latest) {
+              return fmt::format("osc: ignored {} from outside the allowed addresses (latest from {}); allowed: {} "
+                                 "(session key osc.allow)",
+                  plural(n, "packet", "packets"), latest, options_.access.describe());
+          })
+    , limitLog_(spdlog::level::warn, toNs(config::oscWarningInterval),
+          [this](std::uint64_t n, const std::string& latest) {
+              return fmt::format("osc: dropped {} over the per-client rate limit of {:g}/s (latest from {}; session "
+                                 "key osc.client_rate)",
+                  plural(n, "message", "messages"), options_.clientRate, latest);
+          })
+    , refusedBytesLog_(spdlog::level::warn, toNs(config::oscWarningInterval),
+          [this](std::uint64_t n, const std::string& latest) {
+              return fmt::format("osc: held back {} of replies over the reply budget of {:g} bytes/s per client "
+                                 "address or TCP connection (latest for {}; session key osc.reply_rate)",
+                  plural(n, "byte", "bytes"), options_.replyRate, latest);
+          })
+    , refusedTcpLog_(spdlog::level::warn, toNs(config::oscWarningInterval),
+          [this](std::uint64_t n, const std::string& latest) {
+              return fmt::format("osc: refused {} (latest from {}): at most {} at once from one address, {} in all",
+                  plural(n, "TCP connection", "TCP connections"), latest, options_.maxTcpConnectionsPerAddress,
+                  options_.maxTcpConnections);
+          })
+    , idleTcpLog_(spdlog::level::info, toNs(config::oscWarningInterval),
+          [this](std::uint64_t n, const std::string& latest) {
+              return fmt::format("OSC: closed {} that sent nothing for {:g} s (latest {}; session key "
+                                 "osc.tcp_idle_timeout)",
+                  plural(n, "TCP connection", "TCP connections"),
+                  std::chrono::duration<double>(options_.tcpIdleTimeout).count(), latest);
+          })
+    , evictedLog_(spdlog::level::info, toNs(config::oscWarningInterval),
+          [this](std::uint64_t n, const std::string& latest) {
+              return fmt::format("OSC: forgot {} to make room for new ones (latest: {}); {} clients are remembered, {} "
+                                 "per address",
+                  plural(n, "client", "clients"), latest, options_.clients.capacity, options_.clients.perAddress);
+          })
+    , connectedLog_(spdlog::level::info, toNs(config::oscWarningInterval),
+          [](std::uint64_t n, const std::string& latest) {
+              return n == 1 ? fmt::format("OSC client {} connected", latest)
+                            : fmt::format("OSC: {} TCP clients connected (latest {})", n, latest);
+          })
+    , disconnectedLog_(spdlog::level::info, toNs(config::oscWarningInterval),
+          [](std::uint64_t n, const std::string& latest) {
+              return n == 1 ? fmt::format("OSC client {} disconnected", latest)
+                            : fmt::format("OSC: {} TCP clients disconnected (latest {})", n, latest);
+          })
+    , subscribedLog_(spdlog::level::info, toNs(config::oscWarningInterval),
+          [](std::uint64_t n, const std::string& latest) {
+              return n == 1 ? fmt::format("OSC client {} subscribed to feedback", latest)
+                            : fmt::format("OSC: {} clients subscribed to feedback (latest {})", n, latest);
+          })
     , jobs_([this] { wake(); })
 {
     dispatcher_.setCounters([this] { return counters(); });
@@ -92,6 +153,10 @@ OscServer::~OscServer()
         thread_.join();
     if (wakeFd_ >= 0)
         ::close(wakeFd_);
+    // What was counted since the last line of each kind, so the log tells the whole story.
+    for (LogThrottle* l : {&blockedLog_, &limitLog_, &refusedBytesLog_, &refusedTcpLog_, &idleTcpLog_, &evictedLog_,
+             &connectedLog_, &disconnectedLog_, &subscribedLog_})
+        l->flush();
 }
 
 void OscServer::wake()
@@ -110,11 +175,11 @@ void OscServer::setAccess(AccessList access)
     wake();
 }
 
-void OscServer::setClientRate(double rate)
+void OscServer::setLimits(OscLimits limits)
 {
     {
         std::lock_guard lock(accessMutex_);
-        pendingRate_ = rate;
+        pendingLimits_ = limits;
     }
     accessChanged_.store(true, std::memory_order_release); // pairs with the OSC thread's acquire exchange
     wake();
@@ -127,6 +192,9 @@ OscCounters OscServer::counters() const
     c.errors = errors_.load(std::memory_order_relaxed);
     c.dropped = dropped_.load(std::memory_order_relaxed);
     c.blocked = blocked_.load(std::memory_order_relaxed);
+    c.refusedBytes = refusedBytes_.load(std::memory_order_relaxed);
+    c.refusedConnections = refusedConnections_.load(std::memory_order_relaxed);
+    c.evicted = evicted_.load(std::memory_order_relaxed);
     c.clients = clientCount_.load(std::memory_order_relaxed);
     c.subscribers = subscriberCount_.load(std::memory_order_relaxed);
     c.meterSubscribers = meterSubscriberCount_.load(std::memory_order_relaxed);
@@ -165,12 +233,9 @@ void OscServer::run()
                 pendingAccess_.reset();
                 spdlog::info("OSC clients allowed: {}", options_.access.describe());
             }
-            if (pendingRate_ && *pendingRate_ != options_.clientRate) {
-                options_.clientRate = options_.clientBurst = *pendingRate_;
-                clients_.setRate(options_.clientRate, options_.clientBurst);
-                spdlog::info("OSC clients may send {:g} messages a second each", options_.clientRate);
-            }
-            pendingRate_.reset();
+            if (pendingLimits_)
+                applyLimits(*pendingLimits_);
+            pendingLimits_.reset();
         }
         if (fds[1].revents)
             readUdp();
@@ -219,50 +284,6 @@ void OscServer::readUdp()
     }
 }
 
-void OscServer::acceptTcp()
-{
-    for (;;) {
-        Endpoint from;
-        Socket socket = tcp_.accept(from);
-        if (socket.fd() < 0)
-            return;
-        const std::int64_t now = monotonicNowNs();
-        if (!options_.access.allows(reinterpret_cast<const sockaddr*>(&from.address))) {
-            noteBlocked(from, now);
-            continue; // closed by Socket's destructor
-        }
-        if (connections_.size() >= config::oscMaxTcpConnections) {
-            dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-            spdlog::warn("osc: refused TCP connection from {}: {} connections already open", from.str(),
-                config::oscMaxTcpConnections);
-            continue;
-        }
-        from.connection = nextConnectionId_++;
-        TcpConnection connection;
-        connection.socket = std::move(socket);
-        connection.id = from.connection;
-        connection.endpoint = from;
-        spdlog::info("OSC client {} connected", from.str());
-        connections_.emplace(connection.id, std::move(connection));
-    }
-}
-
-void OscServer::readTcp(TcpConnection& connection)
-{
-    std::vector<std::vector<std::uint8_t>> packets;
-    const bool open = connection.read(packets);
-    for (const auto& packet : packets) {
-        if (connection.closing)
-            break; // nothing more will reach it
-        handlePacket(packet, connection.endpoint);
-    }
-    if (!open) {
-        if (connection.decoder.framing() != Framing::Unknown && !connection.closing)
-            spdlog::info("OSC client {} disconnected", connection.endpoint.str());
-        connection.closing = true;
-    }
-}
-
 void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint& endpoint)
 {
     const std::int64_t now = monotonicNowNs();
@@ -272,10 +293,15 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
         noteBlocked(endpoint, now);
         return;
     }
-    ClientState* client = clients_.touch(endpoint, now);
+    std::string evicted;
+    ClientState* client = clients_.touch(endpoint, now, &evicted);
     if (!client) {
         dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
         return;
+    }
+    if (!evicted.empty()) {
+        evicted_.fetch_add(1, std::memory_order_relaxed); // a statistic
+        evictedLog_.note(now, fmt::format("{} (for {})", evicted, client->name));
     }
     if (!client->limit.take(1.0, now)) {
         noteLimited(*client, 1, now);
@@ -293,20 +319,36 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
     if (packet.error) {
         replies.push_back(errorReply(packet.error->address, packet.error->message));
     } else {
+        // /state answers within what the client's reply budget holds after the replies before
+        // it (about: each message and its size field in the bundle), so a bundle of a
+        // thousand gets pages, not 16 MB.
+        std::size_t replyBytes = 0;
+        std::size_t counted = 0;
         // No exception may end the OSC thread: a failure is this packet's /error.
         try {
             ParamBatch batch;
             for (auto& message : packet.messages) {
                 if (handleSessionMessage(*client, message, replies, now) || handleSlowMessage(*client, message, replies))
                     continue;
+                if (message.address == "/state") {
+                    for (; counted < replies.size(); ++counted)
+                        replyBytes += OscWriter::messageSize(replies[counted].address, replies[counted].args) + 4;
+                    const double available = replyBytesAvailable(endpoint, now);
+                    dispatcher_.setReplyAllowance(
+                        available > double(replyBytes) ? std::size_t(available) - replyBytes : 0);
+                }
                 dispatcher_.dispatch(message.address, message.types, message.argv, message.argc, replies,
                     packet.bundle ? &batch : nullptr);
+                dispatcher_.setReplyAllowance(SIZE_MAX);
             }
             if (packet.bundle)
                 applyBatch(endpoint, packet.timetag, batch, replies);
         } catch (const std::exception& e) {
+            dispatcher_.setReplyAllowance(SIZE_MAX);
             replies.push_back(errorReply(packet.messages.front().address, fmt::format("internal error: {}", e.what())));
         }
+        if (const std::size_t withheld = dispatcher_.takeWithheldBytes(); withheld > 0)
+            noteRefusedBytes(endpoint, withheld, now);
     }
     const auto errors = std::count_if(replies.begin(), replies.end(), [](const OscReply& r) { return r.address == "/error"; });
     if (errors > 0) {
@@ -403,6 +445,7 @@ void OscServer::service(std::int64_t nowNs)
         errors_.fetch_add(std::uint64_t(errors), std::memory_order_relaxed); // a statistic
         sendReplies(done.to, std::move(done.replies));
     }
+    closeIdleTcp(nowNs);
     for (auto it = connections_.begin(); it != connections_.end();) {
         if (!it->second.output.empty() && !it->second.flush())
             it->second.closing = true;
@@ -422,7 +465,7 @@ void OscServer::service(std::int64_t nowNs)
         nextClockNs_ = nowNs + nsPerSecond / 10;
         scheduler_.sampleClock();
     }
-    logWarnings(nowNs, false);
+    logWarnings(nowNs);
     publishCounts();
 }
 
@@ -447,8 +490,14 @@ void OscServer::sendReplies(const Endpoint& to, std::vector<OscReply> replies)
 
 void OscServer::send(const Endpoint& to, std::span<const std::uint8_t> packet)
 {
+    // Every packet is paid for from its client's reply budget: over UDP its address's (the
+    // source of a datagram can be forged, the destination of the reply cannot be chosen by
+    // anyone else), over TCP its connection's.
+    const std::int64_t now = monotonicNowNs();
     if (to.transport == Transport::Udp) {
-        if (!udp_.sendTo(packet, to))
+        if (!clients_.takeReplyBytes(to, packet.size(), now))
+            noteRefusedBytes(to, packet.size(), now);
+        else if (!udp_.sendTo(packet, to))
             dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
         return;
     }
@@ -457,58 +506,16 @@ void OscServer::send(const Endpoint& to, std::span<const std::uint8_t> packet)
         dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
         return;
     }
+    if (!it->second.closing && !it->second.replyBudget.take(double(packet.size()), now)) {
+        noteRefusedBytes(to, packet.size(), now);
+        return;
+    }
     const bool wasClosing = it->second.closing;
     if (!it->second.queue(packet)) {
         dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
         if (!wasClosing)
             spdlog::warn("osc: closing {}: it does not read what it is sent ({} bytes waiting)", to.str(),
                 it->second.output.size());
-    }
-}
-
-void OscServer::noteBlocked(const Endpoint& endpoint, std::int64_t nowNs)
-{
-    blocked_.fetch_add(1, std::memory_order_relaxed); // a statistic
-    ++blockedWarning_.count;
-    blockedWarning_.last = endpoint.str();
-    logWarnings(nowNs, true);
-}
-
-void OscServer::noteLimited(ClientState& client, std::uint64_t messages, std::int64_t nowNs)
-{
-    client.dropped += messages;
-    dropped_.fetch_add(messages, std::memory_order_relaxed); // a statistic
-    limitWarning_.count += messages;
-    limitWarning_.last = client.name;
-    // Tell the client, at most once a second, so a runaway script's author finds out.
-    if (nowNs - client.lastLimitNoticeNs >= nsPerSecond) {
-        client.lastLimitNoticeNs = nowNs;
-        sendReplies(client.endpoint,
-            {errorReply("#rate-limit",
-                fmt::format("more than {:g} messages a second (bursts of {:g}) from {}: {} dropped so far",
-                    options_.clientRate, options_.clientBurst, client.name, client.dropped))});
-    }
-    logWarnings(nowNs, true);
-}
-
-void OscServer::logWarnings(std::int64_t nowNs, bool force)
-{
-    const std::int64_t interval = toNs(config::oscWarningInterval);
-    for (Warning* w : {&blockedWarning_, &limitWarning_}) {
-        // The first of a kind at once, then at most one line per interval.
-        if (w->count == 0 || (w->loggedNs != 0 && nowNs - w->loggedNs < interval))
-            continue;
-        if (!force && w->loggedNs == 0)
-            continue;
-        if (w == &blockedWarning_)
-            spdlog::warn("osc: ignored {} packet(s) from outside the allowed addresses (latest from {}); allowed: {} "
-                         "(session key osc.allow)",
-                w->count, w->last, options_.access.describe());
-        else
-            spdlog::warn("osc: dropped {} message(s) over the per-client rate limit of {:g}/s (latest from {})",
-                w->count, options_.clientRate, w->last);
-        w->count = 0;
-        w->loggedNs = nowNs;
     }
 }
 

@@ -6,6 +6,7 @@
 #include "control/osc/ClientTable.h"
 #include "control/osc/FeedbackLog.h"
 #include "control/osc/JobRunner.h"
+#include "control/osc/LogThrottle.h"
 #include "control/osc/MeterStream.h"
 #include "control/osc/OscConfig.h"
 #include "control/osc/OscDispatcher.h"
@@ -16,6 +17,7 @@
 #include "core/Result.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -33,6 +35,20 @@ struct OscServerOptions {
     AccessList access = AccessList::defaults();    ///< who may talk to it
     double clientRate = config::oscDefaultClientRate;   ///< messages per second per client
     double clientBurst = config::oscDefaultClientBurst; ///< messages at once per client
+    /// Reply bytes per second (a second's worth at once) per client address (UDP) or connection (TCP).
+    double replyRate = config::oscDefaultReplyRate;
+    /// A TCP connection that sends nothing for this long (and holds no live subscription) is closed.
+    std::chrono::milliseconds tcpIdleTimeout = config::oscDefaultTcpIdleTimeout;
+    ClientLimits clients;                          ///< clients remembered, in all and per address
+    std::size_t maxTcpConnections = config::oscMaxTcpConnections;
+    std::size_t maxTcpConnectionsPerAddress = config::oscMaxTcpConnectionsPerAddress;
+};
+
+/// The limits a session sets that a reload may change while clients talk.
+struct OscLimits {
+    double clientRate = config::oscDefaultClientRate; ///< `osc.client_rate`: messages/s per client (a second's worth at once)
+    double replyRate = config::oscDefaultReplyRate;   ///< `osc.reply_rate`: reply bytes/s per address or TCP connection
+    std::chrono::milliseconds tcpIdleTimeout = config::oscDefaultTcpIdleTimeout; ///< `osc.tcp_idle_timeout`
 };
 
 /// The OSC server: UDP and TCP on one port number, one thread of its own ("backline-osc")
@@ -57,9 +73,10 @@ public:
     int port() const noexcept { return port_; }
     /// [any] Replaces the access list (after a session reload changed `osc.allow`).
     void setAccess(AccessList access);
-    /// [any] Sets every client's rate limit: rate messages per second, a second's worth at once
-    /// (after a session reload changed `osc.client_rate`).
-    void setClientRate(double rate);
+    /// [any] Sets the limits a session may change (after a reload): every client's message rate
+    /// (a second's worth at once), reply budget and the TCP idle timeout, for clients already
+    /// talking too.
+    void setLimits(OscLimits limits);
     /// [any] Queues a notice (recorder events, disk full, …) for every live subscriber; sent
     /// by the OSC thread on its next pass. Never waits for the network. Bounded: past 256
     /// pending notices the oldest are dropped and counted.
@@ -102,7 +119,14 @@ private:
 
     void noteBlocked(const Endpoint& endpoint, std::int64_t nowNs);
     void noteLimited(ClientState& client, std::uint64_t messages, std::int64_t nowNs);
-    void logWarnings(std::int64_t nowNs, bool force);
+    void noteRefusedBytes(const Endpoint& to, std::size_t bytes, std::int64_t nowNs);
+    /// [osc] Whether a TCP connection from endpoint may be added (making room when fair).
+    bool admitTcp(const Endpoint& endpoint, std::int64_t nowNs);
+    void closeIdleTcp(std::int64_t nowNs);
+    /// [osc] Reply bytes endpoint may be sent now (its address's budget, or its connection's).
+    double replyBytesAvailable(const Endpoint& endpoint, std::int64_t nowNs);
+    void applyLimits(const OscLimits& limits);
+    void logWarnings(std::int64_t nowNs);
     void publishCounts();
 
     ControlTarget& target_;
@@ -117,14 +141,17 @@ private:
     std::atomic<bool> stopping_ {false};
 
     // Shared with other threads.
-    mutable std::mutex accessMutex_; // guards pendingAccess_ and pendingRate_
-    std::optional<double> pendingRate_;
+    mutable std::mutex accessMutex_; // guards pendingAccess_ and pendingLimits_
+    std::optional<OscLimits> pendingLimits_;
     std::optional<AccessList> pendingAccess_;
     std::atomic<bool> accessChanged_ {false};
     std::atomic<std::uint64_t> received_ {0};
     std::atomic<std::uint64_t> errors_ {0};
     std::atomic<std::uint64_t> dropped_ {0};
     std::atomic<std::uint64_t> blocked_ {0};
+    std::atomic<std::uint64_t> refusedBytes_ {0};
+    std::atomic<std::uint64_t> refusedConnections_ {0};
+    std::atomic<std::uint64_t> evicted_ {0};
     std::atomic<std::size_t> clientCount_ {0};
     std::atomic<std::size_t> subscriberCount_ {0};
     std::atomic<std::size_t> meterSubscriberCount_ {0};
@@ -144,13 +171,16 @@ private:
     std::int64_t nextExpiryNs_ = 0;
     BundleScheduler scheduler_;
     std::int64_t nextClockNs_ = 0;
-    struct Warning {
-        std::uint64_t count = 0;
-        std::string last;
-        std::int64_t loggedNs = 0;
-    };
-    Warning blockedWarning_;
-    Warning limitWarning_;
+    // Lines that a flood could repeat thousands of times a second: at most one a minute each.
+    LogThrottle blockedLog_;
+    LogThrottle limitLog_;
+    LogThrottle refusedBytesLog_;
+    LogThrottle refusedTcpLog_;
+    LogThrottle idleTcpLog_;
+    LogThrottle evictedLog_;
+    LogThrottle connectedLog_;
+    LogThrottle disconnectedLog_;
+    LogThrottle subscribedLog_;
 
     // Requests that take long, on a thread of their own; declared last so it stops first.
     JobRunner jobs_;

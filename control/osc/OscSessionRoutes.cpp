@@ -101,6 +101,11 @@ void OscServer::subscribe(ClientState& client, const OscInMessage& message, std:
         || !optionalNumber(message, 1, config::oscMinFeedbackHz, config::oscMaxFeedbackHz,
             "the feedback rate in packets per second", rate, replies))
         return;
+    // A client that has not been heard from again since its first packet may be a throwaway
+    // port or a forged source: its first subscription is short, and only renewing once it is
+    // established (as a surface that really listens does) gets the length asked for.
+    if (!clients_.established(client))
+        seconds = std::min(seconds, config::oscFirstSubscribeSeconds);
     auto& f = client.feedback;
     const bool renewal = f.active;
     f.active = true;
@@ -111,7 +116,7 @@ void OscServer::subscribe(ClientState& client, const OscInMessage& message, std:
         // New (or expired and back): the full state first, then changes.
         f.sentVersion = std::numeric_limits<std::uint64_t>::max();
         snapshotsDue_ = true;
-        spdlog::info("OSC client {} subscribed to feedback ({:g} s, {:g} packets/s)", client.name, seconds, rate);
+        subscribedLog_.note(nowNs, fmt::format("{} ({:g} s, {:g} packets/s)", client.name, seconds, rate));
     }
 }
 
@@ -148,6 +153,8 @@ void OscServer::subscribeMeters(ClientState& client, const OscInMessage& message
     if (!optionalNumber(message, next, config::oscMinSubscribeSeconds, config::oscMaxSubscribeSeconds,
             "the subscription's length in seconds", seconds, replies))
         return;
+    if (!clients_.established(client))
+        seconds = std::min(seconds, config::oscFirstSubscribeSeconds); // as for /subscribe
     auto& m = client.meters;
     const std::int64_t interval = std::int64_t(1e9 / rate);
     if (!m.active || m.intervalNs != interval)

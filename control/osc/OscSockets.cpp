@@ -88,7 +88,9 @@ Result<Socket> Socket::udp(int port)
 Result<Socket> Socket::tcpListener(int port)
 {
     auto s = bindSocket(SOCK_STREAM, port);
-    if (s && listen(s->fd(), 16) != 0)
+    // Room for a burst of connections while the OSC thread is busy: the server, not the
+    // kernel's queue, decides who stays (a full queue drops SYNs and a client waits a second).
+    if (s && listen(s->fd(), 128) != 0)
         return makeError(ErrorCode::Osc, fmt::format("cannot listen on TCP port {}: {}", port, std::strerror(errno)));
     return s;
 }

@@ -53,6 +53,8 @@ struct TcpConnection {
     StreamDecoder decoder;
     std::vector<std::uint8_t> output; ///< framed bytes not yet written
     bool closing = false;             ///< close once nothing more can be done
+    std::int64_t lastHeardNs = 0;     ///< when its last whole packet came (or it connected)
+    RateLimit replyBudget {0.0, 0.0}; ///< reply bytes it may be sent (see config::oscDefaultReplyRate)
 
     /// Queues a packet; false (and closing) when output would pass config::oscTcpOutputLimit.
     bool queue(std::span<const std::uint8_t> packet);

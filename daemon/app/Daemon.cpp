@@ -66,6 +66,17 @@ Result<void> oscPortAvailable(int port)
     return {};
 }
 
+/// The OSC limits a session sets (its defaults where it says nothing).
+control::OscLimits oscLimitsFor(const session::OscSpec& osc)
+{
+    control::OscLimits limits;
+    limits.clientRate = osc.clientRate.value_or(config::oscDefaultClientRate);
+    limits.replyRate = osc.replyRate.value_or(config::oscDefaultReplyRate);
+    if (osc.tcpIdleTimeout)
+        limits.tcpIdleTimeout = std::chrono::milliseconds(std::int64_t(*osc.tcpIdleTimeout * 1000.0));
+    return limits;
+}
+
 } // namespace
 
 Daemon::Daemon(DaemonOptions options)
@@ -282,7 +293,10 @@ ExitCode Daemon::runLive()
     }
     control::OscServerOptions oscOptions;
     oscOptions.port = options_.oscPort.value_or(spec_.osc.port);
-    oscOptions.clientRate = oscOptions.clientBurst = spec_.osc.clientRate.value_or(config::oscDefaultClientRate);
+    const control::OscLimits limits = oscLimitsFor(spec_.osc);
+    oscOptions.clientRate = oscOptions.clientBurst = limits.clientRate;
+    oscOptions.replyRate = limits.replyRate;
+    oscOptions.tcpIdleTimeout = limits.tcpIdleTimeout;
     std::string accessWarning;
     oscOptions.access = control::AccessList::forSession(spec_.osc.allow, &accessWarning);
     if (!accessWarning.empty())
@@ -529,7 +543,7 @@ Result<void> Daemon::reloadSession()
         osc_->setAccess(control::AccessList::forSession(spec_.osc.allow, &accessWarning));
         if (!accessWarning.empty())
             spdlog::error("{}", accessWarning);
-        osc_->setClientRate(spec_.osc.clientRate.value_or(config::oscDefaultClientRate));
+        osc_->setLimits(oscLimitsFor(spec_.osc));
     }
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     return {};

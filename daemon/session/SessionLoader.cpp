@@ -36,7 +36,7 @@ constexpr NumberRange panRange { -1.0, 1.0 };
 
 constexpr std::array<std::string_view, 8> topKeys { "backline", "name", "sample_rate", "osc", "tracks", "buses",
     "master", "record" };
-constexpr std::array<std::string_view, 3> oscKeys { "port", "allow", "client_rate" };
+constexpr std::array<std::string_view, 5> oscKeys { "port", "allow", "client_rate", "reply_rate", "tcp_idle_timeout" };
 constexpr std::array<std::string_view, 13> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
     "gain", "pan", "mute", "solo", "strip", "sends", "output" };
 constexpr std::array<std::string_view, 5> masterKeys { "dsp", "params", "chain", "gain", "outputs" };
@@ -504,6 +504,16 @@ Result<void> SessionParser::readOsc(const YamlEntry& entry, OscSpec& osc) const
             if (!rate)
                 return rate.error();
             osc.clientRate = *rate;
+        } else if (field.key == "reply_rate") {
+            auto rate = yaml_.number(field, {10'000.0, 1'000'000'000.0, "bytes/s"});
+            if (!rate)
+                return rate.error();
+            osc.replyRate = *rate;
+        } else if (field.key == "tcp_idle_timeout") {
+            auto seconds = yaml_.number(field, {1.0, 86'400.0, "s"});
+            if (!seconds)
+                return seconds.error();
+            osc.tcpIdleTimeout = *seconds;
         }
     }
     return {};

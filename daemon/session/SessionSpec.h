@@ -109,6 +109,12 @@ struct OscSpec {
     std::optional<std::vector<AddressRange>> allow;
     /// Messages per second one client may send (`osc.client_rate`); nullopt: the server's default.
     std::optional<double> clientRate;
+    /// Reply bytes per second one client address (UDP) or connection (TCP) may be sent
+    /// (`osc.reply_rate`); nullopt: the server's default.
+    std::optional<double> replyRate;
+    /// Seconds a TCP connection may send nothing before it is closed (`osc.tcp_idle_timeout`);
+    /// nullopt: the server's default.
+    std::optional<double> tcpIdleTimeout;
 };
 
 /// One source a take records, as written (`track/vox/input`, `track/*/post`, `bus/verb`, `master`).

@@ -158,8 +158,10 @@ void BM_ServerSetsWithSubscribers(benchmark::State& state)
     test::FakeTarget target;
     OscServerOptions options;
     options.port = 0;
-    options.clientRate = 1e9; // the server's own capacity, not the per-client limit
+    options.clientRate = 1e9; // the server's own capacity, not the per-client limits
     options.clientBurst = 1e9;
+    options.replyRate = 1e12;
+    options.clients.establishedAfterNs = 0; // each subscription as long as it asks
     auto server = OscServer::start(std::move(options), target);
     if (!server) {
         state.SkipWithError(server.error().message.c_str());
@@ -207,6 +209,7 @@ void BM_ServerPingRoundTrip(benchmark::State& state)
     options.port = 0;
     options.clientRate = 1e9;
     options.clientBurst = 1e9;
+    options.replyRate = 1e12;
     auto server = OscServer::start(std::move(options), target);
     if (!server) {
         state.SkipWithError(server.error().message.c_str());

@@ -3,9 +3,10 @@
 // → OscDispatcher (bundles batched, as OscServer::handlePacket does) → an engine-backed target;
 // and the same bytes as a UDP datagram to a running OscServer, which adds what lives inside the
 // server: the per-client addresses (/subscribe, /meters/subscribe, /snapshot, …), feedback,
-// snapshots and the slow requests. (Its target's reload holds a lock while it waits for room in
-// the command queue that only a render under the same lock empties: safe while no input can
-// queue the 8,192 commands it holds between two renders.)
+// snapshots, the slow requests, and the server's admission (a small client table, throwaway
+// ports) and reply budget. (Its target's reload holds a lock while it waits for room in the
+// command queue that only a render under the same lock empties: safe while no input can queue
+// the 8,192 commands it holds between two renders.)
 #include "EngineTarget.h"
 #include "FuzzHarnesses.h"
 #include "FuzzInput.h"
@@ -64,9 +65,29 @@ std::vector<std::string> documentedAddresses()
     return {found.begin(), found.end()};
 }
 
+/// A UDP socket bound to local (a loopback address), sending to the server's port.
+int loopbackSocket(const char* local, int port)
+{
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in from {};
+    from.sin_family = AF_INET;
+    ::inet_pton(AF_INET, local, &from.sin_addr);
+    sockaddr_in to {};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(std::uint16_t(port));
+    if (fd < 0 || ::bind(fd, reinterpret_cast<const sockaddr*>(&from), sizeof from) != 0
+        || ::connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0)
+        fail(std::string("cannot reach the OSC server over loopback from ") + local);
+    return fd;
+}
+
 /// A real OscServer on a loopback port, over its own engine-backed target (the server's threads
-/// call it), and a UDP client: each input goes to it as one datagram followed by a numbered
-/// address of its own, whose /error says the server handled the input and is still serving.
+/// call it), with the server's own limits but a small client table. Each input goes to it as
+/// one datagram from the fuzzer's client at 127.0.0.1, or (one input in eight) from a throwaway
+/// port, as a flood would; then a numbered address of its own goes from a client at 127.0.0.2
+/// (another address: the input's replies cannot spend its reply budget), whose /error says
+/// the server handled the input and is still serving (the server reads datagrams in order).
 class LiveServer {
 public:
     LiveServer()
@@ -75,32 +96,32 @@ public:
         control::OscServerOptions options;
         options.port = 0;
         options.clientRate = options.clientBurst = 1e9; // the fuzzer is one client, and fast
+        // Room for a few clients only: throwaway ports make room for each other all the time.
+        options.clients.capacity = 16;
+        options.clients.perAddress = 8;
         auto server = control::OscServer::start(std::move(options), target_);
         if (!server)
             fail("cannot start the OSC server: " + server.error().message);
         server_ = std::move(server.value());
-        fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        sockaddr_in to {};
-        to.sin_family = AF_INET;
-        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        to.sin_port = htons(std::uint16_t(server_->port()));
-        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0)
-            fail("cannot reach the OSC server over loopback");
-        const int size = 8 << 20; // snapshots and feedback pile up between reads
-        if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) // past rmem_max, as root
-            ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        fd_ = loopbackSocket("127.0.0.1", server_->port());
+        syncFd_ = loopbackSocket("127.0.0.2", server_->port());
     }
 
     void deliver(std::span<const std::uint8_t> bytes)
     {
         if (bytes.empty() || bytes.size() > 65000)
             return; // not a datagram
-        (void)::send(fd_, bytes.data(), bytes.size(), 0);
-        // Then an address nobody else sends, numbered: its /error reply (which names it) says
-        // the server has handled the input before it (replies to a client come in order). An
-        // input can ask for more replies than the socket holds (a bundle of a thousand /state
-        // requests) and the kernel drops the rest, the sync's reply among them: so a sync that
-        // goes unanswered is sent again, and only a server that answers none is a failure.
+        if ((bytes[0] ^ bytes.size()) % 8 == 7) {
+            const int shot = loopbackSocket("127.0.0.1", server_->port());
+            (void)::send(shot, bytes.data(), bytes.size(), 0);
+            ::close(shot);
+        } else {
+            (void)::send(fd_, bytes.data(), bytes.size(), 0);
+        }
+        // Then the sync, numbered: its /error reply (which names it) says the server has
+        // handled the input before it. The sync's reply can still be lost (the kernel drops
+        // datagrams when its socket or the server's is full): so a sync that goes unanswered
+        // is sent again, and only a server that answers none is a failure.
         for (int attempt = 0;; ++attempt) {
             if (attempt == 5)
                 fail("the OSC server stopped answering after an input");
@@ -111,6 +132,10 @@ public:
         // Its engine is rendered by this thread, as by an audio thread: queued changes land.
         if (!target_.renderBlock())
             fail("the live server's engine rendered a NaN or infinite sample");
+        // What the input's own client got (answers, feedback, meters) is read and let go.
+        std::uint8_t reply[65536];
+        while (::recv(fd_, reply, sizeof reply, MSG_DONTWAIT) > 0) {
+        }
     }
 
 private:
@@ -122,13 +147,13 @@ private:
         std::vector<std::uint8_t> message(token.begin(), token.end());
         message.resize((message.size() / 4 + 1) * 4, 0);
         message.insert(message.end(), {',', 0, 0, 0});
-        (void)::send(fd_, message.data(), message.size(), 0);
+        (void)::send(syncFd_, message.data(), message.size(), 0);
         std::vector<std::uint8_t> reply(65536);
         for (;;) {
-            pollfd p {fd_, POLLIN, 0};
+            pollfd p {syncFd_, POLLIN, 0};
             if (::poll(&p, 1, timeoutMs) != 1)
                 return false;
-            const ssize_t n = ::recv(fd_, reply.data(), reply.size(), 0);
+            const ssize_t n = ::recv(syncFd_, reply.data(), reply.size(), 0);
             // With its NUL: "/fuzz-sync/1" must not match "/fuzz-sync/10".
             if (n > 0
                 && std::search(reply.begin(), reply.begin() + n, token.c_str(), token.c_str() + token.size() + 1)
@@ -140,6 +165,7 @@ private:
     EngineTarget target_;
     std::unique_ptr<control::OscServer> server_;
     int fd_ = -1;
+    int syncFd_ = -1;
     std::uint64_t sent_ = 0;
 };
 

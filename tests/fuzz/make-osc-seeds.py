@@ -96,6 +96,12 @@ raw = {
     "bundle-nested": bundle(IMMEDIATE, bundle(IMMEDIATE, message("/master/gain", ("f", -2.0))), message("/state")),
     "bundle-future": bundle(0xFFFFFFFF00000000, message("/track/tone/gain", ("f", -9.0))),
     "bundle-bad-size": b"#bundle\0" + struct.pack(">Q", IMMEDIATE) + struct.pack(">i", 4096) + message("/ping"),
+    # The live server's bounds (issue 16): a one-shot long subscription, from a throwaway port
+    # (the harness sends a datagram from one when (first byte ^ size) % 8 == 7: 24 bytes here);
+    # a long meter subscription; a thousand /state in one bundle, far past the reply budget.
+    "subscribe-throwaway": message("/subscribe", ("f", 3600.0), ("f", 50.0)),
+    "meters-subscribe-long": message("/meters/subscribe", ("f", 100.0), ("s", "levels"), ("f", 3600.0)),
+    "bundle-thousand-state": bundle(IMMEDIATE, *[message("/state")] * 1000),
 }
 for name, packet in raw.items():
     with open(os.path.join(out, "raw-" + name), "wb") as f:

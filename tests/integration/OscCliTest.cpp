@@ -71,3 +71,53 @@ TEST(OscCli, WatchPrintsChangesFromOtherClientsAndMeters)
     EXPECT_NE(out.find("/meters/track/tone "), std::string::npos) << out;
     EXPECT_EQ(out.find("missed"), std::string::npos) << out;
 }
+
+// Issue 16, fault 4: 1,100 one-shot `/subscribe f:3600` from throwaway ports filled the client
+// table; fresh clients and `backline status` got no reply, a known client lost its replies.
+TEST(OscCli, StatusIsAnsweredDuringAFloodOfOneShotSubscriptionsFromThrowawayPorts)
+{
+    LiveDaemon d;
+    RawOscClient known(RawOscClient::Kind::Udp, d.osc_port);
+    ASSERT_TRUE(known.request("/ping"));
+    // 2,000 ports on 20 addresses (all of 127/8 is this machine's), one datagram each.
+    for (int i = 0; i < 2000; ++i) {
+        RawOscClient shot(RawOscClient::Kind::Udp, d.osc_port, "127.0.0." + std::to_string(2 + i % 20));
+        shot.send("/subscribe", {3600.0f});
+        if (i % 100 == 99) { // the known client is answered throughout; the flood keeps pace
+            known.send("/track/tone/gain");
+            ASSERT_TRUE(known.receiveAddress("/track/tone/gain")) << "the known client, after " << i + 1;
+        }
+    }
+    auto [code, out] = runCli(d, {"status"});
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("/status/osc/evicted "), std::string::npos) << "the whole status came:\n" << out;
+    RawOscClient fresh(RawOscClient::Kind::Udp, d.osc_port);
+    auto pong = fresh.request("/ping");
+    ASSERT_TRUE(pong) << "a new client is answered";
+    EXPECT_EQ(pong->address, "/pong");
+    EXPECT_TRUE(d.osc->waitForPong(2000ms)) << "and the harness's client, known from the start";
+    const std::string log = d.process->output();
+    std::size_t lines = 0;
+    for (std::size_t at = log.find("subscribed to feedback"); at != std::string::npos;
+         at = log.find("subscribed to feedback", at + 1))
+        ++lines;
+    EXPECT_LE(lines, 1u) << "one line, not one per subscription:\n" << log;
+}
+
+// A client whose reply budget (here 10 KB/s, the session's osc.reply_rate) is smaller than
+// the whole /state gets it page by page; `backline state` asks for the pages and prints all.
+TEST(OscCli, StatePagesThroughAnAnswerLargerThanTheReplyBudget)
+{
+    LiveDaemon d(std::string(busSessionYaml) + "osc: {reply_rate: 10000}\n");
+    auto [code, out] = runCli(d, {"state"});
+    EXPECT_EQ(code, 0) << out;
+    const auto end = out.find("/state/end ");
+    ASSERT_NE(end, std::string::npos) << out;
+    const int total = std::stoi(out.substr(end + 11));
+    std::size_t params = 0;
+    for (std::size_t at = out.find("/state/param "); at != std::string::npos; at = out.find("/state/param ", at + 1))
+        ++params;
+    EXPECT_EQ(int(params), total) << out;
+    EXPECT_GT(total * 90, 10000) << "the session's /state is larger than the budget: it came in pages";
+    EXPECT_NE(out.find("/state/end " + std::to_string(total) + " 0 " + std::to_string(total)), std::string::npos) << out;
+}

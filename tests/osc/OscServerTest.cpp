@@ -290,8 +290,8 @@ TEST_F(OscServerTest, AFloodFromOneClientIsCutAtItsRateAndDoesNotStarveAnother)
     auto flood = client();
     auto other = client();
     std::atomic<bool> done {false};
+    const auto start = nowNs();
     std::thread flooder([&] {
-        const auto start = nowNs();
         for (int i = 0; i < 10000; ++i) {
             flood->send("/track/a/pan", {float(i % 2)});
             while (nowNs() - start < std::int64_t(i) * 100'000) // 10,000 a second
@@ -309,10 +309,20 @@ TEST_F(OscServerTest, AFloodFromOneClientIsCutAtItsRateAndDoesNotStarveAnother)
         std::this_thread::sleep_for(20ms);
     }
     flooder.join();
+    // Every flood datagram is in the server's socket before this request: once it is answered,
+    // the server has handled them all.
+    other->send("/ping");
+    ASSERT_TRUE(other->receiveAddress("/pong"));
+    const double seconds = double(nowNs() - start) * 1e-9;
     std::sort(roundTrips.begin(), roundTrips.end());
     EXPECT_LT(roundTrips[roundTrips.size() * 9 / 10], 20'000'000) << "90% of round trips under 20 ms";
     const auto c = server->counters();
-    EXPECT_GT(c.dropped, 4000u) << "10,000 in a second against 3,000 a second";
+    // 3,000 at once, then 3,000 a second for as long as the flood took to be handled (on a busy
+    // machine, more than its one second): the rest was dropped. The other client's requests
+    // count as received too.
+    EXPECT_LE(double(c.received), 3000.0 + 3000.0 * seconds + double(roundTrips.size()) + 2.0)
+        << "10,000 in " << seconds << " s against 3,000 a second";
+    EXPECT_GT(c.dropped, 1000u) << "10,000 in a second against 3,000 a second";
     bool told = false;
     for (const auto& m : flood->receiveFor(200ms))
         told = told || (m.address == "/error" && m.text(0) == "#rate-limit");
@@ -417,7 +427,7 @@ TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
     auto subscribers = a->receiveAddress("/status/osc/subscribers");
     ASSERT_TRUE(subscribers);
     EXPECT_EQ(subscribers->number(0), 1.0);
-    a->receiveAddress("/status/osc/blocked");
+    a->receiveAddress("/status/osc/evicted"); // the last field
 
     a->send("/state", {2, 3});
     std::vector<RawMessage> page;
@@ -436,8 +446,9 @@ TEST_F(OscServerTest, ATcpClientThatStopsReadingIsDisconnectedAndHoldsNobody)
 {
     server.reset();
     OscServerOptions options;
-    options.clientRate = 1e6; // this test wants the replies to pile up, not the limit to cut in
+    options.clientRate = 1e6; // this test wants the replies to pile up, not the limits to cut in
     options.clientBurst = 1e6;
+    options.replyRate = 1e12;
     start(std::move(options));
     auto stalled = client(RawOscClient::Kind::TcpLengthPrefix);
     // Each /state reply is about a kilobyte; none is read.
@@ -461,7 +472,7 @@ TEST_F(OscServerTest, TheClientRateCanBeChangedWhileClientsTalk)
 {
     auto c = client(RawOscClient::Kind::TcpLengthPrefix); // TCP: nothing lost on the way
     ASSERT_TRUE(c->request("/ping"));
-    server->setClientRate(100.0);
+    server->setLimits({.clientRate = 100.0});
     std::this_thread::sleep_for(50ms); // the OSC thread wakes for it at once
     const auto before = server->counters().dropped;
     for (int i = 0; i < 1000; ++i)

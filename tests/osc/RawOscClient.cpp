@@ -207,6 +207,7 @@ void RawOscClient::pump(int timeoutMs)
         const ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
         if (n <= 0)
             return;
+        bytes_ += std::uint64_t(n);
         const std::int64_t t = nowNs();
         if (kind_ == Kind::Udp) {
             decode(std::span(buffer.data(), std::size_t(n)), t);

@@ -70,6 +70,8 @@ public:
     /// Discards whatever is waiting.
     void drain();
 
+    /// Bytes received so far (UDP payloads; over TCP, the stream's bytes).
+    std::uint64_t bytesReceived() const { return bytes_; }
     /// The local port.
     int localPort() const;
     int fd() const { return fd_; }
@@ -83,6 +85,7 @@ private:
     control::StreamDecoder decoder_;
     std::vector<RawMessage> inbox_;
     std::uint64_t packets_ = 0;
+    std::uint64_t bytes_ = 0;
 };
 
 /// CLOCK_MONOTONIC now in nanoseconds.

@@ -89,6 +89,8 @@ TEST(SessionLoader, LoadsEveryKeyOfAFullSession)
     EXPECT_EQ(s.sampleRate, 44100);
     EXPECT_EQ(s.osc.port, 9100);
     EXPECT_EQ(s.osc.clientRate, 500.0);
+    EXPECT_EQ(s.osc.replyRate, 2000000.0);
+    EXPECT_EQ(s.osc.tcpIdleTimeout, 30.0);
     ASSERT_EQ(s.tracks.size(), 3u);
 
     const auto& pad = s.tracks[0];
@@ -406,7 +408,8 @@ TEST(SessionLoader, RejectsUnknownKeyWithLineAndColumn)
 TEST(SessionLoader, ListsTheKnownKeysWhenNoneIsClose)
 {
     EXPECT_EQ(errorOf("backline: 1\ntracks: []\nosc:\n  colour: red\n"),
-        "demo.yaml:4:3: unknown key 'colour' in 'osc' (expected one of: port, allow, client_rate)");
+        "demo.yaml:4:3: unknown key 'colour' in 'osc' (expected one of: port, allow, client_rate, reply_rate, "
+        "tcp_idle_timeout)");
 }
 
 TEST(SessionLoader, RejectsUnknownKeysAtEveryLevel)
@@ -624,4 +627,19 @@ TEST(SessionLoader, AClientRateOutsideItsRangeOrNotANumberIsRefusedWhereItIsWrit
     EXPECT_TRUE(failsWith("backline: 1\ntracks: []\nosc:\n  client_rate: fast\n", "demo.yaml:4:16: ", "number"));
     EXPECT_TRUE(failsWith("backline: 1\ntracks: []\nosc:\n  client_rate: .nan\n", "demo.yaml:4:16: ", "NaN"));
     EXPECT_FALSE(loadSessionText("backline: 1\ntracks: []\n", "demo.yaml")->osc.clientRate) << "absent: the server's default";
+}
+
+TEST(SessionLoader, TheReplyRateAndTcpIdleTimeoutAreReadWithinTheirRanges)
+{
+    auto s = loadSessionText("backline: 1\ntracks: []\nosc:\n  reply_rate: 250000\n  tcp_idle_timeout: 2.5\n", "demo.yaml");
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->osc.replyRate, 250000.0);
+    EXPECT_EQ(s->osc.tcpIdleTimeout, 2.5);
+    EXPECT_TRUE(failsWith("backline: 1\ntracks: []\nosc:\n  reply_rate: 100\n", "demo.yaml:4:15: ",
+        "must be a number in bytes/s from 10000 to 1000000000, got '100'"));
+    EXPECT_TRUE(failsWith("backline: 1\ntracks: []\nosc:\n  tcp_idle_timeout: 0\n", "demo.yaml:4:21: ",
+        "must be a number in s from 1 to 86400, got '0'"));
+    const auto plain = loadSessionText("backline: 1\ntracks: []\n", "demo.yaml");
+    EXPECT_FALSE(plain->osc.replyRate) << "absent: the server's default";
+    EXPECT_FALSE(plain->osc.tcpIdleTimeout);
 }
