@@ -6,6 +6,7 @@
 #include "core/Config.h"
 #include "engine/OfflineRenderer.h"
 #include "session/SessionLoader.h"
+#include "session/YamlTrial.h"
 
 #include <fmt/format.h>
 #include <climits>
@@ -111,14 +112,15 @@ Result<std::unique_ptr<engine::TapSet>> Daemon::makeTaps(const engine::Graph& gr
     return taps;
 }
 
-void Daemon::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps, engine::Swap swap)
+void Daemon::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps, engine::Swap swap,
+    const engine::CarriedValues& carried)
 {
     const engine::Graph* installed = graph.get();
     if (meters_)
         meters_->adopt(*installed);
     if (recording_ && recording_->awaitingOrigin())
         pendingTaps_ = taps.get();
-    paramControl_.install(std::move(graph), std::move(taps), swap);
+    paramControl_.install(std::move(graph), std::move(taps), swap, carried);
     live_ = installed;
     paramControl_.notifyReset();
 }
@@ -144,17 +146,20 @@ void Daemon::serviceRecording()
 }
 
 Result<std::unique_ptr<engine::Graph>> Daemon::loadAndBuild(int sampleRate, std::uint32_t maxFrames,
-    session::SessionSpec& spec)
+    session::SessionSpec& spec, const engine::CarriedValues& carried)
 {
     auto loaded = session::loadSessionFile(options_.session);
     if (!loaded)
         return loaded.error();
     spec = std::move(loaded.value());
-    return engine::buildGraph(spec, sampleRate, maxFrames, resolver_);
+    return engine::buildGraph(spec, sampleRate, maxFrames, resolver_, carried);
 }
 
 ExitCode Daemon::run()
 {
+    if (!session::yamlTrialHelper())
+        spdlog::warn("backline-yaml-trial was not found (next to backlined, or in ../libexec/backline/): session "
+                     "files are parsed without the guard against yaml-cpp running away. Reinstall backline");
     return options_.render ? runOffline() : runLive();
 }
 
@@ -193,7 +198,7 @@ ExitCode Daemon::runOffline()
     return ExitCode::Ok;
 }
 
-Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
+Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried)
 {
     auto taps = makeTaps(*graph);
     if (!taps)
@@ -205,7 +210,7 @@ Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
     const engine::Graph* installed = graph.get();
     const bool firstGraph = live_ == nullptr;
     const auto blocksBefore = engine_.blocks();
-    install(std::move(graph), std::move(taps.value()));
+    install(std::move(graph), std::move(taps.value()), engine::Swap::Crossfade, carried);
     if (!firstGraph) {
         // Old ports may only go once the audio thread runs the new graph alone: wait for a
         // block boundary and the end of the crossfade (bounded, in case JACK is stalled; the
@@ -413,19 +418,17 @@ Result<void> Daemon::resumeOnJack()
         }
         meters_->start();
     }
-    // What surfaces set, before the server went and while it was away: the session that was
-    // playing comes back as it was left, built with those values; an edited one as the file says.
-    engine::CarriedValues carried;
-    for (const auto& p : paramControl_.snapshot())
-        carried.emplace_back(p.info.address, p.value);
+    // What surfaces set, before the server went and while it was away, comes back under the
+    // reload rule: kept where the file still says what the running session said, the file's
+    // value where it changed (all of it when the file is the one that was running).
+    const auto carried = paramControl_.carried();
     auto loaded = session::loadSessionFile(options_.session);
     if (!loaded)
         // The file may have been edited into a broken state meanwhile: rebuild the last good one.
         spdlog::error("{}", loaded.error().message);
     session::SessionSpec spec = loaded ? std::move(loaded.value()) : spec_;
     const bool sameSession = spec.text == spec_.text;
-    auto graph = engine::buildGraph(spec, jack_->sampleRate(), config::maxBlockFrames, resolver_,
-        sameSession ? carried : engine::CarriedValues {});
+    auto graph = engine::buildGraph(spec, jack_->sampleRate(), config::maxBlockFrames, resolver_, carried);
     if (!graph && !sameSession) {
         spdlog::error("{}", graph.error().message);
         spec = spec_;
@@ -442,22 +445,11 @@ Result<void> Daemon::resumeOnJack()
         taps = std::make_unique<engine::TapSet>();
     }
     const engine::Graph* installed = graph->get();
-    // Changes made while the graph was being built (a JIT compile can take seconds) are not in
-    // it: they follow it through the queue, and the first block applies them.
-    std::vector<control::ParamChangeRequest> meanwhile;
-    if (sameSession) {
-        const auto now = paramControl_.snapshot();
-        for (std::size_t i = 0; i < now.size() && i < carried.size(); ++i)
-            if (now[i].info.address == carried[i].first && now[i].value != carried[i].second
-                && now[i].info.kind != faust::ParamKind::Trigger)
-                meanwhile.emplace_back(now[i].info.address, now[i].value);
-    }
-    // The running graph's ports went with the old server: it cannot play out its fade.
-    install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn);
+    // The running graph's ports went with the old server: it cannot play out its fade. Changes
+    // made while the graph was being built (a JIT compile can take seconds) are not in it: they
+    // follow it through the queue, and the first block applies them.
+    install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn, carried);
     spec_ = std::move(spec);
-    if (!meanwhile.empty())
-        if (auto r = paramControl_.setMany(meanwhile); !r)
-            spdlog::error("could not apply the changes made while the session was rebuilt: {}", r.error().message);
     if (auto r = jack_->activate(); !r)
         return r;
     for (const auto& warning : jack_->connect(*installed))
@@ -510,15 +502,18 @@ Result<void> Daemon::reloadSession()
     if (!jack_)
         return makeError(ErrorCode::Engine, "cannot reload: not connected to JACK");
     spdlog::info("reloading {}", options_.session.string());
+    // The reload rule: a value set live stays where the file still says what it said; where the
+    // file changed it, the file's value wins.
+    const auto carried = paramControl_.carried();
     session::SessionSpec spec;
-    auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
+    auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec, carried);
     if (!graph)
         return graph.error();
     const auto previousSources = recording_ ? recording_->sources() : std::vector<std::string> {};
     if (recording_)
         if (auto r = recording_->adopt(spec, jack_->sampleRate()); !r)
             return r;
-    if (auto r = goLive(std::move(graph.value())); !r) {
+    if (auto r = goLive(std::move(graph.value()), carried); !r) {
         if (recording_ && live_)
             (void)recording_->setSources(previousSources, *live_);
         return r;

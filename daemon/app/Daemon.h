@@ -62,13 +62,16 @@ public:
 private:
     ExitCode runOffline();
     ExitCode runLive();
-    /// [control] Loads the session file and builds its graph for the given rate.
-    Result<std::unique_ptr<engine::Graph>> loadAndBuild(int sampleRate, std::uint32_t maxFrames, session::SessionSpec& spec);
+    /// [control] Loads the session file and builds its graph for the given rate, starting the
+    /// parameters at the carried values the reload rule lets through (see carryTarget).
+    Result<std::unique_ptr<engine::Graph>> loadAndBuild(int sampleRate, std::uint32_t maxFrames, session::SessionSpec& spec,
+        const engine::CarriedValues& carried = {});
     /// [control] The taps graph needs: the master for loudness, the chosen record sources.
     Result<std::unique_ptr<engine::TapSet>> makeTaps(const engine::Graph& graph);
-    /// [control] Installs graph in the engine with its taps and meters; graphMutex_ held.
+    /// [control] Installs graph in the engine with its taps and meters; graphMutex_ held. carried:
+    /// what graph was built with (changes made since follow it, see ParamControl::install).
     void install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps,
-        engine::Swap swap = engine::Swap::Crossfade);
+        engine::Swap swap = engine::Swap::Crossfade, const engine::CarriedValues& carried = {});
     /// [main] Recorder upkeep: tells it when its rings started and about xruns.
     void serviceRecording();
     /// [main] Logs and tells subscribers when a session DSP output NaN or infinity.
@@ -76,14 +79,14 @@ private:
     /// [disk thread] What the recorder reports: logged, and told to OSC subscribers.
     void onRecordEvent(const record::RecordEvent& event);
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
-    Result<void> goLive(std::unique_ptr<engine::Graph> graph);
+    Result<void> goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried);
     /// [main] After the JACK server went away: reconnect and rebuild until it is back or we stop.
     bool reconnectJack(const std::atomic<bool>& stopping);
     /// [main] Closes the JACK client (its server is gone); graphMutex_ held.
     void dropJack();
     /// [main] On the client reconnectJack() just opened: rebuilds the session (the last good
-    /// one if the file no longer loads), with the values set over OSC when the file is the one
-    /// that was running, and starts it; graphMutex_ held.
+    /// one if the file no longer loads), with the values set over OSC where the file did not
+    /// change them (the reload rule), and starts it; graphMutex_ held.
     Result<void> resumeOnJack();
     void serveUntilSignal();
     /// [main] Fades the outputs to silence before the client closes (no click at a stop).
