@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <netinet/in.h>
 #include <mutex>
 #include <random>
@@ -555,6 +556,25 @@ std::string sanitizerReport(const std::string& output)
         return output.substr(start, output.find('\n', at) - start);
     }
     return {};
+}
+
+std::optional<long> threadMinorFaults(pid_t pid, const std::string& name)
+{
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream in(task.path() / "stat");
+        const std::string stat((std::istreambuf_iterator<char>(in)), {});
+        const auto open = stat.find('(');
+        const auto close = stat.rfind(')');
+        if (open == std::string::npos || close == std::string::npos || stat.substr(open + 1, close - open - 1) != name)
+            continue;
+        std::istringstream fields(stat.substr(close + 2)); // from field 3 (state) on
+        std::string field;
+        for (int i = 3; i <= 10 && fields >> field; ++i) {
+        }
+        return std::stol(field);
+    }
+    return std::nullopt;
 }
 
 std::filesystem::path backlinedPath()

@@ -164,6 +164,10 @@ private:
 /// AddressSanitizer, LeakSanitizer, UBSan's "runtime error:"), or empty when there is none.
 std::string sanitizerReport(const std::string& output);
 
+/// Minor page faults taken so far by the thread of process pid whose name (comm) is name, or
+/// nullopt when it has no such thread (field 10 of /proc/PID/task/TID/stat).
+std::optional<long> threadMinorFaults(pid_t pid, const std::string& name);
+
 /// Path of the backlined binary built alongside the tests.
 std::filesystem::path backlinedPath();
 
