@@ -10,6 +10,9 @@
 
 #include <fmt/format.h>
 #include <climits>
+#include <cstdio>
+#include <malloc.h>
+#include <unistd.h>
 #include <cstdint>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -45,6 +48,19 @@ ExitCode exitCodeFor(const Error& error)
         return ExitCode::Failure;
     }
     return ExitCode::Failure;
+}
+
+/// The process's resident memory in KB (VmRSS), or 0.
+long residentKb()
+{
+    long pages = 0;
+    long resident = 0;
+    if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2)
+            resident = 0;
+        std::fclose(statm);
+    }
+    return resident * (::sysconf(_SC_PAGESIZE) / 1024);
 }
 
 /// Whether OSC can listen on port over UDP and TCP: binds both and lets them go again, in the
@@ -301,6 +317,7 @@ ExitCode Daemon::runLive()
     spdlog::info("ready: session '{}' with {} track(s) on JACK client '{}'; OSC on UDP port {} (try: oscsend localhost {} "
                  "/ping)",
         spec_.name, spec_.tracks.size(), jack_->clientName(), osc_->port(), osc_->port());
+    wantMemoryReleased();
     serveUntilSignal();
     spdlog::info("stopping");
     fadeOutForStop();
@@ -334,6 +351,7 @@ void Daemon::serveUntilSignal()
             break;
         }
         engine_.collectGarbage();
+        releaseFreedMemory();
         serviceRecording();
         reportDspFaults();
         if (!stopping && jack_ && jack_->serverGone())
@@ -385,6 +403,7 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
         if (recording_)
             recording_->jackBack();
         spdlog::info("reconnected to JACK; audio running again");
+        wantMemoryReleased();
         return true;
     }
     return false;
@@ -527,7 +546,36 @@ Result<void> Daemon::reloadSession()
         osc_->setClientRate(spec_.osc.clientRate.value_or(config::oscDefaultClientRate));
     }
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
+    wantMemoryReleased();
     return {};
+}
+
+void Daemon::wantMemoryReleased()
+{
+    // After the crossfade (30 ms) and the retired graph's trip back through the event queue.
+    const auto at = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+    releaseAfterNs_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count(),
+        std::memory_order_relaxed);
+}
+
+void Daemon::releaseFreedMemory()
+{
+    const std::int64_t after = releaseAfterNs_.load(std::memory_order_relaxed);
+    const auto now = std::chrono::steady_clock::now();
+    if (after == 0 || std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() < after
+        || engine_.crossfading())
+        return;
+    // A reload on another thread may ask again meanwhile: then it runs again after that one.
+    std::int64_t expected = after;
+    releaseAfterNs_.compare_exchange_strong(expected, 0, std::memory_order_relaxed);
+    engine_.collectGarbage();
+    // The audio thread never allocates, so it neither waits for an arena's lock here nor touches
+    // the free pages handed back; control threads that allocate again fault them back in.
+    const long before = residentKb();
+    ::malloc_trim(0);
+    spdlog::debug("malloc_trim handed {} MB of freed memory back to the system in {:.1f} ms",
+        (before - residentKb()) / 1024,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - now).count());
 }
 
 void Daemon::reportDspFaults()

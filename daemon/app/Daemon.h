@@ -91,6 +91,13 @@ private:
     void serveUntilSignal();
     /// [main] Fades the outputs to silence before the client closes (no click at a stop).
     void fadeOutForStop();
+    /// [any control thread] Asks the main thread to hand freed memory back to the system once
+    /// the graph a load replaced is gone (see releaseFreedMemory).
+    void wantMemoryReleased();
+    /// [main] When asked and the crossfade is over: frees retired graphs and returns the free
+    /// pages of every malloc arena to the system (malloc_trim). A Faust compile leaves tens of
+    /// megabytes freed in its thread's arena, and each reload more (docs/BENCHMARKS.md).
+    void releaseFreedMemory();
 
     DaemonOptions options_;
     engine::Engine engine_;
@@ -117,6 +124,9 @@ private:
     std::mutex statusMutex_; // guards lastStatus_, what status() answers while graphMutex_ is busy
     control::DaemonStatus lastStatus_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    // steady_clock nanoseconds after which releaseFreedMemory() runs; 0: not asked. Written by
+    // the thread that loaded a session, read by the main thread (relaxed: a moment's delay is fine).
+    std::atomic<std::int64_t> releaseAfterNs_ {0};
 };
 
 } // namespace backline::app

@@ -79,17 +79,19 @@ struct Window {
 // - The audio thread takes no page fault from a reload (at most 1 per 4 reloads, for pages a new
 //   graph may bring): that is the cause of issue 16's xruns measured directly. A fork of the
 //   daemon (the trial parse before the fix) leaves every page the audio thread writes
-//   copy-on-write, hundreds of faults a reload, each a wait in the kernel, the first one
-//   behind the fork's page-table copy. Page faults do not depend on the machine's load, so this
-//   assertion holds on a loaded machine and fails without the fix on an idle one.
-// - Xruns and repeated blocks are wall-clock effects: jackd's dummy driver here runs without
-//   real-time priority, so a busy machine causes them on its own. They are compared with the
-//   control windows (same length, same test, interleaved so load changes hit both) and may
-//   exceed them by at most a bound that load noise stays under and that the fork (issue 16:
-//   +109 xruns over 20 good reloads, +1.7 per broken one) exceeds on an idle machine: caused
-//   ≤ 10 + the control count. A machine so loaded that a fork's xruns drown in its own does
-//   not catch the fork this way; the page-fault count still does. "0 xruns caused per reload"
-//   on an idle machine is a benchmark claim: scripts/bench-reload.
+//   copy-on-write, hundreds of faults a reload (7,412 over these 20 when it was put back),
+//   each a wait in the kernel, the first behind the fork's page-table copy. Page faults do not
+//   depend on the machine's load, so this holds on a loaded machine and fails without the fix
+//   on any machine.
+// - Xruns and repeated blocks are wall-clock effects. jackd's dummy driver runs here without
+//   real-time priority, so a busy machine causes them on its own, and so does the reload's own
+//   CPU work (building the graph competes with an audio thread of the same priority: a few
+//   xruns per good reload of the demo on this 2-core machine, none with jackd -R). So they are
+//   only compared with the control windows (same length, same test, interleaved so load changes
+//   hit both) and may exceed twice the control count by 20 at most: that catches a reload that
+//   wrecks the audio (issue 16 measured +109 over 20 good reloads), not one xrun. "0 xruns
+//   caused per reload" is a claim for a real-time audio thread on a quiet machine, measured by
+//   scripts/bench-reload (docs/BENCHMARKS.md), not here.
 TEST(DaemonReloadGlitch, TwentyReloadsWhilePlayingCostTheAudioThreadNoPageFaultAndNoXrunsBeyondLoad)
 {
     LiveDaemon d(goodSession);
@@ -165,7 +167,7 @@ TEST(DaemonReloadGlitch, TwentyReloadsWhilePlayingCostTheAudioThreadNoPageFaultA
     RecordProperty("repeats_control", control.repeats);
 
     EXPECT_LE(reloading.audioFaults, reloads / 4) << "the audio thread took page faults at reloads (a fork?)";
-    EXPECT_LE(reloading.xruns - control.xruns, 10 + control.xruns);
-    EXPECT_LE(reloading.repeats - control.repeats, 10 + control.repeats);
+    EXPECT_LE(reloading.xruns, 2 * control.xruns + 20);
+    EXPECT_LE(reloading.repeats, 2 * control.repeats + 20);
     EXPECT_EQ(goodReloads, reloads / 2);
 }
