@@ -24,7 +24,9 @@ tracks:
 /// backlined running a session on its own jackd, with an OSC client pointed at it.
 class LiveDaemon {
 public:
-    explicit LiveDaemon(const std::string& yaml = toneSessionYaml)
+    explicit LiveDaemon(const std::string& yaml = toneSessionYaml,
+        JackServer::Scheduling scheduling = JackServer::Scheduling::Normal)
+        : jack(48000, 128, scheduling)
     {
         session = dir.write("session.yaml", yaml);
         // A port found free can still be taken before backlined binds it (another test, any
