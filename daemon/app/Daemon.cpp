@@ -6,9 +6,13 @@
 #include "core/Config.h"
 #include "engine/OfflineRenderer.h"
 #include "session/SessionLoader.h"
+#include "session/YamlTrial.h"
 
 #include <fmt/format.h>
 #include <climits>
+#include <cstdio>
+#include <malloc.h>
+#include <unistd.h>
 #include <cstdint>
 #include <spdlog/spdlog.h>
 #include <thread>
@@ -44,6 +48,19 @@ ExitCode exitCodeFor(const Error& error)
         return ExitCode::Failure;
     }
     return ExitCode::Failure;
+}
+
+/// The process's resident memory in KB (VmRSS), or 0.
+long residentKb()
+{
+    long pages = 0;
+    long resident = 0;
+    if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2)
+            resident = 0;
+        std::fclose(statm);
+    }
+    return resident * (::sysconf(_SC_PAGESIZE) / 1024);
 }
 
 /// Whether OSC can listen on port over UDP and TCP: binds both and lets them go again, in the
@@ -122,14 +139,15 @@ Result<std::unique_ptr<engine::TapSet>> Daemon::makeTaps(const engine::Graph& gr
     return taps;
 }
 
-void Daemon::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps, engine::Swap swap)
+void Daemon::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps, engine::Swap swap,
+    const engine::CarriedValues& carried)
 {
     const engine::Graph* installed = graph.get();
     if (meters_)
         meters_->adopt(*installed);
     if (recording_ && recording_->awaitingOrigin())
         pendingTaps_ = taps.get();
-    paramControl_.install(std::move(graph), std::move(taps), swap);
+    paramControl_.install(std::move(graph), std::move(taps), swap, carried);
     live_ = installed;
     paramControl_.notifyReset();
 }
@@ -155,17 +173,20 @@ void Daemon::serviceRecording()
 }
 
 Result<std::unique_ptr<engine::Graph>> Daemon::loadAndBuild(int sampleRate, std::uint32_t maxFrames,
-    session::SessionSpec& spec)
+    session::SessionSpec& spec, const engine::CarriedValues& carried)
 {
     auto loaded = session::loadSessionFile(options_.session);
     if (!loaded)
         return loaded.error();
     spec = std::move(loaded.value());
-    return engine::buildGraph(spec, sampleRate, maxFrames, resolver_);
+    return engine::buildGraph(spec, sampleRate, maxFrames, resolver_, carried);
 }
 
 ExitCode Daemon::run()
 {
+    if (!session::yamlTrialHelper())
+        spdlog::warn("backline-yaml-trial was not found (next to backlined, or in ../libexec/backline/): session "
+                     "files are parsed without the guard against yaml-cpp running away. Reinstall backline");
     return options_.render ? runOffline() : runLive();
 }
 
@@ -204,7 +225,7 @@ ExitCode Daemon::runOffline()
     return ExitCode::Ok;
 }
 
-Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
+Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried)
 {
     auto taps = makeTaps(*graph);
     if (!taps)
@@ -216,7 +237,7 @@ Result<void> Daemon::goLive(std::unique_ptr<engine::Graph> graph)
     const engine::Graph* installed = graph.get();
     const bool firstGraph = live_ == nullptr;
     const auto blocksBefore = engine_.blocks();
-    install(std::move(graph), std::move(taps.value()));
+    install(std::move(graph), std::move(taps.value()), engine::Swap::Crossfade, carried);
     if (!firstGraph) {
         // Old ports may only go once the audio thread runs the new graph alone: wait for a
         // block boundary and the end of the crossfade (bounded, in case JACK is stalled; the
@@ -310,6 +331,7 @@ ExitCode Daemon::runLive()
     spdlog::info("ready: session '{}' with {} track(s) on JACK client '{}'; OSC on UDP port {} (try: oscsend localhost {} "
                  "/ping)",
         spec_.name, spec_.tracks.size(), jack_->clientName(), osc_->port(), osc_->port());
+    wantMemoryReleased();
     serveUntilSignal();
     spdlog::info("stopping");
     fadeOutForStop();
@@ -343,6 +365,7 @@ void Daemon::serveUntilSignal()
             break;
         }
         engine_.collectGarbage();
+        releaseFreedMemory();
         serviceRecording();
         reportDspFaults();
         if (!stopping && jack_ && jack_->serverGone())
@@ -394,6 +417,7 @@ bool Daemon::reconnectJack(const std::atomic<bool>& stopping)
         if (recording_)
             recording_->jackBack();
         spdlog::info("reconnected to JACK; audio running again");
+        wantMemoryReleased();
         return true;
     }
     return false;
@@ -427,19 +451,17 @@ Result<void> Daemon::resumeOnJack()
         }
         meters_->start();
     }
-    // What surfaces set, before the server went and while it was away: the session that was
-    // playing comes back as it was left, built with those values; an edited one as the file says.
-    engine::CarriedValues carried;
-    for (const auto& p : paramControl_.snapshot())
-        carried.emplace_back(p.info.address, p.value);
+    // What surfaces set, before the server went and while it was away, comes back under the
+    // reload rule: kept where the file still says what the running session said, the file's
+    // value where it changed (all of it when the file is the one that was running).
+    const auto carried = paramControl_.carried();
     auto loaded = session::loadSessionFile(options_.session);
     if (!loaded)
         // The file may have been edited into a broken state meanwhile: rebuild the last good one.
         spdlog::error("{}", loaded.error().message);
     session::SessionSpec spec = loaded ? std::move(loaded.value()) : spec_;
     const bool sameSession = spec.text == spec_.text;
-    auto graph = engine::buildGraph(spec, jack_->sampleRate(), config::maxBlockFrames, resolver_,
-        sameSession ? carried : engine::CarriedValues {});
+    auto graph = engine::buildGraph(spec, jack_->sampleRate(), config::maxBlockFrames, resolver_, carried);
     if (!graph && !sameSession) {
         spdlog::error("{}", graph.error().message);
         spec = spec_;
@@ -456,22 +478,11 @@ Result<void> Daemon::resumeOnJack()
         taps = std::make_unique<engine::TapSet>();
     }
     const engine::Graph* installed = graph->get();
-    // Changes made while the graph was being built (a JIT compile can take seconds) are not in
-    // it: they follow it through the queue, and the first block applies them.
-    std::vector<control::ParamChangeRequest> meanwhile;
-    if (sameSession) {
-        const auto now = paramControl_.snapshot();
-        for (std::size_t i = 0; i < now.size() && i < carried.size(); ++i)
-            if (now[i].info.address == carried[i].first && now[i].value != carried[i].second
-                && now[i].info.kind != faust::ParamKind::Trigger)
-                meanwhile.emplace_back(now[i].info.address, now[i].value);
-    }
-    // The running graph's ports went with the old server: it cannot play out its fade.
-    install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn);
+    // The running graph's ports went with the old server: it cannot play out its fade. Changes
+    // made while the graph was being built (a JIT compile can take seconds) are not in it: they
+    // follow it through the queue, and the first block applies them.
+    install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn, carried);
     spec_ = std::move(spec);
-    if (!meanwhile.empty())
-        if (auto r = paramControl_.setMany(meanwhile); !r)
-            spdlog::error("could not apply the changes made while the session was rebuilt: {}", r.error().message);
     if (auto r = jack_->activate(); !r)
         return r;
     for (const auto& warning : jack_->connect(*installed))
@@ -524,15 +535,18 @@ Result<void> Daemon::reloadSession()
     if (!jack_)
         return makeError(ErrorCode::Engine, "cannot reload: not connected to JACK");
     spdlog::info("reloading {}", options_.session.string());
+    // The reload rule: a value set live stays where the file still says what it said; where the
+    // file changed it, the file's value wins.
+    const auto carried = paramControl_.carried();
     session::SessionSpec spec;
-    auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec);
+    auto graph = loadAndBuild(jack_->sampleRate(), config::maxBlockFrames, spec, carried);
     if (!graph)
         return graph.error();
     const auto previousSources = recording_ ? recording_->sources() : std::vector<std::string> {};
     if (recording_)
         if (auto r = recording_->adopt(spec, jack_->sampleRate()); !r)
             return r;
-    if (auto r = goLive(std::move(graph.value())); !r) {
+    if (auto r = goLive(std::move(graph.value()), carried); !r) {
         if (recording_ && live_)
             (void)recording_->setSources(previousSources, *live_);
         return r;
@@ -546,7 +560,36 @@ Result<void> Daemon::reloadSession()
         osc_->setLimits(oscLimitsFor(spec_.osc));
     }
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
+    wantMemoryReleased();
     return {};
+}
+
+void Daemon::wantMemoryReleased()
+{
+    // After the crossfade (30 ms) and the retired graph's trip back through the event queue.
+    const auto at = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+    releaseAfterNs_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(at.time_since_epoch()).count(),
+        std::memory_order_relaxed);
+}
+
+void Daemon::releaseFreedMemory()
+{
+    const std::int64_t after = releaseAfterNs_.load(std::memory_order_relaxed);
+    const auto now = std::chrono::steady_clock::now();
+    if (after == 0 || std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count() < after
+        || engine_.crossfading())
+        return;
+    // A reload on another thread may ask again meanwhile: then it runs again after that one.
+    std::int64_t expected = after;
+    releaseAfterNs_.compare_exchange_strong(expected, 0, std::memory_order_relaxed);
+    engine_.collectGarbage();
+    // The audio thread never allocates, so it neither waits for an arena's lock here nor touches
+    // the free pages handed back; control threads that allocate again fault them back in.
+    const long before = residentKb();
+    ::malloc_trim(0);
+    spdlog::debug("malloc_trim handed {} MB of freed memory back to the system in {:.1f} ms",
+        (before - residentKb()) / 1024,
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - now).count());
 }
 
 void Daemon::reportDspFaults()

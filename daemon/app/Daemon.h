@@ -62,13 +62,16 @@ public:
 private:
     ExitCode runOffline();
     ExitCode runLive();
-    /// [control] Loads the session file and builds its graph for the given rate.
-    Result<std::unique_ptr<engine::Graph>> loadAndBuild(int sampleRate, std::uint32_t maxFrames, session::SessionSpec& spec);
+    /// [control] Loads the session file and builds its graph for the given rate, starting the
+    /// parameters at the carried values the reload rule lets through (see carryTarget).
+    Result<std::unique_ptr<engine::Graph>> loadAndBuild(int sampleRate, std::uint32_t maxFrames, session::SessionSpec& spec,
+        const engine::CarriedValues& carried = {});
     /// [control] The taps graph needs: the master for loudness, the chosen record sources.
     Result<std::unique_ptr<engine::TapSet>> makeTaps(const engine::Graph& graph);
-    /// [control] Installs graph in the engine with its taps and meters; graphMutex_ held.
+    /// [control] Installs graph in the engine with its taps and meters; graphMutex_ held. carried:
+    /// what graph was built with (changes made since follow it, see ParamControl::install).
     void install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps,
-        engine::Swap swap = engine::Swap::Crossfade);
+        engine::Swap swap = engine::Swap::Crossfade, const engine::CarriedValues& carried = {});
     /// [main] Recorder upkeep: tells it when its rings started and about xruns.
     void serviceRecording();
     /// [main] Logs and tells subscribers when a session DSP output NaN or infinity.
@@ -76,18 +79,25 @@ private:
     /// [disk thread] What the recorder reports: logged, and told to OSC subscribers.
     void onRecordEvent(const record::RecordEvent& event);
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
-    Result<void> goLive(std::unique_ptr<engine::Graph> graph);
+    Result<void> goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried);
     /// [main] After the JACK server went away: reconnect and rebuild until it is back or we stop.
     bool reconnectJack(const std::atomic<bool>& stopping);
     /// [main] Closes the JACK client (its server is gone); graphMutex_ held.
     void dropJack();
     /// [main] On the client reconnectJack() just opened: rebuilds the session (the last good
-    /// one if the file no longer loads), with the values set over OSC when the file is the one
-    /// that was running, and starts it; graphMutex_ held.
+    /// one if the file no longer loads), with the values set over OSC where the file did not
+    /// change them (the reload rule), and starts it; graphMutex_ held.
     Result<void> resumeOnJack();
     void serveUntilSignal();
     /// [main] Fades the outputs to silence before the client closes (no click at a stop).
     void fadeOutForStop();
+    /// [any control thread] Asks the main thread to hand freed memory back to the system once
+    /// the graph a load replaced is gone (see releaseFreedMemory).
+    void wantMemoryReleased();
+    /// [main] When asked and the crossfade is over: frees retired graphs and returns the free
+    /// pages of every malloc arena to the system (malloc_trim). A Faust compile leaves tens of
+    /// megabytes freed in its thread's arena, and each reload more (docs/BENCHMARKS.md).
+    void releaseFreedMemory();
 
     DaemonOptions options_;
     engine::Engine engine_;
@@ -114,6 +124,9 @@ private:
     std::mutex statusMutex_; // guards lastStatus_, what status() answers while graphMutex_ is busy
     control::DaemonStatus lastStatus_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+    // steady_clock nanoseconds after which releaseFreedMemory() runs; 0: not asked. Written by
+    // the thread that loaded a session, read by the main thread (relaxed: a moment's delay is fine).
+    std::atomic<std::int64_t> releaseAfterNs_ {0};
 };
 
 } // namespace backline::app

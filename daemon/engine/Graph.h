@@ -119,7 +119,8 @@ struct Graph {
 
     std::shared_ptr<const ParamTable> params;
     std::vector<ParamSlot> slots;     ///< by ParamId
-    std::vector<float> initialValues; ///< by ParamId: the session's values (or the DSP's)
+    std::vector<float> initialValues; ///< by ParamId: the values the graph starts at (the session's, or carried)
+    std::vector<float> sessionValues; ///< by ParamId: what the session says (the file's value, or the DSP's default)
 
     /// Engine input channels: JACK port short names and what each connects to ("" for none).
     std::vector<std::string> inputNames;

@@ -63,9 +63,10 @@ public:
                 return r.error();
         if (auto r = addMaster(); !r)
             return r.error();
+        graph_->params = table_;
+        graph_->sessionValues = graph_->initialValues;
         carryValues();
         settleGlides();
-        graph_->params = table_;
         graph_->stageFaults = std::make_unique<std::atomic<std::uint32_t>[]>(graph_->stages.size());
         return std::move(graph_);
     }
@@ -178,21 +179,13 @@ private:
         graph_->initialValues[id] = value;
     }
 
-    /// Starts every carried value's parameter at it, over the session's. A value this graph
-    /// has no parameter for, or cannot take, is left out: the session's stands.
+    /// Starts every carried value's parameter at it, over the session's, where the carry rule
+    /// (carryTarget) lets it: otherwise the session's value stands.
     void carryValues()
     {
-        for (const auto& [address, value] : carried_) {
-            const auto id = table_->find(address);
-            if (!id)
-                continue;
-            const auto& info = (*table_)[*id];
-            // A trigger is a moment, not a state: it is not pressed again.
-            if (info.kind == faust::ParamKind::Trigger || !std::isfinite(value) || value < info.min
-                || value > info.max)
-                continue;
-            startAt(*id, value);
-        }
+        for (const auto& carried : carried_)
+            if (const auto id = carryTarget(*graph_, carried))
+                startAt(*id, carried.value);
     }
 
     /// Puts every glide of the engine's own switches where its parameters say, so the graph's
@@ -449,6 +442,22 @@ Result<std::unique_ptr<Graph>> buildGraph(const session::SessionSpec& spec, int 
         return makeError(ErrorCode::Engine,
             fmt::format("block size {} is outside 1..{} frames", maxFrames, config::maxBlockFrames));
     return Builder(spec, sampleRate, maxFrames, resolve, carried).build();
+}
+
+std::optional<ParamId> carryTarget(const Graph& graph, const CarriedValue& carried)
+{
+    if (!graph.params)
+        return std::nullopt;
+    const auto id = graph.params->find(carried.address);
+    if (!id)
+        return std::nullopt;
+    const auto& info = (*graph.params)[*id];
+    if (info.kind == faust::ParamKind::Trigger || !std::isfinite(carried.value) || carried.value < info.min
+        || carried.value > info.max)
+        return std::nullopt;
+    if (carried.sessionSaid && *id < graph.sessionValues.size() && graph.sessionValues[*id] != *carried.sessionSaid)
+        return std::nullopt;
+    return id;
 }
 
 std::optional<TapPoint> findTapPoint(const Graph& graph, const std::string& name)

@@ -16,14 +16,47 @@ std::string rangeText(const ParamInfo& info)
 
 } // namespace
 
-void ParamControl::install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps, Swap swap)
+void ParamControl::install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps, Swap swap,
+    const CarriedValues& carriedAtBuild)
 {
     std::lock_guard lock(mutex_);
+    // Under the lock no change can slip between this look at the old values and the switch.
+    std::vector<ParamChange> meanwhile;
+    for (const auto& atBuild : carriedAtBuild) {
+        const auto old = table_ ? table_->find(atBuild.address) : std::nullopt;
+        if (!old || values_[*old] == atBuild.value)
+            continue;
+        const CarriedValue now {atBuild.address, values_[*old], atBuild.sessionSaid};
+        if (const auto id = carryTarget(*graph, now))
+            meanwhile.push_back({*id, now.value});
+    }
     table_ = graph->params;
     values_ = graph->initialValues;
+    sessionValues_ = graph->sessionValues;
     generation_ = graph->generation;
     detached_ = false;
     engine_.installGraph(std::move(graph), std::move(taps), swap);
+    // Queued after the graph with its generation: the first block that runs it applies them.
+    if (!meanwhile.empty() && engine_.setParams(generation_, meanwhile, 0))
+        for (const auto& change : meanwhile)
+            values_[change.param] = change.value;
+}
+
+CarriedValues ParamControl::carried() const
+{
+    std::lock_guard lock(mutex_);
+    CarriedValues out;
+    if (!table_)
+        return out;
+    out.reserve(table_->size());
+    for (ParamId id = 0; id < table_->size(); ++id) {
+        const auto& info = (*table_)[id];
+        if (info.kind == faust::ParamKind::Trigger)
+            continue;
+        out.push_back({info.address, values_[id],
+            id < sessionValues_.size() ? std::optional<float>(sessionValues_[id]) : std::nullopt});
+    }
+    return out;
 }
 
 void ParamControl::detach()

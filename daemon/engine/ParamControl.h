@@ -3,6 +3,7 @@
 
 #include "core/Result.h"
 #include "engine/Engine.h"
+#include "engine/GraphBuilder.h"
 #include "engine/ParamTable.h"
 
 #include <cstdint>
@@ -43,8 +44,17 @@ public:
     }
 
     /// [control] Hands graph to the engine and switches to its table and values in one step, so
-    /// no change is sent with a table that does not match the graph that will receive it.
-    void install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps = nullptr, Swap swap = Swap::Crossfade);
+    /// no change is sent with a table that does not match the graph that will receive it. When
+    /// graph was built with carriedAtBuild (what carried() said then), changes made to the old
+    /// graph since (while graph was built: a JIT compile takes seconds) that graph would have
+    /// carried too are sent after it, so none is lost.
+    void install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps = nullptr, Swap swap = Swap::Crossfade,
+        const CarriedValues& carriedAtBuild = {});
+
+    /// [control] What surfaces have set, to build the next graph with: every parameter but the
+    /// triggers, with its current value and what the running session said for it (the reload
+    /// rule: carried only where the next session says the same).
+    CarriedValues carried() const;
 
     /// [control] The audio thread has stopped (its JACK server went away). Until the next
     /// install(), changes are checked, remembered and told to listeners as ever, but nothing is
@@ -85,6 +95,7 @@ private:
     mutable std::mutex mutex_; // control threads only
     std::shared_ptr<const ParamTable> table_;
     std::vector<float> values_;
+    std::vector<float> sessionValues_; // what the running graph's session says, by ParamId
     std::uint64_t generation_ = 0;
     bool detached_ = false;
     std::mutex listenersMutex_; // taken after mutex_ is released, never while holding it

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <pthread.h>
 #include <fmt/format.h>
 #include <set>
 #include <thread>
@@ -169,6 +170,9 @@ Result<void> JackBackend::activate()
     if (jack_activate(client_) != 0)
         return makeError(ErrorCode::Jack, "JACK refused to activate the client");
     active_ = true;
+    // The process thread exists from here on. Named from outside: on the thread itself it would
+    // be a system call in a cycle. Lets ps, top and the tests tell it from JACK's other threads.
+    pthread_setname_np(jack_client_thread_id(client_), "backline-audio");
     return {};
 }
 

@@ -45,7 +45,7 @@ public:
     /// handles in the graph. Call before installing the graph.
     Result<void> preparePorts(engine::Graph& graph);
 
-    /// [control] Starts the process callback.
+    /// [control] Starts the process callback, on a thread named "backline-audio".
     Result<void> activate();
 
     /// [control] Makes the connections graph asks for (master outputs default to the first two

@@ -732,10 +732,12 @@ Result<SessionSpec> parse(const std::string& text, const fs::path& file, const Y
     // yaml-cpp 0.7 never returns from some invalid texts (found by tests/fuzz): refuse them first.
     if (const auto problem = precheckYaml(text))
         return yaml.errorAt(SourceLocation { yaml.file(), problem->at.line, problem->at.column }, problem->message);
-    // The shapes not known yet: a child tries first, so a runaway cannot take the daemon down.
+    // The shapes not known yet: a helper process tries first, so a runaway cannot take the
+    // daemon down (and starting it costs the audio thread nothing: YamlTrial.h).
     if (tryYamlInChild(text) == YamlTrial::RunsAway)
         return yaml.errorAt(SourceLocation { yaml.file(), 0, 0 },
-            "YAML that the parser (yaml-cpp) cannot finish reading: it ran on for seconds without an end. "
+            "YAML that the parser (yaml-cpp) cannot finish reading: it ran on without an end (for seconds, or "
+            "through hundreds of megabytes). "
             "Look for a stray ',', a '!' or a '? ' outside quotes, or a control character, and please report "
             "the file: backline refuses it before parsing once its shape is known");
     std::vector<YAML::Node> documents;

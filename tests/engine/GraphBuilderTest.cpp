@@ -130,3 +130,31 @@ TEST(GraphBuilder, ASoloedSessionSoundsSoloedFromItsFirstFrame)
     backline::test::OfflineSession muted(carrySession("    params: {freq: 1000}\n    mute: true\n", ""));
     EXPECT_EQ(soloed.render(0.1).first, muted.render(0.1).first);
 }
+
+// The reload rule (issue 10 item 6): a value set live is kept where the new file says what the
+// old one said for it, and the file's value wins where the file changed it.
+TEST(GraphBuilder, ACarriedValueStartsItsParameterOnlyWhereTheNewSessionSaysWhatTheOldOneSaid)
+{
+    backline::test::OfflineSession edited(carrySession("    gain: -6\n    params: {freq: 700}\n", ""));
+    const auto& graph = *edited.installedGraph();
+    // Both set live; the old file said gain -6 (unchanged) and freq 500 (now 700).
+    const engine::CarriedValue keptGain {"/track/a/gain", -20.0f, -6.0f};
+    const engine::CarriedValue changedFreq {"/track/a/dsp/freq", 440.0f, 500.0f};
+    // The DSP's default (the file said nothing, before and now).
+    const engine::CarriedValue defaultLevel {"/track/b/pan", 0.25f, 0.0f};
+    EXPECT_TRUE(engine::carryTarget(graph, keptGain));
+    EXPECT_FALSE(engine::carryTarget(graph, changedFreq));
+    EXPECT_TRUE(engine::carryTarget(graph, defaultLevel));
+    // Without what the old session said, a value is carried as after a JACK restart.
+    EXPECT_TRUE(engine::carryTarget(graph, {"/track/a/dsp/freq", 440.0f}));
+
+    backline::test::OfflineSession reloaded(carrySession("    gain: -6\n    params: {freq: 700}\n", ""), 256,
+        BACKLINE_TEST_DATA_DIR, {keptGain, changedFreq, defaultLevel});
+    EXPECT_FLOAT_EQ(reloaded.control.get("/track/a/gain")->value, -20.0f);
+    EXPECT_FLOAT_EQ(reloaded.control.get("/track/a/dsp/freq")->value, 700.0f);
+    EXPECT_FLOAT_EQ(reloaded.control.get("/track/b/pan")->value, 0.25f);
+    // And the graph remembers what its file said, for the next reload.
+    const auto gain = reloaded.installedGraph()->params->find("/track/a/gain");
+    ASSERT_TRUE(gain);
+    EXPECT_FLOAT_EQ(reloaded.installedGraph()->sessionValues[*gain], -6.0f);
+}

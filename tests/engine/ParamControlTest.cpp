@@ -65,3 +65,37 @@ TEST(ParamControl, DetachedItKeepsChangesForTheNextGraphAndSendsNothing)
     EXPECT_NEAR(backline::test::rmsDb(s.render(0.2).first), before, 0.001) << "a detached change reached the engine";
     EXPECT_EQ(s.engine.droppedCommands(), 0u);
 }
+
+// A reload builds the next graph with what surfaces had set (carried()); changes made while it is
+// built (a JIT compile takes seconds) reach the old graph only. install() sends them on to the new
+// one, where the reload rule would have carried them, so none is lost.
+TEST(ParamControl, ChangesMadeWhileTheNextGraphIsBuiltFollowItWhereTheReloadRuleCarriesThem)
+{
+    backline::test::OfflineSession s(session);
+    ASSERT_TRUE(s.control.set("/track/vox/gain", -6.0));
+    const auto carried = s.control.carried();
+    // The edited file: the tone's frequency changed (the file's value wins), the rest as it was.
+    auto spec = backline::session::loadSessionText(std::string(session) + "    params: {freq: 440}\n",
+        std::filesystem::path(BACKLINE_TEST_DATA_DIR) / "session.yaml");
+    ASSERT_TRUE(spec) << spec.error().message;
+    auto next = backline::engine::buildGraph(*spec, s.sampleRate, 256, s.resolver(), carried);
+    ASSERT_TRUE(next) << next.error().message;
+    // Meanwhile, on the running graph:
+    ASSERT_TRUE(s.control.set("/track/vox/gain", -12.0));
+    ASSERT_TRUE(s.control.set("/track/vox/pan", -0.5));
+    ASSERT_TRUE(s.control.set("/track/vox/dsp/freq", 2000.0));
+    s.control.install(std::move(next.value()), nullptr, backline::engine::Swap::Crossfade, carried);
+    EXPECT_FLOAT_EQ(s.control.get("/track/vox/gain")->value, -12.0f);
+    EXPECT_FLOAT_EQ(s.control.get("/track/vox/pan")->value, -0.5f);
+    EXPECT_FLOAT_EQ(s.control.get("/track/vox/dsp/freq")->value, 440.0f) << "the file changed it: the file's value";
+    (void)s.render(0.2);
+    EXPECT_EQ(s.engine.droppedCommands(), 0u);
+    // And the new graph sounds as if the file had said them.
+    backline::test::OfflineSession written(std::string(session) + "    gain: -12\n    pan: -0.5\n    params: {freq: 440}\n");
+    (void)written.render(0.2);
+    const auto heard = s.render(0.2);
+    const auto meant = written.render(0.2);
+    for (const auto& [got, want] : {std::pair {&heard.first, &meant.first}, std::pair {&heard.second, &meant.second}})
+        EXPECT_NEAR(backline::test::toneDb(*got, 440.0, s.sampleRate), backline::test::toneDb(*want, 440.0, s.sampleRate),
+            0.01);
+}

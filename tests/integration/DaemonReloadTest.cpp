@@ -80,3 +80,70 @@ TEST(DaemonReload, RestartLoadsJitDspFromTheMachineCodeCache)
     EXPECT_NE(firstLog.find("compiled"), std::string::npos) << firstLog;
     EXPECT_NE(secondLog.find("loaded cached"), std::string::npos) << secondLog;
 }
+
+namespace {
+
+/// Waits until address reads value (a reload without a reply, by SIGHUP), up to timeout.
+bool waitForValue(OscClient& osc, const std::string& address, float value, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (auto m = osc.request(address); m && m->address == address && m->number(0) == value)
+            return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+} // namespace
+
+// Issue 16 fault 6 (issue 10 item 6, the reload rule): after a soak the output jumped from -75 to
+// -30 dBFS on a reload of an unchanged file, every value set live thrown away. A reload keeps the
+// live value of each parameter the file did not change, and takes the file's value where it did.
+TEST(DaemonReload, AReloadKeepsValuesSetLiveThatTheFileDidNotChangeAndTakesTheFilesWhereItDid)
+{
+    LiveDaemon d; // a 1 kHz tone at -20 dBFS, the track's gain 0 dB (the file says nothing of it)
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    // The soak: the track pulled down and the tone moved, live.
+    d.osc->sendFloat("/track/tone/gain", -45.0f);
+    d.osc->sendFloat("/track/tone/dsp/freq", 500.0f);
+    ASSERT_TRUE(waitForValue(*d.osc, "/track/tone/gain", -45.0f, 5s));
+    ASSERT_TRUE(waitForValue(*d.osc, "/track/tone/dsp/freq", 500.0f, 5s));
+    std::this_thread::sleep_for(100ms); // the 20 ms smoothing
+    const double live = toneDbMedian(listener.capture(1000ms).first, 500.0, 48000.0);
+    ASSERT_LT(live, -60.0) << "the live value did not reach the output";
+
+    // Reload of the unchanged file, listened to throughout: no block rises toward the file's level.
+    std::optional<OscMessage> reply;
+    std::thread reload([&] {
+        OscClient osc(d.osc_port);
+        std::this_thread::sleep_for(100ms);
+        reply = osc.request("/session/reload", 30s);
+    });
+    const auto during = listener.capture(1500ms).first;
+    reload.join();
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->address, "/session/reloaded") << reply->text(1);
+    EXPECT_FLOAT_EQ(d.osc->request("/track/tone/gain")->number(0), -45.0f);
+    EXPECT_FLOAT_EQ(d.osc->request("/track/tone/dsp/freq")->number(0), 500.0f);
+    ASSERT_FALSE(during.empty());
+    // -20 dBFS peak (the tone) - 3 dB (centre pan) - 45 dB; the file's values would be 45 dB louder.
+    EXPECT_LT(peakDb(during), live + 3.0 + 1.0) << "the level jumped during the reload";
+    EXPECT_NEAR(toneDbMedian(listener.capture(1000ms).first, 500.0, 48000.0), live, 0.2);
+
+    // The file changes the gain (to -10 dB) and still says nothing of the frequency: by SIGHUP.
+    d.dir.write("session.yaml", std::string(toneSessionYaml) + "    gain: -10\n");
+    d.process->signal(SIGHUP);
+    ASSERT_TRUE(waitForValue(*d.osc, "/track/tone/gain", -10.0f, 30s)) << d.process->output();
+    EXPECT_FLOAT_EQ(d.osc->request("/track/tone/dsp/freq")->number(0), 500.0f) << "kept: the file did not change it";
+    std::this_thread::sleep_for(100ms);
+    EXPECT_NEAR(toneDbMedian(listener.capture(1000ms).first, 500.0, 48000.0), live + 35.0, 0.3);
+
+    // And a value the file changed and was then set live is kept at the next reload of that file.
+    d.osc->sendFloat("/track/tone/gain", -30.0f);
+    ASSERT_TRUE(waitForValue(*d.osc, "/track/tone/gain", -30.0f, 5s));
+    reply = d.osc->request("/session/reload", 30s);
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->address, "/session/reloaded") << reply->text(1);
+    EXPECT_FLOAT_EQ(d.osc->request("/track/tone/gain")->number(0), -30.0f);
+}

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
 #include <netinet/in.h>
 #include <mutex>
 #include <random>
@@ -206,10 +207,11 @@ std::string shmReport()
 
 } // namespace
 
-JackServer::JackServer(int sampleRate, int period)
+JackServer::JackServer(int sampleRate, int period, Scheduling scheduling)
     : name_(uniqueName("bltest"))
     , sampleRate_(sampleRate)
     , period_(period)
+    , scheduling_(scheduling)
     , slot_ {takeShmSlot()}
 {
     start();
@@ -237,11 +239,15 @@ void JackServer::start()
     // before failing the test, and say so.
     constexpr int attempts = 3;
     for (int attempt = 1;; ++attempt) {
-        process_ = std::make_unique<Process>(
-            std::vector<std::string> {"jackd", "-n", name_, "--no-realtime", "--port-max", std::to_string(kPortMax),
-                "-d", "dummy", "-r", std::to_string(sampleRate_), "-p", std::to_string(period_), "-w",
-                std::to_string(waitUs)},
-            std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
+        std::vector<std::string> argv {"jackd", "-n", name_};
+        if (scheduling_ == Scheduling::Realtime)
+            argv.insert(argv.end(), {"-R", "-P", "70"});
+        else
+            argv.emplace_back("--no-realtime");
+        argv.insert(argv.end(), {"--port-max", std::to_string(kPortMax), "-d", "dummy", "-r",
+                                    std::to_string(sampleRate_), "-p", std::to_string(period_), "-w",
+                                    std::to_string(waitUs)});
+        process_ = std::make_unique<Process>(argv, std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         std::optional<int> exited;
         while (!exited && std::chrono::steady_clock::now() < deadline) {
@@ -645,6 +651,41 @@ std::string sanitizerReport(const std::string& output)
         return output.substr(start, output.find('\n', at) - start);
     }
     return {};
+}
+
+namespace {
+
+/// Field `field` (1-based, as in proc(5)) of the stat line of the thread of pid named name.
+std::optional<long> threadStatField(pid_t pid, const std::string& name, int field)
+{
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream in(task.path() / "stat");
+        const std::string stat((std::istreambuf_iterator<char>(in)), {});
+        const auto open = stat.find('(');
+        const auto close = stat.rfind(')');
+        if (open == std::string::npos || close == std::string::npos || stat.substr(open + 1, close - open - 1) != name)
+            continue;
+        std::istringstream fields(stat.substr(close + 2)); // from field 3 (state) on
+        std::string value;
+        for (int i = 3; i <= field && fields >> value; ++i) {
+        }
+        return std::stol(value);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<long> threadMinorFaults(pid_t pid, const std::string& name)
+{
+    return threadStatField(pid, name, 10);
+}
+
+std::optional<int> threadPolicy(pid_t pid, const std::string& name)
+{
+    const auto policy = threadStatField(pid, name, 41);
+    return policy ? std::optional<int>(int(*policy)) : std::nullopt;
 }
 
 std::filesystem::path backlinedPath()

@@ -48,7 +48,10 @@ private:
 /// jackd -d dummy under a unique server name, for one test.
 class JackServer {
 public:
-    explicit JackServer(int sampleRate = 48000, int period = 128);
+    /// Whether jackd asks for real-time scheduling (-R) for itself and its clients' audio
+    /// threads. Without the rights to it jackd carries on without; see threadPolicy().
+    enum class Scheduling { Normal, Realtime };
+    explicit JackServer(int sampleRate = 48000, int period = 128, Scheduling scheduling = Scheduling::Normal);
     ~JackServer();
     const std::string& name() const { return name_; }
 
@@ -73,6 +76,7 @@ private:
     std::string name_;
     int sampleRate_;
     int period_;
+    Scheduling scheduling_;
     ShmSlot slot_;
     std::unique_ptr<Process> process_;
     bool leftInRegistry_ = false; ///< killed before it could take its name out of JACK's server registry
@@ -191,6 +195,14 @@ private:
 /// The first line of a sanitizer's report in a process's output (RealtimeSanitizer,
 /// AddressSanitizer, LeakSanitizer, UBSan's "runtime error:"), or empty when there is none.
 std::string sanitizerReport(const std::string& output);
+
+/// Minor page faults taken so far by the thread of process pid whose name (comm) is name, or
+/// nullopt when it has no such thread (field 10 of /proc/PID/task/TID/stat).
+std::optional<long> threadMinorFaults(pid_t pid, const std::string& name);
+
+/// The scheduling policy (SCHED_OTHER, SCHED_FIFO, …) of the thread of process pid named name,
+/// or nullopt when it has no such thread (field 41 of /proc/PID/task/TID/stat).
+std::optional<int> threadPolicy(pid_t pid, const std::string& name);
 
 /// Path of the backlined binary built alongside the tests.
 std::filesystem::path backlinedPath();

@@ -25,9 +25,12 @@ tracks:
 /// backlined running a session on its own jackd, with an OSC client pointed at it.
 class LiveDaemon {
 public:
-    /// Starts backlined on yaml; a non-empty launcher runs it through that command line first
-    /// (e.g. `prlimit --fsize=N --` to give it a file-size limit).
-    explicit LiveDaemon(const std::string& yaml = toneSessionYaml, std::vector<std::string> launcher = {})
+    /// Starts backlined on yaml, on a jackd of its own scheduled as asked; a non-empty launcher
+    /// runs backlined through that command line first (e.g. `prlimit --fsize=N --` to give it a
+    /// file-size limit).
+    explicit LiveDaemon(const std::string& yaml = toneSessionYaml, std::vector<std::string> launcher = {},
+        JackServer::Scheduling scheduling = JackServer::Scheduling::Normal)
+        : jack(48000, 128, scheduling)
     {
         session = dir.write("session.yaml", yaml);
         // A port found free can still be taken before backlined binds it (another test, any
@@ -63,6 +66,11 @@ public:
         }
         if (const auto report = sanitizerReport(process->output()); !report.empty())
             ADD_FAILURE() << "backlined: " << report << "\n" << process->output();
+    }
+    /// Starts backlined on yaml, on a jackd of its own scheduled as asked.
+    LiveDaemon(const std::string& yaml, JackServer::Scheduling scheduling)
+        : LiveDaemon(yaml, {}, scheduling)
+    {
     }
     LiveDaemon(const LiveDaemon&) = delete;
     LiveDaemon& operator=(const LiveDaemon&) = delete;
