@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sched.h>
 #include <cstdio>
 #include <limits>
 #include <thread>
@@ -94,19 +95,22 @@ TEST(OscBundle, ABundleWithAnInvalidMessageChangesNothing)
 
 // Two statements. It is never early: the change is heard no sooner than 490 ms after the send,
 // whatever the load (the clocks' conversions on a busy machine have been seen 4 ms off). And
-// it lands on the frame that JACK's clock gives the timetag, within one block. That holds
-// while JACK keeps time, which a busy machine's non-real-time dummy driver does not: it
-// stalls, skips a late client's cycle, and its delay-locked loop reports times that lag the
-// wall clock and catch up over seconds, so the listener's own reading of the landing frame
-// goes wrong. A trial counts for the second statement only when two measurements of it agree
-// (the frame by JACK's clock, and the wall time of the callback that heard it), JACK's clock
-// gave the timetag the same frame at the send and after the landing, and no xrun came
-// between; without three such trials that part is skipped, not failed. The exact frame given
-// the engine's clock is checked offline (Mixing.TimedChangeLandsOnItsFrame…, ClockEstimator.*);
-// the figure on a real-time JACK is in docs/BENCHMARKS.md.
+// it lands on the frame that JACK's clock gives the timetag, within one block. That second one
+// needs a JACK that keeps time, as on stage: the test asks for a real-time jackd (-R) and
+// judges the landing frame only when the daemon's audio thread did get real-time scheduling.
+// A non-real-time dummy driver on a busy machine stalls, skips a late client's cycle, and its
+// delay-locked loop reports times that lag the wall clock and catch up over seconds, so even
+// the listener's reading of the landing frame goes wrong (seen: 2 blocks off in 3 of 50 runs
+// under stress-ng). Even real-time, a trial counts only when two measurements agree (the frame
+// by JACK's clock, and the wall time of the callback that heard it), JACK's clock gave the
+// timetag the same frame at the send and after the landing, and no xrun came between; without
+// three such trials that part is skipped, not failed. The exact frame given the engine's clock
+// is checked offline (Mixing.TimedChangeLandsOnItsFrameAndABatchLandsTogether, ClockEstimator.*).
 TEST(OscBundle, ATimetag500MsAheadLandsAt500MsWithinOneBlock)
 {
-    LiveDaemon d(silentDcSession());
+    LiveDaemon d(silentDcSession(), JackServer::Scheduling::Realtime);
+    const auto policy = threadPolicy(d.process->pid(), "backline-audio");
+    const bool realtime = policy == SCHED_FIFO || policy == SCHED_RR;
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
     // The daemon reads its clock every block; give it more than a second of JACK's frames.
@@ -115,7 +119,7 @@ TEST(OscBundle, ATimetag500MsAheadLandsAt500MsWithinOneBlock)
     std::vector<long> errors;
     std::string unsteady;
     int trials = 0;
-    for (; errors.size() < 4 && trials < 12; ++trials) {
+    for (; trials < 4 || (realtime && errors.size() < 4 && trials < 12); ++trials) {
         const float from = trials % 2 == 0 ? 0.0f : 0.5f;
         const float to = trials % 2 == 0 ? 0.5f : 0.0f;
         ASSERT_TRUE(listener.waitCycles(40)); // the last change has settled
@@ -142,7 +146,7 @@ TEST(OscBundle, ATimetag500MsAheadLandsAt500MsWithinOneBlock)
             "trial %d: heard %.1f ms after the send; landed %ld frames from the frame JACK's clock gave the timetag, "
             "%.0f by the wall clock (JACK's clock moved %ld frames meanwhile%s)\n",
             trials, double(change->callbackNs - sentNs) / 1e6, error, byWall, wander, xrun ? ", an xrun" : "");
-        if (std::abs(wander) <= steadyFrames && !xrun && std::abs(byWall - double(error)) <= 64.0)
+        if (realtime && std::abs(wander) <= steadyFrames && !xrun && std::abs(byWall - double(error)) <= 64.0)
             errors.push_back(error);
         else
             unsteady += " " + std::to_string(error);
@@ -154,9 +158,12 @@ TEST(OscBundle, ATimetag500MsAheadLandsAt500MsWithinOneBlock)
     RecordProperty("frames_from_timetag_unsteady", unsteady);
     for (long e : errors)
         EXPECT_LE(std::abs(e), blockFrames) << "landed " << e << " frames from the timetag's frame (all: " << all << ")";
+    RecordProperty("audio_thread_realtime", realtime ? "yes" : "no");
+    if (!realtime)
+        GTEST_SKIP() << "no real-time scheduling for JACK here: the landing frame was not judged (never early: checked)";
     if (errors.size() < 3)
         GTEST_SKIP() << "JACK's clock did not keep time in " << trials - int(errors.size()) << " of " << trials
-                     << " trials (a busy machine's dummy driver): the landing frame could not be checked";
+                     << " trials: the landing frame could not be checked (never early: checked)";
 }
 
 TEST(OscBundle, APastOrImmediateTimetagAppliesNow)

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <sched.h>
+#include <cstdio>
 #include <thread>
 
 using namespace backline;
@@ -91,7 +93,9 @@ TEST(OscRobustness, EveryBadPacketIsAnsweredWithAnErrorAndTheAudioPlaysOn)
 
 TEST(OscRobustness, TenThousandMessagesASecondFromOneClientNeitherStarveAnotherNorTheAudio)
 {
-    LiveDaemon d;
+    LiveDaemon d(toneSessionYaml, JackServer::Scheduling::Realtime);
+    const auto policy = threadPolicy(d.process->pid(), "backline-audio");
+    const bool realtime = policy == SCHED_FIFO || policy == SCHED_RR;
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient flood(RawOscClient::Kind::Udp, d.osc_port);
     RawOscClient other(RawOscClient::Kind::Udp, d.osc_port);
@@ -150,7 +154,13 @@ TEST(OscRobustness, TenThousandMessagesASecondFromOneClientNeitherStarveAnotherN
     // tells whether backline's audio kept coming.
     ASSERT_GT(left.size(), 36000u) << "JACK kept running";
     EXPECT_TRUE(std::all_of(left.begin(), left.end(), [](float x) { return std::isfinite(x); }));
-    EXPECT_NEAR(rmsDb(left), -26.02 + 0.0, 3.5) << "the tone plays (its pan moves with the flood)";
+    // The pan moves with the flood, and constant-power panning keeps left² + right² where the
+    // tone puts it (-20 dBFS peak: -23.01 dB RMS) within half a dB or so while it glides,
+    // wherever the pan is when the capture ends; a third of the blocks lost would be -1.8 dB.
+    double power = 0.0;
+    for (std::size_t i = 0; i < left.size(); ++i)
+        power += double(left[i]) * left[i] + double(right[i]) * right[i];
+    EXPECT_NEAR(10.0 * std::log10(power / double(left.size())), -23.01, 1.5) << "the tone plays";
     std::sort(roundTrips.begin(), roundTrips.end());
     std::sort(quietTrips.begin(), quietTrips.end());
     ASSERT_FALSE(roundTrips.empty());
@@ -165,7 +175,15 @@ TEST(OscRobustness, TenThousandMessagesASecondFromOneClientNeitherStarveAnotherN
     // CPU a busy machine's jackd then misses (seen: 58 against 4 quiet, with two other busy
     // processes). A starved audio thread would xrun on most of the 750 periods of these two
     // seconds: twice the quiet count plus a tenth of the periods tells the two apart.
-    EXPECT_LE(xrunsFlood, 2 * xrunsQuiet + 75) << "the flood costs the audio little beyond what the quiet seconds did";
+    // Judged only when the audio thread runs real-time, as on stage (jackd -R): without it,
+    // a busy machine's scheduler decides the xruns (seen under stress-ng: 418 against 161
+    // quiet), not the daemon. Without real-time rights they are reported, not judged.
+    RecordProperty("audio_thread_realtime", realtime ? "yes" : "no");
+    if (realtime)
+        EXPECT_LE(xrunsFlood, 2 * xrunsQuiet + 75) << "the flood costs the audio little beyond what the quiet seconds did";
+    else
+        std::fprintf(stderr, "xruns not judged (no real-time scheduling): %g in the flood, %g quiet\n", xrunsFlood,
+            xrunsQuiet);
     other.send("/status");
     auto dropped = other.receiveAddress("/status/osc/dropped");
     ASSERT_TRUE(dropped);
