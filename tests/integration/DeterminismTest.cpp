@@ -140,7 +140,10 @@ TEST(Determinism, LivePlaybackOnJackMatchesTheOfflineRenderBitForBit)
     // busy for the dummy driver's clock cannot drop or repeat a block of it. (The engine's
     // output depends only on how many blocks it has run, so what it played before, xruns or
     // not, does not matter.)
-    auto [l, r] = listener.captureFreewheeling(std::size_t(sampleRate) * 6 / 10);
+    // The first cycles after JACK switches to freewheeling are skipped: the switch itself is
+    // not what is tested (a capture starting on it was seen not to match, once in 25 runs
+    // under stress-ng).
+    auto [l, r] = listener.captureFreewheeling(std::size_t(sampleRate) * 6 / 10, 16 * period);
     const Stereo capture {std::move(l), std::move(r)};
     ASSERT_GT(rmsDb(capture.left), -40.0) << "the live capture is (nearly) silent";
 
@@ -152,8 +155,16 @@ TEST(Determinism, LivePlaybackOnJackMatchesTheOfflineRenderBitForBit)
         offline.render(10 * sampleRate, render);
         offset = findOffset(render, capture);
     }
-    ASSERT_TRUE(offset) << "the live capture's first samples appear nowhere in the first "
-                        << render.left.size() / sampleRate << " s of the offline render";
+    if (!offset) {
+        // Say whether the rest of the capture is there: a bad start or no match at all.
+        const std::size_t half = capture.left.size() / 2;
+        const Stereo tail {{capture.left.begin() + std::ptrdiff_t(half), capture.left.end()},
+            {capture.right.begin() + std::ptrdiff_t(half), capture.right.end()}};
+        const auto tailOffset = findOffset(render, tail);
+        FAIL() << "the live capture's first samples appear nowhere in the first " << render.left.size() / sampleRate
+               << " s of the offline render; its second half "
+               << (tailOffset ? "does, at sample " + std::to_string(*tailOffset) : std::string("does not either"));
+    }
     const std::size_t n = capture.left.size();
     EXPECT_EQ(firstDifference(&render.left[*offset], capture.left.data(), n), std::nullopt)
         << "left differs from offline sample " << *offset << " on";

@@ -465,7 +465,6 @@ JackListener::JackListener(const std::string& server, const std::string& left, c
         rings_[c] = jack_ringbuffer_create(sizeof(float) * 48000 * 8);
     }
     jack_set_process_callback(client_, &JackListener::onProcess, this);
-    jack_set_freewheel_callback(client_, &JackListener::onFreewheel, this);
     jack_set_xrun_callback(client_, &JackListener::onXrun, this);
     jack_activate(client_);
     const std::string me = jack_get_client_name(client_);
@@ -484,11 +483,6 @@ JackListener::~JackListener()
         jack_ringbuffer_free(r);
 }
 
-void JackListener::onFreewheel(int starting, void* self)
-{
-    static_cast<JackListener*>(self)->freewheeling_.store(starting != 0, std::memory_order_release);
-}
-
 int JackListener::onXrun(void* self)
 {
     static_cast<JackListener*>(self)->xruns_.fetch_add(1, std::memory_order_relaxed); // a statistic
@@ -503,9 +497,9 @@ int JackListener::onProcess(jack_nframes_t n, void* self)
         in[c] = static_cast<const float*>(jack_port_get_buffer(l.ports_[c], n));
         jack_ringbuffer_write(l.rings_[c], reinterpret_cast<const char*>(in[c]), n * sizeof(float));
     }
-    // Only cycles run freewheeling count: JACK waits for every client in those, so no block is
-    // dropped or repeated, whatever the machine's load.
-    if (l.capturing_.load(std::memory_order_acquire) && l.freewheeling_.load(std::memory_order_acquire)) {
+    // Only cycles run freewheeling are captured: JACK waits for every client in those, so no
+    // block is dropped or repeated, whatever the machine's load.
+    if (l.capturing_.load(std::memory_order_acquire)) {
         std::size_t got = l.freewheelGot_.load(std::memory_order_relaxed);
         jack_nframes_t from = 0;
         if (l.freewheelSkip_ > 0) {
@@ -619,17 +613,22 @@ std::pair<std::vector<float>, std::vector<float>> JackListener::captureFreewheel
     freewheelWant_ = frames;
     freewheelSkip_ = skip;
     freewheelGot_.store(0, std::memory_order_relaxed);
-    capturing_.store(true, std::memory_order_release); // publishes the fields above to onProcess
+    // jack_set_freewheel returns once the server has stopped its driver and started
+    // freewheeling; the cycle this client may still be in is the driver's last, so the capture
+    // starts two cycles later. (JACK's freewheel callback is no gate: it comes through the
+    // client's notification thread, which a busy machine can hold back while JACK runs
+    // minutes of audio.)
     if (jack_set_freewheel(client_, 1) != 0)
         throw std::runtime_error("JackListener: JACK refused to freewheel");
+    freewheeling_.store(true, std::memory_order_relaxed);
+    waitCycles(2);
+    capturing_.store(true, std::memory_order_release); // publishes the fields above to onProcess
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (freewheelGot_.load(std::memory_order_acquire) < frames && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     capturing_.store(false, std::memory_order_relaxed);
     jack_set_freewheel(client_, 0);
-    const auto back = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (freewheeling_.load(std::memory_order_acquire) && std::chrono::steady_clock::now() < back)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    freewheeling_.store(false, std::memory_order_relaxed);
     // The audio thread may still be in the cycle that saw capturing_: let it leave.
     waitCycles(2);
     const std::size_t got = freewheelGot_.load(std::memory_order_acquire);

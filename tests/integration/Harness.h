@@ -166,7 +166,6 @@ public:
 
 private:
     static int onProcess(jack_nframes_t n, void* self);
-    static void onFreewheel(int starting, void* self);
     static int onXrun(void* self);
     jack_client_t* client_ = nullptr;
     jack_port_t* ports_[2] {};
@@ -183,8 +182,8 @@ private:
     std::int64_t lastCallbackNs_ = 0; // audio thread only
     std::int64_t longestGapNs_ = 0;   // audio thread only; reset when watching starts
 
-    // captureFreewheeling(): the audio thread fills these while freewheeling_ and capturing_.
-    std::atomic<bool> freewheeling_ {false}; // set by JACK's freewheel callback
+    // captureFreewheeling(): the audio thread fills these while capturing_.
+    std::atomic<bool> freewheeling_ {false}; // this client asked JACK to freewheel (turned off in the destructor)
     std::atomic<bool> capturing_ {false};    // release by the reader after the fields below
     std::vector<float> freewheelOut_[2];
     std::size_t freewheelWant_ = 0;
