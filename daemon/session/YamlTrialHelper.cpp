@@ -35,7 +35,9 @@ constexpr rlim_t headroomBytes = rlim_t(256) << 20;
 /// whose shadow memory is terabytes of reserved address space.
 void capMemory()
 {
-#if !defined(BACKLINE_TRIAL_SANITIZED)
+#if defined(BACKLINE_TRIAL_SANITIZED)
+    (void)headroomBytes;
+#else
     unsigned long pages = 0;
     if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
         if (std::fscanf(statm, "%lu", &pages) != 1)
