@@ -198,7 +198,11 @@ TEST(DaemonReloadGlitch, TwentyReloadsWhilePlayingCostTheAudioThreadNoPageFaultA
     // The repeated-block counts mean something only if blocks were heard.
     EXPECT_GE(reloading.frames, 100 * period) << "the listener heard (almost) nothing during the reloads";
     EXPECT_GE(control.frames, 100 * period) << "the listener heard (almost) nothing during the control windows";
-    EXPECT_LE(reloading.audioFaults, reloads / 4) << "the audio thread took page faults at reloads (a fork?)";
+    // Against the control windows: under AddressSanitizer the audio thread faults in shadow
+    // memory all the time (seen: 278 in the control windows, 259 in the reload windows); a
+    // fork of the daemon per reload costs thousands more (7,412-9,181 seen).
+    EXPECT_LE(reloading.audioFaults, control.audioFaults + reloads / 4)
+        << "the audio thread took page faults at reloads (a fork?)";
     if (realtime) {
         EXPECT_LE(reloading.xruns, 2 * control.xruns + 10);
         EXPECT_LE(reloading.repeats, 2 * control.repeats + 10);
