@@ -90,6 +90,9 @@ int loopbackSocket(const char* local, int port)
 /// the server handled the input and is still serving (the server reads datagrams in order).
 class LiveServer {
 public:
+    /// Stops the server's thread (at exit, before the libraries' globals it logs through go).
+    void stop() { server_.reset(); }
+
     LiveServer()
         : target_(BACKLINE_FUZZ_DIR "/osc-session.yaml")
     {
@@ -174,6 +177,9 @@ private:
 /// then the same packet to the live server for the per-client addresses.
 class Harness {
 public:
+    /// Stops the live server's thread.
+    void stop() { live_.stop(); }
+
     Harness()
         : target_(BACKLINE_FUZZ_DIR "/osc-session.yaml")
         , dispatcher_(target_)
@@ -369,6 +375,10 @@ int fuzzOsc(const std::uint8_t* data, std::size_t size)
 {
     // Built once per process (a Faust compile may be part of it); libFuzzer never tears down.
     static Harness& harness = *new Harness;
+    // libFuzzer ends with exit(): the live server's thread must be gone before the static
+    // destructors free spdlog's logger under it (a heap-use-after-free, seen in CI's fuzz stage).
+    static const bool stopsAtExit = [] { return std::atexit([] { harness.stop(); }) == 0; }();
+    (void)stopsAtExit;
     FuzzInput in(data, size);
     switch (in.byte() % 6) {
     case 0:
