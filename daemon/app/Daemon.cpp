@@ -344,9 +344,23 @@ void Daemon::fadeOutForStop()
     if (!jack_ || jack_->serverGone() || !live_)
         return;
     engine_.fadeOut();
-    // 30 ms of fade; an audio thread that has stopped running is not waited for long.
-    for (int i = 0; i < 250 && !engine_.fadedOut(); ++i)
+    // 30 ms of audio, however long a busy machine takes to run them: the wait is for the audio
+    // thread's progress, not for wall time (a fixed wall-clock bound cut the fade short under
+    // load). An audio thread that has stopped running (no block for 500 ms) is not waited for,
+    // nor one that crawls for more than 3 s.
+    using Clock = std::chrono::steady_clock;
+    const auto giveUp = Clock::now() + std::chrono::seconds(3);
+    auto lastProgress = Clock::now();
+    std::uint64_t blocks = engine_.blocks();
+    while (!engine_.fadedOut() && Clock::now() < giveUp && Clock::now() - lastProgress < std::chrono::milliseconds(500)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (const auto now = engine_.blocks(); now != blocks) {
+            blocks = now;
+            lastProgress = Clock::now();
+        }
+    }
+    if (!engine_.fadedOut())
+        spdlog::warn("the audio thread did not finish the stop's fade-out: the outputs are cut");
 }
 
 void Daemon::serveUntilSignal()
