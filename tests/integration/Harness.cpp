@@ -11,6 +11,7 @@
 #include <ctime>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <fstream>
 #include <iterator>
 #include <netinet/in.h>
@@ -456,10 +457,19 @@ bool OscClient::waitForPong(std::chrono::milliseconds timeout)
 
 JackListener::JackListener(const std::string& server, const std::string& left, const std::string& right)
 {
-    jack_status_t status;
-    client_ = jack_client_open("listener", JackOptions(JackNoStartServer | JackServerName), &status, server.c_str());
+    // Opening a client is a request the server answers within its own timeout; on a loaded
+    // machine (and beside another test's jackd) an answer can come too late, once in a few
+    // hundred opens. The open is set-up, not what a test measures: it is tried again, at most
+    // five times, and a server that refuses them all fails the test with its status.
+    jack_status_t status {};
+    for (int attempt = 1; attempt <= 5 && !client_; ++attempt) {
+        client_ = jack_client_open("listener", JackOptions(JackNoStartServer | JackServerName), &status, server.c_str());
+        if (!client_)
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
     if (!client_)
-        throw std::runtime_error("listener cannot open a JACK client");
+        throw std::runtime_error(fmt::format("listener cannot open a JACK client on '{}' (status 0x{:x}, 5 tries)",
+            server, unsigned(status)));
     for (int c = 0; c < 2; ++c) {
         ports_[c] = jack_port_register(client_, c == 0 ? "in_L" : "in_R", JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
         rings_[c] = jack_ringbuffer_create(sizeof(float) * 48000 * 8);
