@@ -53,24 +53,13 @@ Result<ReadChannel<BusSpec>> readBus(
     const YamlReader& yaml, const YAML::Node& node, std::size_t number, const std::filesystem::path& folder)
 {
     ChannelReader reader(yaml, folder, busKind, number);
-    auto entries = reader.open(node);
-    if (!entries)
-        return entries.error();
     ReadChannel<BusSpec> read;
     BusSpec& bus = read.spec;
-    const SourceLocation entryAt = yaml.locate(node);
-    for (const YamlEntry& entry : *entries) {
-        auto shared = reader.readShared(entry, bus);
-        if (!shared)
-            return shared.error();
-        if (!*shared)
-            if (auto own = readBusKey(yaml, entry, bus); !own)
-                return own.error();
-    }
-    if (auto named = reader.requireName(entryAt); !named)
-        return named.error();
+    auto nameAt = reader.read(node, bus, [&](const YamlEntry& entry) { return readBusKey(yaml, entry, bus); });
+    if (!nameAt)
+        return nameAt.error();
     // A bus is found by its name: messages about it point there.
-    bus.where = read.nameAt = *reader.nameAt();
+    bus.where = read.nameAt = *nameAt;
     if (auto params = reader.requireDspForParams(bus); !params)
         return params.error();
     return read;

@@ -46,6 +46,7 @@ ChannelReader::ChannelReader(
 {
 }
 
+/// The entries of node, which must be a map holding only the kind's keys.
 Result<std::vector<YamlEntry>> ChannelReader::open(const YAML::Node& node)
 {
     if (!node.IsMap())
@@ -65,6 +66,7 @@ Result<std::vector<YamlEntry>> ChannelReader::open(const YAML::Node& node)
     return entries;
 }
 
+/// Reads entry into channel when it is a shared key; false when it is one of the kind's own.
 Result<bool> ChannelReader::readShared(const YamlEntry& entry, ChannelSpec& channel)
 {
     if (entry.key == "name") {
@@ -107,13 +109,14 @@ Result<bool> ChannelReader::readShared(const YamlEntry& entry, ChannelSpec& chan
     return true;
 }
 
-Result<void> ChannelReader::requireName(const SourceLocation& entryAt) const
+/// Where the `name:` value was written; fails, pointing at the entry node, when it had none.
+Result<SourceLocation> ChannelReader::requireName(const YAML::Node& node) const
 {
     if (!nameAt_)
-        return yaml_.errorAt(entryAt,
+        return yaml_.errorAt(yaml_.locate(node),
             fmt::format("{} {} has no 'name' (every {} needs one, like 'name: {}')", kind_.noun, number_, kind_.noun,
                 kind_.example));
-    return {};
+    return *nameAt_;
 }
 
 Result<void> ChannelReader::requireDspForParams(const ChannelSpec& channel) const

@@ -42,31 +42,44 @@ struct ReadChannel {
 };
 
 /// Reads one entry of a `tracks:` or `buses:` list: opens it, reads its shared keys and checks
-/// what every entry needs; the kind's own keys are left to the caller.
+/// what every entry needs; the kind's own keys it hands to the caller.
 class ChannelReader {
 public:
     /// The number-th entry (1-based) of a kind's list, whose relative files resolve against folder.
     ChannelReader(const YamlReader& yaml, const std::filesystem::path& folder, const ChannelKind& kind,
         std::size_t number);
 
-    /// The entries of node, which must be a map holding only the kind's keys.
-    Result<std::vector<YamlEntry>> open(const YAML::Node& node);
-    /// Reads entry into channel when it is a shared key (name, dsp, params, gain, pan, mute,
-    /// solo); false when it is one of the kind's own.
-    Result<bool> readShared(const YamlEntry& entry, ChannelSpec& channel);
-    /// Fails when no `name` was read; `entryAt` is where the entry starts.
-    Result<void> requireName(const SourceLocation& entryAt) const;
+    /// Reads the entry node, which must be a map holding only the kind's keys, a `name` among
+    /// them: the shared keys (name, dsp, params, gain, pan, mute, solo) into channel, each
+    /// other one by readOwn(entry), which yields a Result<void>. Yields where the name was
+    /// written; stops at the first problem.
+    template <typename ReadOwn>
+    Result<SourceLocation> read(const YAML::Node& node, ChannelSpec& channel, ReadOwn readOwn)
+    {
+        auto entries = open(node);
+        if (!entries)
+            return entries.error();
+        for (const YamlEntry& entry : *entries) {
+            auto shared = readShared(entry, channel);
+            if (!shared)
+                return shared.error();
+            if (!*shared)
+                if (auto own = readOwn(entry); !own)
+                    return own.error();
+        }
+        return requireName(node);
+    }
     /// Fails when `params` was given without a `dsp` to apply to.
     Result<void> requireDspForParams(const ChannelSpec& channel) const;
 
     /// How messages name the entry: "track 'vox'", or "track 3" while it has no name.
     const std::string& label() const { return label_; }
-    /// "in track 'vox'": completes messages about a key of the entry.
-    const std::string& context() const { return context_; }
-    /// Where the `name:` value was written; nullopt until it is read.
-    const std::optional<SourceLocation>& nameAt() const { return nameAt_; }
 
 private:
+    Result<std::vector<YamlEntry>> open(const YAML::Node& node);
+    Result<bool> readShared(const YamlEntry& entry, ChannelSpec& channel);
+    Result<SourceLocation> requireName(const YAML::Node& node) const;
+
     const YamlReader& yaml_;
     const std::filesystem::path& folder_;
     const ChannelKind& kind_;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <optional>
 
 namespace backline::session {
 
@@ -128,29 +129,20 @@ Result<ReadChannel<TrackSpec>> readTrack(
     const YamlReader& yaml, const YAML::Node& node, std::size_t number, const std::filesystem::path& folder)
 {
     ChannelReader reader(yaml, folder, trackKind, number);
-    auto entries = reader.open(node);
-    if (!entries)
-        return entries.error();
     ReadChannel<TrackSpec> read;
     TrackSpec& track = read.spec;
     track.where = yaml.locate(node);
-    const YamlEntry* inputs = nullptr;
-    for (const YamlEntry& entry : *entries) {
-        auto shared = reader.readShared(entry, track);
-        if (!shared)
-            return shared.error();
-        if (*shared)
-            continue;
-        if (auto own = readTrackKey(yaml, entry, folder, reader.label(), track); !own)
-            return own.error();
+    std::optional<SourceLocation> inputsAt;
+    auto nameAt = reader.read(node, track, [&](const YamlEntry& entry) {
         if (entry.key == "inputs")
-            inputs = &entry;
-    }
-    if (auto named = reader.requireName(track.where); !named)
-        return named.error();
-    read.nameAt = *reader.nameAt();
-    if (inputs && track.inputs.size() > std::size_t(track.channels))
-        return yaml.errorAt(yaml.locate(*inputs),
+            inputsAt = yaml.locate(entry);
+        return readTrackKey(yaml, entry, folder, reader.label(), track);
+    });
+    if (!nameAt)
+        return nameAt.error();
+    read.nameAt = *nameAt;
+    if (inputsAt && track.inputs.size() > std::size_t(track.channels))
+        return yaml.errorAt(*inputsAt,
             fmt::format("{} has {} inputs but {} channel{}; set 'channels: 2' or list fewer inputs", reader.label(),
                 track.inputs.size(), track.channels, track.channels == 1 ? "" : "s"));
     if (auto params = reader.requireDspForParams(track); !params)

@@ -2,8 +2,7 @@
 // Where the master's JACK ports connect: the physical playback ports unless the session says
 // otherwise, nothing when it says `outputs: []` (sessions/README.md, master).
 #include "LiveDaemon.h"
-
-#include <jack/jack.h>
+#include "PortLook.h"
 
 #include <gtest/gtest.h>
 
@@ -16,41 +15,6 @@ namespace {
 
 using namespace backline::test;
 using namespace std::chrono_literals;
-
-/// A JACK client that only looks at ports (it has none, so it adds no connection of its own).
-class PortLook {
-public:
-    explicit PortLook(const std::string& server)
-    {
-        jack_status_t status;
-        client_ = jack_client_open("looker", JackOptions(JackNoStartServer | JackServerName), &status, server.c_str());
-    }
-    ~PortLook()
-    {
-        if (client_)
-            jack_client_close(client_);
-    }
-    PortLook(const PortLook&) = delete;
-    PortLook& operator=(const PortLook&) = delete;
-
-    bool open() const { return client_ != nullptr; }
-    bool exists(const std::string& port) const { return jack_port_by_name(client_, port.c_str()) != nullptr; }
-    /// Every port `port` is connected to, in JACK's order.
-    std::vector<std::string> connections(const std::string& port) const
-    {
-        std::vector<std::string> names;
-        if (jack_port_t* p = jack_port_by_name(client_, port.c_str()))
-            if (const char** all = jack_port_get_all_connections(client_, p)) {
-                for (int i = 0; all[i]; ++i)
-                    names.emplace_back(all[i]);
-                jack_free(all);
-            }
-        return names;
-    }
-
-private:
-    jack_client_t* client_ = nullptr;
-};
 
 const std::string masterlessSession = toneSessionYaml;
 const std::string unconnectedSession = std::string(toneSessionYaml) + "master:\n  outputs: []\n";
