@@ -52,7 +52,8 @@ Result<void> readRecordKey(
             return yaml.errorAt(yaml.locate(field), format.error().message);
         record.format = record::formatName(*format);
     } else if (field.key == "bits") {
-        // The widest and narrowest widths first, as a number's range; then the ones between.
+        // A whole number from the narrowest width to the widest first (its message says so),
+        // then one of the widths themselves.
         auto bits = yaml.integer(field, record::bitsValue(record::SampleBits::Int16),
             record::bitsValue(record::SampleBits::Float32));
         if (!bits)
