@@ -127,7 +127,8 @@ struct Graph {
     std::vector<std::string> inputConnections;
     /// The two master outputs.
     std::array<std::string, 2> outputNames {"out_L", "out_R"};
-    std::vector<std::string> outputConnections; ///< empty: the backend picks physical outputs
+    /// What the two master outputs connect to: nullopt, the physical playback ports; empty, nothing.
+    std::optional<std::vector<std::string>> outputConnections;
 
     /// Backend's port handles, in the order of inputNames / outputNames (JACK fills them).
     std::vector<void*> inputHandles;

@@ -189,8 +189,10 @@ std::vector<std::string> JackBackend::connect(const engine::Graph& graph)
     for (std::size_t i = 0; i < graph.inputNames.size(); ++i)
         link(graph.inputConnections[i], clientName_ + ":" + graph.inputNames[i]);
 
-    std::vector<std::string> outputs = graph.outputConnections;
-    if (outputs.empty()) {
+    // A session that names no outputs plays through the sound card; one that lists none
+    // (`outputs: []`) is connected by hand or by a patchbay, and gets nothing here.
+    std::vector<std::string> outputs = graph.outputConnections.value_or(std::vector<std::string> {});
+    if (!graph.outputConnections) {
         if (const char** physical = jack_get_ports(client_, nullptr, JACK_DEFAULT_AUDIO_TYPE,
                 JackPortIsPhysical | JackPortIsInput)) {
             for (std::size_t i = 0; physical[i] && i < 2; ++i)

@@ -49,7 +49,8 @@ public:
     Result<void> activate();
 
     /// [control] Makes the connections graph asks for (master outputs default to the first two
-    /// physical playback ports). Returns one warning per connection that could not be made.
+    /// physical playback ports; an empty list connects them to nothing). Returns one warning
+    /// per connection that could not be made.
     std::vector<std::string> connect(const engine::Graph& graph);
 
     /// [control] Unregisters ports that graph (now the running one) no longer uses.

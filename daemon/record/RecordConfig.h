@@ -13,8 +13,6 @@ namespace backline::config {
 /// hold, so at 48 kHz a file receives ~4800 frames per write: large enough for the disk,
 /// small against the ring (seconds).
 inline constexpr std::chrono::milliseconds recordDrainPeriod {100};
-/// Longest interval between two header refreshes (the crash-safety promise).
-inline constexpr double recordMaxHeaderRefreshSeconds = 1.0;
 /// How often, at most, take.yaml is rewritten while recording (also on every marker and
 /// segment change) so a crash keeps the markers.
 inline constexpr std::chrono::seconds recordManifestPeriod {2};

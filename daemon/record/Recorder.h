@@ -60,7 +60,9 @@ public:
     /// invoked on the disk thread: it must return quickly, must not throw, and must not call
     /// back into this Recorder except status() and marker() (post to your own thread instead).
     void onEvent(EventHandler handler);
-    /// [any thread, audio included] Counts an xrun into the open take's take.yaml.
+    /// [main] Counts an xrun into the open take's take.yaml: Daemon::serviceRecording calls it
+    /// for each xrun JACK counted since its last pass. One relaxed atomic increment, so it
+    /// could as well run on any other thread, the audio one included.
     void noteXrun() noexcept BACKLINE_NONBLOCKING { writer_->noteXrun(); }
     /// [any] The engine frame at which the audio thread wrote the first frame into the
     /// current rings; lets markers and take.yaml speak the engine's clock.

@@ -32,15 +32,9 @@ struct RepairReport {
 };
 
 /// [control] Finds every take under root whose take.yaml says `complete: false` (the daemon
-/// died during it), rewrites each file's header from the file's length (WAV, RF64, W64, CAF;
-/// FLAC is re-encoded from what decodes) and marks take.yaml `complete: true`,
-/// `ended: interrupted` with the real durations. Call it at start-up, before recording.
+/// died during it), rewrites each file's header from the file's length (repairAudioFile, in
+/// HeaderRepair.h) and marks take.yaml `complete: true`, `ended: interrupted` with the real
+/// durations. Call it at start-up, before recording.
 Result<RepairReport> repairTakes(const std::filesystem::path& root);
-
-/// [control, disk] Rewrites one audio file's header so it describes every whole frame the file
-/// holds, at most maxFrames (a trailing partial frame and every frame past maxFrames are cut);
-/// returns the frames it holds. WAV, RF64, W64 and CAF are cut in place (no new space needed,
-/// so it works on a full disk); FLAC is re-encoded into a copy, which needs room for it.
-Result<std::uint64_t> repairAudioFile(const std::filesystem::path& file, std::uint64_t maxFrames = UINT64_MAX);
 
 } // namespace backline::record

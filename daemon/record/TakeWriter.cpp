@@ -3,7 +3,7 @@
 
 #include "record/RecordConfig.h"
 #include "record/TakeNames.h"
-#include "record/TakeRepair.h"
+#include "record/HeaderRepair.h"
 
 #include <fcntl.h>
 #include <unistd.h>

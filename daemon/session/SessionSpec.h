@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/RecordFormat.h"
+#include "core/Result.h"
 #include "session/AddressRange.h"
 
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 /// A session as plain values: what the loader produces and the graph builder consumes.
@@ -21,6 +24,8 @@ struct SourceLocation {
 
     /// "file:line:column" (or just "file" when the position is unknown).
     std::string str() const;
+    /// A Session error reading "file:line:column: message".
+    Error error(std::string_view message) const;
 };
 
 /// The DSP a track or the master runs besides its built-in strip or chain.
@@ -56,18 +61,23 @@ struct SendSpec {
     SourceLocation where;   ///< of the `bus:` value
 };
 
+/// What tracks and buses have alike: the keys `name`, `dsp`, `params`, `gain`, `pan`, `mute`
+/// and `solo`, read by one reader for both (ChannelReader).
+struct ChannelSpec {
+    std::string name;                    ///< unique among its kind; [A-Za-z0-9_-]+ so it can stand in an OSC address
+    DspSpec dsp;                         ///< a track's DSP before its strip; a bus's effect or processing
+    std::vector<DspParamSpec> dspParams; ///< initial values of the DSP's parameters
+    double gainDb = 0.0;                 ///< fader, dB
+    double pan = 0.0;                    ///< -1 (left) … 1 (right): a mono track's pan, a pair's balance
+    bool mute = false;
+    bool solo = false;
+};
+
 /// One channel of the mixer: inputs → optional DSP → channel strip → fader/pan → master or a group bus.
-struct TrackSpec {
-    std::string name;                    ///< unique; [A-Za-z0-9_-]+ so it can stand in an OSC address
+struct TrackSpec : ChannelSpec {
     int channels = 1;                    ///< 1 (mono, panned) or 2 (stereo, balanced)
     std::vector<std::string> inputs;     ///< JACK ports connected to the track's inputs, one per channel at most
     std::optional<std::filesystem::path> inputFile; ///< offline renders read the track's input from this file
-    DspSpec dsp;
-    std::vector<DspParamSpec> dspParams; ///< initial values of the DSP's parameters
-    double gainDb = 0.0;                 ///< fader, dB
-    double pan = 0.0;                    ///< -1 (left) … 1 (right)
-    bool mute = false;
-    bool solo = false;
     std::vector<BuiltinParamSpec> strip; ///< channel strip controls (trim, hpf/…, eq/…, comp/…, gate/…)
     std::vector<SendSpec> sends;
     std::string output;                  ///< a group bus's name; empty: the master
@@ -77,18 +87,11 @@ struct TrackSpec {
 
 /// A bus: aux buses take sends and return an effect; group buses take whole tracks (their
 /// `output`). Both are stereo and return to the master.
-struct BusSpec {
+struct BusSpec : ChannelSpec {
     enum class Kind { Aux, Group };
-    std::string name;
     Kind kind = Kind::Aux;
-    DspSpec dsp;                         ///< the effect (aux) or processing (group); optional
-    std::vector<DspParamSpec> dspParams;
-    double gainDb = 0.0;
-    double pan = 0.0; ///< balance
-    bool mute = false;
-    bool solo = false;
     bool soloSafe = false; ///< not muted when something else is soloed (effect returns)
-    SourceLocation where;
+    SourceLocation where;  ///< of the `name:` value (of the bus's entry when it has none)
 };
 
 /// The master bus: sum of tracks → optional DSP → built-in master chain → outputs.
@@ -97,7 +100,9 @@ struct MasterSpec {
     std::vector<DspParamSpec> dspParams;
     std::vector<BuiltinParamSpec> chain; ///< master chain controls (eq/…, comp/…, limiter/…)
     double gainDb = 0.0;
-    std::vector<std::string> outputs; ///< JACK ports the two master outputs connect to (left, right)
+    /// JACK ports the two master outputs connect to (left, right). nullopt (no `outputs` key):
+    /// the first physical playback ports; an empty list (`outputs: []`): none.
+    std::optional<std::vector<std::string>> outputs;
     SourceLocation where;
 };
 
@@ -127,12 +132,12 @@ struct RecordSourceSpec {
 /// a `record:` map.
 struct RecordSpec {
     std::filesystem::path folder;  ///< absolute (resolved against the session's folder)
-    std::string format = "rf64";   ///< rf64 | wav | w64 | caf | flac
-    int bits = 24;                 ///< 16 | 24 | 32 (float)
-    double ringSeconds = 4.0;
-    double prerollSeconds = 0.0;
-    int minFreeMb = 1024;
-    double headerRefreshSeconds = 0.5;
+    std::string format {record::formatName(record::defaultFileFormat)}; ///< rf64 | wav | w64 | caf | flac
+    int bits = record::bitsValue(record::defaultSampleBits);            ///< 16 | 24 | 32 (float)
+    double ringSeconds = record::ringSecondsRange.byDefault;
+    double prerollSeconds = record::prerollSecondsRange.byDefault;
+    int minFreeMb = int(record::minFreeMbRange.byDefault);
+    double headerRefreshSeconds = record::headerRefreshSecondsRange.byDefault;
     std::vector<RecordSourceSpec> sources;
     SourceLocation where;
 };

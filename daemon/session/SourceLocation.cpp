@@ -13,4 +13,9 @@ std::string SourceLocation::str() const
     return out;
 }
 
+Error SourceLocation::error(std::string_view message) const
+{
+    return makeError(ErrorCode::Session, str() + ": " + std::string(message));
+}
+
 } // namespace backline::session

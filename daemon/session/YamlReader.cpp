@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "session/YamlReader.h"
 
-#include "session/ClosestMatch.h"
+#include "core/ClosestMatch.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -95,7 +95,7 @@ SourceLocation YamlReader::locate(const YamlEntry& entry) const
 
 Error YamlReader::errorAt(const SourceLocation& where, std::string_view message) const
 {
-    return makeError(ErrorCode::Session, fmt::format("{}: {}", where.str(), message));
+    return where.error(message);
 }
 
 Error YamlReader::expected(const YamlEntry& entry, std::string_view what) const

@@ -4,6 +4,7 @@
 // its ports and connections and plays again at the level it played before, with the values set
 // over OSC (before and during the outage) kept.
 #include "LiveDaemon.h"
+#include "PortLook.h"
 #include "Signal.h"
 
 #include <gtest/gtest.h>
@@ -55,35 +56,6 @@ double levelWhenSettled(JackListener& listener, double expected, std::chrono::mi
     } while (std::chrono::steady_clock::now() < deadline);
     return level;
 }
-
-/// A JACK client on server that looks at ports, opened fresh each time (the server may have
-/// restarted since the last look).
-class PortLook {
-public:
-    explicit PortLook(const std::string& server)
-    {
-        jack_status_t status;
-        client_ = jack_client_open("looker", JackOptions(JackNoStartServer | JackServerName), &status, server.c_str());
-    }
-    ~PortLook()
-    {
-        if (client_)
-            jack_client_close(client_);
-    }
-    PortLook(const PortLook&) = delete;
-    PortLook& operator=(const PortLook&) = delete;
-
-    bool open() const { return client_ != nullptr; }
-    bool exists(const std::string& port) const { return client_ && jack_port_by_name(client_, port.c_str()); }
-    bool connected(const std::string& port, const std::string& other) const
-    {
-        jack_port_t* p = client_ ? jack_port_by_name(client_, port.c_str()) : nullptr;
-        return p && jack_port_connected_to(p, other.c_str());
-    }
-
-private:
-    jack_client_t* client_ = nullptr;
-};
 
 /// Polls (every 100 ms, up to timeout) until backlined's ports exist on server and are connected
 /// as the session says: out_L/out_R to the first two playback ports, mic_in from capture_1.

@@ -399,7 +399,7 @@ TEST(Recorder, InvalidSettingsAreRefused)
     auto s = settingsIn(dir.path(), FileFormat::Flac, SampleBits::Float32);
     auto r = Recorder::create(s);
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message.find("FLAC"), std::string::npos);
+    EXPECT_NE(r.error().message.find("'flac' records 16 or 24 bits"), std::string::npos) << r.error().message;
     s = settingsIn(dir.path());
     s.headerRefreshSeconds = 2.0;
     EXPECT_FALSE(Recorder::create(s));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "RecordHarness.h"
 
+#include "record/HeaderRepair.h"
 #include "record/TakeFile.h"
 #include "record/TakeManifest.h"
 #include "record/TakeRepair.h"

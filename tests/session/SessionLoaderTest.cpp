@@ -128,7 +128,8 @@ TEST(SessionLoader, LoadsEveryKeyOfAFullSession)
     EXPECT_EQ(s.master.dspParams[0].path, "cutoff");
     EXPECT_DOUBLE_EQ(s.master.dspParams[0].value, 12000.0);
     EXPECT_DOUBLE_EQ(s.master.gainDb, -3.0);
-    EXPECT_EQ(s.master.outputs, (std::vector<std::string> { "system:playback_1", "system:playback_2" }));
+    ASSERT_TRUE(s.master.outputs.has_value());
+    EXPECT_EQ(*s.master.outputs, (std::vector<std::string> { "system:playback_1", "system:playback_2" }));
 }
 
 TEST(SessionLoader, FillsSourceLocationsOfTracksDspAndParams)
@@ -167,7 +168,7 @@ TEST(SessionLoader, AppliesDefaultsToOmittedKeys)
     EXPECT_FALSE(t.mute);
     EXPECT_EQ(s.master.dsp.kind, DspSpec::Kind::None);
     EXPECT_EQ(s.master.gainDb, 0.0);
-    EXPECT_TRUE(s.master.outputs.empty());
+    EXPECT_FALSE(s.master.outputs.has_value()); // the physical playback ports, not "none"
 }
 
 TEST(SessionLoader, AcceptsAnEmptyTrackList)
@@ -568,6 +569,20 @@ TEST(SessionLoader, RejectsMoreThanTwoMasterOutputs)
 {
     EXPECT_EQ(errorOf("backline: 1\ntracks: []\nmaster:\n  outputs: [a, b, c]\n"),
         "demo.yaml:4:12: 'outputs' lists 3 ports but the master has 2 outputs (left, right)");
+}
+
+TEST(SessionLoader, TellsAnEmptyOutputsListFromNone)
+{
+    // No key: the backend picks the physical playback ports. An empty list: nothing connected.
+    const auto absent = loadSessionText("backline: 1\ntracks: []\nmaster: {gain: 0}\n", "demo.yaml");
+    ASSERT_TRUE(absent) << absent.error().message;
+    EXPECT_FALSE(absent->master.outputs.has_value());
+    const auto empty = loadSessionText("backline: 1\ntracks: []\nmaster:\n  outputs: []\n", "demo.yaml");
+    ASSERT_TRUE(empty) << empty.error().message;
+    ASSERT_TRUE(empty->master.outputs.has_value());
+    EXPECT_TRUE(empty->master.outputs->empty());
+    EXPECT_EQ(errorOf("backline: 1\ntracks: []\nmaster:\n  outputs:\n"),
+        "demo.yaml:4:3: 'outputs' must be a list like [system:playback_1, system:playback_2], got nothing");
 }
 
 // ---- dsp and params ----

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The `tracks:` list: each track's own keys and its sends ([control]).
+#include "session/TrackReader.h"
+
+#include "core/Config.h"
+#include "session/ChannelReader.h"
+#include "session/DspReader.h"
+#include "session/FileReference.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <optional>
+
+namespace backline::session {
+
+namespace {
+
+constexpr std::array<std::string_view, 13> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
+    "gain", "pan", "mute", "solo", "strip", "sends", "output" };
+constexpr std::array<std::string_view, 3> sendKeys { "bus", "level", "pre" };
+
+constexpr ChannelKind trackKind {
+    .noun = "track",
+    .list = "tracks",
+    .example = "vox",
+    .emptyHint = "; 'tracks: []' for none",
+    .paramsHint = " (the channel strip's own controls go under 'strip', and 'gain', 'pan', 'mute', 'solo')",
+    .keys = trackKeys,
+    .most = config::maxTracks,
+};
+
+Result<SendSpec> readSend(const YamlReader& yaml, const YAML::Node& node, const std::string& label)
+{
+    if (!node.IsMap())
+        return yaml.errorAt(yaml.locate(node),
+            fmt::format("each send of {} must be a map like '{{bus: verb, level: -12, pre: false}}', got {}", label,
+                YamlReader::describe(node)));
+    const std::string context = "in a send of " + label;
+    auto fields = yaml.entries(node, context);
+    if (!fields)
+        return fields.error();
+    if (auto known = yaml.checkKeys(*fields, sendKeys, context); !known)
+        return known.error();
+    SendSpec send;
+    send.where = yaml.locate(node);
+    bool hasBus = false;
+    for (const YamlEntry& field : *fields) {
+        if (field.key == "bus") {
+            auto bus = yaml.text(field);
+            if (!bus)
+                return bus.error();
+            send.bus = std::move(*bus);
+            send.where = yaml.locate(field);
+            hasBus = true;
+        } else if (field.key == "level") {
+            auto level = yaml.number(field, gainRange);
+            if (!level)
+                return level.error();
+            send.levelDb = *level;
+        } else if (field.key == "pre") {
+            auto pre = yaml.boolean(field);
+            if (!pre)
+                return pre.error();
+            send.pre = *pre;
+        }
+    }
+    if (!hasBus)
+        return yaml.errorAt(send.where, fmt::format("a send of {} has no 'bus'", label));
+    return send;
+}
+
+Result<std::vector<SendSpec>> readSends(const YamlReader& yaml, const YamlEntry& entry, const std::string& label)
+{
+    if (!entry.value.IsSequence())
+        return yaml.errorAt(yaml.locate(entry),
+            fmt::format("'sends' of {} must be a list like '- {{bus: verb, level: -12}}', got {}", label,
+                YamlReader::describe(entry.value)));
+    std::vector<SendSpec> sends;
+    for (const auto& node : entry.value) {
+        auto send = readSend(yaml, node, label);
+        if (!send)
+            return send.error();
+        sends.push_back(std::move(*send));
+    }
+    return sends;
+}
+
+/// Reads one of the track's own keys (not one ChannelReader reads) into track.
+Result<void> readTrackKey(const YamlReader& yaml, const YamlEntry& entry, const std::filesystem::path& folder,
+    const std::string& label, TrackSpec& track)
+{
+    if (entry.key == "channels") {
+        auto channels = yaml.integer(entry, 1, 2);
+        if (!channels)
+            return channels.error();
+        track.channels = *channels;
+    } else if (entry.key == "inputs") {
+        auto ports = yaml.textList(entry, "a JACK port name", "[system:capture_1]");
+        if (!ports)
+            return ports.error();
+        track.inputs = std::move(*ports);
+    } else if (entry.key == "input_file") {
+        auto file = readExistingFile(yaml, entry, folder, "input file");
+        if (!file)
+            return file.error();
+        track.inputFile = std::move(*file);
+    } else if (entry.key == "strip") {
+        auto values = readDspParams(yaml, entry, label);
+        if (!values)
+            return values.error();
+        track.strip = std::move(*values);
+    } else if (entry.key == "sends") {
+        auto sends = readSends(yaml, entry, label);
+        if (!sends)
+            return sends.error();
+        track.sends = std::move(*sends);
+    } else if (entry.key == "output") {
+        auto output = yaml.text(entry);
+        if (!output)
+            return output.error();
+        track.output = *output == "master" ? std::string() : std::move(*output);
+        track.outputWhere = yaml.locate(entry);
+    }
+    return {};
+}
+
+Result<ReadChannel<TrackSpec>> readTrack(
+    const YamlReader& yaml, const YAML::Node& node, std::size_t number, const std::filesystem::path& folder)
+{
+    ChannelReader reader(yaml, folder, trackKind, number);
+    ReadChannel<TrackSpec> read;
+    TrackSpec& track = read.spec;
+    track.where = yaml.locate(node);
+    std::optional<SourceLocation> inputsAt;
+    auto nameAt = reader.read(node, track, [&](const YamlEntry& entry) {
+        if (entry.key == "inputs")
+            inputsAt = yaml.locate(entry);
+        return readTrackKey(yaml, entry, folder, reader.label(), track);
+    });
+    if (!nameAt)
+        return nameAt.error();
+    read.nameAt = *nameAt;
+    if (inputsAt && track.inputs.size() > std::size_t(track.channels))
+        return yaml.errorAt(*inputsAt,
+            fmt::format("{} has {} inputs but {} channel{}; set 'channels: 2' or list fewer inputs", reader.label(),
+                track.inputs.size(), track.channels, track.channels == 1 ? "" : "s"));
+    if (auto params = reader.requireDspForParams(track); !params)
+        return params.error();
+    return read;
+}
+
+} // namespace
+
+Result<void> readTracks(
+    const YamlReader& yaml, const YamlEntry& entry, const std::filesystem::path& folder, std::vector<TrackSpec>& tracks)
+{
+    return readChannelList(yaml, entry, trackKind, tracks,
+        [&](const YAML::Node& node, std::size_t number) { return readTrack(yaml, node, number, folder); });
+}
+
+} // namespace backline::session
