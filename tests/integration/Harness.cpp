@@ -176,18 +176,20 @@ int shmSlots()
     return std::clamp(int(total / kServerShmBytes), 1, kMaxSlots);
 }
 
-int takeShmSlot()
+/// Takes a free slot: its flock'ed file's descriptor, and its number.
+std::pair<int, int> takeShmSlot()
 {
     const int slots = shmSlots();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
     for (;;) {
         for (int i = 0; i < slots; ++i) {
-            const auto path = std::filesystem::temp_directory_path() / ("backline-jackd-slot-" + std::to_string(i));
+            // In /dev/shm, where JACK's registry is: machine-wide whatever TMPDIR a test has.
+            const auto path = std::filesystem::path("/dev/shm") / ("backline-jackd-slot-" + std::to_string(i));
             const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
             if (fd < 0)
                 continue;
             if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-                return fd;
+                return {fd, i};
             ::close(fd);
         }
         if (std::chrono::steady_clock::now() > deadline)
@@ -209,12 +211,18 @@ std::string shmReport()
 } // namespace
 
 JackServer::JackServer(int sampleRate, int period, Scheduling scheduling)
-    : name_(uniqueName("bltest"))
-    , sampleRate_(sampleRate)
+    : sampleRate_(sampleRate)
     , period_(period)
     , scheduling_(scheduling)
-    , slot_ {takeShmSlot()}
 {
+    // Named after its slot, which it holds alone for its whole life: JACK's server registry
+    // (8 entries) frees a dead server's entry only for a new server of the same name, so a
+    // jackd killed outright (CTest's timeout kills a test and its servers with SIGKILL) leaves
+    // an entry the slot's next server takes over. Names unique per test process used to pile
+    // such entries up until no jackd could start ("Too many servers already active").
+    const auto [fd, index] = takeShmSlot();
+    slot_.fd = fd;
+    name_ = "bltest-slot" + std::to_string(index);
     start();
 }
 
@@ -222,7 +230,7 @@ void JackServer::start()
 {
     // jackd servers starting at the same moment race on JACK's shared-memory registry (seen as
     // "communication error with the server"): start them one at a time across test processes.
-    const int lockFd = ::open((std::filesystem::temp_directory_path() / "backline-jackd-start.lock").c_str(),
+    const int lockFd = ::open("/dev/shm/backline-jackd-start.lock",
         O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     flock(lockFd, LOCK_EX);
     struct Unlock {

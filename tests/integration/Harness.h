@@ -70,7 +70,7 @@ private:
     void start();
     /// A flock'ed file: the share of /dev/shm this server may use (see Harness.cpp).
     struct ShmSlot {
-        int fd;
+        int fd = -1;
         ~ShmSlot();
     };
     std::string name_;
