@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/GraphRunner.h"
+// The audio thread's walk through a graph for one block (see GraphRunner.h).
+#include "engine/rt/GraphRunner.h"
 
-#include "core/Config.h"
+#include "core/Decibels.h"
+#include "engine/rt/Audibility.h"
+#include "engine/rt/BufferOps.h"
+#include "engine/rt/StageRunner.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -14,8 +17,6 @@
 namespace backline::engine {
 
 namespace {
-
-constexpr int maxStageChannels = 64; // DspFactory refuses DSP with more
 
 /// Denormals make IIR tails crawl on x86; flush them for the block and restore the caller's mode.
 class ScopedFlushDenormals {
@@ -37,119 +38,6 @@ public:
 private:
     unsigned saved_ = 0;
 };
-
-void copy(const float* src, float* dst, std::uint32_t n) noexcept BACKLINE_NONBLOCKING
-{
-    std::memcpy(dst, src, n * sizeof(float));
-}
-
-void zero(float* dst, std::uint32_t n) noexcept BACKLINE_NONBLOCKING
-{
-    std::memset(dst, 0, n * sizeof(float));
-}
-
-/// dst[i] += src[i] * gain (gains per frame unless constant).
-void addScaled(const float* src, float* dst, const float* gains, bool constant, std::uint32_t n) noexcept
-    BACKLINE_NONBLOCKING
-{
-    if (constant) {
-        const float g = gains[0];
-        if (g == 0.0f)
-            return;
-        for (std::uint32_t i = 0; i < n; ++i)
-            dst[i] += src[i] * g;
-    } else {
-        for (std::uint32_t i = 0; i < n; ++i)
-            dst[i] += src[i] * gains[i];
-    }
-}
-
-void scale(float* buffer, const float* gains, bool constant, std::uint32_t n) noexcept BACKLINE_NONBLOCKING
-{
-    if (constant) {
-        const float g = gains[0];
-        if (g == 1.0f)
-            return;
-        for (std::uint32_t i = 0; i < n; ++i)
-            buffer[i] *= g;
-    } else {
-        for (std::uint32_t i = 0; i < n; ++i)
-            buffer[i] *= gains[i];
-    }
-}
-
-float dbToGain(float db) noexcept BACKLINE_NONBLOCKING
-{
-    return db <= -120.0f ? 0.0f : std::pow(10.0f, db * 0.05f);
-}
-
-/// A session's DSP that outputs NaN or infinity (a filter blown up at some setting, a division
-/// by zero) would poison every stage after it, the master's limiter included, and reach the
-/// speakers; one on its way there (past +96 dBFS) would overflow the master's detectors into
-/// the same. Silence its block, reset its state so it can recover, and count it.
-void guard(Graph& graph, DspStage& stage, float* const* out, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING
-{
-    // By bits, so no floating-point optimisation can drop the test: an exponent of 2^16 or
-    // more (|x| ≥ 65536) — infinity and NaN have the largest.
-    constexpr std::uint32_t exponent = 0x7f800000u;
-    constexpr std::uint32_t limit = (127u + 16u) << 23;
-    const int numOut = stage.dsp->numOutputs();
-    std::uint32_t bad = 0;
-    for (int c = 0; c < numOut; ++c) {
-        for (std::uint32_t i = 0; i < nframes; ++i) {
-            std::uint32_t bits;
-            std::memcpy(&bits, &out[c][i], sizeof bits);
-            bad |= std::uint32_t((bits & exponent) >= limit);
-        }
-    }
-    if (bad == 0)
-        return;
-    for (int c = 0; c < numOut; ++c)
-        std::memset(out[c], 0, nframes * sizeof(float));
-    stage.dsp->clear();
-    if (graph.stageFaults)
-        graph.stageFaults[std::size_t(&stage - graph.stages.data())].fetch_add(1, std::memory_order_relaxed); // a count
-}
-
-/// Runs one stage from in to out; while any of its engine-smoothed parameters ramps, in short
-/// slices so Faust's control-rate zones follow the ramp instead of jumping once per block.
-void computeStage(Graph& graph, DspStage& stage, float* const* in, float* const* out, std::uint32_t nframes) noexcept
-    BACKLINE_NONBLOCKING
-{
-    bool ramping = false;
-    for (ParamId id : stage.rampedParams)
-        ramping = ramping || graph.slots[id].smoother.ramping();
-    const int numIn = stage.dsp->numInputs();
-    const int numOut = stage.dsp->numOutputs();
-    if (!ramping) {
-        stage.dsp->compute(int(nframes), const_cast<float**>(in), const_cast<float**>(out));
-        return;
-    }
-    float* inSlice[maxStageChannels];
-    float* outSlice[maxStageChannels];
-    for (std::uint32_t done = 0; done < nframes;) {
-        const std::uint32_t n = std::min(config::smoothingSliceFrames, nframes - done);
-        for (ParamId id : stage.rampedParams) {
-            auto& slot = graph.slots[id];
-            *slot.zone = slot.smoother.advance(n);
-        }
-        for (int c = 0; c < numIn; ++c)
-            inSlice[c] = in[c] + done;
-        for (int c = 0; c < numOut; ++c)
-            outSlice[c] = out[c] + done;
-        stage.dsp->compute(int(n), inSlice, outSlice);
-        done += n;
-    }
-}
-
-/// Runs one stage from in to out, then checks a guarded stage's output.
-void runStage(Graph& graph, DspStage& stage, float* const* in, float* const* out, std::uint32_t nframes) noexcept
-    BACKLINE_NONBLOCKING
-{
-    computeStage(graph, stage, in, out, nframes);
-    if (stage.guarded)
-        guard(graph, stage, out, nframes);
-}
 
 /// Reports peak and energy of a stereo signal for one meter.
 void meter(const BlockIo& io, const Graph& graph, std::uint32_t id, const float* const* signal, std::uint32_t n) noexcept
@@ -175,6 +63,7 @@ void meter(const BlockIo& io, const Graph& graph, std::uint32_t id, const float*
         io.droppedMeterEvents->fetch_add(1, std::memory_order_relaxed); // a statistic
 }
 
+/// Copies a signal into every tap at its point.
 void tap(const BlockIo& io, TapPoint::Kind kind, std::uint32_t index, const float* const* signal, std::uint32_t n) noexcept
     BACKLINE_NONBLOCKING
 {
@@ -185,6 +74,7 @@ void tap(const BlockIo& io, TapPoint::Kind kind, std::uint32_t index, const floa
             t.ring->writePlanar(signal, n); // a full ring counts its own dropped frames
 }
 
+/// A track: inputs → optional DSP → strip → fader → mute/solo gate → sends and routes.
 void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo& io, std::uint32_t nframes) noexcept
     BACKLINE_NONBLOCKING
 {
@@ -224,9 +114,9 @@ void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo
     if (!track.sends.empty()) {
         bool anyPre = false;
         for (auto& send : track.sends) {
-            send.level.setTarget(dbToGain(send.levelDb));
-            send.preMix.setTarget(send.pre >= 0.5f ? 1.0f : 0.0f);
-            anyPre = anyPre || (!send.level.silent() && !(send.preMix.steady() && send.preMix.current() == 0.0f));
+            send.level.follow(dbToGain(send.levelDb));
+            send.preMix.follow(send.pre >= 0.5f ? 1.0f : 0.0f);
+            anyPre = anyPre || (!send.level.silent() && !(!send.preMix.ramping() && send.preMix.current() == 0.0f));
         }
         float* pre[2] = {track.preStereo.channel(0), track.preStereo.channel(1)};
         if (anyPre) {
@@ -241,7 +131,7 @@ void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo
             auto& bus = graph.buses[send.bus];
             const bool levelConstant = send.level.render(sendGain, nframes);
             const float mix = send.preMix.current();
-            if (send.preMix.steady() && (mix == 0.0f || mix == 1.0f)) {
+            if (!send.preMix.ramping() && (mix == 0.0f || mix == 1.0f)) {
                 float* const* from = mix == 1.0f ? pre : post;
                 addScaled(from[0], bus.input.channel(0), sendGain, levelConstant, nframes);
                 addScaled(from[1], bus.input.channel(1), sendGain, levelConstant, nframes);
@@ -262,7 +152,7 @@ void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo
 
     float* routeGain = graph.gains.channel(1);
     for (auto& route : track.routes) {
-        route.gain.setTarget(route.on >= 0.5f ? 1.0f : 0.0f);
+        route.gain.follow(route.on >= 0.5f ? 1.0f : 0.0f);
         if (route.gain.silent())
             continue;
         const bool constant = route.gain.render(routeGain, nframes);
@@ -274,6 +164,7 @@ void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo
     meter(io, graph, index, post, nframes);
 }
 
+/// A bus: summed input → optional DSP → fader → gate → the master bus.
 void runBus(Graph& graph, BusNode& bus, std::uint32_t index, const BlockIo& io, std::uint32_t nframes) noexcept
     BACKLINE_NONBLOCKING
 {
@@ -301,67 +192,6 @@ void runBus(Graph& graph, BusNode& bus, std::uint32_t index, const BlockIo& io, 
 }
 
 } // namespace
-
-void setParamValue(Graph& graph, ParamId param, float value) noexcept
-{
-    auto& slot = graph.slots[param];
-    if (slot.smoothing == Smoothing::Engine)
-        slot.smoother.setTarget(value);
-    else
-        *slot.zone = value;
-}
-
-void mapChannels(const float* const* src, int numSrc, float* const* dst, int numDst, std::uint32_t nframes) noexcept
-{
-    if (numSrc == 0) {
-        for (int c = 0; c < numDst; ++c)
-            zero(dst[c], nframes);
-    } else if (numSrc == numDst || numDst > 1) {
-        for (int c = 0; c < numDst; ++c) {
-            if (numSrc == 1 || c < numSrc) {
-                const float* from = src[numSrc == 1 ? 0 : c];
-                if (from != dst[c])
-                    copy(from, dst[c], nframes);
-            } else {
-                zero(dst[c], nframes);
-            }
-        }
-    } else {
-        const float scaleBy = 1.0f / float(numSrc);
-        for (std::uint32_t i = 0; i < nframes; ++i) {
-            float sum = 0.0f;
-            for (int c = 0; c < numSrc; ++c)
-                sum += src[c][i];
-            dst[0][i] = sum * scaleBy;
-        }
-    }
-}
-
-void updateAudibility(Graph& graph) noexcept
-{
-    bool anySolo = false;
-    for (const auto& t : graph.tracks)
-        anySolo = anySolo || t.solo >= 0.5f;
-    for (const auto& b : graph.buses)
-        anySolo = anySolo || b.solo >= 0.5f;
-
-    for (std::size_t b = 0; b < graph.buses.size(); ++b) {
-        auto& bus = graph.buses[b];
-        bool heard = !anySolo || bus.solo >= 0.5f || (bus.aux && bus.soloSafe >= 0.5f);
-        if (!heard && !bus.aux)
-            for (const auto& t : graph.tracks)
-                for (const auto& r : t.routes)
-                    heard = heard || (t.solo >= 0.5f && r.destination == b && r.on >= 0.5f);
-        bus.audible.setTarget(bus.mute < 0.5f && heard ? 1.0f : 0.0f);
-    }
-    for (auto& track : graph.tracks) {
-        bool heard = !anySolo || track.solo >= 0.5f;
-        for (const auto& r : track.routes)
-            heard = heard
-                || (r.on >= 0.5f && r.destination != masterDestination && graph.buses[r.destination].solo >= 0.5f);
-        track.audible.setTarget(track.mute < 0.5f && heard ? 1.0f : 0.0f);
-    }
-}
 
 void renderGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept
 {
