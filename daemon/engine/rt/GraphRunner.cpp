@@ -91,9 +91,7 @@ void runTrack(Graph& graph, TrackNode& track, std::uint32_t index, const BlockIo
     float* const* signal = track.signal.pointers();
     if (track.source) {
         auto& stage = graph.stages[*track.source];
-        mapChannels(in, stage.dsp->numInputs() > 0 ? track.channels : 0, stage.in.pointers(), stage.in.channels(), nframes);
-        runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), nframes);
-        mapChannels(stage.out.pointers(), stage.out.channels(), signal, track.channels, nframes);
+        runStageMapped(graph, stage, in, stage.dsp->numInputs() > 0 ? track.channels : 0, signal, track.channels, nframes);
     } else {
         // Faust never writes its inputs: the strip reads the input buffers where they are.
         signal = const_cast<float* const*>(in);
@@ -169,12 +167,8 @@ void runBus(Graph& graph, BusNode& bus, std::uint32_t index, const BlockIo& io, 
     BACKLINE_NONBLOCKING
 {
     float* const* signal = bus.input.pointers();
-    if (bus.dsp) {
-        auto& stage = graph.stages[*bus.dsp];
-        mapChannels(signal, 2, stage.in.pointers(), stage.in.channels(), nframes);
-        runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), nframes);
-        mapChannels(stage.out.pointers(), stage.out.channels(), signal, 2, nframes);
-    }
+    if (bus.dsp)
+        runStageMapped(graph, graph.stages[*bus.dsp], signal, 2, signal, 2, nframes);
     auto& fader = graph.stages[bus.fader];
     runStage(graph, fader, signal, fader.out.pointers(), nframes);
     float* gate = graph.gains.channel(0);
@@ -210,12 +204,8 @@ void renderGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcep
         runBus(graph, graph.buses[b], b, io, nframes);
 
     float* const* masterIn = graph.masterBus.pointers();
-    if (graph.masterUser) {
-        auto& user = graph.stages[*graph.masterUser];
-        mapChannels(masterIn, 2, user.in.pointers(), user.in.channels(), nframes);
-        runStage(graph, user, user.in.pointers(), user.out.pointers(), nframes);
-        mapChannels(user.out.pointers(), user.out.channels(), masterIn, 2, nframes);
-    }
+    if (graph.masterUser)
+        runStageMapped(graph, graph.stages[*graph.masterUser], masterIn, 2, masterIn, 2, nframes);
     auto& master = graph.stages[graph.master];
     runStage(graph, master, masterIn, master.out.pointers(), nframes);
 }

@@ -3,6 +3,7 @@
 #include "engine/rt/StageRunner.h"
 
 #include "core/Config.h"
+#include "engine/rt/BufferOps.h"
 
 #include <algorithm>
 #include <atomic>
@@ -76,6 +77,14 @@ void runStage(Graph& graph, DspStage& stage, float* const* in, float* const* out
     computeStage(graph, stage, in, out, nframes);
     if (stage.guarded)
         guard(graph, stage, out, nframes);
+}
+
+void runStageMapped(Graph& graph, DspStage& stage, const float* const* src, int numSrc, float* const* dst, int numDst,
+    std::uint32_t nframes) noexcept
+{
+    mapChannels(src, numSrc, stage.in.pointers(), stage.in.channels(), nframes);
+    runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), nframes);
+    mapChannels(stage.out.pointers(), stage.out.channels(), dst, numDst, nframes);
 }
 
 } // namespace backline::engine

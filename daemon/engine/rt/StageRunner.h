@@ -18,4 +18,9 @@ namespace backline::engine {
 void runStage(Graph& graph, DspStage& stage, float* const* in, float* const* out, std::uint32_t nframes) noexcept
     BACKLINE_NONBLOCKING;
 
+/// [audio] runStage() between buffers of other channel counts: src fitted onto the stage's
+/// inputs, its outputs fitted onto dst (mapChannels; src and dst may be the same buffer).
+void runStageMapped(Graph& graph, DspStage& stage, const float* const* src, int numSrc, float* const* dst, int numDst,
+    std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
+
 } // namespace backline::engine
