@@ -31,6 +31,8 @@ inline constexpr int defaultOscPort = 9000;
 inline constexpr std::uint32_t offlineBlockFrames = 256;
 /// Tracks a session may hold.
 inline constexpr std::size_t maxTracks = 512;
+/// Engine input channels (JACK input ports) a graph may have: every track takes at most two.
+inline constexpr std::size_t maxInputChannels = maxTracks * 2;
 /// Buses (aux and group) a session may hold.
 inline constexpr std::size_t maxBuses = 64;
 

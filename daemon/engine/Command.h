@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The messages that cross the real-time boundary: Commands from control threads to the audio
+// thread, Events back. Plain data, copied through SPSC queues.
 #pragma once
 
+#include "core/Config.h"
+#include "core/SpscQueue.h"
 #include "engine/ParamInfo.h"
 
 #include <cstdint>
@@ -48,5 +52,10 @@ struct Event {
     TapSet* taps = nullptr;
 };
 static_assert(std::is_trivially_copyable_v<Event>);
+
+/// Control → audio (one producer at a time: Engine serialises its control threads).
+using CommandQueue = SpscQueue<Command, config::commandQueueCapacity>;
+/// Audio → control.
+using EventQueue = SpscQueue<Event, config::eventQueueCapacity>;
 
 } // namespace backline::engine

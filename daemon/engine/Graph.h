@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Graph: the processing graph a session becomes. Built whole off the audio thread
+// (GraphBuilder), then its mutable state (ramps, DSP state, buffers) is the audio thread's until
+// the graph is retired; the control side reads only its immutable parts.
 #pragma once
 
 #include "engine/AudioBuffer.h"
-#include "engine/GainRamp.h"
 #include "engine/ParamTable.h"
-#include "engine/Smoother.h"
+#include "engine/rt/Smoother.h"
 #include "faust/DspFactory.h"
 
 #include <array>
@@ -47,15 +49,15 @@ struct SendNode {
     std::size_t bus = 0;
     float levelDb = -120.0f; ///< parameter zone
     float pre = 0.0f;        ///< parameter zone: 1 pre-fader, 0 post-fader
-    GainRamp level;          ///< linear send gain
-    GainRamp preMix;         ///< 1: pre-fader signal, 0: post-fader
+    Smoother level;          ///< linear send gain
+    Smoother preMix;         ///< 1: pre-fader signal, 0: post-fader
 };
 
 /// One of a track's output assignments (the master or a group bus), switchable without a click.
 struct RouteNode {
     std::size_t destination = masterDestination;
     float on = 0.0f; ///< parameter zone
-    GainRamp gain;
+    Smoother gain;
 };
 
 /// A track: inputs → optional DSP → channel strip → fader/pan → mute/solo gate → its routes;
@@ -72,7 +74,7 @@ struct TrackNode {
     std::optional<std::filesystem::path> inputFile; ///< offline renders feed the inputs from it
     float mute = 0.0f; ///< parameter zone
     float solo = 0.0f; ///< parameter zone
-    GainRamp audible;  ///< mute and solo, gliding
+    Smoother audible;  ///< mute and solo, gliding
     std::vector<SendNode> sends;
     std::vector<RouteNode> routes;
 };
@@ -87,7 +89,7 @@ struct BusNode {
     float mute = 0.0f;     ///< parameter zone
     float solo = 0.0f;     ///< parameter zone
     float soloSafe = 0.0f; ///< parameter zone
-    GainRamp audible;
+    Smoother audible;
 };
 
 /// Where the audio thread can copy audio out (meters, loudness, recording).

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Session → Graph, off the audio thread (the main thread, or a test): every DSP resolved and
+// instantiated, every buffer allocated, every parameter given an id (see GraphBuilder.h).
 #include "engine/GraphBuilder.h"
 
 #include "core/Config.h"
-#include "engine/GraphRunner.h"
+#include "core/Decibels.h"
+#include "engine/rt/Audibility.h"
 
 #include <atomic>
 #include <cmath>
@@ -26,8 +29,6 @@ std::string paramNames(const faust::DspInstance& dsp)
         names += (names.empty() ? "" : ", ") + p.path;
     return names.empty() ? "none" : names;
 }
-
-float dbToGain(float db) { return db <= -120.0f ? 0.0f : std::pow(10.0f, db / 20.0f); }
 
 /// Builds a graph step by step; each step may fail with a message pointing into the session.
 class Builder {
@@ -122,10 +123,10 @@ private:
         ParamSlot slot;
         slot.zone = zone;
         slot.smoothing = info.smoothing;
-        slot.smoother.setRampFrames(info.smoothing == Smoothing::Engine
+        slot.smoother.prepare(info.smoothing == Smoothing::Engine
                 ? std::uint32_t(std::lround(config::smoothingSeconds * graph_->sampleRate))
-                : 0);
-        slot.smoother.reset(info.init);
+                : 0,
+            info.init);
         *zone = info.init;
         graph_->slots.push_back(slot);
         graph_->initialValues.push_back(info.init);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The offline backend: the engine run block by block on the caller's thread, as fast as the
+// CPU allows, track inputs read from files (for --render and tests; see OfflineRenderer.h).
 #include "engine/OfflineRenderer.h"
 
-#include "engine/GraphRunner.h"
+#include "engine/rt/BufferOps.h"
 
 #include <cmath>
 #include <fmt/format.h>

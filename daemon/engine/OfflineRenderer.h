@@ -16,6 +16,8 @@ namespace backline::engine {
 
 /// The offline backend: runs the same Engine as the JACK backend, block by block, as fast as
 /// the CPU allows, with track inputs read from the files the session names (silence otherwise).
+/// Rendering runs the engine's [audio] functions on the caller's thread, which is then the
+/// engine's only audio thread.
 class OfflineRenderer {
 public:
     /// Receives each rendered block: two master channels of n frames.

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// backlined's JACK client on the control side: opening it, its ports and connections, its
+// activation and shutdown (see JackBackend.h; the process callback is jack/rt/ProcessCallback).
 #include "jack/JackBackend.h"
 
 #include "core/Config.h"
 
 #include <chrono>
-#include <cstring>
-#include <ctime>
 #include <pthread.h>
 #include <fmt/format.h>
 #include <set>
@@ -15,34 +15,6 @@
 namespace backline::jack {
 
 namespace {
-
-/// Upper bound of input channels the callback can gather; the graph builder keeps sessions
-/// within config::maxTracks stereo tracks.
-constexpr std::size_t maxInputChannels = config::maxTracks * 2;
-
-/// JACK's clock as jack_get_cycle_times() tells it: the frame the current cycle began with and
-/// when it began, on CLOCK_MONOTONIC. JACK's own cycle start comes from its delay-locked
-/// loop, untouched by how late this thread woke on a busy machine; JACK keeps it on its own
-/// clock (CLOCK_MONOTONIC_RAW on Linux, which drifts from CLOCK_MONOTONIC), so it is carried
-/// over as "that long ago". monotonicNs is 0 when JACK cannot tell.
-JackBackend::CycleClockReading cycleClock(jack_client_t* client) noexcept BACKLINE_NONBLOCKING
-{
-    jack_nframes_t frames = 0;
-    jack_time_t start = 0;
-    jack_time_t next = 0;
-    float periodUs = 0.0f;
-    // Audited: jack_get_cycle_times reads JACK2's frame timer from shared memory (a retry loop
-    // over an atomic state, no lock, allocation or system call); jack_get_time and
-    // clock_gettime read their clocks through the vDSO.
-    if (BACKLINE_AUDITED_NONBLOCKING(jack_get_cycle_times(client, &frames, &start, &next, &periodUs)) != 0)
-        return {};
-    const jack_time_t jackNow = BACKLINE_AUDITED_NONBLOCKING(jack_get_time());
-    timespec now {};
-    BACKLINE_AUDITED_NONBLOCKING(clock_gettime(CLOCK_MONOTONIC, &now));
-    if (start == 0 || start > jackNow || jackNow - start > 1000000)
-        return {}; // the loop is not locked yet, or the time is nonsense
-    return {frames, std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec - std::int64_t(jackNow - start) * 1000};
-}
 
 std::string statusText(jack_status_t status)
 {
@@ -71,11 +43,9 @@ void jackInfo(const char* message) { spdlog::debug("jack: {}", message); }
 
 JackBackend::JackBackend(jack_client_t* client, engine::Engine& engine)
     : client_(client)
-    , engine_(engine)
     , clientName_(jack_get_client_name(client))
     , sampleRate_(int(jack_get_sample_rate(client)))
-    , inputBuffers_(maxInputChannels, nullptr)
-    , outgoingInputBuffers_(maxInputChannels, nullptr)
+    , callback_(client, engine.audio(), sampleRate_)
 {
     bufferSize_.store(jack_get_buffer_size(client), std::memory_order_relaxed);
 }
@@ -99,7 +69,7 @@ Result<std::unique_ptr<JackBackend>> JackBackend::open(const Options& options, e
                         "dummy (or -d alsa), or pass --jack-server NAME",
                 server, statusText(status), server));
     std::unique_ptr<JackBackend> backend(new JackBackend(client, engine));
-    jack_set_process_callback(client, &JackBackend::onProcess, backend.get());
+    jack_set_process_callback(client, &ProcessCallback::onProcess, &backend->callback_);
     jack_set_xrun_callback(client, &JackBackend::onXrun, backend.get());
     jack_set_buffer_size_callback(client, &JackBackend::onBufferSize, backend.get());
     jack_on_info_shutdown(client, &JackBackend::onShutdown, backend.get());
@@ -123,22 +93,20 @@ JackBackend::~JackBackend()
 
 bool JackBackend::quiesce() noexcept
 {
-    quiescing_.store(true, std::memory_order_seq_cst);
-    // With quiescing_ set first and inCallback_ read after (both sequentially consistent),
-    // a callback that starts later sees quiescing_ and returns without touching the engine.
+    callback_.quiesce();
     for (int i = 0; i < 2000; ++i) {
-        if (!inCallback_.load(std::memory_order_seq_cst))
+        if (!callback_.inCallback())
             return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    return !inCallback_.load(std::memory_order_seq_cst);
+    return !callback_.inCallback();
 }
 
 Result<void> JackBackend::preparePorts(engine::Graph& graph)
 {
-    if (graph.inputNames.size() > maxInputChannels)
+    if (graph.inputNames.size() > config::maxInputChannels)
         return makeError(ErrorCode::Jack, fmt::format("{} input channels exceed the limit of {}", graph.inputNames.size(),
-                                              maxInputChannels));
+                                              config::maxInputChannels));
     auto portFor = [&](const std::string& name, unsigned long flags) -> Result<jack_port_t*> {
         if (auto it = ports_.find(name); it != ports_.end())
             return it->second;
@@ -160,7 +128,7 @@ Result<void> JackBackend::preparePorts(engine::Graph& graph)
         if (!port)
             return port.error();
         graph.outputHandles[c] = *port;
-        outputPorts_[c].store(*port, std::memory_order_release); // pairs with the audio thread's load
+        callback_.setOutputPort(c, *port);
     }
     return {};
 }
@@ -220,55 +188,6 @@ void JackBackend::releasePortsNotIn(const engine::Graph& graph)
         jack_port_unregister(client_, it->second);
         it = ports_.erase(it);
     }
-}
-
-int JackBackend::onProcess(jack_nframes_t nframes, void* self)
-{
-    auto& backend = *static_cast<JackBackend*>(self);
-    backend.inCallback_.store(true, std::memory_order_seq_cst);
-    if (!backend.quiescing_.load(std::memory_order_seq_cst))
-        backend.process(nframes);
-    else
-        // Closing: silence rather than the ports' last buffer played again.
-        for (const auto& output : backend.outputPorts_)
-            if (jack_port_t* port = output.load(std::memory_order_acquire))
-                if (auto* out = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(port, nframes))))
-                    std::memset(out, 0, sizeof(float) * nframes);
-    backend.inCallback_.store(false, std::memory_order_seq_cst);
-    return 0;
-}
-
-int JackBackend::process(jack_nframes_t nframes) noexcept
-{
-    auto& backend = *this;
-    const engine::Graph* graph = backend.engine_.beginBlock();
-    if (!graph)
-        return 0;
-    const CycleClockReading clock = cycleClock(backend.client_);
-    const std::uint32_t ahead
-        = clock.monotonicNs != 0 ? backend.cycleLag_.lag(clock.frame, backend.engine_.clock(), std::uint32_t(backend.sampleRate_)) : 0;
-    backend.engine_.setBlockClock(ahead, clock.monotonicNs);
-    const std::size_t numInputs = graph->inputHandles.size();
-    // jack_port_get_buffer (audited in JACK2's JackPort::GetBuffer / JackGraphManager) only
-    // looks up the port's buffer in shared memory: no allocation, lock or system call.
-    for (std::size_t i = 0; i < numInputs; ++i)
-        backend.inputBuffers_[i] = static_cast<const float*>(BACKLINE_AUDITED_NONBLOCKING(
-            jack_port_get_buffer(static_cast<jack_port_t*>(graph->inputHandles[i]), nframes)));
-    float* outputs[2];
-    for (std::size_t c = 0; c < 2; ++c)
-        outputs[c] = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(
-            jack_port_get_buffer(static_cast<jack_port_t*>(graph->outputHandles[c]), nframes)));
-    // A reload's old graph plays on for its crossfade; the daemon keeps its ports until then.
-    std::size_t numOutgoing = 0;
-    if (const engine::Graph* outgoing = backend.engine_.outgoing()) {
-        numOutgoing = std::min(outgoing->inputHandles.size(), backend.outgoingInputBuffers_.size());
-        for (std::size_t i = 0; i < numOutgoing; ++i)
-            backend.outgoingInputBuffers_[i] = static_cast<const float*>(BACKLINE_AUDITED_NONBLOCKING(
-                jack_port_get_buffer(static_cast<jack_port_t*>(outgoing->inputHandles[i]), nframes)));
-    }
-    backend.engine_.runBlock(backend.inputBuffers_.data(), numInputs, outputs, 2, nframes,
-        backend.outgoingInputBuffers_.data(), numOutgoing);
-    return 0;
 }
 
 int JackBackend::onXrun(void* self) noexcept

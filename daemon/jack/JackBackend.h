@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// JackBackend: backlined's JACK client as the control side (the main thread) holds it — open,
+// ports, connections, activation, the server's callbacks. Its audio thread is ProcessCallback
+// (jack/rt/).
 #pragma once
 
-#include "core/Nonblocking.h"
 #include "core/Result.h"
 #include "engine/Engine.h"
 #include "engine/Graph.h"
-#include "jack/CycleLag.h"
+#include "jack/rt/ProcessCallback.h"
 
 #include <jack/jack.h>
 
-#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -19,8 +20,9 @@
 
 namespace backline::jack {
 
-/// The live backend: a JACK client whose process callback runs the Engine. Ports follow the
-/// graph (one per track input channel, two master outputs), connections follow the session.
+/// The live backend: a JACK client whose process callback (ProcessCallback) runs the Engine.
+/// Ports follow the graph (one per track input channel, two master outputs), connections
+/// follow the session.
 class JackBackend {
 public:
     struct Options {
@@ -56,7 +58,7 @@ public:
     /// [control] Unregisters ports that graph (now the running one) no longer uses.
     void releasePortsNotIn(const engine::Graph& graph);
 
-    /// Xruns JACK reported since the client opened.
+    /// [any] Xruns JACK reported since the client opened.
     std::uint64_t xruns() const noexcept { return xruns_.load(std::memory_order_relaxed); }
     /// [control] JACK's DSP load in percent (jack_cpu_load: the share of each period spent
     /// processing, across all clients).
@@ -68,42 +70,26 @@ public:
     /// cancelling it.
     bool quiesce() noexcept;
 
-    /// True once the JACK server has gone away; the client must then be closed.
+    /// [any] True once the JACK server has gone away; the client must then be closed.
     bool serverGone() const noexcept { return serverGone_.load(std::memory_order_acquire); }
-
-    /// JACK's frame timer at one moment: the frame its current cycle began with, and when
-    /// (CLOCK_MONOTONIC ns; 0 when JACK cannot tell).
-    struct CycleClockReading {
-        jack_nframes_t frame = 0;
-        std::int64_t monotonicNs = 0;
-    };
 
 private:
     JackBackend(jack_client_t* client, engine::Engine& engine);
 
-    // Not noexcept, unlike everything it calls: JACK2 may cancel the thread (asynchronously)
-    // while it is in here after quiesce(), and that unwinding must not meet a noexcept frame.
-    static int onProcess(jack_nframes_t nframes, void* self) BACKLINE_NONBLOCKING;
-    int process(jack_nframes_t nframes) noexcept BACKLINE_NONBLOCKING;
+    // JACK's notification thread calls these.
     static int onXrun(void* self) noexcept;
     static int onBufferSize(jack_nframes_t nframes, void* self) noexcept;
     static void onShutdown(jack_status_t code, const char* reason, void* self) noexcept;
 
     jack_client_t* client_;
-    engine::Engine& engine_;
     std::string clientName_;
     int sampleRate_ = 0;
     bool active_ = false;
     std::atomic<std::uint32_t> bufferSize_ {0};
     std::atomic<std::uint64_t> xruns_ {0};
     std::atomic<bool> serverGone_ {false};
-    CycleLag cycleLag_; // audio thread only
-    std::atomic<bool> quiescing_ {false}; // set by the control side before deactivating
-    std::atomic<bool> inCallback_ {false}; // the audio thread is inside process()
-    std::array<std::atomic<jack_port_t*>, 2> outputPorts_ {}; // the master outputs, for silence while quiescing
     std::map<std::string, jack_port_t*> ports_; // control thread only
-    std::vector<const float*> inputBuffers_;     // audio thread's scratch, sized when ports change
-    std::vector<const float*> outgoingInputBuffers_; // the same for a reload's outgoing graph
+    ProcessCallback callback_; // the audio thread's, once activated
 };
 
 } // namespace backline::jack

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// EBU R128 loudness through libebur128, on the meter thread (see LoudnessMeter.h).
 #include "meter/LoudnessMeter.h"
+
+#include "core/Decibels.h"
 
 #include <ebur128.h>
 
@@ -69,7 +72,7 @@ Loudness LoudnessMeter::read() const
     for (unsigned c = 0; c < 2; ++c)
         if (ebur128_true_peak(state_->ebu, c, &value) == EBUR128_SUCCESS)
             peak = std::max(peak, value);
-    l.truePeak = peak > 0.0 ? 20.0 * std::log10(peak) : -HUGE_VAL;
+    l.truePeak = gainToDb(peak);
     return l;
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// LoudnessMeter: EBU R128 loudness of the master, off the audio thread.
 #pragma once
 
 #include <cmath>
@@ -17,7 +18,8 @@ struct Loudness {
     double truePeak = -HUGE_VAL;   ///< dBTP, maximum of both channels since the last reset
 };
 
-/// [meter thread] Feeds interleaved stereo frames to libebur128.
+/// Feeds interleaved stereo frames to libebur128. Not thread-safe: MeterBank calls it under its
+/// lock, adding and resetting on the meter thread, reading for whoever takes a snapshot.
 class LoudnessMeter {
 public:
     explicit LoudnessMeter(int sampleRate);

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The meter thread's work: levels into ballistics, the master's tap into loudness (see MeterBank.h).
 #include "meter/MeterBank.h"
+
+#include "core/Decibels.h"
 
 #include <chrono>
 #include <cmath>
@@ -13,8 +16,6 @@ constexpr double rmsWindowSeconds = 0.3;
 constexpr double peakHoldSeconds = 0.5;
 constexpr double peakFallDbPerSecond = 20.0;
 constexpr double masterRingSeconds = 2.0;
-
-double toDb(double linear) { return linear > 0.0 ? 20.0 * std::log10(linear) : -HUGE_VAL; }
 
 } // namespace
 
@@ -105,8 +106,8 @@ Level MeterBank::levelOf(const Meter& m) const
     for (int c = 0; c < 2; ++c) {
         const double age = double(now_ - m.heldAt[c]) / sampleRate_;
         const double fallDb = age > peakHoldSeconds ? (age - peakHoldSeconds) * peakFallDbPerSecond : 0.0;
-        level.peakDb[c] = toDb(m.heldPeak[c]) - fallDb;
-        level.rmsDb[c] = m.energyFrames[c] > 0 ? toDb(std::sqrt(std::max(0.0, m.energySum[c]) / double(m.energyFrames[c])))
+        level.peakDb[c] = gainToDb(m.heldPeak[c]) - fallDb;
+        level.rmsDb[c] = m.energyFrames[c] > 0 ? gainToDb(std::sqrt(std::max(0.0, m.energySum[c]) / double(m.energyFrames[c])))
                                                : -HUGE_VAL;
     }
     return level;

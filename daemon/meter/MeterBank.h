@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// MeterBank: the meters as surfaces read them — per-block levels from the audio thread turned
+// into ballistics, and the master's loudness — computed on the meter thread ("meters").
 #pragma once
 
 #include "core/AudioRing.h"
@@ -48,7 +50,9 @@ public:
     /// [control] Names the meters of a newly installed graph; readings start afresh.
     void adopt(const engine::Graph& graph);
     int sampleRate() const noexcept { return sampleRate_; }
-    /// The ring the master tap must feed (2 channels) for loudness.
+    /// [control] The ring the master tap must feed (2 channels) for loudness: its producer is
+    /// the audio thread (through the tap set the daemon installs with it), its consumer the
+    /// meter thread (poll()).
     AudioRing& masterRing() noexcept { return masterRing_; }
 
     /// [control] Starts the meter thread (polls every 20 ms).
@@ -56,7 +60,7 @@ public:
     /// [meter thread, or a test] Drains what the audio thread reported so far.
     void poll();
 
-    /// [any] The current readings.
+    /// [any] The current readings (the OSC thread, for meter streams).
     MeterSnapshot snapshot() const;
     /// [any] Restarts integrated loudness, loudness range and true peak.
     void resetLoudness();

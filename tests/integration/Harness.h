@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "jack/CycleLag.h"
+#include "jack/rt/CycleLag.h"
 
 #include <jack/jack.h>
 #include <jack/ringbuffer.h>

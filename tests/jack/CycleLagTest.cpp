@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "jack/CycleLag.h"
+#include "jack/rt/CycleLag.h"
 
 #include <gtest/gtest.h>
 

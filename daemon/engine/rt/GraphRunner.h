@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The audio thread's walk through a graph for one block: inputs → tracks → buses → master →
+// outputs, with taps and meters on the way. Every function here runs in the process callback.
 #pragma once
 
 #include "core/Nonblocking.h"
@@ -9,7 +11,6 @@
 #include <cstddef>
 #include <cstdint>
 
-/// The audio thread's walk through a graph: every function here runs in the process callback.
 namespace backline::engine {
 
 /// The outside world of one call to runGraph.
@@ -22,9 +23,6 @@ struct BlockIo {
     MeterQueue* meters = nullptr;  ///< where levels go, or null
     std::atomic<std::uint64_t>* droppedMeterEvents = nullptr;
 };
-
-/// [audio] Sets a parameter: a ramp for engine-smoothed ones, the zone directly otherwise.
-void setParamValue(Graph& graph, ParamId param, float value) noexcept BACKLINE_NONBLOCKING;
 
 /// [audio] Inputs → tracks → buses → master → outputs for nframes (≤ graph.maxFrames):
 /// renderGraph() then finishGraph().
@@ -39,18 +37,5 @@ float* const* masterOutput(Graph& graph) noexcept BACKLINE_NONBLOCKING;
 
 /// [audio] Copies the master's output to io.outputs, taps and meters it.
 void finishGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
-
-/// [audio] Fits src channels onto dst channels: equal counts copy, one source feeds every
-/// destination, one destination takes the average, otherwise channel by channel with the rest
-/// silent. No source channels means silence.
-void mapChannels(const float* const* src, int numSrc, float* const* dst, int numDst, std::uint32_t nframes) noexcept
-    BACKLINE_NONBLOCKING;
-
-/// [audio] Solo-in-place: sets each track's and bus's audible target from mute and solo.
-/// A track is heard when not muted and either nothing is soloed, it is soloed, or it is routed
-/// to a soloed group bus; a group bus when not muted and nothing is soloed, it is soloed, or a
-/// soloed track is routed to it; an aux bus when not muted and nothing is soloed, it is soloed
-/// or it is solo-safe. A track silenced by solo or mute is silenced in its sends too.
-void updateAudibility(Graph& graph) noexcept BACKLINE_NONBLOCKING;
 
 } // namespace backline::engine

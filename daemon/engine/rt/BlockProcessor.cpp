@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One block of the engine on the audio thread: commands in, graph run, fades mixed, clock out
+// (see BlockProcessor.h).
+#include "engine/rt/BlockProcessor.h"
+
+#include "core/Config.h"
+#include "engine/rt/GraphRunner.h"
+
+#include <algorithm>
+
+namespace backline::engine {
+
+namespace {
+
+/// [audio] Points offset at channels from frame `from` on (null stays null).
+void offsetChannels(const float* const* channels, std::size_t count, std::uint32_t from, const float** offset) noexcept
+    BACKLINE_NONBLOCKING
+{
+    for (std::size_t i = 0; i < count; ++i)
+        offset[i] = channels && channels[i] ? channels[i] + from : nullptr;
+}
+
+} // namespace
+
+BlockProcessor::BlockProcessor()
+    : offsetInputs_(config::maxInputChannels, nullptr)
+    , offsetOutgoingInputs_(config::maxInputChannels, nullptr)
+{
+}
+
+void BlockProcessor::apply(const Command& command) noexcept
+{
+    switch (command.type) {
+    case Command::Type::SwapGraph:
+        fade_.start(current_, command.graph, command.swap);
+        current_ = command.graph;
+        break;
+    case Command::Type::SwapTaps:
+        if (taps_)
+            retirer_.retire(Event {Event::Type::TapsRetired, nullptr, taps_});
+        taps_ = command.taps;
+        tapsSince_.store(frame_, std::memory_order_relaxed);
+        activeTaps_.store(taps_, std::memory_order_release); // publishes tapsSince_ to activeTaps()'s acquire
+        break;
+    case Command::Type::SetParam:
+        applySetParam(current_, command);
+        break;
+    }
+}
+
+const Graph* BlockProcessor::beginBlock() noexcept
+{
+    retirer_.flush();
+    Command command;
+    while (commands_.pop(command)) {
+        if (command.type != Command::Type::SetParam || command.atFrame <= frame_) {
+            apply(command);
+        } else if (!timed_.hold(command)) {
+            timedOverflows_.fetch_add(1, std::memory_order_relaxed); // a statistic
+            apply(command);
+        }
+    }
+    return current_;
+}
+
+void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs, float* const* outputs,
+    std::size_t numOutputs, std::uint32_t nframes, const float* const* outgoingInputs,
+    std::size_t numOutgoingInputs) noexcept
+{
+    blocks_.fetch_add(1, std::memory_order_relaxed); // a statistic, read without ordering
+    const std::uint64_t start = frame_;
+    if (!current_ || nframes > current_->maxFrames) {
+        fade_.cut(); // retires a fading graph: nothing can run this block
+        for (std::size_t c = 0; c < numOutputs; ++c)
+            if (outputs[c])
+                for (std::uint32_t i = 0; i < nframes; ++i)
+                    outputs[c][i] = 0.0f;
+    } else {
+        const TapSet* taps = taps_ && taps_->generation == current_->generation ? taps_ : nullptr;
+        std::uint32_t done = 0;
+        while (done < nframes) {
+            timed_.applyDue(start + done, current_);
+            const std::uint64_t due = timed_.nextDue();
+            const std::uint32_t end = due < start + nframes ? std::uint32_t(due - start) : nframes;
+            BlockIo io;
+            io.numInputs = std::min(numInputs, offsetInputs_.size());
+            offsetChannels(inputs, io.numInputs, done, offsetInputs_.data());
+            float* offsetOutputs[2] = {numOutputs > 0 && outputs[0] ? outputs[0] + done : nullptr,
+                numOutputs > 1 && outputs[1] ? outputs[1] + done : nullptr};
+            io.inputs = offsetInputs_.data();
+            io.outputs = offsetOutputs;
+            io.numOutputs = std::min<std::size_t>(numOutputs, 2);
+            io.taps = taps;
+            io.meters = &meters_;
+            io.droppedMeterEvents = &droppedMeterEvents_;
+            renderGraph(*current_, io, end - done);
+            if (fade_.active()) {
+                // Into the master's output, before it is played, recorded and metered: a take
+                // that spans a reload holds the crossfade the speakers hear.
+                const std::size_t k = std::min(numOutgoingInputs, offsetOutgoingInputs_.size());
+                offsetChannels(outgoingInputs, k, done, offsetOutgoingInputs_.data());
+                fade_.mix(offsetOutgoingInputs_.data(), k, masterOutput(*current_), end - done);
+            }
+            finishGraph(*current_, io, end - done);
+            done = end;
+        }
+    }
+    stopFade_.apply(outputs, numOutputs, nframes, current_ ? current_->sampleRate : 48000);
+    frame_ = start + nframes;
+    clock_.publish(start, nframes, current_ ? current_->sampleRate : 48000);
+}
+
+void BlockProcessor::retireAll() noexcept
+{
+    retirer_.flush();
+    fade_.cut();
+    if (current_)
+        retirer_.retire(Event {Event::Type::GraphRetired, current_, nullptr});
+    current_ = nullptr;
+    if (taps_)
+        retirer_.retire(Event {Event::Type::TapsRetired, nullptr, taps_});
+    taps_ = nullptr;
+}
+
+} // namespace backline::engine

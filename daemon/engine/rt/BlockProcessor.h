@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// BlockProcessor: the engine's audio-thread half — what the process callback (or the offline
+// renderer) calls once per block. Engine (engine/Engine.h) adds the control side around it.
+#pragma once
+
+#include "core/Nonblocking.h"
+#include "engine/Command.h"
+#include "engine/Graph.h"
+#include "engine/Taps.h"
+#include "engine/rt/BlockClock.h"
+#include "engine/rt/Fades.h"
+#include "engine/rt/ParamCommands.h"
+#include "engine/rt/Retirer.h"
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace backline::engine {
+
+/// Runs the current graph one block at a time. Knows nothing of JACK. Each block it drains the
+/// command queue (graph and tap swaps, parameter changes), runs the graph (split at the frames
+/// of timed changes, mixed with a reload's fade), and publishes the clock; it answers through
+/// the event and meter queues. Everything it holds between blocks is the audio thread's,
+/// except the atomics the control side reads.
+class BlockProcessor {
+public:
+    /// [control] Sizes its scratch buffers for config::maxBlockFrames.
+    BlockProcessor();
+    BlockProcessor(const BlockProcessor&) = delete;
+    BlockProcessor& operator=(const BlockProcessor&) = delete;
+
+    /// [audio] Applies queued commands and swaps in a new graph if one was posted; returns the
+    /// graph this block runs (nullptr before the first install).
+    const Graph* beginBlock() noexcept BACKLINE_NONBLOCKING;
+
+    /// [audio] The graph a reload is fading out (it still needs its inputs: pass them to
+    /// runBlock as outgoingInputs), or nullptr. Valid until the next beginBlock().
+    const Graph* outgoing() const noexcept BACKLINE_NONBLOCKING { return fade_.outgoing(); }
+
+    /// [audio] Runs the current graph: inputs per engine input channel (null = silence), two
+    /// master outputs (null = discarded). nframes ≤ the graph's maxFrames. Timed changes due
+    /// inside the block split it at their frame. While a reload crossfades, the outgoing graph
+    /// runs too, on outgoingInputs (in the order of its own inputs; null = silence).
+    void runBlock(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
+        std::uint32_t nframes, const float* const* outgoingInputs = nullptr,
+        std::size_t numOutgoingInputs = 0) noexcept BACKLINE_NONBLOCKING;
+
+    /// [audio] beginBlock() then runBlock().
+    void process(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::size_t numOutputs,
+        std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING
+    {
+        beginBlock();
+        runBlock(inputs, numInputs, outputs, numOutputs, nframes);
+    }
+
+    /// [audio] The backend's own clock for the block about to run (see BlockClock::setBackendClock).
+    void setBlockClock(std::uint64_t framesAhead, std::int64_t monotonicNs) noexcept BACKLINE_NONBLOCKING
+    {
+        clock_.setBackendClock(framesAhead, monotonicNs);
+    }
+
+    /// [control] The tap set the audio thread last installed and the engine frame of the first
+    /// block it tapped ({nullptr, 0} before any): recorders learn when their rings started.
+    std::pair<const TapSet*, std::uint64_t> activeTaps() const noexcept
+    {
+        const TapSet* taps = activeTaps_.load(std::memory_order_acquire); // pairs with the release in apply()
+        return {taps, tapsSince_.load(std::memory_order_relaxed)};
+    }
+
+    /// [control] True from installGraph() until the audio thread runs the new graph alone
+    /// (after the reload's crossfade): until then the old graph's ports are still in use.
+    bool crossfading() const noexcept { return fade_.crossfading(); }
+
+    /// [control] Fades the outputs to silence over config::reloadCrossfadeSeconds and keeps
+    /// them silent: the daemon stopping (a restart under systemd, the end of the night) must
+    /// not end in a click. What taps record is not faded.
+    void fadeOut() noexcept { stopFade_.request(); }
+    /// [control] True once the audio thread has faded out (or had nothing to fade).
+    bool fadedOut() const noexcept { return stopFade_.done(); }
+
+    /// [any] Blocks processed so far.
+    std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
+    /// [any] The engine's sample clock: frames processed before the current block.
+    std::uint64_t clock() const noexcept { return clock_.frames(); }
+    /// [control] An engine frame paired with the CLOCK_MONOTONIC time (ns) at which it is
+    /// due: lets a control thread turn a wall-clock time (an OSC timetag) into an engine frame.
+    ClockReading clockReading() const noexcept { return clock_.read(); }
+
+    /// [any] Meter events dropped because the meter thread fell behind.
+    std::uint64_t droppedMeterEvents() const noexcept { return droppedMeterEvents_.load(std::memory_order_relaxed); }
+    /// [any] Timed changes applied early because too many were pending.
+    std::uint64_t timedOverflows() const noexcept { return timedOverflows_.load(std::memory_order_relaxed); }
+
+    /// [meter thread] The levels the audio thread reports (single consumer).
+    MeterQueue& meterEvents() noexcept { return meters_; }
+
+protected:
+    /// [control] Where control threads queue commands; the owner serialises them onto this
+    /// single-producer queue.
+    CommandQueue& commands() noexcept { return commands_; }
+    /// [control] Retired graphs and tap sets, for the owner to free (single consumer).
+    EventQueue& events() noexcept { return events_; }
+    /// [control] A graph swap is queued (crossfading() is true until it is done).
+    void announceSwap() noexcept { fade_.announce(); }
+    /// [control, no audio thread running] Retires every graph and tap set held, parked
+    /// retirements first, for the owner to free from events(); the event queue must have room
+    /// (the owner empties it first).
+    void retireAll() noexcept;
+
+private:
+    void apply(const Command& command) noexcept BACKLINE_NONBLOCKING;
+
+    CommandQueue commands_;
+    EventQueue events_;
+    MeterQueue meters_;
+
+    // The audio thread's own state.
+    Graph* current_ = nullptr;
+    TapSet* taps_ = nullptr;
+    std::uint64_t frame_ = 0;
+    Retirer retirer_ {events_};
+    ReloadFade fade_ {retirer_};
+    StopFade stopFade_;
+    TimedCommands timed_;
+    BlockClock clock_;
+    std::vector<const float*> offsetInputs_;         // this block's inputs from a split point on
+    std::vector<const float*> offsetOutgoingInputs_; // the same for a reload's outgoing graph
+
+    std::atomic<const TapSet*> activeTaps_ {nullptr}; // for identification only, never dereferenced
+    std::atomic<std::uint64_t> tapsSince_ {0};
+    std::atomic<std::uint64_t> blocks_ {0};
+    std::atomic<std::uint64_t> droppedMeterEvents_ {0};
+    std::atomic<std::uint64_t> timedOverflows_ {0};
+};
+
+} // namespace backline::engine

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// JACK's process callback on backlined's audio thread (see ProcessCallback.h).
+#include "jack/rt/ProcessCallback.h"
+
+#include "core/Config.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <ctime>
+
+namespace backline::jack {
+
+namespace {
+
+/// JACK's frame timer at one moment: the frame its current cycle began with, and when
+/// (CLOCK_MONOTONIC ns; 0 when JACK cannot tell).
+struct CycleClockReading {
+    jack_nframes_t frame = 0;
+    std::int64_t monotonicNs = 0;
+};
+
+/// JACK's clock as jack_get_cycle_times() tells it: the frame the current cycle began with and
+/// when it began, on CLOCK_MONOTONIC. JACK's own cycle start comes from its delay-locked
+/// loop, untouched by how late this thread woke on a busy machine; JACK keeps it on its own
+/// clock (CLOCK_MONOTONIC_RAW on Linux, which drifts from CLOCK_MONOTONIC), so it is carried
+/// over as "that long ago". monotonicNs is 0 when JACK cannot tell.
+CycleClockReading cycleClock(jack_client_t* client) noexcept BACKLINE_NONBLOCKING
+{
+    jack_nframes_t frames = 0;
+    jack_time_t start = 0;
+    jack_time_t next = 0;
+    float periodUs = 0.0f;
+    // Audited: jack_get_cycle_times reads JACK2's frame timer from shared memory (a retry loop
+    // over an atomic state, no lock, allocation or system call); jack_get_time and
+    // clock_gettime read their clocks through the vDSO.
+    if (BACKLINE_AUDITED_NONBLOCKING(jack_get_cycle_times(client, &frames, &start, &next, &periodUs)) != 0)
+        return {};
+    const jack_time_t jackNow = BACKLINE_AUDITED_NONBLOCKING(jack_get_time());
+    timespec now {};
+    BACKLINE_AUDITED_NONBLOCKING(clock_gettime(CLOCK_MONOTONIC, &now));
+    if (start == 0 || start > jackNow || jackNow - start > 1000000)
+        return {}; // the loop is not locked yet, or the time is nonsense
+    return {frames, std::int64_t(now.tv_sec) * 1000000000LL + now.tv_nsec - std::int64_t(jackNow - start) * 1000};
+}
+
+} // namespace
+
+ProcessCallback::ProcessCallback(jack_client_t* client, engine::BlockProcessor& engine, int sampleRate)
+    : client_(client)
+    , engine_(engine)
+    , sampleRate_(sampleRate)
+    , inputBuffers_(config::maxInputChannels, nullptr)
+    , outgoingInputBuffers_(config::maxInputChannels, nullptr)
+{
+}
+
+int ProcessCallback::onProcess(jack_nframes_t nframes, void* self)
+{
+    auto& callback = *static_cast<ProcessCallback*>(self);
+    callback.inCallback_.store(true, std::memory_order_seq_cst);
+    if (!callback.quiescing_.load(std::memory_order_seq_cst))
+        callback.process(nframes);
+    else
+        // Closing: silence rather than the ports' last buffer played again.
+        for (const auto& output : callback.outputPorts_)
+            if (jack_port_t* port = output.load(std::memory_order_acquire))
+                if (auto* out = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(port, nframes))))
+                    std::memset(out, 0, sizeof(float) * nframes);
+    callback.inCallback_.store(false, std::memory_order_seq_cst);
+    return 0;
+}
+
+int ProcessCallback::process(jack_nframes_t nframes) noexcept
+{
+    const engine::Graph* graph = engine_.beginBlock();
+    if (!graph)
+        return 0;
+    const CycleClockReading clock = cycleClock(client_);
+    const std::uint32_t ahead
+        = clock.monotonicNs != 0 ? cycleLag_.lag(clock.frame, engine_.clock(), std::uint32_t(sampleRate_)) : 0;
+    engine_.setBlockClock(ahead, clock.monotonicNs);
+    const std::size_t numInputs = graph->inputHandles.size();
+    // jack_port_get_buffer (audited in JACK2's JackPort::GetBuffer / JackGraphManager) only
+    // looks up the port's buffer in shared memory: no allocation, lock or system call.
+    for (std::size_t i = 0; i < numInputs; ++i)
+        inputBuffers_[i] = static_cast<const float*>(BACKLINE_AUDITED_NONBLOCKING(
+            jack_port_get_buffer(static_cast<jack_port_t*>(graph->inputHandles[i]), nframes)));
+    float* outputs[2];
+    for (std::size_t c = 0; c < 2; ++c)
+        outputs[c] = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(
+            jack_port_get_buffer(static_cast<jack_port_t*>(graph->outputHandles[c]), nframes)));
+    // A reload's old graph plays on for its crossfade; the daemon keeps its ports until then.
+    std::size_t numOutgoing = 0;
+    if (const engine::Graph* outgoing = engine_.outgoing()) {
+        numOutgoing = std::min(outgoing->inputHandles.size(), outgoingInputBuffers_.size());
+        for (std::size_t i = 0; i < numOutgoing; ++i)
+            outgoingInputBuffers_[i] = static_cast<const float*>(BACKLINE_AUDITED_NONBLOCKING(
+                jack_port_get_buffer(static_cast<jack_port_t*>(outgoing->inputHandles[i]), nframes)));
+    }
+    engine_.runBlock(inputBuffers_.data(), numInputs, outputs, 2, nframes, outgoingInputBuffers_.data(), numOutgoing);
+    return 0;
+}
+
+} // namespace backline::jack

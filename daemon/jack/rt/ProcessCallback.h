@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ProcessCallback: JACK's process callback, backlined's audio thread ("backline-audio"). Every
+// cycle it gathers the ports' buffers, hands JACK's clock to the engine and runs its block.
+#pragma once
+
+#include "core/Nonblocking.h"
+#include "engine/rt/BlockProcessor.h"
+#include "jack/rt/CycleLag.h"
+
+#include <jack/jack.h>
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <vector>
+
+namespace backline::jack {
+
+/// What JackBackend registers as its client's process callback. The audio thread owns it
+/// while the client is active; the control side (JackBackend) only sets the master's ports
+/// and asks it to go quiet.
+class ProcessCallback {
+public:
+    /// [control] Runs engine's blocks for client, whose sample rate is sampleRate.
+    ProcessCallback(jack_client_t* client, engine::BlockProcessor& engine, int sampleRate);
+    ProcessCallback(const ProcessCallback&) = delete;
+    ProcessCallback& operator=(const ProcessCallback&) = delete;
+
+    /// [audio] The callback JACK calls once per cycle, self being this object.
+    /// Not noexcept, unlike everything it calls: JACK2 may cancel the thread (asynchronously)
+    /// while it is in here after quiesce(), and that unwinding must not meet a noexcept frame.
+    static int onProcess(jack_nframes_t nframes, void* self) BACKLINE_NONBLOCKING;
+
+    /// [control] The master output port c (0 or 1) the callback silences while quiet.
+    void setOutputPort(std::size_t c, jack_port_t* port) noexcept
+    {
+        outputPorts_[c].store(port, std::memory_order_release); // pairs with onProcess()'s acquire
+    }
+    /// [control] From now on every cycle writes silence and leaves the engine alone.
+    void quiesce() noexcept { quiescing_.store(true, std::memory_order_seq_cst); }
+    /// [control] True while the audio thread is inside the callback. With quiesce() first and
+    /// this read after (both sequentially consistent), a cycle that starts later sees
+    /// the request and returns without touching the engine.
+    bool inCallback() const noexcept { return inCallback_.load(std::memory_order_seq_cst); }
+
+private:
+    int process(jack_nframes_t nframes) noexcept BACKLINE_NONBLOCKING;
+
+    jack_client_t* client_;
+    engine::BlockProcessor& engine_;
+    int sampleRate_;
+    CycleLag cycleLag_; // audio thread only
+    std::atomic<bool> quiescing_ {false}; // set by the control side before deactivating
+    std::atomic<bool> inCallback_ {false}; // the audio thread is inside process()
+    std::array<std::atomic<jack_port_t*>, 2> outputPorts_ {}; // the master outputs, for silence while quiescing
+    std::vector<const float*> inputBuffers_;         // the engine's inputs this cycle, sized for the most there can be
+    std::vector<const float*> outgoingInputBuffers_; // the same for a reload's outgoing graph
+};
+
+} // namespace backline::jack
