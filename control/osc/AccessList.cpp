@@ -9,10 +9,10 @@ namespace backline::control {
 
 AccessList AccessList::defaults()
 {
-    std::vector<session::AddressRange> ranges;
+    std::vector<AddressRange> ranges;
     for (const char* text : {"127.0.0.0/8", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
              "fc00::/7", "fe80::/10"})
-        ranges.push_back(*session::AddressRange::parse(text));
+        ranges.push_back(*AddressRange::parse(text));
     return AccessList(std::move(ranges));
 }
 
@@ -24,7 +24,7 @@ Result<std::optional<AccessList>> AccessList::fromFile(const std::filesystem::pa
     std::ifstream in(file);
     if (!in)
         return makeError(ErrorCode::Io, fmt::format("{}: cannot be read (check its permissions)", file.string()));
-    std::vector<session::AddressRange> ranges;
+    std::vector<AddressRange> ranges;
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {
         if (const auto hash = line.find('#'); hash != std::string::npos)
@@ -34,7 +34,7 @@ Result<std::optional<AccessList>> AccessList::fromFile(const std::filesystem::pa
             continue;
         const auto last = line.find_last_not_of(" \t\r");
         std::string problem;
-        auto range = session::AddressRange::parse(std::string_view(line).substr(first, last - first + 1), &problem);
+        auto range = AddressRange::parse(std::string_view(line).substr(first, last - first + 1), &problem);
         if (!range)
             return makeError(ErrorCode::Osc, fmt::format("{}:{}: {}", file.string(), number, problem));
         ranges.push_back(*range);
@@ -42,7 +42,7 @@ Result<std::optional<AccessList>> AccessList::fromFile(const std::filesystem::pa
     return std::optional<AccessList>(AccessList(std::move(ranges)));
 }
 
-AccessList AccessList::forSession(const std::optional<std::vector<session::AddressRange>>& allow,
+AccessList AccessList::forSession(const std::optional<std::vector<AddressRange>>& allow,
     std::string* warning, const std::filesystem::path& file)
 {
     if (allow)
@@ -51,7 +51,7 @@ AccessList AccessList::forSession(const std::optional<std::vector<session::Addre
     if (!fromSystem) {
         if (warning)
             *warning = fromSystem.error().message + "; answering loopback clients only until it is fixed";
-        return AccessList({*session::AddressRange::parse("127.0.0.0/8"), *session::AddressRange::parse("::1")});
+        return AccessList({*AddressRange::parse("127.0.0.0/8"), *AddressRange::parse("::1")});
     }
     if (*fromSystem)
         return std::move(**fromSystem);
@@ -60,7 +60,7 @@ AccessList AccessList::forSession(const std::optional<std::vector<session::Addre
 
 bool AccessList::allows(const sockaddr* peer) const
 {
-    const auto bytes = session::addressBytes(peer);
+    const auto bytes = addressBytes(peer);
     if (!bytes)
         return false;
     for (const auto& range : ranges_)

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/Result.h"
-#include "session/AddressRange.h"
+#include "core/AddressRange.h"
 
 #include <filesystem>
 #include <optional>
@@ -21,7 +21,7 @@ public:
     /// 192.168.0.0/16, 169.254.0.0/16 (link-local), fc00::/7 (unique local), fe80::/10.
     static AccessList defaults();
     /// Exactly the ranges given.
-    explicit AccessList(std::vector<session::AddressRange> ranges)
+    explicit AccessList(std::vector<AddressRange> ranges)
         : ranges_(std::move(ranges))
     {
     }
@@ -34,18 +34,18 @@ public:
     /// [control] The list for a session: its `osc.allow` when given, else systemFile when it
     /// exists, else defaults(). A broken systemFile is reported in *warning and loopback only
     /// is allowed (the safe reading of a list that cannot be read).
-    static AccessList forSession(const std::optional<std::vector<session::AddressRange>>& allow,
+    static AccessList forSession(const std::optional<std::vector<AddressRange>>& allow,
         std::string* warning, const std::filesystem::path& file = systemFile);
 
     /// [any] Whether peer may talk to the server.
     bool allows(const sockaddr* peer) const;
     /// The ranges allowed.
-    const std::vector<session::AddressRange>& ranges() const noexcept { return ranges_; }
+    const std::vector<AddressRange>& ranges() const noexcept { return ranges_; }
     /// "127.0.0.0/8, ::1, …" for logs.
     std::string describe() const;
 
 private:
-    std::vector<session::AddressRange> ranges_;
+    std::vector<AddressRange> ranges_;
 };
 
 } // namespace backline::control

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "control/osc/BundleScheduler.h"
 
-#include "control/osc/FeedbackLog.h"
 #include "control/osc/OscConfig.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <cmath>
 #include <limits>
-#include <optional>
 
 namespace backline::control {
 
@@ -19,27 +16,7 @@ const auto leadNs = std::int64_t(config::oscScheduleLeadSeconds * 1e9);
 
 } // namespace
 
-Result<void> BundleScheduler::check(std::span<const ParamChangeRequest> changes)
-{
-    for (const auto& [address, value] : changes) {
-        auto state = target_.getParam(address);
-        if (!state)
-            return state.error();
-        const auto& info = state->info;
-        if (!std::isfinite(value))
-            return makeError(ErrorCode::Param, fmt::format("{}: value must be a finite number", address));
-        if (value < info.min || value > info.max)
-            return makeError(ErrorCode::Param,
-                fmt::format("{}: {:g} is out of range ({:g} to {:g}{})", address, value, info.min, info.max,
-                    info.unit.empty() ? "" : " " + info.unit));
-        const bool isSwitch = info.kind == faust::ParamKind::Toggle || info.kind == faust::ParamKind::Trigger;
-        if (isSwitch && value != 0.0 && value != 1.0)
-            return makeError(ErrorCode::Param, fmt::format("{}: expects 0 or 1, got {:g}", address, value));
-    }
-    return {};
-}
-
-Result<void> BundleScheduler::submit(std::vector<ParamChangeRequest> changes, std::int64_t dueNs, const Endpoint& from,
+Result<void> BundleScheduler::submit(std::vector<port::ParamChange> changes, std::int64_t dueNs, const Endpoint& from,
     std::int64_t nowNs)
 {
     if (dueNs - nowNs <= leadNs)
@@ -47,17 +24,17 @@ Result<void> BundleScheduler::submit(std::vector<ParamChangeRequest> changes, st
     if (pending_.size() >= config::oscMaxPendingBundles)
         return makeError(ErrorCode::Engine,
             fmt::format("{} timed bundles are already waiting; this one is refused", config::oscMaxPendingBundles));
-    if (auto r = check(changes); !r)
+    if (auto r = control_.params().check(changes); !r)
         return r;
     pending_.emplace(dueNs, Timed {std::move(changes), from});
     return {};
 }
 
-Result<void> BundleScheduler::apply(std::span<const ParamChangeRequest> changes, std::int64_t dueNs, std::int64_t nowNs)
+Result<void> BundleScheduler::apply(std::span<const port::ParamChange> changes, std::int64_t dueNs, std::int64_t nowNs)
 {
     std::uint64_t frame = 0;
     if (dueNs > nowNs) {
-        const EngineClock reading = target_.engineClock();
+        const port::EngineClock reading = control_.clock();
         clock_.add(reading);
         const std::uint64_t due = clock_.frameAt(dueNs);
         // At or before the frame the engine processes next: at once.
@@ -67,10 +44,7 @@ Result<void> BundleScheduler::apply(std::span<const ParamChangeRequest> changes,
             double(dueNs - nowNs) / 1e6, frame, reading.frame, clock_.framesPerSecond());
     }
     // Subscribers see the values when they sound, not when they were queued.
-    std::optional<FeedbackLog::Deferral> later;
-    if (frame != 0)
-        later.emplace(dueNs);
-    return target_.setParams(changes, frame);
+    return control_.params().setBatch(changes, frame, frame != 0 ? dueNs : 0);
 }
 
 void BundleScheduler::handOver(std::int64_t nowNs,

@@ -2,7 +2,8 @@
 #pragma once
 
 #include "control/osc/ClientTable.h"
-#include "control/osc/ControlTarget.h"
+#include "port/ControlPort.h"
+#include "control/osc/ClockEstimator.h"
 #include "control/osc/Timetag.h"
 #include "core/Result.h"
 
@@ -21,17 +22,14 @@ namespace backline::control {
 /// miss by 5 ms; 50 ms ahead, by half a millisecond. [osc]
 class BundleScheduler {
 public:
-    explicit BundleScheduler(ControlTarget& target)
-        : target_(target)
+    explicit BundleScheduler(port::ControlPort& control)
+        : control_(control)
     {
     }
 
-    /// Checks every change against the running parameters (known address, finite number,
-    /// within range, 0 or 1 for a switch); the error names the first bad one.
-    Result<void> check(std::span<const ParamChangeRequest> changes);
-    /// Applies changes due at CLOCK_MONOTONIC dueNs (0 or past: at the next block), or keeps
-    /// them until shortly before. Errors now are returned; errors at hand-over go to onError.
-    Result<void> submit(std::vector<ParamChangeRequest> changes, std::int64_t dueNs, const Endpoint& from,
+    /// Applies changes due at CLOCK_MONOTONIC dueNs (0 or past: at the next block), or checks
+    /// them by the port's rules and keeps them until shortly before. Errors now are returned; errors at hand-over go to onError.
+    Result<void> submit(std::vector<port::ParamChange> changes, std::int64_t dueNs, const Endpoint& from,
         std::int64_t nowNs);
     /// Hands what falls due to the engine; a bundle the engine refuses then (a reload removed
     /// its parameter) is reported to onError with its sender.
@@ -39,18 +37,18 @@ public:
     /// When handOver() next has work; INT64_MAX when nothing waits.
     std::int64_t nextHandOverNs() const;
     /// Takes a reading of the engine's clock (call every 100 ms or so).
-    void sampleClock() { clock_.add(target_.engineClock()); }
+    void sampleClock() { clock_.add(control_.clock()); }
     /// Bundles waiting.
     std::size_t pending() const noexcept { return pending_.size(); }
 
 private:
     struct Timed {
-        std::vector<ParamChangeRequest> changes;
+        std::vector<port::ParamChange> changes;
         Endpoint from;
     };
-    Result<void> apply(std::span<const ParamChangeRequest> changes, std::int64_t dueNs, std::int64_t nowNs);
+    Result<void> apply(std::span<const port::ParamChange> changes, std::int64_t dueNs, std::int64_t nowNs);
 
-    ControlTarget& target_;
+    port::ControlPort& control_;
     ClockEstimator clock_;
     std::multimap<std::int64_t, Timed> pending_; // by due time; equal times keep arrival order
 };

@@ -1,37 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "control/osc/FeedbackLog.h"
 
-#include "control/osc/ControlTarget.h"
-
 #include <limits>
 
 namespace backline::control {
 
-namespace {
-
-/// The due time of changes this thread makes now (0: immediate); see FeedbackLog::Deferral.
-thread_local std::int64_t deferUntilNs = 0;
-
-} // namespace
-
-FeedbackLog::Deferral::Deferral(std::int64_t dueNs)
-    : previous_(deferUntilNs)
-{
-    deferUntilNs = dueNs;
-}
-
-FeedbackLog::Deferral::~Deferral()
-{
-    deferUntilNs = previous_;
-}
-
-void FeedbackLog::paramChanged(const std::string& address, float value)
+void FeedbackLog::paramChanged(const std::string& address, float value, std::int64_t dueNs)
 {
     bool first = false;
     {
         std::lock_guard lock(mutex_);
         first = pending_.empty() && !reset_;
-        pending_.push_back({address, value, deferUntilNs});
+        pending_.push_back({address, value, dueNs});
     }
     if (first && wake_)
         wake_();
@@ -49,6 +29,12 @@ void FeedbackLog::paramsReset()
         wake_();
 }
 
+void FeedbackLog::notice(const port::Notice& notice)
+{
+    if (onNotice_)
+        onNotice_(notice);
+}
+
 void FeedbackLog::record(const std::string& address, float value)
 {
     auto [it, inserted] = latest_.try_emplace(address);
@@ -59,7 +45,7 @@ void FeedbackLog::record(const std::string& address, float value)
     order_.emplace(version_, address);
 }
 
-bool FeedbackLog::collect(std::int64_t nowNs, ControlTarget& target)
+bool FeedbackLog::collect(std::int64_t nowNs, const port::ParamPort& params)
 {
     bool reset = false;
     {
@@ -77,7 +63,7 @@ bool FeedbackLog::collect(std::int64_t nowNs, ControlTarget& target)
     for (auto& change : intake_) {
         if (change.dueNs > nowNs)
             deferred_.emplace(change.dueNs, std::pair(std::move(change.address), change.value));
-        else if (auto current = target.getParam(change.address))
+        else if (auto current = params.get(change.address))
             record(change.address, current->value);
         else
             record(change.address, change.value);
@@ -85,7 +71,7 @@ bool FeedbackLog::collect(std::int64_t nowNs, ControlTarget& target)
     intake_.clear();
     while (!deferred_.empty() && deferred_.begin()->first <= nowNs) {
         auto& [address, value] = deferred_.begin()->second;
-        auto current = target.getParam(address);
+        auto current = params.get(address);
         record(address, current ? current->value : value);
         deferred_.erase(deferred_.begin());
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "engine/ParamControl.h"
+#include "port/Listeners.h"
+#include "port/ParamPort.h"
 
 #include <cstdint>
 #include <functional>
@@ -13,42 +14,32 @@
 
 namespace backline::control {
 
-class ControlTarget;
-
-/// Every parameter change, whoever made it (an OSC client, MIDI, a scene, the daemon), kept
-/// for the OSC thread as the latest value of each changed address in the order of their last
-/// change. A subscriber remembers the version it was last sent and gets what changed after it:
-/// coalesced (latest value wins) however many changes came in between.
-class FeedbackLog final : public engine::ParamListener {
+/// The OSC server's listener on the control port. Every parameter change, whoever made it (an
+/// OSC client, MIDI, a scene, the daemon), is kept for the OSC thread as the latest value of
+/// each changed address in the order of their last change. A subscriber remembers the version
+/// it was last sent and gets what changed after it: coalesced (latest value wins) however many
+/// changes came in between. A change timed for the future shows when it sounds.
+class FeedbackLog final : public port::ChangeListener {
 public:
-    /// wake is called (on the changing thread) when news arrive for the OSC thread.
-    explicit FeedbackLog(std::function<void()> wake)
+    /// wake is called (on the changing thread) when news arrive for the OSC thread; notices are
+    /// handed to onNotice (on the posting thread: it must not wait).
+    explicit FeedbackLog(std::function<void()> wake, std::function<void(const port::Notice&)> onNotice = {})
         : wake_(std::move(wake))
+        , onNotice_(std::move(onNotice))
     {
     }
 
-    /// [any control thread] A parameter took a new value.
-    void paramChanged(const std::string& address, float value) override;
+    /// [any control thread] A parameter took a new value, heard from dueNs on (0: now).
+    void paramChanged(const std::string& address, float value, std::int64_t dueNs) override;
     /// [any control thread] A new graph was installed: every subscriber needs a new snapshot.
     void paramsReset() override;
+    /// [any thread] Handed to onNotice.
+    void notice(const port::Notice& notice) override;
 
-    /// While one lives, changes made by this thread are reported at dueNs (CLOCK_MONOTONIC)
-    /// instead of now: the values of a bundle stamped in the future show when they sound.
-    class Deferral {
-    public:
-        explicit Deferral(std::int64_t dueNs);
-        ~Deferral();
-        Deferral(const Deferral&) = delete;
-        Deferral& operator=(const Deferral&) = delete;
-
-    private:
-        std::int64_t previous_;
-    };
-
-    /// [osc] Takes in what arrived (reading each address's current value from target, which is
+    /// [osc] Takes in what arrived (reading each address's current value from params, which is
     /// the truth when changes from several threads cross) and what fell due by nowNs. Returns
     /// true when the parameters were reset since the last call (the log is then empty).
-    bool collect(std::int64_t nowNs, ControlTarget& target);
+    bool collect(std::int64_t nowNs, const port::ParamPort& params);
     /// [osc] When the next deferred change falls due; INT64_MAX when none waits.
     std::int64_t nextDueNs() const;
     /// [osc] The number of the latest change (0: none yet).
@@ -72,6 +63,7 @@ private:
     void record(const std::string& address, float value);
 
     std::function<void()> wake_;
+    std::function<void(const port::Notice&)> onNotice_;
     std::mutex mutex_; // guards pending_ and reset_ (control threads vs the OSC thread)
     std::vector<Pending> pending_;
     bool reset_ = false;

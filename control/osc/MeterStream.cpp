@@ -31,12 +31,12 @@ float dbArg(double db)
     return std::isfinite(db) ? float(std::max(db, -200.0)) : -200.0f;
 }
 
-void MeterStream::update(meter::MeterSnapshot snapshot)
+void MeterStream::update(port::MeterSnapshot snapshot)
 {
     snapshot_ = std::move(snapshot);
     const bool same = names_.size() == snapshot_.meters.size()
         && std::equal(names_.begin(), names_.end(), snapshot_.meters.begin(),
-            [](const std::string& name, const meter::MeterReading& m) { return name == m.name; });
+            [](const std::string& name, const port::MeterReading& m) { return name == m.name; });
     if (!same || layoutId_ == 0) {
         names_.clear();
         for (const auto& m : snapshot_.meters)

@@ -3,7 +3,7 @@
 
 #include "control/osc/ClientTable.h"
 #include "control/osc/OscWriter.h"
-#include "meter/MeterBank.h"
+#include "port/Meters.h"
 
 #include <cstdint>
 #include <optional>
@@ -17,7 +17,7 @@ class MeterStream {
 public:
     /// Takes a new reading; packets are built from it on demand. The layout (the meters' names
     /// in order) gets a new id whenever it changes, e.g. after a session reload.
-    void update(meter::MeterSnapshot snapshot);
+    void update(port::MeterSnapshot snapshot);
     /// The id of the current layout (1 for the first).
     std::uint64_t layoutId() const noexcept { return layoutId_; }
 
@@ -34,7 +34,7 @@ public:
     static std::optional<MeterFormat> parseFormat(std::string_view name);
 
 private:
-    meter::MeterSnapshot snapshot_;
+    port::MeterSnapshot snapshot_;
     std::vector<std::string> names_;
     std::uint64_t layoutId_ = 0;
     std::optional<std::vector<OscReply>> levels_;

@@ -16,21 +16,6 @@ namespace backline::control {
 
 namespace {
 
-const char* kindName(faust::ParamKind kind)
-{
-    switch (kind) {
-    case faust::ParamKind::Toggle:
-        return "toggle";
-    case faust::ParamKind::Trigger:
-        return "trigger";
-    case faust::ParamKind::Stepped:
-        return "stepped";
-    case faust::ParamKind::Continuous:
-        break;
-    }
-    return "continuous";
-}
-
 /// Counters go out as int32: they stop at its largest value rather than wrap.
 int count(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX)); }
 
@@ -91,8 +76,8 @@ bool OscDispatcher::isParamAddress(std::string_view address)
     return address.starts_with("/track/") || address.starts_with("/bus/") || address.starts_with("/master/");
 }
 
-OscDispatcher::OscDispatcher(ControlTarget& target)
-    : target_(target)
+OscDispatcher::OscDispatcher(port::ControlPort& control)
+    : control_(control)
     , routes_ {
           {"/ping", &OscDispatcher::ping},
           {"/state", &OscDispatcher::state},
@@ -137,7 +122,7 @@ void OscDispatcher::dispatch(std::string_view address, std::string_view types, l
 void OscDispatcher::handleParam(Call& call, ParamBatch* batch)
 {
     if (call.argc == 0) {
-        auto state = target_.getParam(call.address);
+        auto state = control_.params().get(call.address);
         if (!state)
             call.out.push_back(errorReply(call.address, state.error().message));
         else
@@ -158,7 +143,7 @@ void OscDispatcher::handleParam(Call& call, ParamBatch* batch)
         batch->changes.emplace_back(std::string(call.address), *value);
         return;
     }
-    if (auto r = target_.setParam(call.address, *value); !r)
+    if (auto r = control_.params().set(call.address, *value); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
 }
 
@@ -187,7 +172,7 @@ void OscDispatcher::state(Call& call)
         first = std::size_t(*a);
         wanted = std::size_t(*b);
     }
-    const auto all = target_.params();
+    const auto all = control_.params().all();
     first = std::min(first, all.size());
     const std::size_t end = first + std::min(wanted, all.size() - first);
     // Within the client's reply budget: past it, the answer is a page and /state/end says how
@@ -201,7 +186,7 @@ void OscDispatcher::state(Call& call)
     for (; i < end; ++i) {
         const auto& p = all[i];
         OscReply param {"/state/param",
-            {p.info.address, p.value, p.info.unit, p.info.min, p.info.max, p.info.init, std::string(kindName(p.info.kind)),
+            {p.info.address, p.value, p.info.unit, p.info.min, p.info.max, p.info.init, std::string(port::toString(p.info.kind)),
                 p.info.step}};
         const std::size_t bytes = OscWriter::messageSize(param.address, param.args) + 4;
         if (bytes + bytes / 32 > budget)
@@ -224,7 +209,7 @@ void OscDispatcher::status(Call& call)
         call.out.push_back(errorReply(call.address, "/status takes no arguments"));
         return;
     }
-    const auto s = target_.status();
+    const auto s = control_.status();
     const OscCounters c = counters_ ? counters_() : OscCounters {};
     const std::string transport = toString(s.transport);
     const std::string recording = toString(s.recording);
@@ -269,7 +254,7 @@ void OscDispatcher::meters(Call& call)
         return;
     }
     MeterStream stream;
-    stream.update(target_.meters());
+    stream.update(control_.meters());
     for (const auto& m : stream.messages(MeterFormat::Levels))
         call.out.push_back(m);
 }
@@ -280,7 +265,7 @@ void OscDispatcher::resetLoudness(Call& call)
         call.out.push_back(errorReply(call.address, "/meters/loudness/reset takes no arguments"));
         return;
     }
-    target_.resetLoudness();
+    control_.resetLoudness();
     call.out.push_back(OscReply {"/meters/loudness/reset", {}});
 }
 
@@ -290,10 +275,10 @@ void OscDispatcher::reload(Call& call)
         call.out.push_back(errorReply(call.address, "/session/reload takes no arguments"));
         return;
     }
-    if (auto r = target_.reloadSession(); !r)
+    if (auto r = control_.reloadSession(); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
     else
-        call.out.push_back(OscReply {"/session/reloaded", {target_.status().session}});
+        call.out.push_back(OscReply {"/session/reloaded", {control_.status().session}});
 }
 
 } // namespace backline::control

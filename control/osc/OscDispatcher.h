@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "control/osc/ControlTarget.h"
+#include "port/ControlPort.h"
 #include "control/osc/OscReply.h"
 
 #include <lo/lo.h>
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <utility>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -18,7 +19,7 @@ namespace backline::control {
 /// Parameter sets of one bundle, collected while its messages are read and applied together
 /// (all or none) after the last one.
 struct ParamBatch {
-    std::vector<ParamChangeRequest> changes;
+    std::vector<port::ParamChange> changes;
     std::size_t invalid = 0; ///< messages of the bundle answered with /error: nothing applies
 };
 
@@ -44,9 +45,10 @@ struct OscCounters {
 /// invalid message changes nothing and yields one `/error <address> <message>` reply.
 class OscDispatcher {
 public:
-    explicit OscDispatcher(ControlTarget& target);
+    explicit OscDispatcher(port::ControlPort& control);
 
-    /// [osc] Handles address with its type tags and arguments; appends replies to out.
+    /// [osc, and the OSC job thread for the slow requests] Handles address with its type tags
+    /// and arguments; appends replies to out.
     void dispatch(std::string_view address, std::string_view types, lo_arg** argv, int argc,
         std::vector<OscReply>& out)
     {
@@ -91,7 +93,7 @@ private:
     void recordMarker(Call& call);
     void recordSources(Call& call);
 
-    ControlTarget& target_;
+    port::ControlPort& control_;
     std::function<OscCounters()> counters_;
     std::size_t replyAllowance_ = SIZE_MAX;
     std::size_t withheldBytes_ = 0;

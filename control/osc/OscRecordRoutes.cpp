@@ -39,7 +39,7 @@ void OscDispatcher::recordStart(Call& call)
         call.out.push_back(errorReply(call.address, args ? "takes at most one argument: the take's name" : problem));
         return;
     }
-    auto folder = target_.recordStart(args->empty() ? std::string_view() : std::string_view((*args)[0]));
+    auto folder = control_.recordStart(args->empty() ? std::string_view() : std::string_view((*args)[0]));
     if (!folder)
         call.out.push_back(errorReply(call.address, folder.error().message));
     else
@@ -52,7 +52,7 @@ void OscDispatcher::recordStop(Call& call)
         call.out.push_back(errorReply(call.address, "/record/stop takes no arguments"));
         return;
     }
-    if (auto r = target_.recordStop(); !r)
+    if (auto r = control_.recordStop(); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
     else
         call.out.push_back(OscReply {"/record/stopped", {}});
@@ -66,7 +66,7 @@ void OscDispatcher::recordMarker(Call& call)
         call.out.push_back(errorReply(call.address, args ? "takes one argument: the marker's name" : problem));
         return;
     }
-    if (auto r = target_.recordMarker((*args)[0]); !r)
+    if (auto r = control_.recordMarker((*args)[0]); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
     else
         call.out.push_back(OscReply {"/record/marked", {(*args)[0]}});
@@ -78,13 +78,13 @@ void OscDispatcher::recordStatus(Call& call)
         call.out.push_back(errorReply(call.address, "/record/status takes no arguments"));
         return;
     }
-    auto s = target_.recordStatus();
+    auto s = control_.recordStatus();
     if (!s) {
         call.out.push_back(errorReply(call.address, s.error().message));
         return;
     }
     call.out.push_back(OscReply {"/record/status",
-        {std::string(record::stateName(s->state)), s->takeFolder.string(), float(s->takeSeconds), s->segment,
+        {std::string(port::toString(s->state)), s->takeFolder.string(), float(s->takeSeconds), s->segment,
             clampInt(s->markers), clampInt(s->xrunsInTake), clampInt(s->droppedInTake),
             float(double(s->freeBytes) / (1024.0 * 1024.0)), s->lastError}});
     for (const auto& source : s->sources)
@@ -96,7 +96,7 @@ void OscDispatcher::recordSources(Call& call)
 {
     if (call.argc == 0) {
         std::vector<OscReply::Arg> ids;
-        for (auto& id : target_.recordSources())
+        for (auto& id : control_.recordSources())
             ids.emplace_back(std::move(id));
         call.out.push_back(OscReply {"/record/sources", std::move(ids)});
         return;
@@ -107,7 +107,7 @@ void OscDispatcher::recordSources(Call& call)
         call.out.push_back(errorReply(call.address, problem));
         return;
     }
-    if (auto r = target_.setRecordSources(*args); !r) {
+    if (auto r = control_.setRecordSources(*args); !r) {
         call.out.push_back(errorReply(call.address, r.error().message));
         return;
     }

@@ -24,14 +24,14 @@ std::int64_t toNs(std::chrono::nanoseconds d) { return d.count(); }
 
 } // namespace
 
-Result<std::unique_ptr<OscServer>> OscServer::start(int port, ControlTarget& target)
+Result<std::unique_ptr<OscServer>> OscServer::start(int port, port::ControlPort& control)
 {
     OscServerOptions options;
     options.port = port;
-    return start(std::move(options), target);
+    return start(std::move(options), control);
 }
 
-Result<std::unique_ptr<OscServer>> OscServer::start(OscServerOptions options, ControlTarget& target)
+Result<std::unique_ptr<OscServer>> OscServer::start(OscServerOptions options, port::ControlPort& control)
 {
     // Port 0 asks for any free port: take UDP's and bind TCP to the same number, retrying
     // when TCP's is taken.
@@ -53,10 +53,10 @@ Result<std::unique_ptr<OscServer>> OscServer::start(OscServerOptions options, Co
                     port, tcp.error().message));
         }
         std::unique_ptr<OscServer> server(
-            new OscServer(std::move(options), target, std::move(udp.value()), std::move(tcp.value())));
+            new OscServer(std::move(options), control, std::move(udp.value()), std::move(tcp.value())));
         if (server->wakeFd_ < 0)
             return makeError(ErrorCode::Osc, "cannot create the OSC server's wake-up event (eventfd)");
-        target.addParamListener(&server->log_);
+        control.addListener(&server->log_);
         server->thread_ = std::thread([s = server.get()] { s->run(); });
         spdlog::info("OSC listening on UDP and TCP port {}; clients allowed: {}", server->port_,
             server->options_.access.describe());
@@ -74,10 +74,10 @@ std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
 
 } // namespace
 
-OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp, Socket tcp)
-    : target_(target)
-    , dispatcher_(target)
-    , log_([this] { wake(); })
+OscServer::OscServer(OscServerOptions options, port::ControlPort& control, Socket udp, Socket tcp)
+    : control_(control)
+    , dispatcher_(control)
+    , log_([this] { wake(); }, [this](const port::Notice& notice) { broadcast(notice); })
     , options_(std::move(options))
     , udp_(std::move(udp))
     , tcp_(std::move(tcp))
@@ -85,7 +85,7 @@ OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp
     , port_(udp_.port())
     , clients_(options_.clients, options_.clientRate, options_.clientBurst, options_.replyRate)
     , buffer_(config::oscMaxPacketBytes)
-    , scheduler_(target)
+    , scheduler_(control)
     , blockedLog_(spdlog::level::warn, toNs(config::oscWarningInterval),
           [this](std::uint64_t n, const std::string& latest) {
               return fmt::format("osc: ignored {} from outside the allowed addresses (latest from {}); allowed: {} "
@@ -146,7 +146,7 @@ OscServer::OscServer(OscServerOptions options, ControlTarget& target, Socket udp
 OscServer::~OscServer()
 {
     jobs_.stop(); // its thread wakes this one through wakeFd_, closed below
-    target_.removeParamListener(&log_);
+    control_.removeListener(&log_);
     stopping_ = true;
     wake();
     if (thread_.joinable())
@@ -388,6 +388,11 @@ void OscServer::applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBat
         replies.push_back(errorReply("#bundle", "bundle not applied: " + r.error().message));
 }
 
+void OscServer::broadcast(const port::Notice& notice)
+{
+    broadcast(OscReply {notice.address, notice.args});
+}
+
 void OscServer::broadcast(OscReply notice)
 {
     {
@@ -431,7 +436,7 @@ void OscServer::service(std::int64_t nowNs)
     });
     snapshotsDue_ = false;
     if (metersDue) {
-        meterStream_.update(target_.meters());
+        meterStream_.update(control_.meters());
         clients_.forEach([&](ClientState& c) {
             if (c.meters.active && nowNs >= c.meters.nextNs) {
                 sendMeters(c);

@@ -55,15 +55,15 @@ struct OscLimits {
 /// that owns every socket and client. It checks each packet's source against the access list
 /// and the client's rate limit before reading it, answers over the transport the client used,
 /// pushes parameter changes to subscribers (coalesced, rate-limited, numbered) and streams
-/// meters. It reaches the engine only through ControlTarget (which queues commands): a flood
+/// meters. It reaches the engine only through port::ControlPort (which queues commands): a flood
 /// costs this thread, never the audio thread.
 class OscServer {
 public:
     /// [control] Binds the port (UDP and TCP) and starts serving. The error names the port
     /// when it is taken.
-    static Result<std::unique_ptr<OscServer>> start(OscServerOptions options, ControlTarget& target);
+    static Result<std::unique_ptr<OscServer>> start(OscServerOptions options, port::ControlPort& control);
     /// [control] As above with the default access list and limits.
-    static Result<std::unique_ptr<OscServer>> start(int port, ControlTarget& target);
+    static Result<std::unique_ptr<OscServer>> start(int port, port::ControlPort& control);
     /// [control] Stops the thread (waiting for a reload or other slow request under way) and closes the sockets.
     ~OscServer();
     OscServer(const OscServer&) = delete;
@@ -81,6 +81,8 @@ public:
     /// by the OSC thread on its next pass. Never waits for the network. Bounded: past 256
     /// pending notices the oldest are dropped and counted.
     void broadcast(OscReply notice);
+    /// [any] The same for a notice from the control port.
+    void broadcast(const port::Notice& notice);
     /// [any] The counters /status shows.
     OscCounters counters() const;
     /// Messages received / answered with /error so far.
@@ -88,7 +90,7 @@ public:
     std::uint64_t rejected() const noexcept { return errors_.load(std::memory_order_relaxed); }
 
 private:
-    OscServer(OscServerOptions options, ControlTarget& target, Socket udp, Socket tcp);
+    OscServer(OscServerOptions options, port::ControlPort& control, Socket udp, Socket tcp);
 
     void run();
     void wake();
@@ -129,7 +131,7 @@ private:
     void logWarnings(std::int64_t nowNs);
     void publishCounts();
 
-    ControlTarget& target_;
+    port::ControlPort& control_;
     OscDispatcher dispatcher_;
     FeedbackLog log_;
     OscServerOptions options_;

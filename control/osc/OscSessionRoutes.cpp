@@ -75,7 +75,7 @@ bool OscServer::handleSessionMessage(ClientState& client, const OscInMessage& me
         }
     } else if (address == "/meters/names") {
         if (noArguments(message, replies)) {
-            meterStream_.update(target_.meters());
+            meterStream_.update(control_.meters());
             replies.push_back(meterStream_.names());
         }
     } else if (address == "/status") {

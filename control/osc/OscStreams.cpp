@@ -9,7 +9,7 @@ namespace backline::control {
 
 void OscServer::collectFeedback(std::int64_t nowNs)
 {
-    if (log_.collect(nowNs, target_)) {
+    if (log_.collect(nowNs, control_.params())) {
         clients_.forEach([](ClientState& c) {
             if (c.feedback.active)
                 c.feedback.sentVersion = std::numeric_limits<std::uint64_t>::max(); // marks "snapshot owed"
@@ -22,8 +22,8 @@ void OscServer::sendSnapshot(ClientState& client, std::int64_t nowNs)
 {
     // Whatever arrived so far is in the log before the snapshot is read: nothing is lost
     // between the two (a change may come twice, never not at all).
-    log_.collect(nowNs, target_);
-    const auto params = target_.params();
+    log_.collect(nowNs, control_.params());
+    const auto params = control_.params().all();
     PacketPacker packer(config::oscReplyPacketBytes);
     packer.sequenceWith("/feedback/seq", &client.feedback.sequence);
     packer.add({"/snapshot/begin", {int(params.size())}});

@@ -115,15 +115,15 @@ private:
         return graph_->stages.size() - 1;
     }
 
-    Result<ParamId> addParam(ParamInfo info, float* zone)
+    Result<ParamId> addParam(ParamInfo info, float* zone, Smoothing smoothing)
     {
         const auto id = static_cast<ParamId>(table_->size());
         if (!table_->add(info))
             return makeError(ErrorCode::Session, fmt::format("two parameters share the address '{}'", info.address));
         ParamSlot slot;
         slot.zone = zone;
-        slot.smoothing = info.smoothing;
-        slot.smoother.prepare(info.smoothing == Smoothing::Engine
+        slot.smoothing = smoothing;
+        slot.smoother.prepare(smoothing == Smoothing::Engine
                 ? std::uint32_t(std::lround(config::smoothingSeconds * graph_->sampleRate))
                 : 0,
             info.init);
@@ -146,12 +146,13 @@ private:
             info.max = p.max;
             info.init = p.init;
             info.step = p.step;
-            if (p.kind == faust::ParamKind::Continuous)
-                info.smoothing = builtin ? Smoothing::Dsp : Smoothing::Engine;
-            auto id = addParam(info, p.zone);
+            Smoothing smoothing = Smoothing::None;
+            if (p.kind == port::ParamKind::Continuous)
+                smoothing = builtin ? Smoothing::Dsp : Smoothing::Engine;
+            auto id = addParam(info, p.zone, smoothing);
             if (!id)
                 return id.error();
-            if (info.smoothing == Smoothing::Engine)
+            if (smoothing == Smoothing::Engine)
                 stage.rampedParams.push_back(*id);
         }
         return {};
@@ -162,13 +163,12 @@ private:
     {
         ParamInfo info;
         info.address = address;
-        info.kind = faust::ParamKind::Toggle;
-        info.smoothing = Smoothing::Node;
+        info.kind = port::ParamKind::Toggle;
         info.min = 0.0f;
         info.max = 1.0f;
         info.init = init;
         info.step = 1.0f;
-        return addParam(info, zone).has_value() ? Result<void>() : makeError(ErrorCode::Session, "duplicate " + address);
+        return addParam(info, zone, Smoothing::Node).has_value() ? Result<void>() : makeError(ErrorCode::Session, "duplicate " + address);
     }
 
     /// Starts parameter id at value: its zone, its smoother and the control side's copy.
@@ -370,13 +370,12 @@ private:
             ParamInfo level;
             level.address = sendPrefix + "level";
             level.unit = "dB";
-            level.kind = faust::ParamKind::Continuous;
-            level.smoothing = Smoothing::Node;
+            level.kind = port::ParamKind::Continuous;
             level.min = -120.0f;
             level.max = 12.0f;
             level.init = -120.0f;
             level.step = 0.1f;
-            if (auto id = addParam(level, &send.levelDb); !id)
+            if (auto id = addParam(level, &send.levelDb, Smoothing::Node); !id)
                 return id.error();
             if (auto r = addSwitch(sendPrefix + "pre", &send.pre, 0.0f); !r)
                 return r;
@@ -453,7 +452,7 @@ std::optional<ParamId> carryTarget(const Graph& graph, const CarriedValue& carri
     if (!id)
         return std::nullopt;
     const auto& info = (*graph.params)[*id];
-    if (info.kind == faust::ParamKind::Trigger || !std::isfinite(carried.value) || carried.value < info.min
+    if (info.kind == port::ParamKind::Trigger || !std::isfinite(carried.value) || carried.value < info.min
         || carried.value > info.max)
         return std::nullopt;
     if (carried.sessionSaid && *id < graph.sessionValues.size() && graph.sessionValues[*id] != *carried.sessionSaid)

@@ -51,7 +51,7 @@ CarriedValues ParamControl::carried() const
     out.reserve(table_->size());
     for (ParamId id = 0; id < table_->size(); ++id) {
         const auto& info = (*table_)[id];
-        if (info.kind == faust::ParamKind::Trigger)
+        if (info.kind == port::ParamKind::Trigger)
             continue;
         out.push_back({info.address, values_[id],
             id < sessionValues_.size() ? std::optional<float>(sessionValues_[id]) : std::nullopt});
@@ -67,9 +67,7 @@ void ParamControl::detach()
 
 void ParamControl::notifyReset()
 {
-    std::lock_guard lock(listenersMutex_);
-    for (auto* listener : listeners_)
-        listener->paramsReset();
+    listeners_.reset();
 }
 
 Result<ParamId> ParamControl::resolve(std::string_view address) const
@@ -94,16 +92,16 @@ Result<float> ParamControl::validate(ParamId id, std::string_view address, doubl
             fmt::format("{}: {:g} is out of range ({})", address, value, rangeText(info)));
     auto applied = float(value);
     switch (info.kind) {
-    case faust::ParamKind::Toggle:
-    case faust::ParamKind::Trigger:
+    case port::ParamKind::Toggle:
+    case port::ParamKind::Trigger:
         if (value != 0.0 && value != 1.0)
             return makeError(ErrorCode::Param, fmt::format("{}: expects 0 or 1, got {:g}", address, value));
         break;
-    case faust::ParamKind::Stepped:
+    case port::ParamKind::Stepped:
         if (info.step > 0.0f)
             applied = std::clamp(info.min + std::round((applied - info.min) / info.step) * info.step, info.min, info.max);
         break;
-    case faust::ParamKind::Continuous:
+    case port::ParamKind::Continuous:
         break;
     }
     return applied;
@@ -128,11 +126,24 @@ Result<float> ParamControl::set(std::string_view address, double value)
         values_[*id] = applied;
         changed.emplace_back(std::string(address), applied);
     }
-    notify(changed);
+    listeners_.changed(changed, 0);
     return applied;
 }
 
-Result<void> ParamControl::setMany(std::span<const std::pair<std::string, double>> changes, std::uint64_t atFrame)
+Result<void> ParamControl::check(std::span<const port::ParamChange> changes) const
+{
+    std::lock_guard lock(mutex_);
+    for (const auto& [address, value] : changes) {
+        auto id = resolve(address);
+        if (!id)
+            return id.error();
+        if (auto checked = validate(*id, address, value); !checked)
+            return checked.error();
+    }
+    return {};
+}
+
+Result<void> ParamControl::setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame, std::int64_t dueNs)
 {
     std::vector<std::pair<std::string, float>> changed;
     {
@@ -154,43 +165,23 @@ Result<void> ParamControl::setMany(std::span<const std::pair<std::string, double
         for (const auto& change : batch)
             values_[change.param] = change.value;
     }
-    notify(changed);
+    listeners_.changed(changed, dueNs);
     return {};
 }
 
-void ParamControl::addListener(ParamListener* listener)
-{
-    std::lock_guard lock(listenersMutex_);
-    listeners_.push_back(listener);
-}
-
-void ParamControl::removeListener(ParamListener* listener)
-{
-    std::lock_guard lock(listenersMutex_);
-    std::erase(listeners_, listener);
-}
-
-void ParamControl::notify(const std::vector<std::pair<std::string, float>>& changes)
-{
-    std::lock_guard lock(listenersMutex_);
-    for (auto* listener : listeners_)
-        for (const auto& [address, value] : changes)
-            listener->paramChanged(address, value);
-}
-
-Result<ParamState> ParamControl::get(std::string_view address) const
+Result<port::ParamState> ParamControl::get(std::string_view address) const
 {
     std::lock_guard lock(mutex_);
     auto id = resolve(address);
     if (!id)
         return id.error();
-    return ParamState {(*table_)[*id], values_[*id]};
+    return port::ParamState {(*table_)[*id], values_[*id]};
 }
 
-std::vector<ParamState> ParamControl::snapshot() const
+std::vector<port::ParamState> ParamControl::all() const
 {
     std::lock_guard lock(mutex_);
-    std::vector<ParamState> out;
+    std::vector<port::ParamState> out;
     if (!table_)
         return out;
     out.reserve(table_->size());

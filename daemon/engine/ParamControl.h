@@ -5,6 +5,8 @@
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "engine/ParamTable.h"
+#include "port/Listeners.h"
+#include "port/ParamPort.h"
 
 #include <cstdint>
 #include <memory>
@@ -17,29 +19,15 @@
 
 namespace backline::engine {
 
-/// A parameter's description with its current value, as surfaces see it.
-struct ParamState {
-    ParamInfo info;
-    float value = 0.0f;
-};
-
-/// Told of every applied change, on the thread that made it (after the change is queued).
-class ParamListener {
+/// The control side's view of the running graph's parameters, and the parameter half of the
+/// control port: resolves addresses, validates values, remembers what was set, sends changes
+/// to the engine and tells the port's listeners. Safe to call from any control thread (OSC,
+/// main, jobs); never from the audio thread.
+class ParamControl final : public port::ParamPort {
 public:
-    virtual ~ParamListener() = default;
-    /// A parameter took a new value.
-    virtual void paramChanged(const std::string& address, float value) = 0;
-    /// A new graph was installed: every parameter may have changed.
-    virtual void paramsReset() = 0;
-};
-
-/// The control side's view of the running graph's parameters: resolves addresses, validates
-/// values, remembers what was set and sends changes to the engine. Safe to call from any
-/// control thread (OSC, main); never from the audio thread.
-class ParamControl {
-public:
-    explicit ParamControl(Engine& engine)
+    ParamControl(Engine& engine, port::Listeners& listeners)
         : engine_(engine)
+        , listeners_(listeners)
     {
     }
 
@@ -64,24 +52,13 @@ public:
     /// [control] Tells listeners that every parameter may have changed (after install()).
     void notifyReset();
 
-    /// [control] Validates and applies a new value; the error says why not (unknown address with
-    /// a suggestion, NaN, out of range, wrong kind). Returns the value applied (snapped to step).
-    Result<float> set(std::string_view address, double value);
-
-    /// [control] Validates every change first and applies all or none, together in one block,
-    /// at engine frame atFrame (0: at once). On failure the error names the first bad one.
-    Result<void> setMany(std::span<const std::pair<std::string, double>> changes, std::uint64_t atFrame = 0);
-
-    /// [control] Adds a listener (kept until removed; must outlive its registration).
-    void addListener(ParamListener* listener);
-    /// [control] Removes a listener added before.
-    void removeListener(ParamListener* listener);
-
-    /// [control] The current (target) value of address.
-    Result<ParamState> get(std::string_view address) const;
-
-    /// [control] Every parameter with its value, in table order.
-    std::vector<ParamState> snapshot() const;
+    // The port's calls (port::ParamPort says what each does). [control]
+    Result<float> set(std::string_view address, double value) override;
+    Result<void> check(std::span<const port::ParamChange> changes) const override;
+    Result<void> setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame = 0,
+        std::int64_t dueNs = 0) override;
+    Result<port::ParamState> get(std::string_view address) const override;
+    std::vector<port::ParamState> all() const override;
 
     /// [control] Generation of the graph the values refer to.
     std::uint64_t generation() const;
@@ -89,7 +66,6 @@ public:
 private:
     Result<ParamId> resolve(std::string_view address) const;
     Result<float> validate(ParamId id, std::string_view address, double value) const;
-    void notify(const std::vector<std::pair<std::string, float>>& changes);
 
     Engine& engine_;
     mutable std::mutex mutex_; // control threads only
@@ -98,8 +74,7 @@ private:
     std::vector<float> sessionValues_; // what the running graph's session says, by ParamId
     std::uint64_t generation_ = 0;
     bool detached_ = false;
-    std::mutex listenersMutex_; // taken after mutex_ is released, never while holding it
-    std::vector<ParamListener*> listeners_;
+    port::Listeners& listeners_; // told after mutex_ is released, never while holding it
 };
 
 } // namespace backline::engine

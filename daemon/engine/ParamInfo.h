@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "faust/DspParam.h"
+#include "port/Param.h"
 
 #include <cstdint>
 #include <string>
@@ -20,16 +20,8 @@ enum class Smoothing {
     Node,   ///< an engine switch or level that glides per sample in the node reading it
 };
 
-/// Everything a surface needs to show and validate one parameter.
-struct ParamInfo {
-    std::string address; ///< e.g. "/track/pad/gain" or "/track/pad/dsp/cutoff"
-    std::string unit;    ///< "dB", "Hz", … or empty
-    faust::ParamKind kind = faust::ParamKind::Continuous;
-    Smoothing smoothing = Smoothing::None;
-    float min = 0.0f;
-    float max = 1.0f;
-    float init = 0.0f; ///< the DSP's default
-    float step = 0.0f;
-};
+/// What surfaces see of a parameter: backline's own description (port/Param.h).
+using port::ParamInfo;
+using port::ParamKind;
 
 } // namespace backline::engine

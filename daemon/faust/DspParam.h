@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "port/Param.h"
+
 #include <string>
 
 #ifndef FAUSTFLOAT
@@ -9,13 +11,9 @@
 
 namespace backline::faust {
 
-/// How a control behaves, from the Faust widget that declared it.
-enum class ParamKind {
-    Continuous, ///< hslider / vslider: smoothed on the audio thread
-    Stepped,    ///< nentry: discrete choices, applied at once
-    Toggle,     ///< checkbox: 0 or 1, applied at once (DSP smooths it if it must)
-    Trigger,    ///< button: 1 while held
-};
+/// How a control behaves, from the Faust widget that declared it: hslider/vslider continuous,
+/// nentry stepped, checkbox toggle, button trigger (see ParamCollector).
+using port::ParamKind;
 
 /// One control of a DSP instance, read from its UI description.
 struct DspParam {

@@ -2,21 +2,16 @@
 // LoudnessMeter: EBU R128 loudness of the master, off the audio thread.
 #pragma once
 
+#include "port/Meters.h"
+
 #include <cmath>
 #include <cstddef>
 #include <memory>
 
 namespace backline::meter {
 
-/// EBU R128 loudness of the master: momentary, short-term and integrated loudness, loudness
-/// range and true peak, computed by libebur128 off the audio thread.
-struct Loudness {
-    double momentary = -HUGE_VAL;  ///< LUFS, 400 ms window
-    double shortTerm = -HUGE_VAL;  ///< LUFS, 3 s window
-    double integrated = -HUGE_VAL; ///< LUFS, gated, since the last reset
-    double range = 0.0;            ///< LU (loudness range, EBU Tech 3342)
-    double truePeak = -HUGE_VAL;   ///< dBTP, maximum of both channels since the last reset
-};
+/// EBU R128 loudness of the master (port/Meters.h), computed by libebur128 off the audio thread.
+using port::Loudness;
 
 /// Feeds interleaved stereo frames to libebur128. Not thread-safe: MeterBank calls it under its
 /// lock, adding and resetting on the meter thread, reading for whoever takes a snapshot.

@@ -6,6 +6,7 @@
 #include "core/AudioRing.h"
 #include "engine/Engine.h"
 #include "meter/LoudnessMeter.h"
+#include "port/Meters.h"
 
 #include <atomic>
 #include <cstdint>
@@ -18,23 +19,10 @@
 
 namespace backline::meter {
 
-/// Peak and RMS of one stereo meter, in dBFS (-inf for silence).
-struct Level {
-    double peakDb[2] {-HUGE_VAL, -HUGE_VAL};
-    double rmsDb[2] {-HUGE_VAL, -HUGE_VAL};
-};
-
-/// One named meter ("track/vox", "bus/verb", "master").
-struct MeterReading {
-    std::string name;
-    Level level;
-};
-
-/// Everything the meters show at one moment.
-struct MeterSnapshot {
-    std::vector<MeterReading> meters; ///< tracks, then buses, then the master
-    Loudness loudness;                ///< of the master
-};
+// The readings cross the control port as they are (port/Meters.h).
+using port::Level;
+using port::MeterReading;
+using port::MeterSnapshot;
 
 /// Turns the audio thread's per-block levels into meter readings (peak with hold and fall,
 /// RMS over 300 ms) and the master's tap into EBU R128 loudness, on a thread of its own.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/AudioRing.h"
+#include "port/Recording.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -43,56 +44,11 @@ struct TakeInfo {
     std::string startedAt;
 };
 
-/// What the recorder is doing.
-enum class RecorderState {
-    Idle,      ///< no take open (pre-roll, if configured, keeps filling)
-    Recording, ///< a take is open and its files are growing
-    Suspended, ///< a take is open between segments (JACK went away); beginSegment() resumes
-};
-
-/// [any] "idle", "recording", "suspended".
-inline const char* stateName(RecorderState s)
-{
-    switch (s) {
-    case RecorderState::Idle:
-        return "idle";
-    case RecorderState::Recording:
-        return "recording";
-    case RecorderState::Suspended:
-        return "suspended";
-    }
-    return "?";
-}
-
-/// One source as seen by status().
-struct SourceStatus {
-    std::string id;
-    /// Frames lost to a full ring during the current take (replaced by silence in the file).
-    std::uint64_t droppedInTake = 0;
-    /// Frames lost since prepareSources(), take or not.
-    std::uint64_t droppedTotal = 0;
-    /// How full the ring was at the last drain, 0 … 1.
-    float ringFill = 0;
-};
-
-/// A snapshot of the recorder, published by the disk thread after each drain.
-struct RecorderStatus {
-    RecorderState state = RecorderState::Idle;
-    std::filesystem::path takeFolder;
-    /// Frames in the take so far (all segments).
-    std::uint64_t takeFrames = 0;
-    double takeSeconds = 0;
-    int segment = 0;
-    std::size_t markers = 0;
-    std::uint64_t xrunsInTake = 0;
-    /// Sum of every source's droppedInTake.
-    std::uint64_t droppedInTake = 0;
-    /// Free space on the record folder's disk at the last check.
-    std::uint64_t freeBytes = 0;
-    /// The last write or disk error, empty if none since the last start.
-    std::string lastError;
-    std::vector<SourceStatus> sources;
-};
+// What the recorder is doing, and its status, cross the control port as they are
+// (port/Recording.h).
+using port::RecorderState;
+using port::RecorderStatus;
+using port::SourceStatus;
 
 /// Something subscribers must hear, posted from the disk thread.
 struct RecordEvent {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/AddressRange.h"
 #include "core/RecordFormat.h"
 #include "core/Result.h"
-#include "session/AddressRange.h"
 
 #include <cstdint>
 #include <filesystem>

@@ -40,7 +40,8 @@ std::string deskSession()
 
 struct Desk {
     engine::Engine engine;
-    engine::ParamControl control {engine};
+    port::Listeners listeners;
+    engine::ParamControl control {engine, listeners};
     engine::Graph* graph = nullptr;
     std::vector<std::vector<float>> inputs;
     std::vector<const float*> inputPointers;

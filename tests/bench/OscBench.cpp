@@ -37,9 +37,9 @@ std::vector<std::uint8_t> setMessage(const std::string& address, float value)
     return w.bytes();
 }
 
-/// A ControlTarget on a real Engine and ParamControl (8 tone tracks, built-in DSP only); this
+/// A control port on a real Engine and ParamControl (8 tone tracks, built-in DSP only); this
 /// thread plays the audio thread too, draining the command queue now and then.
-class EngineTarget final : public ControlTarget {
+class EngineTarget final : public port::ControlPort {
 public:
     EngineTarget()
     {
@@ -56,23 +56,28 @@ public:
         control_.install(std::move(graph.value()));
         engine_.beginBlock();
     }
-    Result<float> setParam(std::string_view address, double value) override { return control_.set(address, value); }
-    Result<void> setParams(std::span<const ParamChangeRequest> changes, std::uint64_t atFrame) override
-    {
-        return control_.setMany(changes, atFrame);
-    }
-    Result<engine::ParamState> getParam(std::string_view address) override { return control_.get(address); }
-    std::vector<engine::ParamState> params() override { return control_.snapshot(); }
+    port::ParamPort& params() override { return control_; }
+    void addListener(port::ChangeListener* l) override { listeners_.add(l); }
+    void removeListener(port::ChangeListener* l) override { listeners_.remove(l); }
+    port::EngineClock clock() override { return {}; }
+    port::DaemonStatus status() override { return {}; }
+    port::MeterSnapshot meters() override { return {}; }
+    void resetLoudness() override { }
     Result<void> reloadSession() override { return {}; }
-    DaemonStatus status() override { return {}; }
-    void addParamListener(engine::ParamListener* l) override { control_.addListener(l); }
-    void removeParamListener(engine::ParamListener* l) override { control_.removeListener(l); }
+    Result<std::string> recordStart(std::string_view) override { return none(); }
+    Result<void> recordStop() override { return none(); }
+    Result<void> recordMarker(std::string_view) override { return none(); }
+    Result<port::RecorderStatus> recordStatus() override { return none(); }
+    Result<void> setRecordSources(std::vector<std::string>) override { return none(); }
+    std::vector<std::string> recordSources() override { return {}; }
     /// [audio, here] Takes the queued commands as a block would.
     void drain() { engine_.beginBlock(); }
 
 private:
+    static Error none() { return Error {ErrorCode::Engine, "no recorder"}; }
     engine::Engine engine_;
-    engine::ParamControl control_ {engine_};
+    port::Listeners listeners_;
+    engine::ParamControl control_ {engine_, listeners_};
 };
 
 void BM_ParseSetMessage(benchmark::State& state)
@@ -126,7 +131,7 @@ void BM_SetThroughParamControl(benchmark::State& state)
     FeedbackLog log([] {});
     const bool listening = state.range(0) != 0;
     if (listening)
-        target.addParamListener(&log);
+        target.addListener(&log);
     OscDispatcher dispatcher(target);
     std::vector<std::vector<std::uint8_t>> packets;
     for (int i = 0; i < 64; ++i)
@@ -140,13 +145,13 @@ void BM_SetThroughParamControl(benchmark::State& state)
         if (++n % 64 == 0) {
             target.drain();
             if (listening)
-                log.collect(0, target);
+                log.collect(0, target.params());
         }
     }
     if (!replies.empty())
         state.SkipWithError("a set was refused");
     if (listening)
-        target.removeParamListener(&log);
+        target.removeListener(&log);
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_SetThroughParamControl)->ArgName("feedback_log")->Arg(0)->Arg(1);

@@ -24,7 +24,7 @@ public:
     /// parameters started at carried where given.
     explicit OfflineSession(const std::string& yaml, std::uint32_t blockFrames = 256,
         std::filesystem::path dir = BACKLINE_TEST_DATA_DIR, const engine::CarriedValues& carried = {})
-        : control(engine)
+        : control(engine, listeners)
         , jit({std::filesystem::temp_directory_path() / "backline-test-cache", {}})
     {
         auto spec = session::loadSessionText(yaml, dir / "session.yaml");
@@ -65,6 +65,7 @@ public:
     }
 
     engine::Engine engine;
+    port::Listeners listeners;
     engine::ParamControl control;
     faust::JitCompiler jit;
     std::unique_ptr<engine::OfflineRenderer> renderer;

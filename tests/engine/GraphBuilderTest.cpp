@@ -28,7 +28,7 @@ std::string buildError(const std::string& yaml, std::filesystem::path dir = BACK
 TEST(GraphBuilder, ExposesStripDspAndMasterParametersUnderTheirAddresses)
 {
     backline::test::OfflineSession s("backline: 1\ntracks:\n  - name: lead\n    dsp: tone\nmaster:\n  gain: -1\n");
-    const auto all = s.control.snapshot();
+    const auto all = s.control.all();
     auto has = [&](const std::string& address) {
         return std::any_of(all.begin(), all.end(), [&](const auto& p) { return p.info.address == address; });
     };

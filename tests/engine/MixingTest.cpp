@@ -165,7 +165,7 @@ TEST(Mixing, TimedChangeLandsOnItsFrameAndABatchLandsTogether)
 
     const std::uint64_t at = s.engine.clock() + 1000; // inside a later 128-frame block, not on its edge
     std::vector<std::pair<std::string, double>> batch {{"/track/x/mute", 1.0}, {"/track/y/mute", 1.0}};
-    ASSERT_TRUE(s.control.setMany(batch, at));
+    ASSERT_TRUE(s.control.setBatch(batch, at));
     const std::uint64_t start = s.engine.clock();
     s.render(0.1);
     std::vector<float> x(2 * 4800), y(2 * 4800);
@@ -186,6 +186,6 @@ TEST(Mixing, ABatchWithOneBadValueChangesNothing)
 {
     OfflineSession s(mixSession());
     std::vector<std::pair<std::string, double>> batch {{"/track/a/gain", -6.0}, {"/track/b/gain", 99.0}};
-    EXPECT_FALSE(s.control.setMany(batch));
+    EXPECT_FALSE(s.control.setBatch(batch));
     EXPECT_FLOAT_EQ(s.control.get("/track/a/gain")->value, 0.0f);
 }

@@ -60,7 +60,7 @@ TEST(ParamControl, DetachedItKeepsChangesForTheNextGraphAndSendsNothing)
     s.control.detach();
     ASSERT_TRUE(s.control.set("/track/vox/gain", -12.0));
     const std::vector<std::pair<std::string, double>> bundle {{"/track/vox/pan", -1.0}};
-    ASSERT_TRUE(s.control.setMany(bundle));
+    ASSERT_TRUE(s.control.setBatch(bundle));
     EXPECT_FLOAT_EQ(s.control.get("/track/vox/gain")->value, -12.0f);
     EXPECT_NEAR(backline::test::rmsDb(s.render(0.2).first), before, 0.001) << "a detached change reached the engine";
     EXPECT_EQ(s.engine.droppedCommands(), 0u);

@@ -190,7 +190,7 @@ std::string setControls(faust::DspInstance& dsp, std::size_t k, std::mt19937& rn
             v = pick < 0.25 ? p.min : pick < 0.5 ? p.max : p.min + unit(rng) * (double(p.max) - p.min);
             break;
         }
-        if (p.kind == faust::ParamKind::Toggle || p.kind == faust::ParamKind::Trigger)
+        if (p.kind == port::ParamKind::Toggle || p.kind == port::ParamKind::Trigger)
             v = v > (double(p.min) + p.max) / 2 ? 1.0 : 0.0;
         else if (p.step > 0.0f)
             v = std::clamp(p.min + std::round((v - p.min) / p.step) * double(p.step), double(p.min), double(p.max));

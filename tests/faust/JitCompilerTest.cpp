@@ -91,18 +91,18 @@ TEST_F(Jit, CompilesAFileAndFindsItsControls)
     ASSERT_NE(freq, nullptr);
     EXPECT_EQ(freq->unit, "Hz");
     EXPECT_EQ(freq->tooltip, "Pitch");
-    EXPECT_EQ(freq->kind, backline::faust::ParamKind::Continuous);
+    EXPECT_EQ(freq->kind, backline::port::ParamKind::Continuous);
     EXPECT_FLOAT_EQ(freq->min, 20.0f);
     EXPECT_FLOAT_EQ(freq->max, 20000.0f);
     EXPECT_FLOAT_EQ(freq->init, 440.0f);
     ASSERT_NE(dsp->findParam("osc/amp"), nullptr);
     EXPECT_EQ(dsp->findParam("osc/amp")->unit, "lin");
     ASSERT_NE(dsp->findParam("shape"), nullptr);
-    EXPECT_EQ(dsp->findParam("shape")->kind, backline::faust::ParamKind::Stepped);
+    EXPECT_EQ(dsp->findParam("shape")->kind, backline::port::ParamKind::Stepped);
     ASSERT_NE(dsp->findParam("gate"), nullptr);
-    EXPECT_EQ(dsp->findParam("gate")->kind, backline::faust::ParamKind::Trigger);
+    EXPECT_EQ(dsp->findParam("gate")->kind, backline::port::ParamKind::Trigger);
     ASSERT_NE(dsp->findParam("invert"), nullptr);
-    EXPECT_EQ(dsp->findParam("invert")->kind, backline::faust::ParamKind::Toggle);
+    EXPECT_EQ(dsp->findParam("invert")->kind, backline::port::ParamKind::Toggle);
     EXPECT_EQ(dsp->params().size(), 5u);
 }
 

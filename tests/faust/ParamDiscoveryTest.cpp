@@ -12,7 +12,7 @@
 
 using namespace backline::test;
 using backline::faust::DspParam;
-using backline::faust::ParamKind;
+using backline::port::ParamKind;
 
 namespace {
 

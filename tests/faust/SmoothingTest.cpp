@@ -27,7 +27,7 @@
 #include <string>
 
 using namespace backline::test;
-using backline::faust::ParamKind;
+using backline::port::ParamKind;
 
 namespace {
 

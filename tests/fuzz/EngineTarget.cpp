@@ -18,7 +18,7 @@ constexpr int sampleRate = 48000;
 EngineTarget::EngineTarget(std::filesystem::path session, std::uint32_t blockFrames)
     : session_(std::move(session))
     , blockFrames_(blockFrames)
-    , control_(engine_)
+    , control_(engine_, listeners_)
     , jit_({std::filesystem::temp_directory_path() / "backline-fuzz-cache", {}})
     , input_(blockFrames)
 {
@@ -58,27 +58,16 @@ Result<void> EngineTarget::load()
     return {};
 }
 
-Result<float> EngineTarget::setParam(std::string_view address, double value) { return control_.set(address, value); }
-
-Result<void> EngineTarget::setParams(std::span<const control::ParamChangeRequest> changes, std::uint64_t atFrame)
-{
-    return control_.setMany(changes, atFrame);
-}
-
-Result<engine::ParamState> EngineTarget::getParam(std::string_view address) { return control_.get(address); }
-
-std::vector<engine::ParamState> EngineTarget::params() { return control_.snapshot(); }
-
 Result<void> EngineTarget::reloadSession()
 {
     std::lock_guard lock(mutex_);
     return load();
 }
 
-control::DaemonStatus EngineTarget::status()
+port::DaemonStatus EngineTarget::status()
 {
     std::lock_guard lock(mutex_);
-    control::DaemonStatus s;
+    port::DaemonStatus s;
     s.session = spec_.name;
     s.sampleRate = sampleRate;
     s.bufferSize = int(blockFrames_);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "control/osc/ControlTarget.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
 #include "faust/JitCompiler.h"
+#include "port/ControlPort.h"
+#include "port/Listeners.h"
 #include "session/SessionSpec.h"
 
 #include <cstdint>
@@ -18,24 +19,32 @@
 
 namespace backline::fuzz {
 
-/// The daemon's ControlTarget without JACK or sockets: a real Engine and ParamControl running a
+/// The daemon's control port without JACK or sockets: a real Engine and ParamControl running a
 /// session file offline, its audio thread being whoever calls renderBlock(). Reloads rebuild
 /// the graph from the file (compiled DSP factories are kept, so a reload costs a graph build,
 /// not a Faust compile). Safe to call from several threads (a live OscServer's OSC and job
 /// threads) while one of them renders.
-class EngineTarget final : public control::ControlTarget {
+class EngineTarget final : public port::ControlPort {
 public:
     /// Loads session and installs its graph; throws std::runtime_error with the loader's or
     /// builder's message when it cannot.
     explicit EngineTarget(std::filesystem::path session, std::uint32_t blockFrames = 64);
     ~EngineTarget() override;
 
-    Result<float> setParam(std::string_view address, double value) override;
-    Result<void> setParams(std::span<const control::ParamChangeRequest> changes, std::uint64_t atFrame) override;
-    Result<engine::ParamState> getParam(std::string_view address) override;
-    std::vector<engine::ParamState> params() override;
+    port::ParamPort& params() override { return control_; }
+    void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
+    void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
+    port::EngineClock clock() override { return {}; }
     Result<void> reloadSession() override;
-    control::DaemonStatus status() override;
+    port::DaemonStatus status() override;
+    port::MeterSnapshot meters() override { return {}; }
+    void resetLoudness() override { }
+    Result<std::string> recordStart(std::string_view) override { return noRecorder(); }
+    Result<void> recordStop() override { return noRecorder(); }
+    Result<void> recordMarker(std::string_view) override { return noRecorder(); }
+    Result<port::RecorderStatus> recordStatus() override { return noRecorder(); }
+    Result<void> setRecordSources(std::vector<std::string>) override { return noRecorder(); }
+    std::vector<std::string> recordSources() override { return {}; }
 
     /// Applies the queued commands and renders one block (track inputs get a sine at -6 dBFS);
     /// false when an output sample is NaN or infinite.
@@ -48,11 +57,13 @@ public:
     std::uint64_t generation() const { return control_.generation(); }
 
 private:
+    static Error noRecorder() { return Error {ErrorCode::Engine, "this daemon has no recorder"}; }
     Result<void> load();
 
     std::filesystem::path session_;
     std::uint32_t blockFrames_;
     engine::Engine engine_;
+    port::Listeners listeners_;
     engine::ParamControl control_;
     faust::JitCompiler jit_;
     std::map<std::string, std::shared_ptr<faust::DspFactory>> factories_;

@@ -207,7 +207,7 @@ public:
                 const std::uint64_t at = packet.timetag == control::oscImmediately
                     ? 0
                     : target_.frame() + (packet.timetag & 0xffff);
-                if (auto r = target_.setParams(batch.changes, at); !r)
+                if (auto r = target_.params().setBatch(batch.changes, at); !r)
                     replies.push_back(control::errorReply("#bundle", "bundle not applied: " + r.error().message));
             }
         }
@@ -241,10 +241,10 @@ public:
 
     /// An address from the running parameter table or from OSC.md, sometimes with one
     /// character changed; with the parameter's description when it has one.
-    std::string pickAddress(FuzzInput& in, const engine::ParamState** param)
+    std::string pickAddress(FuzzInput& in, const port::ParamState** param)
     {
         if (paramsGeneration_ != target_.generation()) {
-            params_ = target_.params();
+            params_ = target_.params().all();
             paramsGeneration_ = target_.generation();
         }
         const std::size_t count = params_.size() + documented_.size();
@@ -266,7 +266,7 @@ public:
 
     /// A number a parameter check should care about: its limits, a hair outside them, its
     /// default, or none of the sort (NaN, infinities, huge, tiny).
-    static double edgeValue(FuzzInput& in, const engine::ParamState* param)
+    static double edgeValue(FuzzInput& in, const port::ParamState* param)
     {
         const double min = param ? param->info.min : 0.0;
         const double max = param ? param->info.max : 1.0;
@@ -278,7 +278,7 @@ public:
     }
 
     /// Appends one argument of a fuzzed type to m.
-    static void addArgument(FuzzInput& in, lo_message m, const engine::ParamState* param)
+    static void addArgument(FuzzInput& in, lo_message m, const port::ParamState* param)
     {
         switch (in.byte() % 16) {
         case 0: lo_message_add_int32(m, in.value<std::int32_t>()); break;
@@ -315,7 +315,7 @@ public:
     /// A message from the input's next bytes; the caller owns it.
     lo_message makeMessage(FuzzInput& in, std::string& address)
     {
-        const engine::ParamState* param = nullptr;
+        const port::ParamState* param = nullptr;
         address = pickAddress(in, &param);
         lo_message m = lo_message_new();
         // Mostly zero or one argument, the arities the address space uses.
@@ -365,7 +365,7 @@ private:
     control::OscDispatcher dispatcher_;
     LiveServer live_;
     std::vector<std::string> documented_;
-    std::vector<engine::ParamState> params_;
+    std::vector<port::ParamState> params_;
     std::uint64_t paramsGeneration_ = ~std::uint64_t(0);
 };
 

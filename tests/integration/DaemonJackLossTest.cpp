@@ -8,9 +8,11 @@
 #include "Signal.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cmath>
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -72,18 +74,37 @@ bool waitUntilRejoined(const std::string& server, std::chrono::milliseconds time
     return false;
 }
 
-/// The /status reply's buffer size field: 0 while backlined is not connected to JACK.
-std::optional<float> statusBufferSize(OscClient& osc)
+/// The /status reply's positional message (the per-field ones that follow are skipped).
+std::optional<OscMessage> status(OscClient& osc)
 {
     auto reply = osc.request("/status");
     while (reply && reply->address != "/status")
         reply = osc.receive(); // a /status/… field of an earlier request
-    if (!reply)
-        return std::nullopt;
-    const float size = reply->number(2);
-    while (osc.receive(100ms)) // the per-field messages that follow the bundle's first
+    while (reply && osc.receive(100ms)) // the per-field messages that follow the bundle's first
         ;
-    return size;
+    return reply;
+}
+
+/// The /status reply's buffer size field: 0 while backlined is not connected to JACK.
+std::optional<float> statusBufferSize(OscClient& osc)
+{
+    const auto reply = status(osc);
+    return reply ? std::optional<float>(reply->number(2)) : std::nullopt;
+}
+
+/// Polls /status (up to timeout) until its recording field says state; returns the last said.
+std::string waitForRecordingState(OscClient& osc, const std::string& state, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string said;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (const auto reply = status(osc))
+            said = reply->text(10);
+        if (said == state)
+            break;
+        std::this_thread::sleep_for(100ms);
+    }
+    return said;
 }
 
 /// Polls /status (up to timeout) until its buffer size is size.
@@ -191,6 +212,32 @@ TEST(DaemonJackLoss, AKilledServerIsRejoinedWhenItComesBackAndTheSoundReturnsAtI
     auto [left, right] = listener.capture(300ms);
     EXPECT_NEAR(rmsDb(right), before, levelToleranceDb);
     EXPECT_TRUE(d.osc->waitForPong(2s));
+}
+
+TEST(DaemonJackLoss, ATakeOpenWhenTheServerGoesIsSuspendedMeanwhileAndGoesOnInASecondSegment)
+{
+    LiveDaemon d(toneAndMicSessionYaml);
+    auto take = d.osc->request("/record/start", 5s);
+    ASSERT_TRUE(take && take->address == "/record/started") << d.process->output();
+    const std::filesystem::path folder = take->text(0);
+    EXPECT_EQ(waitForRecordingState(*d.osc, "recording", 5s), "recording");
+
+    d.jack.stop(SIGKILL);
+    ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s)) << d.process->output();
+    // Not "recording": nothing is being written while JACK is away; the take is open.
+    EXPECT_EQ(waitForRecordingState(*d.osc, "suspended", 5s), "suspended") << d.process->output();
+    auto record = d.osc->request("/record/status");
+    ASSERT_TRUE(record && record->address == "/record/status");
+    EXPECT_EQ(record->text(0), "suspended");
+
+    d.jack.restart();
+    ASSERT_TRUE(waitUntilRejoined(d.jack.name(), 10s)) << d.process->output();
+    EXPECT_EQ(waitForRecordingState(*d.osc, "recording", 10s), "recording") << d.process->output();
+    auto stopped = d.osc->request("/record/stop", 10s);
+    ASSERT_TRUE(stopped && stopped->address == "/record/stopped") << d.process->output();
+    EXPECT_EQ(waitForRecordingState(*d.osc, "idle", 5s), "idle");
+    const YAML::Node manifest = YAML::LoadFile((folder / "take.yaml").string());
+    EXPECT_EQ(manifest["segments"].size(), 2u) << "one segment before the server went, one after";
 }
 
 TEST(DaemonJackLoss, ValuesSetOverOscBeforeAndWhileTheServerIsAwayAreKeptAfterTheReconnect)

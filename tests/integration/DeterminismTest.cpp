@@ -64,7 +64,7 @@ struct Stereo {
 class OfflineRender {
 public:
     explicit OfflineRender(std::uint32_t blockFrames)
-        : control_(engine_)
+        : control_(engine_, listeners_)
     {
         auto spec = session::loadSessionText(sessionYaml, std::filesystem::path(BACKLINE_TEST_DATA_DIR) / "d.yaml");
         if (!spec)
@@ -91,6 +91,7 @@ public:
 
 private:
     engine::Engine engine_;
+    port::Listeners listeners_;
     engine::ParamControl control_;
     std::unique_ptr<engine::OfflineRenderer> renderer_;
 };

@@ -10,7 +10,7 @@
 #include <fstream>
 
 using namespace backline::control;
-using backline::session::AddressRange;
+using backline::AddressRange;
 
 namespace {
 

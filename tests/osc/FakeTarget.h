@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "control/osc/ControlTarget.h"
+#include "port/ControlPort.h"
 
 #include <fmt/format.h>
 
@@ -15,12 +15,12 @@
 
 namespace backline::test {
 
-/// A ControlTarget without an engine: parameters in a map, listeners told like ParamControl
+/// A control port without an engine: parameters in a map, listeners told like ParamControl
 /// tells them (on the changing thread, after the change), batches recorded with their frame.
-class FakeTarget final : public control::ControlTarget {
+class FakeTarget final : public port::ControlPort, public port::ParamPort {
 public:
     struct Batch {
-        std::vector<control::ParamChangeRequest> changes;
+        std::vector<port::ParamChange> changes;
         std::uint64_t atFrame = 0;
     };
 
@@ -29,15 +29,15 @@ public:
         for (const char* track : {"a", "b", "c"}) {
             add(fmt::format("/track/{}/gain", track), "dB", -120, 12, 0);
             add(fmt::format("/track/{}/pan", track), "", -1, 1, 0);
-            add(fmt::format("/track/{}/mute", track), "", 0, 1, 0, faust::ParamKind::Toggle);
+            add(fmt::format("/track/{}/mute", track), "", 0, 1, 0, port::ParamKind::Toggle);
         }
         add("/master/gain", "dB", -120, 12, 0);
     }
 
     void add(const std::string& address, const std::string& unit, float min, float max, float init,
-        faust::ParamKind kind = faust::ParamKind::Continuous)
+        port::ParamKind kind = port::ParamKind::Continuous)
     {
-        engine::ParamState p;
+        port::ParamState p;
         p.info.address = address;
         p.info.unit = unit;
         p.info.min = min;
@@ -50,7 +50,7 @@ public:
         order_.push_back(address);
     }
 
-    Result<float> setParam(std::string_view address, double value) override
+    Result<float> set(std::string_view address, double value) override
     {
         {
             std::lock_guard lock(mutex_);
@@ -62,31 +62,34 @@ public:
             it->second.value = float(value);
             ++sets_;
         }
-        notify(std::string(address), float(value));
+        listeners_.changed({{std::string(address), float(value)}}, 0);
         return float(value);
     }
 
-    Result<void> setParams(std::span<const control::ParamChangeRequest> changes, std::uint64_t atFrame) override
+    Result<void> check(std::span<const port::ParamChange> changes) const override
+    {
+        std::lock_guard lock(mutex_);
+        return checkLocked(changes);
+    }
+
+    Result<void> setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame, std::int64_t dueNs) override
     {
         {
             std::lock_guard lock(mutex_);
-            for (const auto& [address, value] : changes) {
-                auto it = params_.find(address);
-                if (it == params_.end())
-                    return makeError(ErrorCode::Param, fmt::format("unknown parameter '{}'", address));
-                if (!std::isfinite(value) || value < it->second.info.min || value > it->second.info.max)
-                    return makeError(ErrorCode::Param, fmt::format("{}: {:g} is out of range", address, value));
-            }
+            if (auto r = checkLocked(changes); !r)
+                return r;
             for (const auto& [address, value] : changes)
                 params_[address].value = float(value);
             batches_.push_back({{changes.begin(), changes.end()}, atFrame});
         }
+        std::vector<std::pair<std::string, float>> changed;
         for (const auto& [address, value] : changes)
-            notify(address, float(value));
+            changed.emplace_back(address, float(value));
+        listeners_.changed(changed, dueNs);
         return {};
     }
 
-    Result<engine::ParamState> getParam(std::string_view address) override
+    Result<port::ParamState> get(std::string_view address) const override
     {
         std::lock_guard lock(mutex_);
         auto it = params_.find(std::string(address));
@@ -95,10 +98,10 @@ public:
         return it->second;
     }
 
-    std::vector<engine::ParamState> params() override
+    std::vector<port::ParamState> all() const override
     {
         std::lock_guard lock(mutex_);
-        std::vector<engine::ParamState> out;
+        std::vector<port::ParamState> out;
         for (const auto& address : order_)
             out.push_back(params_.at(address));
         return out;
@@ -108,15 +111,13 @@ public:
     {
         std::this_thread::sleep_for(reloadTakes);
         ++reloads;
-        std::lock_guard lock(listenersMutex_);
-        for (auto* l : listeners_)
-            l->paramsReset();
+        listeners_.reset();
         return {};
     }
 
-    control::DaemonStatus status() override
+    port::DaemonStatus status() override
     {
-        control::DaemonStatus s;
+        port::DaemonStatus s;
         s.session = "fake";
         s.sampleRate = 48000;
         s.bufferSize = 128;
@@ -124,11 +125,11 @@ public:
         return s;
     }
 
-    meter::MeterSnapshot meters() override
+    port::MeterSnapshot meters() override
     {
-        meter::MeterSnapshot s;
+        port::MeterSnapshot s;
         for (const char* name : {"track/a", "track/b", "master"}) {
-            meter::MeterReading r;
+            port::MeterReading r;
             r.name = name;
             r.level.peakDb[0] = -6.0;
             r.level.peakDb[1] = -7.0;
@@ -140,21 +141,23 @@ public:
         return s;
     }
 
-    control::EngineClock engineClock() override { return clock; }
+    port::ParamPort& params() override { return *this; }
+    port::EngineClock clock() override { return engineClock; }
+    void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
+    void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
+    void resetLoudness() override { }
+    Result<std::string> recordStart(std::string_view) override { return noRecorder(); }
+    Result<void> recordStop() override { return noRecorder(); }
+    Result<void> recordMarker(std::string_view) override { return noRecorder(); }
+    Result<port::RecorderStatus> recordStatus() override { return noRecorder(); }
+    Result<void> setRecordSources(std::vector<std::string>) override { return noRecorder(); }
+    std::vector<std::string> recordSources() override { return {}; }
 
-    void addParamListener(engine::ParamListener* listener) override
-    {
-        std::lock_guard lock(listenersMutex_);
-        listeners_.push_back(listener);
-    }
-    void removeParamListener(engine::ParamListener* listener) override
-    {
-        std::lock_guard lock(listenersMutex_);
-        std::erase(listeners_, listener);
-    }
+    /// A notice posted by the daemon (a recorder event, a DSP fault).
+    void post(const port::Notice& notice) { listeners_.notice(notice); }
 
     /// A change made elsewhere (MIDI, a scene): set and tell listeners, on this thread.
-    void changeFromElsewhere(const std::string& address, float value) { (void)setParam(address, value); }
+    void changeFromElsewhere(const std::string& address, float value) { (void)set(address, value); }
 
     std::vector<Batch> batches()
     {
@@ -172,25 +175,31 @@ public:
         return params_.at(address).value;
     }
 
-    control::EngineClock clock;
+    port::EngineClock engineClock;
     std::chrono::milliseconds reloadTakes {0};
     std::atomic<int> reloads {0};
 
 private:
-    void notify(const std::string& address, float value)
+    static Error noRecorder() { return Error {ErrorCode::Engine, "this daemon has no recorder"}; }
+
+    Result<void> checkLocked(std::span<const port::ParamChange> changes) const
     {
-        std::lock_guard lock(listenersMutex_);
-        for (auto* l : listeners_)
-            l->paramChanged(address, value);
+        for (const auto& [address, value] : changes) {
+            auto it = params_.find(address);
+            if (it == params_.end())
+                return makeError(ErrorCode::Param, fmt::format("unknown parameter '{}'", address));
+            if (!std::isfinite(value) || value < it->second.info.min || value > it->second.info.max)
+                return makeError(ErrorCode::Param, fmt::format("{}: {:g} is out of range", address, value));
+        }
+        return {};
     }
 
-    std::mutex mutex_;
-    std::map<std::string, engine::ParamState> params_;
+    mutable std::mutex mutex_;
+    std::map<std::string, port::ParamState> params_;
     std::vector<std::string> order_;
     std::vector<Batch> batches_;
     std::uint64_t sets_ = 0;
-    std::mutex listenersMutex_;
-    std::vector<engine::ParamListener*> listeners_;
+    port::Listeners listeners_;
 };
 
 } // namespace backline::test

@@ -311,7 +311,7 @@ TEST_F(OscAdmissionTest, AClientPagesThroughStateAsTheBudgetRefills)
     // Page by page from the start, as `backline state` does: each /state/end says where to go on.
     std::set<std::string> addresses;
     int first = 0;
-    const int total = int(target.params().size());
+    const int total = int(target.all().size());
     const auto deadline = nowNs() + 20'000'000'000LL;
     while (first < total && nowNs() < deadline) {
         a->send("/state", {first, total - first});

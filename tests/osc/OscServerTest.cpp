@@ -118,7 +118,7 @@ TEST_F(OscServerTest, ANewSubscriberFirstGetsTheWholeStateNumbered)
     EXPECT_EQ(snapshot[0].number(0), 1.0);
     EXPECT_EQ(snapshot[1].address, "/snapshot/begin");
     const auto count = std::size_t(snapshot[1].number(0));
-    EXPECT_EQ(count, target.params().size());
+    EXPECT_EQ(count, target.all().size());
     std::set<std::string> addresses;
     for (const auto& m : snapshot) {
         EXPECT_TRUE(m.inBundle);
@@ -229,7 +229,7 @@ TEST_F(OscServerTest, ABundleIsAppliedAsOneBatchAtItsFrame)
     EXPECT_EQ(batches[0].changes.size(), 3u);
     EXPECT_EQ(batches[0].atFrame, 0u);
 
-    target.clock = {96000, monotonicNowNs(), 48000};
+    target.engineClock = {96000, monotonicNowNs(), 48000};
     a->sendBundle(toTimetag(std::chrono::system_clock::now() + 500ms), {{"/track/a/gain", {-4.0f}}});
     EXPECT_TRUE(a->request("/ping"));
     EXPECT_EQ(target.batches().size(), 1u) << "held in the server until shortly before it is due";
@@ -269,7 +269,7 @@ TEST_F(OscServerTest, AClientOutsideTheAllowedAddressesGetsNoReplyAndChangesNoth
 {
     server.reset();
     OscServerOptions options;
-    options.access = AccessList({*session::AddressRange::parse("127.0.0.1")});
+    options.access = AccessList({*backline::AddressRange::parse("127.0.0.1")});
     start(std::move(options));
     auto stranger = client(RawOscClient::Kind::Udp, "127.0.0.2");
     stranger->send("/track/a/gain", {-30.0f});
@@ -437,9 +437,9 @@ TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
             break;
     }
     ASSERT_EQ(page.size(), 4u);
-    EXPECT_EQ(page[0].text(0), target.params()[2].info.address);
+    EXPECT_EQ(page[0].text(0), target.all()[2].info.address);
     EXPECT_EQ(page[0].text(6), "toggle");
-    EXPECT_EQ(page[3].number(0), double(target.params().size()));
+    EXPECT_EQ(page[3].number(0), double(target.all().size()));
 }
 
 TEST_F(OscServerTest, ATcpClientThatStopsReadingIsDisconnectedAndHoldsNobody)

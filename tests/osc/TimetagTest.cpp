@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "control/osc/ClockEstimator.h"
 #include "control/osc/Timetag.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "session/AddressRange.h"
+#include "core/AddressRange.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -9,7 +9,7 @@
 #include <charconv>
 #include <cstring>
 
-namespace backline::session {
+namespace backline {
 
 namespace {
 
@@ -111,4 +111,4 @@ std::string AddressRange::str() const
     return prefixLength == 128 ? std::string(text) : fmt::format("{}/{}", text, prefixLength);
 }
 
-} // namespace backline::session
+} // namespace backline

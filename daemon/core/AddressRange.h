@@ -9,7 +9,7 @@
 
 struct sockaddr;
 
-namespace backline::session {
+namespace backline {
 
 /// A block of network addresses: one address (`192.168.1.20`, `::1`) or a subnet in CIDR
 /// notation (`192.168.0.0/16`, `fe80::/10`). IPv4 is kept as IPv4-mapped IPv6 so one
@@ -33,4 +33,4 @@ struct AddressRange {
 /// The 16-byte form (IPv4-mapped for AF_INET) of a socket address; nullopt for other families.
 std::optional<std::array<std::uint8_t, 16>> addressBytes(const sockaddr* peer);
 
-} // namespace backline::session
+} // namespace backline

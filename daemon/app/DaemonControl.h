@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/JackSupervisor.h"
+#include "app/SessionHost.h"
+#include "engine/Engine.h"
+#include "engine/ParamControl.h"
+#include "port/ControlPort.h"
+#include "port/Listeners.h"
+
+#include <chrono>
+#include <functional>
+
+namespace backline::app {
+
+/// The daemon's side of the control port: every surface reaches the parameters (the engine's
+/// ParamControl, handed out as it is), the daemon's state and its slow requests through it.
+class DaemonControl final : public port::ControlPort {
+public:
+    DaemonControl(engine::Engine& engine, engine::ParamControl& params, port::Listeners& listeners,
+        JackSupervisor& jack, SessionHost& host)
+        : engine_(engine)
+        , params_(params)
+        , listeners_(listeners)
+        , jack_(jack)
+        , host_(host)
+    {
+    }
+
+    /// [main] Called after every successful reload (a surface's settings may have changed).
+    void onReloaded(std::function<void()> callback) { onReloaded_ = std::move(callback); }
+
+    port::ParamPort& params() override { return params_; }
+    void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
+    void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
+    port::EngineClock clock() override;
+    port::DaemonStatus status() override;
+    port::MeterSnapshot meters() override { return host_.meters(); }
+    void resetLoudness() override { host_.resetLoudness(); }
+    Result<void> reloadSession() override;
+    Result<std::string> recordStart(std::string_view name) override { return host_.recordStart(name); }
+    Result<void> recordStop() override;
+    Result<void> recordMarker(std::string_view name) override;
+    Result<port::RecorderStatus> recordStatus() override;
+    Result<void> setRecordSources(std::vector<std::string> ids) override { return host_.setRecordSources(std::move(ids)); }
+    std::vector<std::string> recordSources() override;
+
+private:
+    engine::Engine& engine_;
+    engine::ParamControl& params_;
+    port::Listeners& listeners_;
+    JackSupervisor& jack_;
+    SessionHost& host_;
+    std::function<void()> onReloaded_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+} // namespace backline::app

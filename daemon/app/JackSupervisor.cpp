@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/JackSupervisor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+namespace backline::app {
+
+Result<void> JackSupervisor::open()
+{
+    auto backend = jack::JackBackend::open(options_, engine_);
+    if (!backend)
+        return backend.error();
+    jack_ = std::move(backend.value());
+    rate_ = jack_->sampleRate();
+    block_ = jack_->bufferSize();
+    return {};
+}
+
+void JackSupervisor::drop()
+{
+    params_.detach();
+    xrunsBefore_ += jack_->xruns();
+    const bool left = jack_->quiesce();
+    jack_.reset(); // closes the client: its audio thread has ended when this returns
+    // The queue's consumer changes hands only if the audio thread was seen to leave the engine
+    // (a thread JACK cancelled inside it could have been mid-pop).
+    if (left)
+        engine_.drainStopped();
+    else
+        spdlog::error("the audio thread did not leave the engine within 2 s of JACK going away; its queue is left as it is");
+}
+
+bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Result<void>()>& resume,
+    const std::function<bool()>& stop, const std::function<void()>& idle)
+{
+    // The lock is only held for each attempt: meanwhile a reload or a take is refused at once
+    // ("not connected to JACK") instead of waiting for the server with a surface's thread.
+    std::string lastFailure;
+    while (true) {
+        // A second between attempts. Changes made by surfaces meanwhile are kept by the control
+        // side (detached, see drop) and built into the graph the reconnect installs.
+        for (int i = 0; i < 20; ++i) {
+            if (stop())
+                return false;
+            idle();
+        }
+        std::lock_guard lock(sessionLock);
+        if (!open())
+            continue;
+        if (auto r = resume(); !r) {
+            // The server may have gone again already, or the session cannot be rebuilt (yet):
+            // keep trying, saying why once.
+            if (r.error().message != lastFailure)
+                spdlog::error("could not resume on JACK: {}; trying again every second", r.error().message);
+            lastFailure = r.error().message;
+            drop();
+            continue;
+        }
+        return true;
+    }
+}
+
+std::uint64_t JackSupervisor::xruns() const
+{
+    return xrunsBefore_ + (jack_ ? jack_->xruns() : 0);
+}
+
+void JackSupervisor::notePeriod()
+{
+    if (jack_)
+        block_ = jack_->bufferSize();
+}
+
+} // namespace backline::app

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/Result.h"
+#include "engine/Engine.h"
+#include "engine/ParamControl.h"
+#include "jack/JackBackend.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace backline::app {
+
+/// The daemon's JACK client and what keeps it going: opens it, notices its server went away,
+/// closes it safely then, and opens a new one when the server is back. Counts xruns across
+/// every client since the start. The client is used under the session lock (SessionHost);
+/// its rate and period can be read without it.
+class JackSupervisor {
+public:
+    JackSupervisor(jack::JackBackend::Options options, engine::Engine& engine, engine::ParamControl& params)
+        : options_(std::move(options))
+        , engine_(engine)
+        , params_(params)
+    {
+    }
+
+    /// [main, session lock] Opens a client (not yet active) on the server.
+    Result<void> open();
+    /// [session lock] The client; null while the server is away.
+    jack::JackBackend* backend() const noexcept { return jack_.get(); }
+    /// [main] Whether the client's server went away.
+    bool serverGone() const noexcept { return jack_ && jack_->serverGone(); }
+    /// [main, session lock] Closes the client whose server went away. Its audio thread has ended
+    /// when this returns; parameter changes are kept for the next graph meanwhile (detached).
+    void drop();
+    /// [main, session lock] Closes the client at a stop (the daemon is going).
+    void close() { jack_.reset(); }
+
+    /// [main] After the server went away: tries every second, until resume() succeeds on a new
+    /// client or stop() says to give up (checked every 50 ms; idle() runs meanwhile). Each try
+    /// holds sessionLock. Returns whether the client is back.
+    bool reconnect(std::mutex& sessionLock, const std::function<Result<void>()>& resume,
+        const std::function<bool()>& stop, const std::function<void()>& idle);
+
+    /// [session lock] xruns of every client since the start.
+    std::uint64_t xruns() const;
+    /// [any] The live sample rate and period (0 before the first client).
+    int sampleRate() const noexcept { return rate_.load(std::memory_order_relaxed); }
+    std::uint32_t blockFrames() const noexcept { return block_.load(std::memory_order_relaxed); }
+    /// [session lock] Notes a period JACK changed since (buffer size callbacks).
+    void notePeriod();
+
+private:
+    jack::JackBackend::Options options_;
+    engine::Engine& engine_;
+    engine::ParamControl& params_;
+    std::unique_ptr<jack::JackBackend> jack_;
+    std::uint64_t xrunsBefore_ = 0; // of clients closed since the start
+    std::atomic<int> rate_ {0};
+    std::atomic<std::uint32_t> block_ {0};
+};
+
+} // namespace backline::app

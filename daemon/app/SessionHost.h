@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "app/DaemonOptions.h"
+#include "app/DspFaultWatch.h"
+#include "app/JackSupervisor.h"
+#include "app/MemoryRelease.h"
+#include "app/Recording.h"
+#include "engine/Engine.h"
+#include "engine/GraphBuilder.h"
+#include "engine/ParamControl.h"
+#include "faust/JitCompiler.h"
+#include "meter/MeterBank.h"
+#include "port/Listeners.h"
+#include "port/Meters.h"
+#include "session/SessionSpec.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace backline::app {
+
+/// What plays: the session file, the graph built from it, and what hangs off that graph — the
+/// meters, the recording and its taps. Loads and builds sessions (off the audio thread), puts
+/// them live on JACK, reloads them under the reload rule and rebuilds them after a JACK
+/// restart. One lock, the session lock, serialises all of that; a reload holds it for as long
+/// as a Faust compile takes, so what surfaces read never waits for it.
+class SessionHost {
+public:
+    SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
+        port::Listeners& listeners, JackSupervisor& jack);
+    ~SessionHost();
+    SessionHost(const SessionHost&) = delete;
+    SessionHost& operator=(const SessionHost&) = delete;
+
+    /// [main] Opens JACK, loads the session, starts meters and recording, and plays it.
+    Result<void> startLive();
+    /// [main] Loads and builds the session at its own rate for an offline render; the graph is
+    /// installed and returned (owned by the engine).
+    Result<engine::Graph*> startOffline(session::SessionSpec& spec);
+
+    /// [control] Reloads the session file; on failure the running graph plays on untouched.
+    Result<void> reload();
+    /// [main] After the JACK server went away: drops the client and rebuilds on a new one when
+    /// the server is back (see JackSupervisor::reconnect). Returns whether audio runs again.
+    bool rejoinJack(const std::function<bool()>& stop, const std::function<void()>& idle);
+    /// [main] Fades the outputs to silence before the client closes (no click at a stop).
+    void fadeOutForStop();
+
+    /// [main] Recorder upkeep: tells it when its rings started and about xruns.
+    void serviceRecording();
+    /// [main] Logs and tells listeners when a session DSP output NaN or infinity.
+    void reportDspFaults();
+
+    /// [control] The session's name, track and bus counts and rate as last known; the JACK
+    /// figures too. Never waits for a reload in progress (answers what was known before).
+    struct Summary {
+        std::string name;
+        int tracks = 0;
+        int buses = 0;
+        int sampleRate = 0;
+        int bufferSize = 0;
+        std::uint64_t xruns = 0;
+        double dspLoadPercent = 0.0;
+    };
+    Summary summary();
+    /// [any] The OSC settings of the running session (for the surface's limits after a reload).
+    session::OscSpec oscSpec();
+    /// [any] Meters and loudness.
+    port::MeterSnapshot meters();
+    void resetLoudness();
+
+    /// The recording, null when unavailable. Requests go through the methods below.
+    Recording* recording() const noexcept { return recording_.get(); }
+    /// [control] Opens a take named name (the session's when empty); returns its folder.
+    Result<std::string> recordStart(std::string_view name);
+    /// [control] Chooses the record sources and retaps the running graph.
+    Result<void> setRecordSources(std::vector<std::string> ids);
+
+    /// [main] Frees retired graphs and hands the memory a load freed back to the system once
+    /// the crossfade is over (MemoryRelease).
+    void releaseFreedMemory() { memory_.releaseIfDue(engine_); }
+
+private:
+    /// [control] Loads the session file and builds its graph for the given rate, starting the
+    /// parameters at the carried values the reload rule lets through (see carryTarget).
+    Result<std::unique_ptr<engine::Graph>> loadAndBuild(int sampleRate, std::uint32_t maxFrames, session::SessionSpec& spec,
+        const engine::CarriedValues& carried = {});
+    /// [control] The taps graph needs: the master for loudness, the chosen record sources.
+    Result<std::unique_ptr<engine::TapSet>> makeTaps(const engine::Graph& graph);
+    /// [control] Installs graph in the engine with its taps and meters; session lock held.
+    /// carried: what graph was built with (changes made since follow it, ParamControl::install).
+    void install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps,
+        engine::Swap swap = engine::Swap::Crossfade, const engine::CarriedValues& carried = {});
+    /// [control] Makes spec the running session; session lock held.
+    void adopt(session::SessionSpec spec);
+    /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
+    Result<void> goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried);
+    /// [main] On the client JACK was just reopened with: rebuilds the session (the last good
+    /// one if the file no longer loads) under the reload rule and starts it; session lock held.
+    Result<void> resumeOnJack();
+    /// [disk thread] What the recorder reports: logged, and told to listeners.
+    void onRecordEvent(const record::RecordEvent& event);
+
+    const DaemonOptions& options_;
+    engine::Engine& engine_;
+    engine::ParamControl& params_;
+    port::Listeners& listeners_;
+    JackSupervisor& jack_;
+    engine::DspResolver resolver_;
+    faust::JitCompiler jit_;
+
+    std::mutex mutex_; // the session lock: reloads (surfaces, SIGHUP), JACK reconnects, retaps
+    session::SessionSpec spec_;
+    const engine::Graph* live_ = nullptr; // the graph installed last; valid under mutex_
+    std::unique_ptr<meter::MeterBank> meters_;
+    std::mutex metersMutex_; // held to replace meters_ (a server back at another rate) and by readers
+    std::unique_ptr<Recording> recording_;
+    const engine::TapSet* pendingTaps_ = nullptr; // taps whose first frame the recorder awaits (identity only)
+    std::uint64_t xrunsSeen_ = 0;
+    DspFaultWatch dspFaults_; // main thread only
+    std::mutex summaryMutex_; // guards lastSummary_, what summary() answers while mutex_ is busy
+    Summary lastSummary_;
+    session::OscSpec oscSpec_; // guarded by summaryMutex_
+    MemoryRelease memory_;
+};
+
+} // namespace backline::app

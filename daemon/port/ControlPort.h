@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/Result.h"
+#include "port/EngineClock.h"
+#include "port/Listeners.h"
+#include "port/Meters.h"
+#include "port/Param.h"
+#include "port/ParamPort.h"
+#include "port/Recording.h"
+#include "port/Status.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace backline::port {
+
+/// The one way in for every surface — OSC today; MIDI, the web, scenes and NSM next: the
+/// parameters, the daemon's state, change notifications, and the slow requests (reload,
+/// record). Implemented by the daemon (app::DaemonControl); speaks backline's own types only.
+/// Thread-safe: surfaces call it from their own threads, never from the audio thread. The slow
+/// requests may take seconds (a Faust compile, a file sync): call them off a thread that must
+/// stay responsive.
+class ControlPort {
+public:
+    virtual ~ControlPort() = default;
+
+    /// The running session's parameters.
+    virtual ParamPort& params() = 0;
+    /// Tells listener of every change and notice until removed (see Listeners).
+    virtual void addListener(ChangeListener* listener) = 0;
+    /// Stops telling listener; once this returns it is not called again.
+    virtual void removeListener(ChangeListener* listener) = 0;
+    /// The engine's sample clock, to turn a time into an engine frame.
+    virtual EngineClock clock() = 0;
+
+    /// A snapshot of the daemon's state. Never waits for a reload in progress.
+    virtual DaemonStatus status() = 0;
+    /// Every meter's level and the master's loudness.
+    virtual MeterSnapshot meters() = 0;
+    /// Restarts integrated loudness, loudness range and true peak.
+    virtual void resetLoudness() = 0;
+
+    /// [slow] Reloads the session file; on failure the running graph plays on untouched.
+    virtual Result<void> reloadSession() = 0;
+
+    /// [slow] Opens a take (name may be empty: the session's); returns its folder.
+    virtual Result<std::string> recordStart(std::string_view name) = 0;
+    /// [slow] Closes the open take (its files are synced).
+    virtual Result<void> recordStop() = 0;
+    /// Adds a marker to the open take.
+    virtual Result<void> recordMarker(std::string_view name) = 0;
+    /// What the recorder is doing.
+    virtual Result<RecorderStatus> recordStatus() = 0;
+    /// Chooses the record sources (between takes).
+    virtual Result<void> setRecordSources(std::vector<std::string> ids) = 0;
+    /// The chosen record sources.
+    virtual std::vector<std::string> recordSources() = 0;
+};
+
+} // namespace backline::port

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+#include <utility>
+
+namespace backline::port {
+
+/// How a parameter behaves, whatever made it (a Faust widget, an engine switch).
+enum class ParamKind {
+    Continuous, ///< a fader or knob: glides to a new value
+    Stepped,    ///< discrete choices, applied at once
+    Toggle,     ///< 0 or 1, applied at once
+    Trigger,    ///< 1 while held
+};
+
+/// "continuous", "stepped", "toggle", "trigger": the word surfaces show.
+const char* toString(ParamKind kind);
+
+/// Everything a surface needs to show and validate one parameter.
+struct ParamInfo {
+    std::string address; ///< e.g. "/track/pad/gain" or "/track/pad/dsp/cutoff"
+    std::string unit;    ///< "dB", "Hz", … or empty
+    ParamKind kind = ParamKind::Continuous;
+    float min = 0.0f;
+    float max = 1.0f;
+    float init = 0.0f; ///< the DSP's default
+    float step = 0.0f;
+};
+
+/// A parameter's description with its current value.
+struct ParamState {
+    ParamInfo info;
+    float value = 0.0f;
+};
+
+/// One change of a batch: address and value.
+using ParamChange = std::pair<std::string, double>;
+
+} // namespace backline::port
