@@ -449,7 +449,15 @@ std::optional<OscMessage> OscClient::receive(std::chrono::milliseconds timeout)
 std::optional<OscMessage> OscClient::request(const std::string& address, std::chrono::milliseconds timeout)
 {
     send(address);
-    return receive(timeout);
+    // waitForPong pings every 200 ms until one /pong comes back: on a busy machine more of them
+    // are answered, late, and one must not pass for this request's reply.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto m = receive(std::max(left, std::chrono::milliseconds(0)));
+        if (!m || m->address != "/pong" || address == "/ping")
+            return m;
+    }
 }
 
 bool OscClient::waitForPong(std::chrono::milliseconds timeout)
@@ -511,10 +519,16 @@ int JackListener::onProcess(jack_nframes_t n, void* self)
 {
     auto& l = *static_cast<JackListener*>(self);
     const float* in[2];
-    for (int c = 0; c < 2; ++c) {
+    for (int c = 0; c < 2; ++c)
         in[c] = static_cast<const float*>(jack_port_get_buffer(l.ports_[c], n));
-        jack_ringbuffer_write(l.rings_[c], reinterpret_cast<const char*>(in[c]), n * sizeof(float));
-    }
+    // Whole blocks into both rings or into neither: a ring nobody has read for its 8 s is full,
+    // and a partial write (its free space is any number of bytes) would shift the stream off
+    // the float boundaries for good — garbage samples, NaNs among them, in every later capture
+    // (seen once under heavy load in OscRobustness's flood test).
+    const std::size_t bytes = n * sizeof(float);
+    if (jack_ringbuffer_write_space(l.rings_[0]) >= bytes && jack_ringbuffer_write_space(l.rings_[1]) >= bytes)
+        for (int c = 0; c < 2; ++c)
+            jack_ringbuffer_write(l.rings_[c], reinterpret_cast<const char*>(in[c]), bytes);
     // Only cycles run freewheeling are captured: JACK waits for every client in those, so no
     // block is dropped or repeated, whatever the machine's load.
     if (l.capturing_.load(std::memory_order_acquire)) {

@@ -116,7 +116,8 @@ public:
     void sendBundle(const std::vector<std::pair<std::string, lo_message>>& messages);
     /// The next message to arrive within timeout (any address), or nullopt.
     std::optional<OscMessage> receive(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
-    /// Sends address without arguments and returns the first reply.
+    /// Sends address without arguments and returns the first reply (a late /pong of an earlier
+    /// waitForPong is skipped, unless address is /ping).
     std::optional<OscMessage> request(const std::string& address,
         std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
     /// Retries /ping until /pong comes back or timeout.
