@@ -162,8 +162,10 @@ public:
     /// Starts watching the left input for a sample further than threshold from reference
     /// (the level before the change); the audio thread notes the first one.
     void watchForChange(float reference, float threshold);
-    /// The change seen since watchForChange(), waiting up to timeout.
+    /// The change seen since watchForChange(), waiting up to timeout; the watch ends either way.
     std::optional<Change> waitForChange(std::chrono::milliseconds timeout);
+    /// Whether the watched change has been seen yet; the watch goes on.
+    bool changeSeen() const { return changed_.load(std::memory_order_acquire); }
 
 private:
     static int onProcess(jack_nframes_t n, void* self);
