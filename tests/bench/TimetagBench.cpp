@@ -18,8 +18,7 @@
 // Mixing.TimedChangeLandsOnItsFrame…: the exact frame given the engine's clock).
 //
 // Usage: timetag_bench [--trials N] [--leads ms1,ms2,…]
-#include "../integration/Harness.h"
-#include "RawOscClient.h"
+#include "BenchDaemon.h"
 
 #include "control/osc/Timetag.h"
 
@@ -42,8 +41,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int sampleRate = 48000;
-constexpr int period = 128;
+constexpr int sampleRate = BenchDaemon::sampleRate;
+constexpr int period = BenchDaemon::period;
 /// faust/master/master.dsp: the limiter's lookahead, 135 frames at 48 kHz.
 constexpr long masterLatency = 135;
 constexpr long steadyFrames = 16;
@@ -171,32 +170,16 @@ int main(int argc, char** argv)
         else if (flag == "--leads")
             leads = parseList(argv[i + 1]);
     }
-    JackServer jack(sampleRate, period, JackServer::Scheduling::Realtime);
-    TempDir dir;
-    const int port = freeOscPort();
-    const std::string dc = std::string(BACKLINE_TEST_DATA_DIR) + "/faust/dc_level.dsp";
-    const auto file = dir.write("bench.yaml",
-        "backline: 1\nname: timetag\nosc: {port: " + std::to_string(port) + "}\ntracks:\n  - name: dc\n    dsp: " + dc
-            + "\n    params: {level: 0}\n");
-    Process daemon({backlinedPath().string(), "--session", file.string(), "--jack-server", jack.name(), "--cache-dir",
-                       (dir.path() / "cache").string()},
-        dir.path() / "backlined.log");
-    RawOscClient c(RawOscClient::Kind::Udp, port);
-    bool up = false;
-    for (int i = 0; i < 100 && !up; ++i)
-        up = c.request("/ping", 200ms).has_value();
-    if (!up) {
-        std::fprintf(stderr, "backlined did not answer:\n%s\n", daemon.output().c_str());
-        return 1;
-    }
-    JackListener listener(jack.name(), "backline:out_L", "backline:out_R");
+    BenchDaemon d(dcTrack(), JackServer::Scheduling::Realtime);
+    RawOscClient c(RawOscClient::Kind::Udp, d.port);
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     listener.waitCycles(600, 60s); // the daemon learns JACK's clock from a second and more of blocks
-    const auto policy = threadPolicy(daemon.pid(), "backline-audio");
+    const auto policy = threadPolicy(d.process.pid(), "backline-audio");
     const bool realtime = policy == SCHED_FIFO || policy == SCHED_RR;
     std::printf("backlined on jackd dummy, %d Hz, %d-frame periods; audio thread %s; %d trials per lead\n\n", sampleRate,
         period, realtime ? "real-time (SCHED_FIFO)" : "NOT real-time (the figures show a stalling driver)", trials);
     {
-        DriverClock clock(jack.name());
+        DriverClock clock(d.jack.name());
         const auto [deviation, gap, rate] = clock.measure();
         std::printf("the driver itself, 5 s of cycles: frames stray up to %.1f ms from a steady clock's line, the longest\n"
                     "gap between two cycles is %.1f ms (a period is %.2f ms), frames run at %.4f of the wall clock's rate\n\n",
