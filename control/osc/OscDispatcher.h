@@ -43,9 +43,9 @@ class OscDispatcher {
 public:
     explicit OscDispatcher(port::ControlPort& control);
 
-    /// [any; the OSC server calls it on the OSC thread] Finds address's route and runs it on the
-    /// calling thread (a RouteThread::Job route too); appends replies to out. A per-client route
-    /// (RouteThread::OscWithClient) needs the server: it is answered with /error here.
+    /// [any: tests, fuzzers, benchmarks; the OSC server goes through run()] Finds address's route
+    /// and runs it on the calling thread (a RouteThread::Job route too); appends replies to out.
+    /// A per-client route (RouteThread::OscWithClient) needs the server: answered with /error here.
     void dispatch(std::string_view address, std::string_view types, lo_arg** argv, int argc,
         std::vector<OscReply>& out)
     {
