@@ -84,7 +84,8 @@ void OscDispatcher::dispatch(std::string_view address, std::string_view types, l
 void OscDispatcher::run(const OscRoute& route, OscCall& call)
 {
     if (const auto* handler = std::get_if<PortHandler>(&route.handler)) {
-        (this->*(*handler))(call);
+        if (argumentsAccepted(route, call))
+            (this->*(*handler))(call);
         return;
     }
     call.out.push_back(errorReply(call.address,

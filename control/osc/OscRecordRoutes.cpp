@@ -49,10 +49,6 @@ void OscDispatcher::recordStart(OscCall& call)
 
 void OscDispatcher::recordStop(OscCall& call)
 {
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/record/stop takes no arguments"));
-        return;
-    }
     if (auto r = control_.recordStop(); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
     else
@@ -75,10 +71,6 @@ void OscDispatcher::recordMarker(OscCall& call)
 
 void OscDispatcher::recordStatus(OscCall& call)
 {
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/record/status takes no arguments"));
-        return;
-    }
     auto s = control_.recordStatus();
     if (!s) {
         call.out.push_back(errorReply(call.address, s.error().message));

@@ -130,7 +130,8 @@ void OscServer::handleMessage(ClientState& client, OscInMessage& message, OscCal
         dispatcher_.run(*route, call);
         return;
     case RouteThread::OscWithClient:
-        (subscriptions_.*std::get<ClientHandler>(route->handler))(call);
+        if (argumentsAccepted(*route, call))
+            (subscriptions_.*std::get<ClientHandler>(route->handler))(call);
         return;
     case RouteThread::Job:
         runLater(*route, client, message, call.out);

@@ -21,6 +21,7 @@ constexpr auto Prefix = RouteMatch::Prefix;
 constexpr auto Osc = RouteThread::Osc;
 constexpr auto Client = RouteThread::OscWithClient;
 constexpr auto Job = RouteThread::Job;
+constexpr auto none = routeTakesNone;
 
 /// A port handler runs on the OSC or the job thread; a client handler on the OSC thread, with
 /// the client's state.
@@ -47,40 +48,40 @@ std::span<const OscRoute> oscRoutes()
             "/master/…", "the master's parameter"},
 
         // The server and the session: stateless.
-        {Exact, "/ping", "none", Osc, &OscDispatcher::ping, "/pong", "is the server there"},
+        {Exact, "/ping", "any (ignored)", Osc, &OscDispatcher::ping, "/pong", "is the server there"},
         {Exact, "/state", "none, or two whole numbers: first index, count", Osc, &OscDispatcher::state,
             "/state/param /state/end", "every parameter with its range and unit (paged within the reply budget)"},
-        {Exact, "/status", "none", Osc, &OscDispatcher::status,
+        {Exact, "/status", none, Osc, &OscDispatcher::status,
             "/status /status/…", "the daemon's state and the OSC server's counters"},
-        {Exact, "/meters", "none", Osc, &OscDispatcher::meters,
+        {Exact, "/meters", none, Osc, &OscDispatcher::meters,
             "/meters/<name> /meters/loudness", "one meter reading"},
-        {Exact, "/meters/loudness/reset", "none", Osc, &OscDispatcher::resetLoudness,
+        {Exact, "/meters/loudness/reset", none, Osc, &OscDispatcher::resetLoudness,
             "/meters/loudness/reset", "restarts integrated loudness, range and true peak"},
 
         // Per client: subscriptions to feedback and meters.
         {Exact, "/subscribe", "none, seconds, or seconds and packets per second", Client,
             &OscSubscriptions::subscribe, "/subscribed", "feedback of every change, snapshot first"},
-        {Exact, "/unsubscribe", "none", Client, &OscSubscriptions::unsubscribe, "/unsubscribed", "ends feedback"},
-        {Exact, "/snapshot", "none", Client, &OscSubscriptions::snapshot, "", "the full snapshot again, as feedback"},
+        {Exact, "/unsubscribe", none, Client, &OscSubscriptions::unsubscribe, "/unsubscribed", "ends feedback"},
+        {Exact, "/snapshot", none, Client, &OscSubscriptions::snapshot, "", "the full snapshot again, as feedback"},
         {Exact, "/meters/subscribe", "rate in Hz, then optionally a format (s) and seconds", Client,
             &OscSubscriptions::subscribeMeters, "/meters/subscribed /meters/names", "a meter stream"},
-        {Exact, "/meters/unsubscribe", "none", Client, &OscSubscriptions::unsubscribeMeters,
+        {Exact, "/meters/unsubscribe", none, Client, &OscSubscriptions::unsubscribeMeters,
             "/meters/unsubscribed", "ends the meter stream"},
-        {Exact, "/meters/names", "none", Client, &OscSubscriptions::meterNames, "/meters/names",
+        {Exact, "/meters/names", none, Client, &OscSubscriptions::meterNames, "/meters/names",
             "the meters in stream order"},
 
         // Slow: a Faust compile or a file sync may take seconds, so not on the OSC thread.
-        {Exact, "/session/reload", "none", Job, &OscDispatcher::reload, "/session/reloaded",
+        {Exact, "/session/reload", none, Job, &OscDispatcher::reload, "/session/reloaded",
             "reloads the session file"},
         {Exact, "/record/start", "none, or the take's name (s)", Job, &OscDispatcher::recordStart,
             "/record/started", "opens a take"},
-        {Exact, "/record/stop", "none", Job, &OscDispatcher::recordStop, "/record/stopped",
+        {Exact, "/record/stop", none, Job, &OscDispatcher::recordStop, "/record/stopped",
             "closes the take (its files synced)"},
         {Exact, "/record/sources", "none (get), or source ids (s…) to set", Job, &OscDispatcher::recordSources,
             "/record/sources", "the sources a take records"},
         {Exact, "/record/marker", "the marker's name (s)", Osc, &OscDispatcher::recordMarker, "/record/marked",
             "marks the open take"},
-        {Exact, "/record/status", "none", Osc, &OscDispatcher::recordStatus,
+        {Exact, "/record/status", none, Osc, &OscDispatcher::recordStatus,
             "/record/status /record/status/source", "what the recorder is doing"},
 
         // Reserved for features to come: answered with an /error that says so.
@@ -142,6 +143,14 @@ const OscRoute* findRoute(std::string_view address)
 OscReply unknownAddressReply(std::string_view address)
 {
     return errorReply(address, fmt::format("unknown address '{}' (see control/OSC.md)", printableAddress(address)));
+}
+
+bool argumentsAccepted(const OscRoute& route, OscCall& call)
+{
+    if (route.arguments != routeTakesNone || call.argc == 0)
+        return true;
+    call.out.push_back(errorReply(call.address, fmt::format("{} takes no arguments", call.address)));
+    return false;
 }
 
 } // namespace backline::control

@@ -73,12 +73,17 @@ using ClientHandler = void (OscSubscriptions::*)(OscCall&);
 struct OscRoute {
     RouteMatch match;
     std::string_view address;    ///< the address, or the prefix (ending in '/')
-    std::string_view arguments;  ///< the type tags it accepts, in words ("" for none)
+    /// The arguments it accepts, in words. Exactly routeTakesNone: a message with any is
+    /// answered `/error <address> "<address> takes no arguments"` before the handler runs.
+    std::string_view arguments;
     RouteThread thread;
     std::variant<PortHandler, ClientHandler> handler;
     std::string_view replies;    ///< the addresses it may answer with besides /error, space-separated
     std::string_view summary;    ///< what it is for, in one line
 };
+
+/// OscRoute::arguments of a route that takes none (and refuses any).
+inline constexpr std::string_view routeTakesNone = "none";
 
 /// What the server sends without being asked (feedback, meter streams, notices), or as a reply
 /// that no route names: an exact address, or a family when it ends in "…".
@@ -109,5 +114,9 @@ const OscRoute* findRoute(std::string_view address);
 
 /// [any] The `/error` for an address no route answers.
 OscReply unknownAddressReply(std::string_view address);
+
+/// [the route's thread] Whether call's arguments may go to route's handler; if not, the
+/// /error is in call.out.
+bool argumentsAccepted(const OscRoute& route, OscCall& call);
 
 } // namespace backline::control

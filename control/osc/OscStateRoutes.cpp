@@ -82,10 +82,6 @@ void OscDispatcher::state(OscCall& call)
 
 void OscDispatcher::status(OscCall& call)
 {
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/status takes no arguments"));
-        return;
-    }
     const auto s = control_.status();
     const OscCounters c = counters_ ? counters_() : OscCounters {};
     const std::string transport = toString(s.transport);
@@ -128,10 +124,6 @@ void OscDispatcher::status(OscCall& call)
 
 void OscDispatcher::meters(OscCall& call)
 {
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/meters takes no arguments"));
-        return;
-    }
     MeterStream stream;
     stream.update(control_.meters());
     for (const auto& m : stream.messages(MeterFormat::Levels))
@@ -140,20 +132,12 @@ void OscDispatcher::meters(OscCall& call)
 
 void OscDispatcher::resetLoudness(OscCall& call)
 {
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/meters/loudness/reset takes no arguments"));
-        return;
-    }
     control_.resetLoudness();
     call.out.push_back(OscReply {"/meters/loudness/reset", {}});
 }
 
 void OscDispatcher::reload(OscCall& call)
 {
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/session/reload takes no arguments"));
-        return;
-    }
     if (auto r = control_.reloadSession(); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
     else

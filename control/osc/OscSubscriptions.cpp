@@ -33,14 +33,6 @@ bool optionalNumber(const OscCall& call, int i, double min, double max, const ch
     return true;
 }
 
-bool noArguments(const OscCall& call)
-{
-    if (call.argc == 0)
-        return true;
-    call.out.push_back(errorReply(call.address, fmt::format("{} takes no arguments", call.address)));
-    return false;
-}
-
 } // namespace
 
 OscSubscriptions::OscSubscriptions(
@@ -93,16 +85,12 @@ void OscSubscriptions::subscribe(OscCall& call)
 
 void OscSubscriptions::unsubscribe(OscCall& call)
 {
-    if (noArguments(call)) {
-        call.client->feedback.active = false;
-        call.out.push_back({"/unsubscribed", {}});
-    }
+    call.client->feedback.active = false;
+    call.out.push_back({"/unsubscribed", {}});
 }
 
 void OscSubscriptions::snapshot(OscCall& call)
 {
-    if (!noArguments(call))
-        return;
     ClientState& client = *call.client;
     if (!client.feedback.active)
         call.out.push_back(errorReply(call.address, "subscribe first (/subscribe): the snapshot comes as feedback"));
@@ -162,18 +150,14 @@ void OscSubscriptions::subscribeMeters(OscCall& call)
 
 void OscSubscriptions::unsubscribeMeters(OscCall& call)
 {
-    if (noArguments(call)) {
-        call.client->meters.active = false;
-        call.out.push_back({"/meters/unsubscribed", {}});
-    }
+    call.client->meters.active = false;
+    call.out.push_back({"/meters/unsubscribed", {}});
 }
 
 void OscSubscriptions::meterNames(OscCall& call)
 {
-    if (noArguments(call)) {
-        meterStream_.update(control_.meters());
-        call.out.push_back(meterStream_.names());
-    }
+    meterStream_.update(control_.meters());
+    call.out.push_back(meterStream_.names());
 }
 
 } // namespace backline::control

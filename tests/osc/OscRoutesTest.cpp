@@ -2,9 +2,11 @@
 // The route table: one route per address, found the same way by the server and by
 // OscDispatcher's direct callers, with the /error of today for what it does not hold.
 #include "FakeTarget.h"
+#include "RawOscClient.h"
 
 #include "control/osc/OscDispatcher.h"
 #include "control/osc/OscRoutes.h"
+#include "control/osc/OscServer.h"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +15,7 @@
 using namespace backline;
 using namespace backline::control;
 using namespace backline::test;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -81,4 +84,34 @@ TEST(OscRoutes, TheDispatcherAnswersUnknownReservedAndPerClientAddressesWithAnEr
     const auto gain = dispatch(dispatcher, "/track/a/gain");
     ASSERT_EQ(gain.size(), 1u);
     EXPECT_EQ(gain[0].address, "/track/a/gain");
+}
+
+TEST(OscRoutes, ARouteThatTakesNoArgumentsRefusesAnyWhereverItRuns)
+{
+    FakeTarget target;
+    OscDispatcher dispatcher(target);
+    std::int32_t one = 1;
+    lo_arg* argv[] = {reinterpret_cast<lo_arg*>(&one)};
+    std::vector<OscReply> out;
+    dispatcher.dispatch("/status", "i", argv, 1, out);
+    EXPECT_EQ(errorText(out), "/status takes no arguments");
+    out.clear();
+    dispatcher.dispatch("/ping", "i", argv, 1, out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].address, "/pong") << "/ping ignores its arguments";
+
+    // Over the server: on the OSC thread with the client's state, and on the job thread.
+    OscServerOptions options;
+    options.port = 0;
+    auto server = OscServer::start(std::move(options), target);
+    ASSERT_TRUE(server) << server.error().message;
+    RawOscClient c(RawOscClient::Kind::Udp, (*server)->port());
+    for (const char* address : {"/unsubscribe", "/meters/names", "/session/reload"}) {
+        c.send(address, {1});
+        auto error = c.receiveAddress("/error", 2000ms);
+        ASSERT_TRUE(error) << address;
+        EXPECT_EQ(error->text(0), address);
+        EXPECT_EQ(error->text(1), std::string(address) + " takes no arguments");
+    }
+    EXPECT_EQ(target.reloads, 0) << "nothing ran";
 }
