@@ -37,6 +37,8 @@ constexpr bool consistent(std::span<const OscRoute> routes)
 
 std::span<const OscRoute> oscRoutes()
 {
+    // Each: match, address, arguments, where the handler runs (Osc: the OSC thread; Client: the
+    // OSC thread with the sender's ClientState; Job: the job thread), handler, replies, summary.
     // clang-format off
     static constexpr OscRoute routes[] = {
         // Parameters: set with one number, read with none (the families of ParamPort's addresses).
@@ -79,6 +81,8 @@ std::span<const OscRoute> oscRoutes()
             "closes the take (its files synced)"},
         {Exact, "/record/sources", "none (get), or source ids (s…) to set", Job, &OscDispatcher::recordSources,
             "/record/sources", "the sources a take records"},
+
+        // The recorder's quick ones.
         {Exact, "/record/marker", "the marker's name (s)", Osc, &OscDispatcher::recordMarker, "/record/marked",
             "marks the open take"},
         {Exact, "/record/status", none, Osc, &OscDispatcher::recordStatus,
