@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 namespace backline::control {
@@ -143,18 +144,22 @@ void OscServer::noteLimited(ClientState& client, std::uint64_t messages, std::in
     limitLog_.note(nowNs, client.name, messages);
 }
 
+std::array<LogThrottle*, 8> OscServer::logs()
+{
+    return {&blockedLog_, &limitLog_, &refusedBytesLog_, &refusedTcpLog_, &idleTcpLog_, &evictedLog_, &connectedLog_,
+        &disconnectedLog_};
+}
+
 void OscServer::logWarnings(std::int64_t nowNs)
 {
-    for (LogThrottle* l : {&blockedLog_, &limitLog_, &refusedBytesLog_, &refusedTcpLog_, &idleTcpLog_, &evictedLog_,
-             &connectedLog_, &disconnectedLog_})
+    for (LogThrottle* l : logs())
         l->poll(nowNs);
     subscriptions_.pollLog(nowNs);
 }
 
 void OscServer::flushLogs()
 {
-    for (LogThrottle* l : {&blockedLog_, &limitLog_, &refusedBytesLog_, &refusedTcpLog_, &idleTcpLog_, &evictedLog_,
-             &connectedLog_, &disconnectedLog_})
+    for (LogThrottle* l : logs())
         l->flush();
     subscriptions_.flushLog();
 }

@@ -15,6 +15,7 @@
 #include "core/Config.h"
 #include "core/Result.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -124,6 +125,8 @@ private:
     void noteLimited(ClientState& client, std::uint64_t messages, std::int64_t nowNs);
     void noteRefusedBytes(const Endpoint& to, std::size_t bytes, std::int64_t nowNs);
     void applyLimits(const OscLimits& limits);
+    /// [osc] The throttled log lines, to poll (logWarnings) and to flush when stopping (flushLogs).
+    std::array<LogThrottle*, 8> logs();
     void logWarnings(std::int64_t nowNs);
     void flushLogs();
 
