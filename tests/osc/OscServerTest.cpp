@@ -2,6 +2,7 @@
 // The OSC server in-process, against a FakeTarget, with real sockets on loopback.
 #include "FakeTarget.h"
 #include "RawOscClient.h"
+#include "WaitFor.h"
 
 #include "control/osc/OscServer.h"
 #include "control/osc/Timetag.h"
@@ -42,17 +43,17 @@ protected:
         auto ack = c.receiveAddress("/subscribed");
         EXPECT_TRUE(ack);
         bool begun = false;
-        for (;;) {
-            auto m = c.receive();
-            if (!m)
+        bool ended = false;
+        while (auto m = c.receive()) {
+            ended = m->address == "/snapshot/end";
+            if (ended)
                 break;
             if (m->address == "/snapshot/begin")
                 begun = true;
-            else if (m->address == "/snapshot/end")
-                break;
             else if (begun && m->address != "/feedback/seq")
                 values[m->address] = float(m->number(0));
         }
+        EXPECT_TRUE(ended) << "the whole snapshot came";
         return values;
     }
 
@@ -168,11 +169,18 @@ TEST_F(OscServerTest, AFastFaderIsCoalescedAndEndsAtTheFinalValue)
         while (nowNs() - start < std::int64_t(i) * 1'000'000)
             std::this_thread::sleep_for(100us);
     }
-    auto got = tablet->receiveFor(300ms);
+    // Everything up to the final value (feedback that came while the fader moved waits in the
+    // socket), then whatever more came until the server answered a ping: nothing after it.
+    auto got = tablet->receiveUntil(
+        [](const RawMessage& m) { return m.address == "/track/a/gain" && m.number(0) == 0.0; }, 5000ms);
+    ASSERT_TRUE(got) << "the final value reached the subscriber";
+    auto after = tablet->receiveUntilPong();
+    ASSERT_TRUE(after);
+    got->insert(got->end(), after->begin(), after->end());
     std::vector<float> values;
     std::set<std::uint64_t> packets;
     std::vector<double> sequence;
-    for (const auto& m : got) {
+    for (const auto& m : *got) {
         if (m.address == "/track/a/gain") {
             values.push_back(float(m.number(0)));
             packets.insert(m.packet);
@@ -184,6 +192,7 @@ TEST_F(OscServerTest, AFastFaderIsCoalescedAndEndsAtTheFinalValue)
     EXPECT_FLOAT_EQ(values.back(), 0.0f);
     EXPECT_LE(values.size(), 70u) << "1,001 changes in a second at 50 packets a second";
     EXPECT_GE(values.size(), 20u);
+    ASSERT_EQ(sequence.size(), packets.size()) << "every feedback packet is numbered";
     for (std::size_t i = 1; i < sequence.size(); ++i)
         EXPECT_EQ(sequence[i], sequence[i - 1] + 1) << "no gap in the numbering";
     EXPECT_EQ(target.value("/track/a/gain"), 0.0f);
@@ -193,29 +202,45 @@ TEST_F(OscServerTest, ASubscriberThatDoesNotRenewGetsNothingAfterExpiry)
 {
     auto a = client();
     auto quiet = client();
+    const auto subscribed = nowNs();
     subscribe(*quiet, {1.0f});
     a->send("/track/a/pan", {0.5f});
-    EXPECT_TRUE(quiet->receiveAddress("/track/a/pan", 500ms));
-    std::this_thread::sleep_for(1200ms);
+    EXPECT_TRUE(quiet->receiveAddress("/track/a/pan", 500ms)) << "alive before expiry";
+    // The lease's second passing is the subject: wait for the server to end it, not a guess.
+    ASSERT_TRUE(waitFor([&] { return server->counters().subscribers == 0; })) << "the subscription ended";
+    EXPECT_GE(nowNs() - subscribed, 1'000'000'000) << "not before its second";
+    // a subscribes now: once a's own change comes back to it, the server has pushed that
+    // change to every subscriber it has; quiet's /pong after it shows quiet's socket works.
+    subscribe(*a);
     a->send("/track/a/pan", {-0.5f});
-    auto after = quiet->receiveFor(300ms);
-    for (const auto& m : after)
+    ASSERT_TRUE(a->receiveAddress("/track/a/pan", 500ms));
+    auto after = quiet->receiveUntilPong();
+    ASSERT_TRUE(after) << "quiet is still answered";
+    for (const auto& m : *after)
         EXPECT_NE(m.address, "/track/a/pan");
-    EXPECT_EQ(server->counters().subscribers, 0u);
 }
 
 TEST_F(OscServerTest, RenewingKeepsTheSubscriptionWithoutAnotherSnapshot)
 {
     auto a = client();
+    auto witness = client();
     subscribe(*a, {2.0f});
+    subscribe(*witness);
     a->send("/subscribe", {2.0f});
     EXPECT_TRUE(a->receiveAddress("/subscribed"));
-    for (const auto& m : a->receiveFor(200ms))
+    // A snapshot goes out with the acknowledgement, so it would be here before the /pong.
+    auto renewed = a->receiveUntilPong();
+    ASSERT_TRUE(renewed);
+    for (const auto& m : *renewed)
         EXPECT_NE(m.address, "/snapshot/begin");
     a->send("/unsubscribe");
     EXPECT_TRUE(a->receiveAddress("/unsubscribed"));
     target.changeFromElsewhere("/track/c/gain", -2.0f);
-    for (const auto& m : a->receiveFor(200ms))
+    // Once the witness has the change, every subscriber has been sent it.
+    ASSERT_TRUE(witness->receiveAddress("/track/c/gain", 500ms));
+    auto after = a->receiveUntilPong();
+    ASSERT_TRUE(after);
+    for (const auto& m : *after)
         EXPECT_NE(m.address, "/track/c/gain");
 }
 
@@ -233,7 +258,7 @@ TEST_F(OscServerTest, ABundleIsAppliedAsOneBatchAtItsFrame)
     a->sendBundle(toTimetag(std::chrono::system_clock::now() + 500ms), {{"/track/a/gain", {-4.0f}}});
     EXPECT_TRUE(a->request("/ping"));
     EXPECT_EQ(target.batches().size(), 1u) << "held in the server until shortly before it is due";
-    std::this_thread::sleep_for(500ms);
+    ASSERT_TRUE(waitFor([&] { return target.batches().size() == 2; })) << "handed on when it is due";
     batches = target.batches();
     ASSERT_EQ(batches.size(), 2u);
     EXPECT_NEAR(double(batches[1].atFrame), 96000.0 + 24000.0, 480.0) << "0.5 s ahead at 48 kHz, within 10 ms";
@@ -275,14 +300,20 @@ TEST_F(OscServerTest, AClientOutsideTheAllowedAddressesGetsNoReplyAndChangesNoth
     stranger->send("/track/a/gain", {-30.0f});
     stranger->send("/ping");
     stranger->send("/subscribe");
-    EXPECT_TRUE(stranger->receiveFor(300ms).empty());
     auto strangerTcp = client(RawOscClient::Kind::TcpLengthPrefix, "127.0.0.2");
     strangerTcp->send("/ping");
-    EXPECT_TRUE(strangerTcp->receiveFor(300ms).empty());
-    EXPECT_EQ(target.value("/track/a/gain"), 0.0f);
+    // Three datagrams and a connection: once all are counted the server has dealt with them,
+    // and any reply would be in the strangers' sockets.
+    ASSERT_TRUE(waitFor([&] { return server->counters().blocked >= 4; })) << server->counters().blocked;
     auto friendly = client();
     EXPECT_TRUE(friendly->request("/ping"));
-    EXPECT_GE(server->counters().blocked, 4u);
+    EXPECT_TRUE(stranger->receiveFor(0ms).empty());
+    EXPECT_TRUE(strangerTcp->receiveFor(0ms).empty());
+    EXPECT_TRUE(strangerTcp->closedByPeer()) << "the connection was closed unheard";
+    EXPECT_EQ(target.value("/track/a/gain"), 0.0f);
+    // The control: let the address in, and the same socket is answered.
+    server->setAccess(AccessList({*backline::AddressRange::parse("127.0.0.1"), *backline::AddressRange::parse("127.0.0.2")}));
+    EXPECT_TRUE(waitFor([&] { return stranger->request("/ping", 100ms).has_value(); })) << "the stranger's socket works";
 }
 
 TEST_F(OscServerTest, AFloodFromOneClientIsCutAtItsRateAndDoesNotStarveAnother)
@@ -323,10 +354,8 @@ TEST_F(OscServerTest, AFloodFromOneClientIsCutAtItsRateAndDoesNotStarveAnother)
     EXPECT_LE(double(c.received), 3000.0 + 3000.0 * seconds + double(roundTrips.size()) + 2.0)
         << "10,000 in " << seconds << " s against 3,000 a second";
     EXPECT_GT(c.dropped, 1000u) << "10,000 in a second against 3,000 a second";
-    bool told = false;
-    for (const auto& m : flood->receiveFor(200ms))
-        told = told || (m.address == "/error" && m.text(0) == "#rate-limit");
-    EXPECT_TRUE(told);
+    EXPECT_TRUE(flood->receiveUntil([](const RawMessage& m) { return m.address == "/error" && m.text(0) == "#rate-limit"; }))
+        << "the flooding client is told";
 }
 
 TEST_F(OscServerTest, BadPacketsGetAnErrorAndTheServerCarriesOn)
@@ -388,8 +417,12 @@ TEST_F(OscServerTest, MetersStreamAtTheAskedRateInEachFormat)
 
     a->send("/meters/unsubscribe");
     EXPECT_TRUE(a->receiveAddress("/meters/unsubscribed"));
-    a->drain();
-    for (const auto& m : a->receiveFor(200ms))
+    // Two more of b's packets (10 a second) span more than one of a's intervals (20 a second).
+    ASSERT_TRUE(b->receiveAddress("/meters/blob"));
+    ASSERT_TRUE(b->receiveAddress("/meters/blob"));
+    auto after = a->receiveUntilPong();
+    ASSERT_TRUE(after);
+    for (const auto& m : *after)
         EXPECT_NE(m.address, "/meters/seq");
 }
 
@@ -413,10 +446,7 @@ TEST_F(OscServerTest, AReloadRunsOffTheOscThreadAndSubscribersGetAFreshSnapshot)
 TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
 {
     auto a = client();
-    a->send("/subscribe");
-    a->drain();
-    std::this_thread::sleep_for(50ms);
-    a->drain();
+    subscribe(*a);
     a->send("/status");
     auto status = a->receiveAddress("/status");
     ASSERT_TRUE(status);
@@ -473,15 +503,26 @@ TEST_F(OscServerTest, TheClientRateCanBeChangedWhileClientsTalk)
     auto c = client(RawOscClient::Kind::TcpLengthPrefix); // TCP: nothing lost on the way
     ASSERT_TRUE(c->request("/ping"));
     server->setLimits({.clientRate = 100.0});
-    std::this_thread::sleep_for(50ms); // the OSC thread wakes for it at once
-    const auto before = server->counters().dropped;
+    // The OSC thread takes new limits before it reads what woke it: a request sent after
+    // setLimits is read under them, and so is all that follows it.
+    ASSERT_TRUE(c->request("/ping"));
+    const auto before = server->counters();
     for (int i = 0; i < 1000; ++i)
         c->send("/track/a/pan", {float(i % 2)});
-    std::this_thread::sleep_for(200ms); // 20 messages' worth of tokens back
-    ASSERT_TRUE(c->request("/ping", 2000ms)); // answered after all 1,000 (TCP keeps the order)
-    const auto dropped = server->counters().dropped - before;
+    // Each message is counted as received or as dropped once the server has read it.
+    const auto handled = [&] {
+        const auto now = server->counters();
+        return now.received + now.dropped - before.received - before.dropped;
+    };
+    ASSERT_TRUE(waitFor([&] { return handled() >= 1000; })) << handled() << " of 1,000 handled";
+    const auto dropped = server->counters().dropped - before.dropped;
     // About 100 pass (the burst) plus 100 a second for however long the OSC thread took: a
     // stalled thread on a busy machine lets a few more through, the default rate would let all.
     EXPECT_GE(dropped, 600u) << "100 a second, a second's worth at once: about 100 of 1,000 pass";
     EXPECT_LE(dropped, 905u);
+    // And the client is served on at the new rate (a request may meet an empty bucket: asked again).
+    EXPECT_TRUE(waitFor([&] {
+        c->send("/ping");
+        return c->receiveAddress("/pong", 100ms).has_value();
+    }));
 }
