@@ -144,17 +144,27 @@ std::vector<Heard> heard(cli::Connection& c, bool* open = nullptr, std::chrono::
     return out;
 }
 
+/// Over UDP: the connection sends address with args, the daemon reads it and answers reply.
+/// Returns the address the daemon read and what the connection handed on.
+std::pair<std::string, std::vector<Heard>> exchangeOverUdp(const std::string& address,
+    const std::vector<control::OscReply::Arg>& args, const std::vector<std::uint8_t>& reply)
+{
+    Peer daemon(false);
+    auto c = cli::Connection::open("127.0.0.1", daemon.port(), false);
+    EXPECT_TRUE(c) << c.error().message;
+    if (!c || !c->send(address, args))
+        return {};
+    const std::string sent = addressOf(daemon.receiveDatagram());
+    daemon.reply(reply);
+    return {sent, heard(*c)};
+}
+
 } // namespace
 
 TEST(Connection, OverUdpSendsAPacketAndHandsOnTheReply)
 {
-    Peer daemon(false);
-    auto c = cli::Connection::open("127.0.0.1", daemon.port(), false);
-    ASSERT_TRUE(c) << c.error().message;
-    ASSERT_TRUE(c->send("/track/a/gain", {-6.5f}));
-    EXPECT_EQ(addressOf(daemon.receiveDatagram()), "/track/a/gain");
-    daemon.reply(message("/track/a/gain", {-6.5f}));
-    const auto got = heard(*c);
+    const auto [sent, got] = exchangeOverUdp("/track/a/gain", {-6.5f}, message("/track/a/gain", {-6.5f}));
+    EXPECT_EQ(sent, "/track/a/gain");
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0].line, "/track/a/gain -6.5");
     EXPECT_FALSE(got[0].inBundle);
@@ -162,18 +172,12 @@ TEST(Connection, OverUdpSendsAPacketAndHandsOnTheReply)
 
 TEST(Connection, ABundleIsHandedOnMessageByMessage)
 {
-    Peer daemon(false);
-    auto c = cli::Connection::open("127.0.0.1", daemon.port(), false);
-    ASSERT_TRUE(c) << c.error().message;
-    ASSERT_TRUE(c->send("/subscribe", {}));
-    daemon.receiveDatagram();
     control::OscWriter w;
     w.beginBundle();
     w.message("/feedback/seq", std::vector<control::OscReply::Arg> {7});
     w.message("/track/a/pan", std::vector<control::OscReply::Arg> {0.25f});
     w.endBundle();
-    daemon.reply(w.bytes());
-    const auto got = heard(*c);
+    const auto got = exchangeOverUdp("/subscribe", {}, w.bytes()).second;
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[0].line, "/feedback/seq 7");
     EXPECT_EQ(got[1].line, "/track/a/pan 0.25");
@@ -183,13 +187,7 @@ TEST(Connection, ABundleIsHandedOnMessageByMessage)
 
 TEST(Connection, AReplyThatIsNotOscIsNamedNotDropped)
 {
-    Peer daemon(false);
-    auto c = cli::Connection::open("127.0.0.1", daemon.port(), false);
-    ASSERT_TRUE(c) << c.error().message;
-    ASSERT_TRUE(c->send("/ping", {}));
-    daemon.receiveDatagram();
-    daemon.reply({0xde, 0xad, 0xbe, 0xef});
-    const auto got = heard(*c);
+    const auto got = exchangeOverUdp("/ping", {}, {0xde, 0xad, 0xbe, 0xef}).second;
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0].line, "#malformed-reply");
 }
