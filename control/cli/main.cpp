@@ -184,6 +184,7 @@ int watch(cli::Connection& connection, const WatchOptions& options)
     auto renewAt = start + std::chrono::seconds(4);
     std::optional<std::int32_t> feedbackSeq;
     std::optional<std::int32_t> meterSeq;
+    std::optional<std::int32_t> noticeSeq;
     bool heard = false;
     bool acknowledged = false;
     while (!interrupted) {
@@ -208,6 +209,8 @@ int watch(cli::Connection& connection, const WatchOptions& options)
                 return checkSequence(feedbackSeq, "feedback");
             if (m.address == "/meters/seq")
                 return checkSequence(meterSeq, "meter");
+            if (m.address == "/notice/seq")
+                return checkSequence(noticeSeq, "notice");
             // Renewals are acknowledged each time; the first acknowledgement says enough.
             if (m.address == "/subscribed" || m.address == "/meters/subscribed") {
                 if (acknowledged)

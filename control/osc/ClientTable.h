@@ -105,12 +105,15 @@ struct ClientState {
     std::int64_t lastLimitNoticeNs = 0;
 
     struct Feedback {
+        /// sentVersion's value while the client is owed a whole snapshot.
+        static constexpr std::uint64_t snapshotOwed = ~std::uint64_t(0);
         bool active = false;
         std::int64_t untilNs = 0;
         std::int64_t intervalNs = 0;
         std::int64_t lastSentNs = 0;
         std::uint64_t sentVersion = 0; ///< FeedbackLog version this client has been sent up to
         std::uint32_t sequence = 0;    ///< of the last feedback packet sent
+        std::uint32_t noticeSequence = 0; ///< of the last notice sent, or lost before it was sent
     } feedback;
 
     struct Meters {

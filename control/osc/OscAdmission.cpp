@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <unordered_map>
 
 namespace backline::control {
@@ -108,25 +109,6 @@ void OscServer::closeIdleTcp(std::int64_t nowNs)
     }
 }
 
-void OscServer::readTcp(TcpConnection& connection)
-{
-    std::vector<std::vector<std::uint8_t>> packets;
-    const bool open = connection.read(packets);
-    // Only whole packets count as heard: a byte now and then does not hold a connection open.
-    if (!packets.empty())
-        connection.lastHeardNs = monotonicNowNs();
-    for (const auto& packet : packets) {
-        if (connection.closing)
-            break; // nothing more will reach it
-        handlePacket(packet, connection.endpoint);
-    }
-    if (!open) {
-        if (connection.decoder.framing() != Framing::Unknown && !connection.closing)
-            disconnectedLog_.note(monotonicNowNs(), connection.endpoint.str());
-        connection.closing = true;
-    }
-}
-
 double OscServer::replyBytesAvailable(const Endpoint& endpoint, std::int64_t nowNs)
 {
     if (endpoint.transport == Transport::Udp)
@@ -162,11 +144,24 @@ void OscServer::noteLimited(ClientState& client, std::uint64_t messages, std::in
     limitLog_.note(nowNs, client.name, messages);
 }
 
+std::array<LogThrottle*, 8> OscServer::logs()
+{
+    return {&blockedLog_, &limitLog_, &refusedBytesLog_, &refusedTcpLog_, &idleTcpLog_, &evictedLog_, &connectedLog_,
+        &disconnectedLog_};
+}
+
 void OscServer::logWarnings(std::int64_t nowNs)
 {
-    for (LogThrottle* l : {&blockedLog_, &limitLog_, &refusedBytesLog_, &refusedTcpLog_, &idleTcpLog_, &evictedLog_,
-             &connectedLog_, &disconnectedLog_, &subscribedLog_})
+    for (LogThrottle* l : logs())
         l->poll(nowNs);
+    subscriptions_.pollLog(nowNs);
+}
+
+void OscServer::flushLogs()
+{
+    for (LogThrottle* l : logs())
+        l->flush();
+    subscriptions_.flushLog();
 }
 
 void OscServer::applyLimits(const OscLimits& limits)

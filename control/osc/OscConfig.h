@@ -86,6 +86,9 @@ inline constexpr double oscMaxScheduleAheadSeconds = 60.0;
 inline constexpr double oscScheduleLeadSeconds = 0.05;
 /// Timed bundles waiting at once; more are refused.
 inline constexpr std::size_t oscMaxPendingBundles = 4096;
+/// Notices (recorder events, DSP faults) waiting for the OSC thread at once; past it the oldest
+/// is dropped, counted in /status/osc/notices_dropped and seen by subscribers as a gap.
+inline constexpr std::size_t oscMaxPendingNotices = 256;
 /// Repeated log lines (blocked clients, rate limits, refused connections and replies, new
 /// subscribers) are written at most this often, with a count: the first one at once.
 inline constexpr std::chrono::seconds oscWarningInterval {60};

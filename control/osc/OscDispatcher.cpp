@@ -1,25 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// OscDispatcher: a message to its route's handler (the route from the table, OscRoutes.cpp),
+// and the argument helpers every handler shares.
 #include "control/osc/OscDispatcher.h"
 
-#include "control/osc/MeterStream.h"
 #include "control/osc/OscArg.h"
 #include "control/osc/OscPacket.h"
-#include "control/osc/OscWriter.h"
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <climits>
-#include <optional>
-
 namespace backline::control {
-
-namespace {
-
-/// Counters go out as int32: they stop at its largest value rather than wrap.
-int count(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX)); }
-
-} // namespace
 
 std::optional<double> numberArg(std::string_view types, lo_arg** argv, int i)
 {
@@ -71,26 +60,8 @@ OscReply errorReply(std::string_view address, std::string message)
     return OscReply {"/error", {printableAddress(address), std::move(message)}};
 }
 
-bool OscDispatcher::isParamAddress(std::string_view address)
-{
-    return address.starts_with("/track/") || address.starts_with("/bus/") || address.starts_with("/master/");
-}
-
 OscDispatcher::OscDispatcher(port::ControlPort& control)
     : control_(control)
-    , routes_ {
-          {"/ping", &OscDispatcher::ping},
-          {"/state", &OscDispatcher::state},
-          {"/status", &OscDispatcher::status},
-          {"/meters", &OscDispatcher::meters},
-          {"/meters/loudness/reset", &OscDispatcher::resetLoudness},
-          {"/session/reload", &OscDispatcher::reload},
-          {"/record/start", &OscDispatcher::recordStart},
-          {"/record/stop", &OscDispatcher::recordStop},
-          {"/record/status", &OscDispatcher::recordStatus},
-          {"/record/marker", &OscDispatcher::recordMarker},
-          {"/record/sources", &OscDispatcher::recordSources},
-      }
 {
 }
 
@@ -101,184 +72,24 @@ void OscDispatcher::dispatch(std::string_view address, std::string_view types, l
         out.push_back(errorReply(address, "malformed message: argument count does not match its type tags"));
         return;
     }
-    Call call {address, types, argv, argc, out};
-    if (isParamAddress(address)) {
-        handleParam(call, batch);
+    const OscRoute* route = findRoute(address);
+    if (!route) {
+        out.push_back(unknownAddressReply(address));
         return;
     }
-    if (auto route = routes_.find(address); route != routes_.end()) {
-        (this->*route->second)(call);
-        return;
-    }
-    if (address.starts_with("/transport/") || address.starts_with("/scene/")) {
-        out.push_back(errorReply(address,
-            fmt::format("'{}' is reserved for a feature this version does not have yet (see control/OSC.md)",
-                printableAddress(address))));
-        return;
-    }
-    out.push_back(errorReply(address, fmt::format("unknown address '{}' (see control/OSC.md)", printableAddress(address))));
+    OscCall call {address, types, argv, argc, out, batch};
+    run(*route, call);
 }
 
-void OscDispatcher::handleParam(Call& call, ParamBatch* batch)
+void OscDispatcher::run(const OscRoute& route, OscCall& call)
 {
-    if (call.argc == 0) {
-        auto state = control_.params().get(call.address);
-        if (!state)
-            call.out.push_back(errorReply(call.address, state.error().message));
-        else
-            call.out.push_back(OscReply {std::string(call.address), {state->value}});
+    if (const auto* handler = std::get_if<PortHandler>(&route.handler)) {
+        if (argumentsAccepted(route, call))
+            (this->*(*handler))(call);
         return;
     }
-    auto fail = [&](std::string message) {
-        call.out.push_back(errorReply(call.address, std::move(message)));
-        if (batch)
-            ++batch->invalid;
-    };
-    if (call.argc > 1)
-        return fail(fmt::format("expects one number (or none to read it), got {} arguments", call.argc));
-    const auto value = numberArg(call.types, call.argv, 0);
-    if (!value)
-        return fail(fmt::format("expects a number, got {}", typeName(call.types[0])));
-    if (batch) {
-        batch->changes.emplace_back(std::string(call.address), *value);
-        return;
-    }
-    if (auto r = control_.params().set(call.address, *value); !r)
-        call.out.push_back(errorReply(call.address, r.error().message));
-}
-
-void OscDispatcher::ping(Call& call)
-{
-    call.out.push_back(OscReply {"/pong", {}});
-}
-
-void OscDispatcher::state(Call& call)
-{
-    // No argument: everything. Two whole numbers: a page (first index, count).
-    std::size_t first = 0;
-    std::size_t wanted = SIZE_MAX;
-    if (call.argc != 0) {
-        const auto a = numberArg(call.types, call.argv, 0);
-        const auto b = numberArg(call.types, call.argv, 1);
-        // The bounds come first: converting NaN or a number beyond int64 is undefined (found by
-        // tests/fuzz, regressions/osc/state-page-huge-number).
-        constexpr double largest = 1e15;
-        if (call.argc != 2 || !a || !b || !(*a >= 0 && *a <= largest) || !(*b >= 1 && *b <= largest)
-            || *a != double(std::int64_t(*a)) || *b != double(std::int64_t(*b))) {
-            call.out.push_back(errorReply(call.address,
-                "takes no arguments (everything) or two whole numbers: the first index and how many (a page)"));
-            return;
-        }
-        first = std::size_t(*a);
-        wanted = std::size_t(*b);
-    }
-    const auto all = control_.params().all();
-    first = std::min(first, all.size());
-    const std::size_t end = first + std::min(wanted, all.size() - first);
-    // Within the client's reply budget: past it, the answer is a page and /state/end says how
-    // much of it came (a 12-byte request must not make 16 KB of replies for whoever it claims
-    // to come from; a client asks for the rest, page by page). Each message costs its size and
-    // its element's size field in the bundle; a packet's header is paid for with the slack
-    // kept for /state/end.
-    constexpr std::size_t endReserve = 64;
-    std::size_t budget = replyAllowance_ > endReserve ? replyAllowance_ - endReserve : 0;
-    std::size_t i = first;
-    for (; i < end; ++i) {
-        const auto& p = all[i];
-        OscReply param {"/state/param",
-            {p.info.address, p.value, p.info.unit, p.info.min, p.info.max, p.info.init, std::string(port::toString(p.info.kind)),
-                p.info.step}};
-        const std::size_t bytes = OscWriter::messageSize(param.address, param.args) + 4;
-        if (bytes + bytes / 32 > budget)
-            break;
-        budget -= bytes + bytes / 32;
-        call.out.push_back(std::move(param));
-    }
-    for (std::size_t rest = i; rest < end; ++rest) {
-        const auto& p = all[rest];
-        // The bytes left out, for /status: about the fixed part of a /state/param message and
-        // its strings (measuring each exactly would cost a flood more than it is worth).
-        withheldBytes_ += 64 + p.info.address.size() + p.info.unit.size();
-    }
-    call.out.push_back(OscReply {"/state/end", {int(all.size()), int(first), int(i - first)}});
-}
-
-void OscDispatcher::status(Call& call)
-{
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/status takes no arguments"));
-        return;
-    }
-    const auto s = control_.status();
-    const OscCounters c = counters_ ? counters_() : OscCounters {};
-    const std::string transport = toString(s.transport);
-    const std::string recording = toString(s.recording);
-    // One positional message for scripts, then one message per field for surfaces to bind.
-    call.out.push_back(OscReply {"/status",
-        {s.session, s.sampleRate, s.bufferSize, count(s.xruns), count(s.droppedCommands), float(s.uptimeSeconds),
-            s.tracks, s.buses, float(s.dspLoadPercent), transport, recording, count(c.clients), count(c.subscribers),
-            count(c.meterSubscribers), count(c.received), count(c.errors), count(c.dropped), count(c.blocked),
-            count(c.refusedBytes), count(c.refusedConnections), count(c.evicted)}});
-    const std::pair<const char*, OscReply::Arg> fields[] = {
-        {"session", s.session},
-        {"sample_rate", s.sampleRate},
-        {"buffer_size", s.bufferSize},
-        {"xruns", count(s.xruns)},
-        {"dropped_commands", count(s.droppedCommands)},
-        {"uptime", float(s.uptimeSeconds)},
-        {"tracks", s.tracks},
-        {"buses", s.buses},
-        {"dsp_load", float(s.dspLoadPercent)},
-        {"transport", transport},
-        {"recording", recording},
-        {"osc/clients", count(c.clients)},
-        {"osc/subscribers", count(c.subscribers)},
-        {"osc/meter_subscribers", count(c.meterSubscribers)},
-        {"osc/tcp_connections", count(c.tcpConnections)},
-        {"osc/received", count(c.received)},
-        {"osc/errors", count(c.errors)},
-        {"osc/dropped", count(c.dropped)},
-        {"osc/blocked", count(c.blocked)},
-        {"osc/refused_bytes", count(c.refusedBytes)},
-        {"osc/refused_connections", count(c.refusedConnections)},
-        {"osc/evicted", count(c.evicted)},
-    };
-    for (const auto& [name, value] : fields)
-        call.out.push_back(OscReply {fmt::format("/status/{}", name), {value}});
-}
-
-void OscDispatcher::meters(Call& call)
-{
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/meters takes no arguments"));
-        return;
-    }
-    MeterStream stream;
-    stream.update(control_.meters());
-    for (const auto& m : stream.messages(MeterFormat::Levels))
-        call.out.push_back(m);
-}
-
-void OscDispatcher::resetLoudness(Call& call)
-{
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/meters/loudness/reset takes no arguments"));
-        return;
-    }
-    control_.resetLoudness();
-    call.out.push_back(OscReply {"/meters/loudness/reset", {}});
-}
-
-void OscDispatcher::reload(Call& call)
-{
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/session/reload takes no arguments"));
-        return;
-    }
-    if (auto r = control_.reloadSession(); !r)
-        call.out.push_back(errorReply(call.address, r.error().message));
-    else
-        call.out.push_back(OscReply {"/session/reloaded", {control_.status().session}});
+    call.out.push_back(errorReply(call.address,
+        fmt::format("'{}' keeps state per client: only the OSC server answers it", printableAddress(call.address))));
 }
 
 } // namespace backline::control

@@ -3,25 +3,19 @@
 
 #include "port/ControlPort.h"
 #include "control/osc/OscReply.h"
+#include "control/osc/OscRoutes.h"
 
 #include <lo/lo.h>
 
 #include <cstdint>
-#include <utility>
 #include <functional>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace backline::control {
-
-/// Parameter sets of one bundle, collected while its messages are read and applied together
-/// (all or none) after the last one.
-struct ParamBatch {
-    std::vector<port::ParamChange> changes;
-    std::size_t invalid = 0; ///< messages of the bundle answered with /error: nothing applies
-};
 
 /// The OSC server's own counters, shown in /status.
 struct OscCounters {
@@ -32,72 +26,64 @@ struct OscCounters {
     std::uint64_t refusedBytes = 0;       ///< reply bytes held back over a client's reply budget
     std::uint64_t refusedConnections = 0; ///< TCP connections refused (too many, from one address or in all)
     std::uint64_t evicted = 0;            ///< clients forgotten (or TCP connections closed) to make room for new ones
+    std::uint64_t noticesDropped = 0;     ///< notices dropped unsent (more than config::oscMaxPendingNotices waited)
     std::size_t clients = 0;       ///< clients remembered
     std::size_t subscribers = 0;   ///< live /subscribe
     std::size_t meterSubscribers = 0;
     std::size_t tcpConnections = 0;
 };
 
-/// Turns one decoded OSC message into calls on the daemon and the replies owed to its sender:
-/// parameters (set, get) and the stateless addresses (/ping, /state, /status, /meters,
-/// /session/reload). Independent of sockets so tests and fuzzers drive it directly; the server
-/// handles the per-client addresses (/subscribe, /meters/subscribe, …) before it. Every
-/// invalid message changes nothing and yields one `/error <address> <message>` reply.
+/// Runs the routes that need the control port alone (parameters, /ping, /state, /status,
+/// /meters, /session/reload, /record/…: RouteThread::Osc and ::Job in OscRoutes.cpp) and
+/// collects the replies owed to the sender. Independent of sockets so tests and fuzzers drive
+/// it directly. Every invalid message changes nothing and yields one `/error <address>
+/// <message>` reply. Holds no state of its own past construction: the OSC thread and the job
+/// thread run it at once.
 class OscDispatcher {
 public:
     explicit OscDispatcher(port::ControlPort& control);
 
-    /// [osc, and the OSC job thread for the slow requests] Handles address with its type tags
-    /// and arguments; appends replies to out.
+    /// [any: tests, fuzzers, benchmarks; the OSC server goes through run()] Finds address's route
+    /// and runs it on the calling thread (a RouteThread::Job route too); appends replies to out.
+    /// A per-client route (RouteThread::OscWithClient) needs the server: answered with /error here.
     void dispatch(std::string_view address, std::string_view types, lo_arg** argv, int argc,
         std::vector<OscReply>& out)
     {
         dispatch(address, types, argv, argc, out, nullptr);
     }
-    /// [osc] As above; with a batch, parameter sets are checked for form and collected in it
+    /// [any] As above; with a batch, parameter sets are checked for form and collected in it
     /// instead of applied (the caller applies the batch).
     void dispatch(std::string_view address, std::string_view types, lo_arg** argv, int argc,
         std::vector<OscReply>& out, ParamBatch* batch);
 
-    /// [osc] Where /status finds the server's counters (none: zeros).
-    void setCounters(std::function<OscCounters()> counters) { counters_ = std::move(counters); }
-    /// [osc] Reply bytes the next dispatch may answer /state with: past them the answer is a
-    /// page that `/state/end` says the size of (the client asks for the rest). Unlimited by default.
-    void setReplyAllowance(std::size_t bytes) { replyAllowance_ = bytes; }
-    /// [osc] Bytes of /state answers left out for the allowance since the last call.
-    std::size_t takeWithheldBytes() { return std::exchange(withheldBytes_, 0); }
+    /// [the route's thread: OSC for RouteThread::Osc, the job thread for ::Job] Runs route's
+    /// handler on call, which the caller has checked (its argc matches its type tags).
+    void run(const OscRoute& route, OscCall& call);
 
-    /// Whether address is a parameter's (under /track/, /bus/ or /master/).
-    static bool isParamAddress(std::string_view address);
+    /// [control, before serving] Where /status finds the server's counters (none: zeros);
+    /// called on the OSC thread.
+    void setCounters(std::function<OscCounters()> counters) { counters_ = std::move(counters); }
 
 private:
-    struct Call {
-        std::string_view address;
-        std::string_view types;
-        lo_arg** argv;
-        int argc;
-        std::vector<OscReply>& out;
-    };
-    using Handler = void (OscDispatcher::*)(Call&);
+    friend std::span<const OscRoute> oscRoutes();
 
-    void handleParam(Call& call, ParamBatch* batch);
-    void ping(Call& call);
-    void state(Call& call);
-    void status(Call& call);
-    void meters(Call& call);
-    void resetLoudness(Call& call);
-    void reload(Call& call);
-    void recordStart(Call& call);
-    void recordStop(Call& call);
-    void recordStatus(Call& call);
-    void recordMarker(Call& call);
-    void recordSources(Call& call);
+    // Route handlers, named by the table (OscRoutes.cpp) and called through it only.
+    void param(OscCall& call);          // OscParamRoutes.cpp
+    void reserved(OscCall& call);
+    void ping(OscCall& call);           // OscStateRoutes.cpp
+    void state(OscCall& call);
+    void status(OscCall& call);
+    void meters(OscCall& call);
+    void resetLoudness(OscCall& call);
+    void reload(OscCall& call);
+    void recordStart(OscCall& call);    // OscRecordRoutes.cpp
+    void recordStop(OscCall& call);
+    void recordStatus(OscCall& call);
+    void recordMarker(OscCall& call);
+    void recordSources(OscCall& call);
 
     port::ControlPort& control_;
     std::function<OscCounters()> counters_;
-    std::size_t replyAllowance_ = SIZE_MAX;
-    std::size_t withheldBytes_ = 0;
-    std::unordered_map<std::string_view, Handler> routes_;
 };
 
 /// An `/error <address> <message>` reply (the address made printable and cut short).

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// /record/…: takes, markers, sources and the recorder's status.
+// The /record/… routes: takes, markers, sources and the recorder's status. /record/start,
+// /record/stop and /record/sources run on the job thread (a stop syncs files), the others on the OSC thread.
 #include "control/osc/OscDispatcher.h"
 
 #include "control/osc/OscArg.h"
@@ -31,7 +32,7 @@ int clampInt(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX));
 
 } // namespace
 
-void OscDispatcher::recordStart(Call& call)
+void OscDispatcher::recordStart(OscCall& call)
 {
     std::string problem;
     auto args = textArgs(call.types, call.argv, call.argc, problem);
@@ -46,19 +47,15 @@ void OscDispatcher::recordStart(Call& call)
         call.out.push_back(OscReply {"/record/started", {*folder}});
 }
 
-void OscDispatcher::recordStop(Call& call)
+void OscDispatcher::recordStop(OscCall& call)
 {
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/record/stop takes no arguments"));
-        return;
-    }
     if (auto r = control_.recordStop(); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
     else
         call.out.push_back(OscReply {"/record/stopped", {}});
 }
 
-void OscDispatcher::recordMarker(Call& call)
+void OscDispatcher::recordMarker(OscCall& call)
 {
     std::string problem;
     auto args = textArgs(call.types, call.argv, call.argc, problem);
@@ -72,12 +69,8 @@ void OscDispatcher::recordMarker(Call& call)
         call.out.push_back(OscReply {"/record/marked", {(*args)[0]}});
 }
 
-void OscDispatcher::recordStatus(Call& call)
+void OscDispatcher::recordStatus(OscCall& call)
 {
-    if (call.argc != 0) {
-        call.out.push_back(errorReply(call.address, "/record/status takes no arguments"));
-        return;
-    }
     auto s = control_.recordStatus();
     if (!s) {
         call.out.push_back(errorReply(call.address, s.error().message));
@@ -92,7 +85,7 @@ void OscDispatcher::recordStatus(Call& call)
             {source.id, clampInt(source.droppedInTake), clampInt(source.droppedTotal), source.ringFill}});
 }
 
-void OscDispatcher::recordSources(Call& call)
+void OscDispatcher::recordSources(OscCall& call)
 {
     if (call.argc == 0) {
         std::vector<OscReply::Arg> ids;

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The OSC server's life and its thread's loop: binding, starting and stopping, the settings
+// other threads hand over, the poll over every socket, and the pass that sends what is due.
 #include "control/osc/OscServer.h"
 
 #include "control/osc/Timetag.h"
@@ -8,7 +10,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <limits>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
@@ -56,7 +57,7 @@ Result<std::unique_ptr<OscServer>> OscServer::start(OscServerOptions options, po
             new OscServer(std::move(options), control, std::move(udp.value()), std::move(tcp.value())));
         if (server->wakeFd_ < 0)
             return makeError(ErrorCode::Osc, "cannot create the OSC server's wake-up event (eventfd)");
-        control.addListener(&server->log_);
+        control.addListener(&server->subscriptions_.listener());
         server->thread_ = std::thread([s = server.get()] { s->run(); });
         spdlog::info("OSC listening on UDP and TCP port {}; clients allowed: {}", server->port_,
             server->options_.access.describe());
@@ -77,13 +78,13 @@ std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
 OscServer::OscServer(OscServerOptions options, port::ControlPort& control, Socket udp, Socket tcp)
     : control_(control)
     , dispatcher_(control)
-    , log_([this] { wake(); }, [this](const port::Notice& notice) { broadcast(notice); })
     , options_(std::move(options))
     , udp_(std::move(udp))
     , tcp_(std::move(tcp))
     , wakeFd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC))
     , port_(udp_.port())
     , clients_(options_.clients, options_.clientRate, options_.clientBurst, options_.replyRate)
+    , subscriptions_(control, clients_, *this, [this] { wake(); })
     , buffer_(config::oscMaxPacketBytes)
     , scheduler_(control)
     , blockedLog_(spdlog::level::warn, toNs(config::oscWarningInterval),
@@ -133,20 +134,20 @@ OscServer::OscServer(OscServerOptions options, port::ControlPort& control, Socke
               return n == 1 ? fmt::format("OSC client {} disconnected", latest)
                             : fmt::format("OSC: {} TCP clients disconnected (latest {})", n, latest);
           })
-    , subscribedLog_(spdlog::level::info, toNs(config::oscWarningInterval),
-          [](std::uint64_t n, const std::string& latest) {
-              return n == 1 ? fmt::format("OSC client {} subscribed to feedback", latest)
-                            : fmt::format("OSC: {} clients subscribed to feedback (latest {})", n, latest);
-          })
     , jobs_([this] { wake(); })
 {
-    dispatcher_.setCounters([this] { return counters(); });
+    // /status runs on this thread: the counts are brought up to date first, so the client
+    // asking counts itself.
+    dispatcher_.setCounters([this] {
+        publishCounts();
+        return counters();
+    });
 }
 
 OscServer::~OscServer()
 {
     jobs_.stop(); // its thread wakes this one through wakeFd_, closed below
-    control_.removeListener(&log_);
+    control_.removeListener(&subscriptions_.listener());
     stopping_ = true;
     wake();
     if (thread_.joinable())
@@ -154,9 +155,7 @@ OscServer::~OscServer()
     if (wakeFd_ >= 0)
         ::close(wakeFd_);
     // What was counted since the last line of each kind, so the log tells the whole story.
-    for (LogThrottle* l : {&blockedLog_, &limitLog_, &refusedBytesLog_, &refusedTcpLog_, &idleTcpLog_, &evictedLog_,
-             &connectedLog_, &disconnectedLog_, &subscribedLog_})
-        l->flush();
+    flushLogs();
 }
 
 void OscServer::wake()
@@ -195,6 +194,7 @@ OscCounters OscServer::counters() const
     c.refusedBytes = refusedBytes_.load(std::memory_order_relaxed);
     c.refusedConnections = refusedConnections_.load(std::memory_order_relaxed);
     c.evicted = evicted_.load(std::memory_order_relaxed);
+    c.noticesDropped = subscriptions_.noticesDropped();
     c.clients = clientCount_.load(std::memory_order_relaxed);
     c.subscribers = subscriberCount_.load(std::memory_order_relaxed);
     c.meterSubscribers = meterSubscriberCount_.load(std::memory_order_relaxed);
@@ -257,193 +257,20 @@ void OscServer::run()
 
 std::int64_t OscServer::nextDeadline(std::int64_t nowNs)
 {
-    std::int64_t deadline = std::min({nowNs + nsPerSecond, log_.nextDueNs(), nextClockNs_, scheduler_.nextHandOverNs()});
-    if (snapshotsDue_ || jobs_.hasDone())
+    if (subscriptions_.snapshotsDue() || jobs_.hasDone())
         return nowNs;
-    const std::uint64_t version = log_.version();
-    clients_.forEach([&](ClientState& c) {
-        if (c.feedback.active) {
-            deadline = std::min(deadline, c.feedback.untilNs);
-            if (version > c.feedback.sentVersion)
-                deadline = std::min(deadline, c.feedback.lastSentNs + c.feedback.intervalNs);
-        }
-        if (c.meters.active)
-            deadline = std::min({deadline, c.meters.untilNs, c.meters.nextNs});
-    });
-    return deadline;
-}
-
-void OscServer::readUdp()
-{
-    Endpoint from;
-    for (std::size_t i = 0; i < config::oscUdpReadPerTurn; ++i) {
-        const long n = udp_.receiveFrom(buffer_, from);
-        if (n < 0)
-            return;
-        handlePacket(std::span(buffer_.data(), std::min(std::size_t(n), buffer_.size())), from);
-    }
-}
-
-void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint& endpoint)
-{
-    const std::int64_t now = monotonicNowNs();
-    // Source first, then the client's budget, and only then the bytes: a flood from a stranger
-    // or an over-eager client costs a lookup, not a parse.
-    if (!options_.access.allows(reinterpret_cast<const sockaddr*>(&endpoint.address))) {
-        noteBlocked(endpoint, now);
-        return;
-    }
-    std::string evicted;
-    ClientState* client = clients_.touch(endpoint, now, &evicted);
-    if (!client) {
-        dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        return;
-    }
-    if (!evicted.empty()) {
-        evicted_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        evictedLog_.note(now, fmt::format("{} (for {})", evicted, client->name));
-    }
-    if (!client->limit.take(1.0, now)) {
-        noteLimited(*client, 1, now);
-        return;
-    }
-    OscInPacket packet = parsePacket(bytes);
-    const std::size_t messages = std::max<std::size_t>(1, packet.messages.size());
-    if (messages > 1 && !client->limit.take(double(messages - 1), now)) {
-        noteLimited(*client, messages, now);
-        return;
-    }
-    client->received += messages;
-    received_.fetch_add(messages, std::memory_order_relaxed); // a statistic
-    std::vector<OscReply> replies;
-    if (packet.error) {
-        replies.push_back(errorReply(packet.error->address, packet.error->message));
-    } else {
-        // /state answers within what the client's reply budget holds after the replies before
-        // it (about: each message and its size field in the bundle), so a bundle of a
-        // thousand gets pages, not 16 MB.
-        std::size_t replyBytes = 0;
-        std::size_t counted = 0;
-        // No exception may end the OSC thread: a failure is this packet's /error.
-        try {
-            ParamBatch batch;
-            for (auto& message : packet.messages) {
-                if (handleSessionMessage(*client, message, replies, now) || handleSlowMessage(*client, message, replies))
-                    continue;
-                if (message.address == "/state") {
-                    for (; counted < replies.size(); ++counted)
-                        replyBytes += OscWriter::messageSize(replies[counted].address, replies[counted].args) + 4;
-                    const double available = replyBytesAvailable(endpoint, now);
-                    dispatcher_.setReplyAllowance(
-                        available > double(replyBytes) ? std::size_t(available) - replyBytes : 0);
-                }
-                dispatcher_.dispatch(message.address, message.types, message.argv, message.argc, replies,
-                    packet.bundle ? &batch : nullptr);
-                dispatcher_.setReplyAllowance(SIZE_MAX);
-            }
-            if (packet.bundle)
-                applyBatch(endpoint, packet.timetag, batch, replies);
-        } catch (const std::exception& e) {
-            dispatcher_.setReplyAllowance(SIZE_MAX);
-            replies.push_back(errorReply(packet.messages.front().address, fmt::format("internal error: {}", e.what())));
-        }
-        if (const std::size_t withheld = dispatcher_.takeWithheldBytes(); withheld > 0)
-            noteRefusedBytes(endpoint, withheld, now);
-    }
-    const auto errors = std::count_if(replies.begin(), replies.end(), [](const OscReply& r) { return r.address == "/error"; });
-    if (errors > 0) {
-        errors_.fetch_add(std::uint64_t(errors), std::memory_order_relaxed); // a statistic
-        if (spdlog::should_log(spdlog::level::debug))
-            for (const auto& r : replies)
-                if (r.address == "/error")
-                    spdlog::debug("osc: {}: {}", client->name, std::get<std::string>(r.args[1]));
-    }
-    const Endpoint to = client->endpoint;
-    sendReplies(to, std::move(replies));
-    if (snapshotsDue_)
-        service(now);
-}
-
-void OscServer::applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBatch& batch,
-    std::vector<OscReply>& replies)
-{
-    if (batch.invalid > 0) {
-        replies.push_back(errorReply("#bundle",
-            fmt::format("bundle not applied: {} of its messages {} invalid (nothing in it changed)", batch.invalid,
-                batch.invalid == 1 ? "is" : "are")));
-        return;
-    }
-    if (batch.changes.empty())
-        return;
-    const double ahead = timetag == oscImmediately ? 0.0 : secondsUntil(timetag, std::chrono::system_clock::now());
-    if (ahead > config::oscMaxScheduleAheadSeconds) {
-        replies.push_back(errorReply("#bundle",
-            fmt::format("bundle not applied: its time is {:.1f} s ahead, more than {:g} s (is the sender's clock set?)",
-                ahead, config::oscMaxScheduleAheadSeconds)));
-        return;
-    }
-    const std::int64_t now = monotonicNowNs();
-    const std::int64_t due = ahead > 0.0 ? now + std::int64_t(ahead * 1e9) : 0;
-    if (auto r = scheduler_.submit(std::move(batch.changes), due, from, now); !r)
-        replies.push_back(errorReply("#bundle", "bundle not applied: " + r.error().message));
-}
-
-void OscServer::broadcast(const port::Notice& notice)
-{
-    broadcast(OscReply {notice.address, notice.args});
-}
-
-void OscServer::broadcast(OscReply notice)
-{
-    {
-        std::lock_guard lock(noticeMutex_);
-        if (notices_.size() >= 256) {
-            notices_.erase(notices_.begin());
-            dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        }
-        notices_.push_back(std::move(notice));
-    }
-    wake();
+    return subscriptions_.nextDeadline(std::min({nowNs + nsPerSecond, nextClockNs_, scheduler_.nextHandOverNs()}));
 }
 
 void OscServer::service(std::int64_t nowNs)
 {
-    std::vector<OscReply> notices;
-    {
-        std::lock_guard lock(noticeMutex_);
-        notices.swap(notices_);
-    }
-    if (!notices.empty())
-        clients_.forEach([&](ClientState& c) {
-            if (c.feedback.active)
-                sendReplies(c.endpoint, notices);
-        });
-    collectFeedback(nowNs);
-    if (nowNs >= nextExpiryNs_ || snapshotsDue_) {
+    subscriptions_.pushNotices();
+    subscriptions_.collect(nowNs);
+    if (nowNs >= nextExpiryNs_ || subscriptions_.snapshotsDue()) {
         nextExpiryNs_ = nowNs + nsPerSecond / 10;
         clients_.expire(nowNs, toNs(config::oscClientIdleTimeout));
     }
-    bool metersDue = false;
-    const std::uint64_t version = log_.version();
-    clients_.forEach([&](ClientState& c) {
-        if (c.feedback.active) {
-            if (c.feedback.sentVersion == std::numeric_limits<std::uint64_t>::max())
-                sendSnapshot(c, nowNs);
-            else if (version > c.feedback.sentVersion && nowNs >= c.feedback.lastSentNs + c.feedback.intervalNs)
-                sendFeedback(c, nowNs);
-        }
-        metersDue = metersDue || (c.meters.active && nowNs >= c.meters.nextNs);
-    });
-    snapshotsDue_ = false;
-    if (metersDue) {
-        meterStream_.update(control_.meters());
-        clients_.forEach([&](ClientState& c) {
-            if (c.meters.active && nowNs >= c.meters.nextNs) {
-                sendMeters(c);
-                c.meters.nextNs = std::max(c.meters.nextNs + c.meters.intervalNs, nowNs + c.meters.intervalNs / 2);
-            }
-        });
-    }
+    subscriptions_.push(nowNs);
     for (auto& done : jobs_.takeDone()) {
         const auto errors = std::count_if(done.replies.begin(), done.replies.end(),
             [](const OscReply& r) { return r.address == "/error"; });
@@ -451,16 +278,7 @@ void OscServer::service(std::int64_t nowNs)
         sendReplies(done.to, std::move(done.replies));
     }
     closeIdleTcp(nowNs);
-    for (auto it = connections_.begin(); it != connections_.end();) {
-        if (!it->second.output.empty() && !it->second.flush())
-            it->second.closing = true;
-        if (it->second.closing) {
-            clients_.forgetConnection(it->first);
-            it = connections_.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    flushConnections();
     scheduler_.handOver(nowNs, [this](const Endpoint& from, const std::string& why) {
         errors_.fetch_add(1, std::memory_order_relaxed); // a statistic
         sendReplies(from, {errorReply("#bundle", "timed bundle not applied: " + why)});
@@ -480,48 +298,6 @@ void OscServer::publishCounts()
     subscriberCount_.store(clients_.subscribers(), std::memory_order_relaxed);
     meterSubscriberCount_.store(clients_.meterSubscribers(), std::memory_order_relaxed);
     tcpCount_.store(connections_.size(), std::memory_order_relaxed);
-}
-
-void OscServer::sendReplies(const Endpoint& to, std::vector<OscReply> replies)
-{
-    if (replies.empty())
-        return;
-    PacketPacker packer(config::oscReplyPacketBytes);
-    for (auto& reply : replies)
-        packer.add(std::move(reply));
-    for (const auto& packet : packer.finish())
-        send(to, packet);
-}
-
-void OscServer::send(const Endpoint& to, std::span<const std::uint8_t> packet)
-{
-    // Every packet is paid for from its client's reply budget: over UDP its address's (the
-    // source of a datagram can be forged, the destination of the reply cannot be chosen by
-    // anyone else), over TCP its connection's.
-    const std::int64_t now = monotonicNowNs();
-    if (to.transport == Transport::Udp) {
-        if (!clients_.takeReplyBytes(to, packet.size(), now))
-            noteRefusedBytes(to, packet.size(), now);
-        else if (!udp_.sendTo(packet, to))
-            dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        return;
-    }
-    auto it = connections_.find(to.connection);
-    if (it == connections_.end()) {
-        dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        return;
-    }
-    if (!it->second.closing && !it->second.replyBudget.take(double(packet.size()), now)) {
-        noteRefusedBytes(to, packet.size(), now);
-        return;
-    }
-    const bool wasClosing = it->second.closing;
-    if (!it->second.queue(packet)) {
-        dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        if (!wasClosing)
-            spdlog::warn("osc: closing {}: it does not read what it is sent ({} bytes waiting)", to.str(),
-                it->second.output.size());
-    }
 }
 
 } // namespace backline::control

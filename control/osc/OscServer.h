@@ -4,18 +4,18 @@
 #include "control/osc/AccessList.h"
 #include "control/osc/BundleScheduler.h"
 #include "control/osc/ClientTable.h"
-#include "control/osc/FeedbackLog.h"
 #include "control/osc/JobRunner.h"
 #include "control/osc/LogThrottle.h"
-#include "control/osc/MeterStream.h"
 #include "control/osc/OscConfig.h"
 #include "control/osc/OscDispatcher.h"
 #include "control/osc/OscPacket.h"
 #include "control/osc/OscSockets.h"
-#include "control/osc/Timetag.h"
+#include "control/osc/OscSubscriptions.h"
+#include "control/osc/PacketSink.h"
 #include "core/Config.h"
 #include "core/Result.h"
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -53,11 +53,16 @@ struct OscLimits {
 
 /// The OSC server: UDP and TCP on one port number, one thread of its own ("backline-osc")
 /// that owns every socket and client. It checks each packet's source against the access list
-/// and the client's rate limit before reading it, answers over the transport the client used,
-/// pushes parameter changes to subscribers (coalesced, rate-limited, numbered) and streams
-/// meters. It reaches the engine only through port::ControlPort (which queues commands): a flood
-/// costs this thread, never the audio thread.
-class OscServer {
+/// and the client's rate limit before reading it, answers each message through the route table
+/// (OscRoutes.cpp) over the transport the client used, pushes parameter changes, meters and
+/// notices to subscribers (OscSubscriptions) and runs the slow requests on a job thread. It
+/// reaches the engine only through port::ControlPort (which queues commands): a flood costs
+/// this thread, never the audio thread.
+///
+/// Its parts, one file each: the thread's loop (OscServer.cpp), the transport (sockets, reading
+/// and sending: OscTransport.cpp), admission and bounds (OscAdmission.cpp), and requests
+/// (packet → routes → replies, bundles → BundleScheduler: OscRequests.cpp).
+class OscServer final : private PacketSink {
 public:
     /// [control] Binds the port (UDP and TCP) and starts serving. The error names the port
     /// when it is taken.
@@ -77,63 +82,56 @@ public:
     /// (a second's worth at once), reply budget and the TCP idle timeout, for clients already
     /// talking too.
     void setLimits(OscLimits limits);
-    /// [any] Queues a notice (recorder events, disk full, …) for every live subscriber; sent
-    /// by the OSC thread on its next pass. Never waits for the network. Bounded: past 256
-    /// pending notices the oldest are dropped and counted.
-    void broadcast(OscReply notice);
-    /// [any] The same for a notice from the control port.
-    void broadcast(const port::Notice& notice);
     /// [any] The counters /status shows.
     OscCounters counters() const;
-    /// Messages received / answered with /error so far.
-    std::uint64_t received() const noexcept { return received_.load(std::memory_order_relaxed); }
-    std::uint64_t rejected() const noexcept { return errors_.load(std::memory_order_relaxed); }
 
 private:
+    class PacketAllowance;
+
     OscServer(OscServerOptions options, port::ControlPort& control, Socket udp, Socket tcp);
 
+    // The thread's loop (OscServer.cpp).
     void run();
     void wake();
     std::int64_t nextDeadline(std::int64_t nowNs);
-    void readUdp();
-    void acceptTcp();
-    void readTcp(TcpConnection& connection);
     void service(std::int64_t nowNs);
+    void publishCounts();
 
+    // Transport (OscTransport.cpp).
+    void readUdp();
+    void readTcp(TcpConnection& connection);
+    /// [osc] Sends what waits on each TCP connection; closes those done or stuck.
+    void flushConnections();
+    void send(const Endpoint& to, std::span<const std::uint8_t> packet) override;
+
+    // Requests (OscRequests.cpp).
     /// [osc] One packet from endpoint (over connection for TCP): access, rate limit, parse, act, reply.
     void handlePacket(std::span<const std::uint8_t> bytes, const Endpoint& endpoint);
-    /// [osc] The per-client addresses; false when address is not one of them.
-    bool handleSessionMessage(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies,
-        std::int64_t nowNs);
-    /// [osc] Hands a slow request (reload, record start/stop) to the job thread; false when it is not one.
-    bool handleSlowMessage(ClientState& client, OscInMessage& message, std::vector<OscReply>& replies);
+    /// [osc] One message of a packet to its route (or an /error when it has none).
+    void handleMessage(ClientState& client, OscInMessage& message, OscCall& call);
+    /// [osc] Hands a RouteThread::Job route's message to the job thread; its replies come back
+    /// through the OSC thread.
+    void runLater(const OscRoute& route, ClientState& client, OscInMessage& message, std::vector<OscReply>& replies);
     void applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBatch& batch, std::vector<OscReply>& replies);
-    void subscribe(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies, std::int64_t nowNs);
-    void subscribeMeters(ClientState& client, const OscInMessage& message, std::vector<OscReply>& replies,
-        std::int64_t nowNs);
 
-    void collectFeedback(std::int64_t nowNs);
-    void sendSnapshot(ClientState& client, std::int64_t nowNs);
-    void sendFeedback(ClientState& client, std::int64_t nowNs);
-    void sendMeters(ClientState& client);
-    void sendReplies(const Endpoint& to, std::vector<OscReply> replies);
-    void send(const Endpoint& to, std::span<const std::uint8_t> packet);
-
-    void noteBlocked(const Endpoint& endpoint, std::int64_t nowNs);
-    void noteLimited(ClientState& client, std::uint64_t messages, std::int64_t nowNs);
-    void noteRefusedBytes(const Endpoint& to, std::size_t bytes, std::int64_t nowNs);
+    // Admission and bounds (OscAdmission.cpp).
+    void acceptTcp();
     /// [osc] Whether a TCP connection from endpoint may be added (making room when fair).
     bool admitTcp(const Endpoint& endpoint, std::int64_t nowNs);
     void closeIdleTcp(std::int64_t nowNs);
     /// [osc] Reply bytes endpoint may be sent now (its address's budget, or its connection's).
     double replyBytesAvailable(const Endpoint& endpoint, std::int64_t nowNs);
+    void noteBlocked(const Endpoint& endpoint, std::int64_t nowNs);
+    void noteLimited(ClientState& client, std::uint64_t messages, std::int64_t nowNs);
+    void noteRefusedBytes(const Endpoint& to, std::size_t bytes, std::int64_t nowNs);
     void applyLimits(const OscLimits& limits);
+    /// [osc] The throttled log lines, to poll (logWarnings) and to flush when stopping (flushLogs).
+    std::array<LogThrottle*, 8> logs();
     void logWarnings(std::int64_t nowNs);
-    void publishCounts();
+    void flushLogs();
 
     port::ControlPort& control_;
     OscDispatcher dispatcher_;
-    FeedbackLog log_;
     OscServerOptions options_;
     Socket udp_;
     Socket tcp_;
@@ -159,17 +157,12 @@ private:
     std::atomic<std::size_t> meterSubscriberCount_ {0};
     std::atomic<std::size_t> tcpCount_ {0};
 
-    mutable std::mutex noticeMutex_; // guards notices_
-    std::vector<OscReply> notices_;
-
-    // The OSC thread's own.
+    // The OSC thread's own (but for the subscriptions' post() and listener).
     ClientTable clients_;
+    OscSubscriptions subscriptions_;
     std::map<std::uint64_t, TcpConnection> connections_;
     std::uint64_t nextConnectionId_ = 1;
-    MeterStream meterStream_;
     std::vector<std::uint8_t> buffer_;
-    std::vector<std::pair<std::string, float>> changes_;
-    bool snapshotsDue_ = false;
     std::int64_t nextExpiryNs_ = 0;
     BundleScheduler scheduler_;
     std::int64_t nextClockNs_ = 0;
@@ -182,7 +175,6 @@ private:
     LogThrottle evictedLog_;
     LogThrottle connectedLog_;
     LogThrottle disconnectedLog_;
-    LogThrottle subscribedLog_;
 
     // Requests that take long, on a thread of their own; declared last so it stops first.
     JobRunner jobs_;

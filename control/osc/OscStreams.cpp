@@ -1,24 +1,105 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What the OSC server pushes without being asked: feedback to subscribers (snapshots, then
-// coalesced changes) and meter streams.
-#include "control/osc/OscServer.h"
+// What the OSC server pushes to subscribers without being asked, on its thread: feedback
+// (snapshots, then coalesced changes), meter streams and notices, each numbered per client.
+#include "control/osc/OscSubscriptions.h"
 
-#include <limits>
+#include <algorithm>
 
 namespace backline::control {
 
-void OscServer::collectFeedback(std::int64_t nowNs)
+void OscSubscriptions::post(const port::Notice& notice)
+{
+    {
+        std::lock_guard lock(noticeMutex_);
+        if (notices_.size() >= config::oscMaxPendingNotices) {
+            notices_.erase(notices_.begin());
+            ++noticesLost_;
+            noticesDropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
+        }
+        notices_.push_back(OscReply {notice.address, notice.args});
+    }
+    wake_();
+}
+
+void OscSubscriptions::pushNotices()
+{
+    std::vector<OscReply> notices;
+    std::uint32_t lost = 0;
+    {
+        std::lock_guard lock(noticeMutex_);
+        notices.swap(notices_);
+        lost = std::exchange(noticesLost_, 0);
+    }
+    if (notices.empty())
+        return;
+    clients_.forEach([&](ClientState& c) {
+        if (!c.feedback.active)
+            return;
+        // The lost ones were older than every one kept: their numbers go first, unsent.
+        c.feedback.noticeSequence += lost;
+        for (const auto& notice : notices) {
+            PacketPacker packer(config::oscReplyPacketBytes);
+            packer.sequenceWith("/notice/seq", &c.feedback.noticeSequence);
+            packer.add(notice);
+            for (const auto& packet : packer.finish())
+                sink_.send(c.endpoint, packet);
+        }
+    });
+}
+
+void OscSubscriptions::collect(std::int64_t nowNs)
 {
     if (log_.collect(nowNs, control_.params())) {
         clients_.forEach([](ClientState& c) {
             if (c.feedback.active)
-                c.feedback.sentVersion = std::numeric_limits<std::uint64_t>::max(); // marks "snapshot owed"
+                c.feedback.sentVersion = ClientState::Feedback::snapshotOwed;
         });
         snapshotsDue_ = true;
     }
 }
 
-void OscServer::sendSnapshot(ClientState& client, std::int64_t nowNs)
+void OscSubscriptions::push(std::int64_t nowNs)
+{
+    bool metersDue = false;
+    const std::uint64_t version = log_.version();
+    clients_.forEach([&](ClientState& c) {
+        if (c.feedback.active) {
+            if (c.feedback.sentVersion == ClientState::Feedback::snapshotOwed)
+                sendSnapshot(c, nowNs);
+            else if (version > c.feedback.sentVersion && nowNs >= c.feedback.lastSentNs + c.feedback.intervalNs)
+                sendFeedback(c, nowNs);
+        }
+        metersDue = metersDue || (c.meters.active && nowNs >= c.meters.nextNs);
+    });
+    snapshotsDue_ = false;
+    if (!metersDue)
+        return;
+    meterStream_.update(control_.meters());
+    clients_.forEach([&](ClientState& c) {
+        if (c.meters.active && nowNs >= c.meters.nextNs) {
+            sendMeters(c);
+            c.meters.nextNs = std::max(c.meters.nextNs + c.meters.intervalNs, nowNs + c.meters.intervalNs / 2);
+        }
+    });
+}
+
+std::int64_t OscSubscriptions::nextDeadline(std::int64_t deadline) const
+{
+    deadline = std::min(deadline, log_.nextDueNs());
+    const std::uint64_t version = log_.version();
+    clients_.forEach([&](ClientState& c) {
+        if (c.feedback.active) {
+            deadline = std::min(deadline, c.feedback.untilNs);
+            if (version > c.feedback.sentVersion)
+                deadline = std::min(deadline, c.feedback.lastSentNs + c.feedback.intervalNs);
+        }
+        if (c.meters.active)
+            deadline = std::min({deadline, c.meters.untilNs, c.meters.nextNs});
+    });
+    return deadline;
+}
+
+void OscSubscriptions::sendSnapshot(ClientState& client, std::int64_t nowNs)
 {
     // Whatever arrived so far is in the log before the snapshot is read: nothing is lost
     // between the two (a change may come twice, never not at all).
@@ -31,12 +112,12 @@ void OscServer::sendSnapshot(ClientState& client, std::int64_t nowNs)
         packer.add({p.info.address, {p.value}});
     packer.add({"/snapshot/end", {int(params.size())}});
     for (const auto& packet : packer.finish())
-        send(client.endpoint, packet);
+        sink_.send(client.endpoint, packet);
     client.feedback.sentVersion = log_.version();
     client.feedback.lastSentNs = nowNs;
 }
 
-void OscServer::sendFeedback(ClientState& client, std::int64_t nowNs)
+void OscSubscriptions::sendFeedback(ClientState& client, std::int64_t nowNs)
 {
     changes_.clear();
     log_.changesSince(client.feedback.sentVersion, changes_);
@@ -45,15 +126,15 @@ void OscServer::sendFeedback(ClientState& client, std::int64_t nowNs)
     for (auto& [address, value] : changes_)
         packer.add({std::move(address), {value}});
     for (const auto& packet : packer.finish())
-        send(client.endpoint, packet);
+        sink_.send(client.endpoint, packet);
     client.feedback.sentVersion = log_.version();
     client.feedback.lastSentNs = nowNs;
 }
 
-void OscServer::sendMeters(ClientState& client)
+void OscSubscriptions::sendMeters(ClientState& client)
 {
     if (client.meters.layoutSent != meterStream_.layoutId()) {
-        sendReplies(client.endpoint, {meterStream_.names()});
+        sink_.sendReplies(client.endpoint, {meterStream_.names()});
         client.meters.layoutSent = meterStream_.layoutId();
     }
     if (client.meters.format == MeterFormat::Blob) {
@@ -63,7 +144,7 @@ void OscServer::sendMeters(ClientState& client)
         writer.message("/meters/seq", seq);
         writer.blobMessage("/meters/blob", meterStream_.blob());
         writer.endBundle();
-        send(client.endpoint, writer.bytes());
+        sink_.send(client.endpoint, writer.bytes());
         return;
     }
     PacketPacker packer(config::oscReplyPacketBytes);
@@ -71,7 +152,7 @@ void OscServer::sendMeters(ClientState& client)
     for (const auto& m : meterStream_.messages(client.meters.format))
         packer.add(m);
     for (const auto& packet : packer.finish())
-        send(client.endpoint, packet);
+        sink_.send(client.endpoint, packet);
 }
 
 } // namespace backline::control

@@ -125,7 +125,7 @@ TEST(DaemonReloadGlitch, TwentyReloadsWhilePlayingCostTheAudioThreadNoPageFaultA
     const pid_t pid = d.process->pid();
     ASSERT_TRUE(threadMinorFaults(pid, "backline-audio")) << "the daemon's audio thread is not named";
     const bool realtime = threadPolicy(pid, "backline-audio") == SCHED_FIFO || threadPolicy(pid, "backline-audio") == SCHED_RR;
-    std::this_thread::sleep_for(500ms); // settle: first touches of the graph's memory
+    ASSERT_TRUE(listener.waitCycles(188)); // settle: 500 ms of audio make the first touches of the graph's memory
 
     constexpr int reloads = 20;
     constexpr auto windowLength = 600ms;

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <csignal>
 #include <thread>
 
@@ -116,13 +117,25 @@ TEST(DaemonReload, AReloadKeepsValuesSetLiveThatTheFileDidNotChangeAndTakesTheFi
     ASSERT_LT(live, -60.0) << "the live value did not reach the output";
 
     // Reload of the unchanged file, listened to throughout: no block rises toward the file's level.
+    // The reload is asked for 8 of JACK's cycles into the listening, which goes on in 100 ms
+    // pieces until the reload has answered and then for 300 ms of audio more (its crossfade is
+    // 30 ms), however long a busy machine takes over either.
     std::optional<OscMessage> reply;
+    std::atomic<bool> answered {false};
     std::thread reload([&] {
         OscClient osc(d.osc_port);
-        std::this_thread::sleep_for(100ms);
+        listener.waitCycles(8);
         reply = osc.request("/session/reload", 30s);
+        answered = true;
     });
-    const auto during = listener.capture(1500ms).first;
+    std::vector<float> during;
+    const auto listen = [&](std::chrono::milliseconds length) {
+        const auto piece = listener.capture(length).first;
+        during.insert(during.end(), piece.begin(), piece.end());
+    };
+    while (!answered)
+        listen(100ms);
+    listen(300ms);
     reload.join();
     ASSERT_TRUE(reply);
     ASSERT_EQ(reply->address, "/session/reloaded") << reply->text(1);

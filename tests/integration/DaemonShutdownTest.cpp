@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Stopping backlined: cleanly, silently, whatever state the engine is in.
 #include "LiveDaemon.h"
+#include "WaitFor.h"
 
 #include <gtest/gtest.h>
 
@@ -35,12 +36,18 @@ TEST(DaemonShutdown, SigtermWhileTheEngineIsOverloadedExitsCleanlyEveryTime)
         // The first start compiles heavy.dsp for 32 tracks: minutes on a loaded machine (a
         // set-up deadline, not a claim: 60 s ran out at a load of 10 on 2 cores).
         ASSERT_TRUE(osc.waitForPong(run == 0 ? 240s : 60s)) << daemon.output();
-        // Overloaded: the dummy driver reports xruns while the cycles overrun.
-        std::this_thread::sleep_for(700ms);
-        osc.send("/status");
-        for (auto m = osc.receive(2s); m; m = osc.receive(200ms))
-            if (m->address == "/status/xruns")
-                xruns += m->number(0);
+        // Overloaded: the dummy driver reports xruns while the cycles overrun. The stop comes
+        // once the daemon has counted some (up to 10 s), so it meets an engine that is behind.
+        double counted = 0.0;
+        waitFor(
+            [&] {
+                osc.send("/status");
+                const auto m = osc.receiveAddress("/status/xruns");
+                counted = m ? m->number(0) : 0.0;
+                return counted > 0.0;
+            },
+            10s, 100ms);
+        xruns += counted;
         daemon.signal(SIGTERM);
         const auto code = daemon.wait(20s);
         ASSERT_TRUE(code) << "backlined did not stop within 20 s:\n" << daemon.output();

@@ -446,6 +446,18 @@ std::optional<OscMessage> OscClient::receive(std::chrono::milliseconds timeout)
     return m;
 }
 
+std::optional<OscMessage> OscClient::receiveAddress(const std::string& address, std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return std::nullopt;
+        if (auto m = receive(left); m && m->address == address)
+            return m;
+    }
+}
+
 std::optional<OscMessage> OscClient::request(const std::string& address, std::chrono::milliseconds timeout)
 {
     send(address);

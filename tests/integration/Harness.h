@@ -116,6 +116,9 @@ public:
     void sendBundle(const std::vector<std::pair<std::string, lo_message>>& messages);
     /// The next message to arrive within timeout (any address), or nullopt.
     std::optional<OscMessage> receive(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+    /// The first message within timeout whose address is address (others are discarded).
+    std::optional<OscMessage> receiveAddress(const std::string& address,
+        std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
     /// Sends address without arguments and returns the first reply (a late /pong of an earlier
     /// waitForPong is skipped, unless address is /ping).
     std::optional<OscMessage> request(const std::string& address,

@@ -33,12 +33,14 @@ TEST(OscBundle, ThreeChangesInOneBundleLandInTheSameBlock)
     LiveDaemon d(cancellingDcSession());
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
-    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(listener.waitCycles(113)); // 300 ms of audio: the levels have settled
     auto [quiet, quietR] = listener.capture(200ms);
     ASSERT_GT(quiet.size(), 4800u);
     ASSERT_LT(peakAbs(quiet), 1e-5f) << "the three tracks cancel";
 
     // Moved together in one bundle, the three ramps start on one frame: the sum stays silent.
+    // The sender's sleeps space the bundles over the capture (the stimulus, not a wait for a
+    // result); the last value read back below shows they all landed.
     std::thread sender([&] {
         std::this_thread::sleep_for(100ms);
         for (int i = 0; i < 10; ++i) {

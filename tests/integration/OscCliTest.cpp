@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `backline` command-line client against a live backlined.
 #include "OscLive.h"
+#include "WaitFor.h"
 
 #include <gtest/gtest.h>
 
-#include <thread>
+#include <csignal>
 
 using namespace backline::test;
 using namespace std::chrono_literals;
@@ -56,11 +57,18 @@ TEST(OscCli, GetSendStateAndStatusOverUdpAndTcp)
 TEST(OscCli, WatchPrintsChangesFromOtherClientsAndMeters)
 {
     LiveDaemon d;
-    Process watcher({cliPath(), "--port", std::to_string(d.osc_port), "watch", "--meters", "5", "--seconds", "2"},
+    // Stopped by Ctrl-C once it has printed what is looked for below, however slow the machine.
+    Process watcher({cliPath(), "--port", std::to_string(d.osc_port), "watch", "--meters", "5"},
         d.dir.path() / "watch.log");
-    std::this_thread::sleep_for(700ms);
+    const auto printed = [&](const std::string& what) {
+        return waitFor([&] { return watcher.output().find(what) != std::string::npos; }, defaultWait, 20ms);
+    };
+    EXPECT_TRUE(printed("/snapshot/end")) << "subscribed: " << watcher.output();
     RawOscClient other(RawOscClient::Kind::Udp, d.osc_port);
     other.send("/track/tone/pan", {-0.25f});
+    EXPECT_TRUE(printed("/track/tone/pan -0.25")) << watcher.output();
+    EXPECT_TRUE(printed("/meters/track/tone ")) << watcher.output();
+    watcher.signal(SIGINT);
     auto code = watcher.wait(10000ms);
     ASSERT_TRUE(code);
     EXPECT_EQ(*code, 0);

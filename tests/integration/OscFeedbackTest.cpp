@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Feedback to every client: backlined on jackd dummy, real UDP and TCP clients.
 #include "OscLive.h"
+#include "WaitFor.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -48,7 +50,10 @@ TEST(OscFeedback, AChangeByAClientThatDidNotSubscribeIsPushedToSubscribers)
     auto m = tablet.receiveAddress("/master/gain", 1000ms);
     ASSERT_TRUE(m);
     EXPECT_FLOAT_EQ(float(m->number(0)), -3.0f);
-    for (const auto& other : elsewhere.receiveFor(200ms))
+    // The change has gone out to subscribers; the sender, answered since, got none of it.
+    auto toSender = elsewhere.receiveUntilPong();
+    ASSERT_TRUE(toSender) << "the sender is answered";
+    for (const auto& other : *toSender)
         EXPECT_NE(other.address, "/master/gain") << "only subscribers get feedback";
 }
 
@@ -57,18 +62,28 @@ TEST(OscFeedback, AClientThatStopsRenewingGetsNothingAfterExpiry)
     LiveDaemon d;
     RawOscClient a(RawOscClient::Kind::Udp, d.osc_port);
     RawOscClient dead(RawOscClient::Kind::Udp, d.osc_port);
+    const auto subscribed = nowNs();
     ASSERT_FALSE(subscribeAndReadSnapshot(dead, {1.0f}).empty());
     a.send("/track/tone/pan", {0.5f});
     ASSERT_TRUE(dead.receiveAddress("/track/tone/pan", 1000ms)) << "alive before expiry";
-    std::this_thread::sleep_for(1300ms);
+    // The lease's second passing is the subject: wait until the daemon counts no subscriber.
+    const auto subscribers = [&] {
+        const auto status = readStatus(a);
+        const auto it = status.find("/status/osc/subscribers");
+        return it == status.end() ? -1.0 : it->second.number(0);
+    };
+    ASSERT_TRUE(waitFor([&] { return subscribers() == 0.0; }, 10s, 50ms)) << "still " << subscribers() << " subscribers";
+    EXPECT_GE(nowNs() - subscribed, 1'000'000'000) << "not before its second";
+    // a subscribes now: once its own last change comes back to it, the daemon has pushed both
+    // changes to every subscriber it has. dead's /pong after that shows its socket works.
+    ASSERT_FALSE(subscribeAndReadSnapshot(a).empty());
     a.send("/track/tone/pan", {-0.5f});
     a.send("/track/tone/gain", {-4.0f});
-    for (const auto& m : dead.receiveFor(400ms))
+    ASSERT_TRUE(a.receiveAddress("/track/tone/gain", 1000ms));
+    auto after = dead.receiveUntilPong();
+    ASSERT_TRUE(after) << "dead is still answered";
+    for (const auto& m : *after)
         EXPECT_FALSE(m.address.starts_with("/track/")) << m.address;
-    a.send("/status");
-    auto subscribers = a.receiveAddress("/status/osc/subscribers");
-    ASSERT_TRUE(subscribers);
-    EXPECT_EQ(subscribers->number(0), 0.0);
 }
 
 TEST(OscFeedback, AFaderSweptWithAThousandMessagesInASecondArrivesCoalescedEndingAtTheFinalValue)
@@ -84,10 +99,17 @@ TEST(OscFeedback, AFaderSweptWithAThousandMessagesInASecondArrivesCoalescedEndin
             std::this_thread::sleep_for(50us);
     }
     const float last = float(-99.9 + 0.1 * 999);
-    auto got = tablet.receiveFor(400ms);
+    // Everything up to the final value (what came while the fader moved waits in the socket),
+    // then whatever more came until the daemon answered a ping: nothing after it.
+    auto got = tablet.receiveUntil(
+        [&](const RawMessage& m) { return m.address == "/track/tone/gain" && std::abs(m.number(0) - last) < 1e-3; }, 5000ms);
+    ASSERT_TRUE(got) << "the final value reached the subscriber";
+    auto after = tablet.receiveUntilPong();
+    ASSERT_TRUE(after);
+    got->insert(got->end(), after->begin(), after->end());
     std::vector<float> values;
     std::vector<double> sequence;
-    for (const auto& m : got) {
+    for (const auto& m : *got) {
         if (m.address == "/track/tone/gain")
             values.push_back(float(m.number(0)));
         else if (m.address == "/feedback/seq")
@@ -97,6 +119,7 @@ TEST(OscFeedback, AFaderSweptWithAThousandMessagesInASecondArrivesCoalescedEndin
     EXPECT_NEAR(values.back(), last, 1e-3);
     EXPECT_GE(values.size(), 25u);
     EXPECT_LE(values.size(), 70u) << "coalesced to the 50 packets a second a subscriber gets";
+    ASSERT_GE(sequence.size(), values.size()) << "every feedback packet is numbered";
     for (std::size_t i = 1; i < sequence.size(); ++i)
         EXPECT_EQ(sequence[i], sequence[i - 1] + 1) << "numbered without gaps";
     EXPECT_NEAR(float(fader.request("/track/tone/gain")->number(0)), last, 1e-3);

@@ -59,15 +59,13 @@ TEST(OscIntrospection, StatusReportsRateBufferLoadTransportRecordingAndUptime)
 {
     LiveDaemon d;
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
-    std::this_thread::sleep_for(200ms);
-    c.send("/status");
     std::map<std::string, RawMessage> fields;
     std::optional<RawMessage> positional;
-    for (const auto& m : c.receiveFor(300ms)) {
-        if (m.address == "/status")
+    for (const auto& [address, m] : readStatus(c)) {
+        if (address == "/status")
             positional = m;
-        else if (m.address.starts_with("/status/"))
-            fields[m.address.substr(8)] = m;
+        else
+            fields[address.substr(8)] = m;
     }
     ASSERT_TRUE(positional);
     EXPECT_EQ(positional->text(0), "it");

@@ -68,10 +68,11 @@ TEST(OscLayout, EveryAddressTheDemoSurfaceUsesIsOneTheDemoSessionHas)
     }
     for (const char* what : {"momentary", "short_term", "integrated", "range", "true_peak"})
         known.insert(std::string("/meters/loudness/") + what);
-    c.send("/status");
-    for (const auto& m : c.receiveFor(300ms))
-        if (m.address.starts_with("/status/"))
-            known.insert(m.address);
+    const auto status = readStatus(c);
+    ASSERT_TRUE(status.count("/status")) << "the status came";
+    for (const auto& [address, m] : status)
+        if (address.starts_with("/status/"))
+            known.insert(address);
     for (const char* server : {"/subscribe", "/meters/subscribe", "/status", "/record/start", "/record/stop",
              "/record/marker"})
         known.insert(server);

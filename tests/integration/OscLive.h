@@ -81,6 +81,19 @@ inline std::map<std::string, float> subscribeAndReadSnapshot(RawOscClient& c, st
     return values;
 }
 
+/// Asks /status; its messages by address ("/status", "/status/osc/subscribers", …), all of
+/// the answer (it comes before the /pong of a ping sent after it), or empty when none came.
+inline std::map<std::string, RawMessage> readStatus(RawOscClient& c)
+{
+    c.send("/status");
+    std::map<std::string, RawMessage> fields;
+    if (auto got = c.receiveUntilPong())
+        for (auto& m : *got)
+            if (m.address == "/status" || m.address.starts_with("/status/"))
+                fields[m.address] = std::move(m);
+    return fields;
+}
+
 /// Every /state/param address and value.
 inline std::map<std::string, float> readState(RawOscClient& c)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Meter streams: levels, single values or blobs at the rate asked, only to those who asked.
 #include "OscLive.h"
+#include "WaitFor.h"
 
 #include <gtest/gtest.h>
 
@@ -12,12 +13,14 @@ using namespace std::chrono_literals;
 TEST(OscMeters, LevelsStreamAtTheAskedRateToSubscribersOnly)
 {
     LiveDaemon d;
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient watcher(RawOscClient::Kind::Udp, d.osc_port);
     RawOscClient bystander(RawOscClient::Kind::Udp, d.osc_port);
-    bystander.request("/ping");
+    ASSERT_TRUE(bystander.request("/ping"));
     watcher.send("/meters/subscribe", {25.0f});
     ASSERT_TRUE(watcher.receiveAddress("/meters/subscribed"));
-    std::this_thread::sleep_for(400ms); // the 300 ms RMS window fills
+    // The 300 ms RMS window fills: 400 ms of JACK's frames, however slow the machine runs them.
+    ASSERT_TRUE(listener.waitCycles(150));
     watcher.drain();
     auto got = watcher.receiveFor(1000ms);
     int packets = 0;
@@ -39,7 +42,10 @@ TEST(OscMeters, LevelsStreamAtTheAskedRateToSubscribersOnly)
     EXPECT_NEAR(peak, -23.0f, 0.5f);
     EXPECT_NEAR(rms, -26.0f, 0.5f);
     EXPECT_GT(momentary, -40.0f);
-    for (const auto& m : bystander.receiveFor(200ms))
+    // Meters went out for a second; the bystander, answered since, got none.
+    auto toBystander = bystander.receiveUntilPong();
+    ASSERT_TRUE(toBystander) << "the bystander is answered";
+    for (const auto& m : *toBystander)
         EXPECT_FALSE(m.address.starts_with("/meters/")) << m.address;
 }
 
@@ -68,11 +74,27 @@ TEST(OscMeters, AMeterSubscriptionExpiresUnlessRenewed)
 {
     LiveDaemon d;
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
+    RawOscClient probe(RawOscClient::Kind::Udp, d.osc_port);
+    const auto subscribed = nowNs();
     c.send("/meters/subscribe", {20.0f, std::string("single"), 1.0f});
     ASSERT_TRUE(c.receiveAddress("/meters/subscribed"));
     EXPECT_TRUE(c.receiveAddress("/meters/track/tone/peak", 500ms));
-    std::this_thread::sleep_for(1200ms);
-    c.drain();
-    for (const auto& m : c.receiveFor(300ms))
+    // The lease's second passing is the subject: wait until the daemon counts no meter subscriber.
+    const auto meterSubscribers = [&] {
+        const auto status = readStatus(probe);
+        const auto it = status.find("/status/osc/meter_subscribers");
+        return it == status.end() ? -1.0 : it->second.number(0);
+    };
+    ASSERT_TRUE(waitFor([&] { return meterSubscribers() == 0.0; }, 10s, 50ms))
+        << "still " << meterSubscribers() << " meter subscribers";
+    EXPECT_GE(nowNs() - subscribed, 1'000'000'000) << "not before its second";
+    c.drain(); // what was sent before the end, already here
+    // The control: two packets of a new subscriber at the same rate span one of c's intervals.
+    probe.send("/meters/subscribe", {20.0f, std::string("single"), 10.0f});
+    ASSERT_TRUE(probe.receiveAddress("/meters/seq"));
+    ASSERT_TRUE(probe.receiveAddress("/meters/seq"));
+    auto after = c.receiveUntilPong();
+    ASSERT_TRUE(after) << "c is still answered";
+    for (const auto& m : *after)
         EXPECT_NE(m.address, "/meters/seq");
 }

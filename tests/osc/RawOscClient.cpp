@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <ctime>
@@ -253,14 +255,59 @@ std::vector<RawMessage> RawOscClient::receiveFor(std::chrono::milliseconds durat
     const std::int64_t deadline = nowNs() + std::int64_t(duration.count()) * 1000000;
     for (;;) {
         const std::int64_t left = deadline - nowNs();
-        if (left <= 0)
-            break;
-        pump(int(std::min<std::int64_t>(left / 1000000 + 1, 50)));
+        pump(int(std::clamp<std::int64_t>(left / 1000000 + 1, 0, 50)));
         for (auto& m : inbox_)
             out.push_back(std::move(m));
         inbox_.clear();
+        if (left <= 0)
+            break;
     }
     return out;
+}
+
+std::optional<std::vector<RawMessage>> RawOscClient::receiveUntil(
+    const std::function<bool(const RawMessage&)>& last, std::chrono::milliseconds timeout)
+{
+    const std::int64_t deadline = nowNs() + std::int64_t(timeout.count()) * 1000000;
+    std::vector<RawMessage> out;
+    for (;;) {
+        const std::int64_t left = deadline - nowNs();
+        if (left <= 0)
+            return std::nullopt;
+        auto m = receive(std::chrono::milliseconds(left / 1000000 + 1));
+        if (!m)
+            continue;
+        out.push_back(std::move(*m));
+        if (last(out.back()))
+            return out;
+    }
+}
+
+std::optional<std::vector<RawMessage>> RawOscClient::receiveThrough(const std::string& address,
+    std::chrono::milliseconds timeout)
+{
+    return receiveUntil([&](const RawMessage& m) { return m.address == address; }, timeout);
+}
+
+std::optional<std::vector<RawMessage>> RawOscClient::receiveUntilPong(std::chrono::milliseconds timeout)
+{
+    send("/ping");
+    auto got = receiveThrough("/pong", timeout);
+    if (got)
+        got->pop_back();
+    return got;
+}
+
+bool RawOscClient::closedByPeer()
+{
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (n == 0)
+            return true;
+        if (n < 0)
+            return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+    }
 }
 
 std::optional<RawMessage> RawOscClient::request(const std::string& address, std::chrono::milliseconds timeout)

@@ -62,8 +62,24 @@ public:
     /// The first message within timeout whose address is address (others are discarded).
     std::optional<RawMessage> receiveAddress(const std::string& address,
         std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
-    /// Everything that arrives within duration.
+    /// Everything that arrives within duration (0: what is here already). Checks that something did NOT come need a
+    /// positive control beside them (receiveUntilPong), or a dead socket passes them.
     std::vector<RawMessage> receiveFor(std::chrono::milliseconds duration);
+    /// Every message up to and including the first that last accepts, waiting up to timeout for
+    /// it; nullopt when it did not come.
+    std::optional<std::vector<RawMessage>> receiveUntil(const std::function<bool(const RawMessage&)>& last,
+        std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+    /// Every message up to and including the first at address; nullopt when it did not come.
+    std::optional<std::vector<RawMessage>> receiveThrough(const std::string& address,
+        std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+    /// Sends /ping and returns every message that came before its /pong; nullopt when no /pong
+    /// came within timeout. The server handles one socket's packets in order, so whatever it
+    /// answered to what this client sent before is in the list, and a check that something is
+    /// NOT in it cannot pass because nothing gets through.
+    std::optional<std::vector<RawMessage>> receiveUntilPong(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+    /// Whether the server closed this TCP connection (end of stream or reset), reading and
+    /// discarding whatever came before; never waits.
+    bool closedByPeer();
     /// Sends address (no arguments) and returns the first reply.
     std::optional<RawMessage> request(const std::string& address,
         std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));

@@ -26,18 +26,6 @@ TempDir::~TempDir()
     std::filesystem::remove_all(path_, ec);
 }
 
-bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout)
-{
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        if (pred())
-            return true;
-        if (std::chrono::steady_clock::now() >= deadline)
-            return pred();
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-}
-
 bool ringsDrained(const std::vector<record::CaptureSource>& sources)
 {
     return std::all_of(sources.begin(), sources.end(), [](const auto& s) { return s.ring->readable() == 0; });

@@ -4,6 +4,8 @@
 #include "record/RecordSettings.h"
 #include "record/RecordTypes.h"
 
+#include "WaitFor.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -29,15 +31,6 @@ public:
 private:
     std::filesystem::path path_;
 };
-
-/// How long a test waits for another thread (the disk writer, a feeder, a child) before it
-/// gives up and lets its assertions report: generous, since CI runs on a loaded 2-core machine
-/// under sanitizers, where a drain that takes 100 ms here may take seconds.
-inline constexpr std::chrono::milliseconds defaultWait {10'000};
-
-/// Polls pred every 2 ms until it holds or timeout passes; returns whether it held. Use it
-/// instead of a fixed sleep whenever a test waits for another thread to do something.
-bool waitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout = defaultWait);
 
 /// True when every ring is empty: the disk writer has read everything fed into them (a
 /// recorder's own control calls then run after it has also filed what it read).

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The route table: every address the OSC server answers, in one place. A new address (or
+// family) is one entry here plus its handler; control/OSC.md documents each one, and
+// tests/osc/OscRoutesDocTest.cpp fails when the two disagree. The handlers live by concern:
+// OscParamRoutes.cpp (parameters), OscStateRoutes.cpp (state, status, meters, reload),
+// OscRecordRoutes.cpp (/record/…) and OscSubscriptions.cpp (per-client subscriptions).
+#include "control/osc/OscRoutes.h"
+
+#include "control/osc/OscDispatcher.h"
+#include "control/osc/OscPacket.h"
+#include "control/osc/OscSubscriptions.h"
+
+#include <fmt/format.h>
+
+namespace backline::control {
+
+namespace {
+
+constexpr auto Exact = RouteMatch::Exact;
+constexpr auto Prefix = RouteMatch::Prefix;
+constexpr auto Osc = RouteThread::Osc;
+constexpr auto Client = RouteThread::OscWithClient;
+constexpr auto Job = RouteThread::Job;
+constexpr auto none = routeTakesNone;
+
+/// A port handler runs on the OSC or the job thread; a client handler on the OSC thread, with
+/// the client's state.
+constexpr bool consistent(std::span<const OscRoute> routes)
+{
+    for (const auto& r : routes)
+        if (std::holds_alternative<ClientHandler>(r.handler) != (r.thread == RouteThread::OscWithClient))
+            return false;
+    return true;
+}
+
+} // namespace
+
+std::span<const OscRoute> oscRoutes()
+{
+    // Each: match, address, arguments, where the handler runs (Osc: the OSC thread; Client: the
+    // OSC thread with the sender's ClientState; Job: the job thread), handler, replies, summary.
+    // clang-format off
+    static constexpr OscRoute routes[] = {
+        // Parameters: set with one number, read with none (the families of ParamPort's addresses).
+        {Prefix, "/track/", "one number (f d i h T F) to set; none to get", Osc, &OscDispatcher::param,
+            "/track/…", "a track's parameter"},
+        {Prefix, "/bus/", "one number to set; none to get", Osc, &OscDispatcher::param,
+            "/bus/…", "a bus's parameter"},
+        {Prefix, "/master/", "one number to set; none to get", Osc, &OscDispatcher::param,
+            "/master/…", "the master's parameter"},
+
+        // The server and the session: stateless.
+        {Exact, "/ping", "any (ignored)", Osc, &OscDispatcher::ping, "/pong", "is the server there"},
+        {Exact, "/state", "none, or two whole numbers: first index, count", Osc, &OscDispatcher::state,
+            "/state/param /state/end", "every parameter with its range and unit (paged within the reply budget)"},
+        {Exact, "/status", none, Osc, &OscDispatcher::status,
+            "/status /status/…", "the daemon's state and the OSC server's counters"},
+        {Exact, "/meters", none, Osc, &OscDispatcher::meters,
+            "/meters/<name> /meters/loudness", "one meter reading"},
+        {Exact, "/meters/loudness/reset", none, Osc, &OscDispatcher::resetLoudness,
+            "/meters/loudness/reset", "restarts integrated loudness, range and true peak"},
+
+        // Per client: subscriptions to feedback and meters.
+        {Exact, "/subscribe", "none, seconds, or seconds and packets per second", Client,
+            &OscSubscriptions::subscribe, "/subscribed", "feedback of every change, snapshot first"},
+        {Exact, "/unsubscribe", none, Client, &OscSubscriptions::unsubscribe, "/unsubscribed", "ends feedback"},
+        {Exact, "/snapshot", none, Client, &OscSubscriptions::snapshot, "", "the full snapshot again, as feedback"},
+        {Exact, "/meters/subscribe", "rate in Hz, then optionally a format (s) and seconds", Client,
+            &OscSubscriptions::subscribeMeters, "/meters/subscribed /meters/names", "a meter stream"},
+        {Exact, "/meters/unsubscribe", none, Client, &OscSubscriptions::unsubscribeMeters,
+            "/meters/unsubscribed", "ends the meter stream"},
+        {Exact, "/meters/names", none, Client, &OscSubscriptions::meterNames, "/meters/names",
+            "the meters in stream order"},
+
+        // Slow: a Faust compile or a file sync may take seconds, so not on the OSC thread.
+        {Exact, "/session/reload", none, Job, &OscDispatcher::reload, "/session/reloaded",
+            "reloads the session file"},
+        {Exact, "/record/start", "none, or the take's name (s)", Job, &OscDispatcher::recordStart,
+            "/record/started", "opens a take"},
+        {Exact, "/record/stop", none, Job, &OscDispatcher::recordStop, "/record/stopped",
+            "closes the take (its files synced)"},
+        {Exact, "/record/sources", "none (get), or source ids (s…) to set", Job, &OscDispatcher::recordSources,
+            "/record/sources", "the sources a take records"},
+
+        // The recorder's quick ones.
+        {Exact, "/record/marker", "the marker's name (s)", Osc, &OscDispatcher::recordMarker, "/record/marked",
+            "marks the open take"},
+        {Exact, "/record/status", none, Osc, &OscDispatcher::recordStatus,
+            "/record/status /record/status/source", "what the recorder is doing"},
+
+        // Reserved for features to come: answered with an /error that says so.
+        {Prefix, "/transport/", "any", Osc, &OscDispatcher::reserved, "", "reserved: play, stop, locate"},
+        {Prefix, "/scene/", "any", Osc, &OscDispatcher::reserved, "", "reserved: recall, store"},
+    };
+    // clang-format on
+    static_assert(consistent(routes), "a client handler runs on the OSC thread with the client, a port handler not");
+    return routes;
+}
+
+std::span<const OscSentAddress> oscSentAddresses()
+{
+    static constexpr OscSentAddress sent[] = {
+        {"/error", "the answer to anything invalid: s:address s:message"},
+        {"/feedback/seq", "leads every feedback packet, numbered per client"},
+        {"/snapshot/begin", "starts a snapshot (feedback)"},
+        {"/snapshot/end", "ends a snapshot (feedback)"},
+        {"/meters/seq", "leads every meter packet, numbered per client"},
+        {"/meters/<name>", "a meter's reading (format levels)"},
+        {"/meters/<name>/peak", "a meter's peak (format single)"},
+        {"/meters/<name>/rms", "a meter's RMS (format single)"},
+        {"/meters/loudness", "the master's loudness (format levels)"},
+        {"/meters/loudness/…", "one loudness figure (format single)"},
+        {"/meters/blob", "a whole reading (format blob)"},
+        {"/notice/seq", "leads every notice packet, numbered per client"},
+        {"/record/event", "a notice: the recorder's events"},
+        {"/dsp/fault", "a notice: a session DSP blew up"},
+    };
+    return sent;
+}
+
+RouteIndex::RouteIndex(std::span<const OscRoute> routes)
+{
+    for (const auto& r : routes) {
+        if (r.match == RouteMatch::Exact)
+            exact_.emplace(r.address, &r);
+        else
+            prefixes_.push_back(&r);
+    }
+}
+
+const OscRoute* RouteIndex::find(std::string_view address) const
+{
+    if (auto it = exact_.find(address); it != exact_.end())
+        return it->second;
+    for (const OscRoute* r : prefixes_)
+        if (address.starts_with(r->address))
+            return r;
+    return nullptr;
+}
+
+const OscRoute* findRoute(std::string_view address)
+{
+    static const RouteIndex index(oscRoutes());
+    return index.find(address);
+}
+
+OscReply unknownAddressReply(std::string_view address)
+{
+    return errorReply(address, fmt::format("unknown address '{}' (see control/OSC.md)", printableAddress(address)));
+}
+
+bool argumentsAccepted(const OscRoute& route, OscCall& call)
+{
+    if (route.arguments != routeTakesNone || call.argc == 0)
+        return true;
+    call.out.push_back(errorReply(call.address, fmt::format("{} takes no arguments", call.address)));
+    return false;
+}
+
+} // namespace backline::control

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// backlined's command line, parsed once into DaemonOptions. (Help, version and what the daemon
+// then does with the options are tested end to end in tests/integration/DaemonCliTest.cpp.)
+#include "app/DaemonOptions.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace backline;
+
+namespace {
+
+app::ParsedOptions parse(std::vector<std::string> args)
+{
+    args.insert(args.begin(), "backlined");
+    std::vector<char*> argv;
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    return app::parseOptions(int(args.size()), argv.data());
+}
+
+} // namespace
+
+TEST(DaemonOptions, ASessionAloneRunsLiveWithTheDefaults)
+{
+    const auto parsed = parse({"--session", "show.yaml"});
+    ASSERT_TRUE(parsed.options);
+    const auto& o = *parsed.options;
+    EXPECT_EQ(o.session, "show.yaml");
+    EXPECT_EQ(o.jackServer, "") << "JACK's default server";
+    EXPECT_EQ(o.clientName, "backline");
+    EXPECT_FALSE(o.oscPort) << "the session's osc.port decides";
+    EXPECT_FALSE(o.render) << "live, not offline";
+    EXPECT_EQ(o.duration, 10.0);
+    EXPECT_TRUE(o.cacheDir.empty()) << "the default cache";
+    EXPECT_FALSE(o.noCache);
+}
+
+TEST(DaemonOptions, EveryOptionIsTaken)
+{
+    const auto parsed = parse({"-s", "show.yaml", "--jack-server", "stage", "--client-name", "foh", "--osc-port", "9100",
+        "--render", "out.wav", "--duration", "2.5", "--cache-dir", "/tmp/cache", "--no-cache"});
+    ASSERT_TRUE(parsed.options);
+    const auto& o = *parsed.options;
+    EXPECT_EQ(o.session, "show.yaml");
+    EXPECT_EQ(o.jackServer, "stage");
+    EXPECT_EQ(o.clientName, "foh");
+    EXPECT_EQ(o.oscPort, 9100);
+    EXPECT_EQ(o.render, std::filesystem::path("out.wav"));
+    EXPECT_EQ(o.duration, 2.5);
+    EXPECT_EQ(o.cacheDir, "/tmp/cache");
+    EXPECT_TRUE(o.noCache);
+}
+
+TEST(DaemonOptions, WithoutASessionItDoesNotRun)
+{
+    const auto parsed = parse({"--jack-server", "stage"});
+    EXPECT_FALSE(parsed.options);
+    EXPECT_NE(parsed.exitCode, 0);
+}
+
+TEST(DaemonOptions, AnOscPortOutsideOneTo65535IsAUsageError)
+{
+    for (const char* port : {"0", "65536", "-1", "ninety"}) {
+        const auto parsed = parse({"--session", "show.yaml", "--osc-port", port});
+        EXPECT_FALSE(parsed.options) << port;
+        EXPECT_NE(parsed.exitCode, 0) << port;
+    }
+    EXPECT_EQ(parse({"--session", "show.yaml", "--osc-port", "65535"}).options->oscPort, 65535);
+}
+
+TEST(DaemonOptions, ARenderLengthMustBePositive)
+{
+    for (const char* seconds : {"0", "-3"}) {
+        const auto parsed = parse({"--session", "show.yaml", "--render", "out.wav", "--duration", seconds});
+        EXPECT_FALSE(parsed.options) << seconds;
+        EXPECT_NE(parsed.exitCode, 0) << seconds;
+    }
+}
