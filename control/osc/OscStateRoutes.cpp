@@ -138,10 +138,10 @@ void OscDispatcher::resetLoudness(OscCall& call)
 
 void OscDispatcher::reload(OscCall& call)
 {
-    if (auto r = control_.reloadSession(); !r)
-        call.out.push_back(errorReply(call.address, r.error().message));
+    if (auto name = control_.reloadSession(); !name)
+        call.out.push_back(errorReply(call.address, name.error().message));
     else
-        call.out.push_back(OscReply {"/session/reloaded", {control_.status().session}});
+        call.out.push_back(OscReply {"/session/reloaded", {*name}});
 }
 
 } // namespace backline::control

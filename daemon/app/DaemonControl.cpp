@@ -52,13 +52,12 @@ port::DaemonStatus DaemonControl::status()
     return s;
 }
 
-Result<void> DaemonControl::reloadSession()
+Result<std::string> DaemonControl::reloadSession()
 {
-    if (auto r = host_.reload(); !r)
-        return r;
-    if (onReloaded_)
+    auto name = host_.reload();
+    if (name && onReloaded_)
         onReloaded_();
-    return {};
+    return name;
 }
 
 Result<void> DaemonControl::recordStop()

@@ -37,7 +37,7 @@ public:
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return host_.meters(); }
     void resetLoudness() override { host_.resetLoudness(); }
-    Result<void> reloadSession() override;
+    Result<std::string> reloadSession() override;
     Result<std::string> recordStart(std::string_view name) override { return host_.recordStart(name); }
     Result<void> recordStop() override;
     Result<void> recordMarker(std::string_view name) override;

@@ -176,7 +176,7 @@ Result<void> SessionHost::goLive(std::unique_ptr<engine::Graph> graph, const eng
     return {};
 }
 
-Result<void> SessionHost::reload()
+Result<std::string> SessionHost::reload()
 {
     std::lock_guard lock(mutex_);
     auto* jack = jack_.backend();
@@ -193,16 +193,24 @@ Result<void> SessionHost::reload()
     const auto previousSources = recording_ ? recording_->sources() : std::vector<std::string> {};
     if (recording_)
         if (auto r = recording_->adopt(spec, jack->sampleRate()); !r)
-            return r;
+            return r.error();
     if (auto r = goLive(std::move(graph.value()), carried); !r) {
         if (recording_ && live_)
             (void)recording_->setSources(previousSources, *live_);
-        return r;
+        return r.error();
     }
     adopt(std::move(spec));
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     memory_.want();
-    return {};
+    {
+        // summary() answers from this while another thread holds the session lock: it must not
+        // name the session just replaced.
+        std::lock_guard cache(summaryMutex_);
+        lastSummary_.name = spec_.name;
+        lastSummary_.tracks = int(spec_.tracks.size());
+        lastSummary_.buses = int(spec_.buses.size());
+    }
+    return spec_.name;
 }
 
 bool SessionHost::rejoinJack(const std::function<bool()>& stop, const std::function<void()>& idle)

@@ -46,7 +46,7 @@ public:
     Result<engine::Graph*> startOffline(session::SessionSpec& spec);
 
     /// [control] Reloads the session file; on failure the running graph plays on untouched.
-    Result<void> reload();
+    Result<std::string> reload();
     /// [main] After the JACK server went away: drops the client and rebuilds on a new one when
     /// the server is back (see JackSupervisor::reconnect). Returns whether audio runs again.
     bool rejoinJack(const std::function<bool()>& stop, const std::function<void()>& idle);

@@ -44,8 +44,9 @@ public:
     /// Restarts integrated loudness, loudness range and true peak.
     virtual void resetLoudness() = 0;
 
-    /// [slow] Reloads the session file; on failure the running graph plays on untouched.
-    virtual Result<void> reloadSession() = 0;
+    /// [slow] Reloads the session file and returns the name of the session now playing; on
+    /// failure the running graph plays on untouched.
+    virtual Result<std::string> reloadSession() = 0;
 
     /// [slow] Opens a take (name may be empty: the session's); returns its folder.
     virtual Result<std::string> recordStart(std::string_view name) = 0;

@@ -63,7 +63,7 @@ public:
     port::DaemonStatus status() override { return {}; }
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
-    Result<void> reloadSession() override { return {}; }
+    Result<std::string> reloadSession() override { return std::string("bench"); }
     Result<std::string> recordStart(std::string_view) override { return none(); }
     Result<void> recordStop() override { return none(); }
     Result<void> recordMarker(std::string_view) override { return none(); }

@@ -58,10 +58,12 @@ Result<void> EngineTarget::load()
     return {};
 }
 
-Result<void> EngineTarget::reloadSession()
+Result<std::string> EngineTarget::reloadSession()
 {
     std::lock_guard lock(mutex_);
-    return load();
+    if (auto r = load(); !r)
+        return r.error();
+    return spec_.name;
 }
 
 port::DaemonStatus EngineTarget::status()

@@ -35,7 +35,7 @@ public:
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     port::EngineClock clock() override { return {}; }
-    Result<void> reloadSession() override;
+    Result<std::string> reloadSession() override;
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }

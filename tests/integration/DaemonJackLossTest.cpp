@@ -180,8 +180,9 @@ TEST(DaemonJackLoss, AKilledServerIsRejoinedWhenItComesBackAndTheSoundReturnsAtI
     // backlined notices, stays up and answers OSC all along, its reconnect attempts (one a
     // second) included; a reload or a take asked for meanwhile is refused at once rather than
     // left waiting for the server.
-    ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s)) << "backlined did not notice JACK went away:\n"
-                                                      << d.process->output();
+    ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s))
+        << "backlined did not notice JACK went away; its threads:\n" << threadStates(d.process->pid()) << "its log:\n"
+        << d.process->output();
     const auto awayUntil = std::chrono::steady_clock::now() + 3500ms;
     int pongs = 0;
     while (std::chrono::steady_clock::now() < awayUntil) {

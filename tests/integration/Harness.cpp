@@ -731,6 +731,29 @@ std::optional<int> threadPolicy(pid_t pid, const std::string& name)
     return policy ? std::optional<int>(int(*policy)) : std::nullopt;
 }
 
+std::string threadStates(pid_t pid)
+{
+    std::string out;
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        auto read = [&](const char* file) {
+            std::ifstream in(task.path() / file);
+            std::string text((std::istreambuf_iterator<char>(in)), {});
+            while (!text.empty() && text.back() == '\n')
+                text.pop_back();
+            return text;
+        };
+        const std::string stat = read("stat");
+        const auto close = stat.rfind(')');
+        const auto open = stat.find('(');
+        if (open == std::string::npos || close == std::string::npos || close + 2 >= stat.size())
+            continue;
+        out += "  " + stat.substr(open + 1, close - open - 1) + " " + stat.substr(close + 2, 1) + " in "
+            + read("wchan") + "\n";
+    }
+    return out.empty() ? "  (no such process)\n" : out;
+}
+
 std::filesystem::path backlinedPath()
 {
     return std::filesystem::path(BACKLINE_BINARY_DIR) / "daemon" / "app" / "backlined";

@@ -209,6 +209,10 @@ std::optional<long> threadMinorFaults(pid_t pid, const std::string& name);
 /// or nullopt when it has no such thread (field 41 of /proc/PID/task/TID/stat).
 std::optional<int> threadPolicy(pid_t pid, const std::string& name);
 
+/// One line per thread of process pid: its name, state and the kernel function it waits in
+/// (wchan), for a failure message that has to say where a process was stuck.
+std::string threadStates(pid_t pid);
+
 /// Path of the backlined binary built alongside the tests.
 std::filesystem::path backlinedPath();
 

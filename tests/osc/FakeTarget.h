@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <future>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -107,12 +108,14 @@ public:
         return out;
     }
 
-    Result<void> reloadSession() override
+    Result<std::string> reloadSession() override
     {
-        std::this_thread::sleep_for(reloadTakes);
+        reloadStarted = true;
+        if (reloadGate.valid())
+            reloadGate.wait();
         ++reloads;
         listeners_.reset();
-        return {};
+        return std::string("fake-reloaded");
     }
 
     port::DaemonStatus status() override
@@ -176,8 +179,10 @@ public:
     }
 
     port::EngineClock engineClock;
-    std::chrono::milliseconds reloadTakes {0};
+    /// When valid, a reload waits for it: the test decides when the reload is done.
+    std::shared_future<void> reloadGate;
     std::atomic<int> reloads {0};
+    std::atomic<bool> reloadStarted {false};
 
 private:
     static Error noRecorder() { return Error {ErrorCode::Engine, "this daemon has no recorder"}; }

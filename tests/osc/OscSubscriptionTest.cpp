@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <set>
 #include <thread>
 
@@ -203,17 +204,32 @@ TEST_F(OscServerTest, MetersStreamAtTheAskedRateInEachFormat)
 
 TEST_F(OscServerTest, AReloadRunsOffTheOscThreadAndSubscribersGetAFreshSnapshot)
 {
-    target.reloadTakes = 600ms;
+    // The reload cannot finish until the test lets it: a /pong meanwhile shows the OSC thread
+    // answers while a reload runs, however slow the machine.
+    std::promise<void> finish;
+    target.reloadGate = finish.get_future().share();
+    struct Release { // a failed assertion below must not leave the reload waiting forever
+        std::promise<void>& finish;
+        bool done = false;
+        ~Release()
+        {
+            if (!done)
+                finish.set_value();
+        }
+    } release {finish};
     auto a = client();
     auto b = client();
     subscribe(*b);
     a->send("/session/reload");
-    const auto sent = nowNs();
-    auto pong = b->request("/ping", 500ms);
-    ASSERT_TRUE(pong);
-    EXPECT_LT(pong->receivedNs - sent, 100'000'000) << "the OSC thread answers while the reload runs";
-    auto done = a->receive(3000ms);
+    ASSERT_TRUE(test::waitFor([&] { return target.reloadStarted.load(); }));
+    auto pong = b->request("/ping");
+    ASSERT_TRUE(pong) << "the OSC thread answers while the reload runs";
+    EXPECT_EQ(pong->address, "/pong");
+    EXPECT_EQ(target.reloads.load(), 0);
+    finish.set_value();
+    release.done = true;
+    auto done = a->receiveAddress("/session/reloaded");
     ASSERT_TRUE(done);
-    EXPECT_EQ(done->address, "/session/reloaded");
-    EXPECT_TRUE(b->receiveAddress("/snapshot/begin", 1000ms));
+    EXPECT_EQ(done->text(0), "fake-reloaded") << "the name the reload gave, not a status read beside it";
+    EXPECT_TRUE(b->receiveAddress("/snapshot/begin"));
 }
