@@ -199,7 +199,7 @@ void Daemon::serveUntilSignal()
         host_.serviceRecording();
         host_.reportDspFaults();
         if (!stopping && jack_.serverGone()) {
-            auto stop = [] {
+            auto waitForStop = [] {
                 switch (waitForSignal(std::chrono::milliseconds(50))) {
                 case SignalRequest::Stop:
                     return true;
@@ -211,7 +211,7 @@ void Daemon::serveUntilSignal()
                 }
                 return false;
             };
-            stopping = !host_.rejoinJack(stop, [this] { engine_.collectGarbage(); });
+            stopping = !host_.rejoinJack(waitForStop, [this] { engine_.collectGarbage(); });
         }
     }
 }

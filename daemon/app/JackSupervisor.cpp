@@ -14,7 +14,6 @@ Result<void> JackSupervisor::open()
         return backend.error();
     jack_ = std::move(backend.value());
     rate_ = jack_->sampleRate();
-    block_ = jack_->bufferSize();
     return {};
 }
 
@@ -33,7 +32,7 @@ void JackSupervisor::drop()
 }
 
 bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Result<void>()>& resume,
-    const std::function<bool()>& stop, const std::function<void()>& idle)
+    const std::function<bool()>& waitForStop, const std::function<void()>& idle)
 {
     // The lock is only held for each attempt: meanwhile a reload or a take is refused at once
     // ("not connected to JACK") instead of waiting for the server with a surface's thread.
@@ -42,7 +41,7 @@ bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Resu
         // A second between attempts. Changes made by surfaces meanwhile are kept by the control
         // side (detached, see drop) and built into the graph the reconnect installs.
         for (int i = 0; i < 20; ++i) {
-            if (stop())
+            if (waitForStop()) // waits up to 50 ms: twenty of them pace the attempts
                 return false;
             idle();
         }
@@ -65,12 +64,6 @@ bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Resu
 std::uint64_t JackSupervisor::xruns() const
 {
     return xrunsBefore_ + (jack_ ? jack_->xruns() : 0);
-}
-
-void JackSupervisor::notePeriod()
-{
-    if (jack_)
-        block_ = jack_->bufferSize();
 }
 
 } // namespace backline::app

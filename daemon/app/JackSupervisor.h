@@ -40,18 +40,16 @@ public:
     void close() { jack_.reset(); }
 
     /// [main] After the server went away: tries every second, until resume() succeeds on a new
-    /// client or stop() says to give up (checked every 50 ms; idle() runs meanwhile). Each try
-    /// holds sessionLock. Returns whether the client is back.
+    /// client or the daemon is to stop. waitForStop() waits up to 50 ms for a stop request and
+    /// says whether one came (twenty calls pace the attempts); idle() runs between them. Each
+    /// try holds sessionLock. Returns whether the client is back.
     bool reconnect(std::mutex& sessionLock, const std::function<Result<void>()>& resume,
-        const std::function<bool()>& stop, const std::function<void()>& idle);
+        const std::function<bool()>& waitForStop, const std::function<void()>& idle);
 
     /// [session lock] xruns of every client since the start.
     std::uint64_t xruns() const;
-    /// [any] The live sample rate and period (0 before the first client).
+    /// [any] The live sample rate (0 before the first client).
     int sampleRate() const noexcept { return rate_.load(std::memory_order_relaxed); }
-    std::uint32_t blockFrames() const noexcept { return block_.load(std::memory_order_relaxed); }
-    /// [session lock] Notes a period JACK changed since (buffer size callbacks).
-    void notePeriod();
 
 private:
     jack::JackBackend::Options options_;
@@ -60,7 +58,6 @@ private:
     std::unique_ptr<jack::JackBackend> jack_;
     std::uint64_t xrunsBefore_ = 0; // of clients closed since the start
     std::atomic<int> rate_ {0};
-    std::atomic<std::uint32_t> block_ {0};
 };
 
 } // namespace backline::app

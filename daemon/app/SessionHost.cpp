@@ -213,7 +213,7 @@ Result<std::string> SessionHost::reload()
     return spec_.name;
 }
 
-bool SessionHost::rejoinJack(const std::function<bool()>& stop, const std::function<void()>& idle)
+bool SessionHost::rejoinJack(const std::function<bool()>& waitForStop, const std::function<void()>& idle)
 {
     spdlog::error("the JACK server went away; audio stopped. Reconnecting every second (Ctrl-C to quit)");
     {
@@ -229,7 +229,7 @@ bool SessionHost::rejoinJack(const std::function<bool()>& stop, const std::funct
             live_ = nullptr; // the client it was installed for is dropped again
         return r;
     };
-    if (!jack_.reconnect(mutex_, resume, stop, idle))
+    if (!jack_.reconnect(mutex_, resume, waitForStop, idle))
         return false;
     {
         std::lock_guard lock(mutex_);
@@ -382,7 +382,6 @@ SessionHost::Summary SessionHost::summary()
     s.tracks = int(spec_.tracks.size());
     s.buses = int(spec_.buses.size());
     if (auto* jack = jack_.backend()) {
-        jack_.notePeriod();
         s.sampleRate = jack->sampleRate();
         s.bufferSize = int(jack->bufferSize());
         s.xruns = jack_.xruns();

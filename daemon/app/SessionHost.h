@@ -48,8 +48,9 @@ public:
     /// [control] Reloads the session file; on failure the running graph plays on untouched.
     Result<std::string> reload();
     /// [main] After the JACK server went away: drops the client and rebuilds on a new one when
-    /// the server is back (see JackSupervisor::reconnect). Returns whether audio runs again.
-    bool rejoinJack(const std::function<bool()>& stop, const std::function<void()>& idle);
+    /// the server is back (see JackSupervisor::reconnect for waitForStop and idle). Returns
+    /// whether audio runs again.
+    bool rejoinJack(const std::function<bool()>& waitForStop, const std::function<void()>& idle);
     /// [main] Fades the outputs to silence before the client closes (no click at a stop).
     void fadeOutForStop();
 
