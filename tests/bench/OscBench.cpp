@@ -4,6 +4,7 @@
 // and what the whole server (sockets, rate limit, feedback to subscribers) sustains over
 // loopback UDP with 0 and 8 subscribers, side by side in one run.
 #include "FakeTarget.h"
+#include "NoRecorderPort.h"
 #include "RawOscClient.h"
 
 #include "control/osc/FeedbackLog.h"
@@ -39,7 +40,7 @@ std::vector<std::uint8_t> setMessage(const std::string& address, float value)
 
 /// A control port on a real Engine and ParamControl (8 tone tracks, built-in DSP only); this
 /// thread plays the audio thread too, draining the command queue now and then.
-class EngineTarget final : public port::ControlPort {
+class EngineTarget final : public test::NoRecorderPort {
 public:
     EngineTarget()
     {
@@ -64,17 +65,10 @@ public:
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
     Result<std::string> reloadSession() override { return std::string("bench"); }
-    Result<std::string> recordStart(std::string_view) override { return none(); }
-    Result<void> recordStop() override { return none(); }
-    Result<void> recordMarker(std::string_view) override { return none(); }
-    Result<port::RecorderStatus> recordStatus() override { return none(); }
-    Result<void> setRecordSources(std::vector<std::string>) override { return none(); }
-    std::vector<std::string> recordSources() override { return {}; }
     /// [audio, here] Takes the queued commands as a block would.
     void drain() { engine_.beginBlock(); }
 
 private:
-    static Error none() { return Error {ErrorCode::Engine, "no recorder"}; }
     engine::Engine engine_;
     port::Listeners listeners_;
     engine::ParamControl control_ {engine_, listeners_};

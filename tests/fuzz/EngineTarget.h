@@ -7,6 +7,7 @@
 #include "port/ControlPort.h"
 #include "port/Listeners.h"
 #include "session/SessionSpec.h"
+#include "tests/osc/NoRecorderPort.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -24,7 +25,7 @@ namespace backline::fuzz {
 /// the graph from the file (compiled DSP factories are kept, so a reload costs a graph build,
 /// not a Faust compile). Safe to call from several threads (a live OscServer's OSC and job
 /// threads) while one of them renders.
-class EngineTarget final : public port::ControlPort {
+class EngineTarget final : public test::NoRecorderPort {
 public:
     /// Loads session and installs its graph; throws std::runtime_error with the loader's or
     /// builder's message when it cannot.
@@ -39,12 +40,6 @@ public:
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
-    Result<std::string> recordStart(std::string_view) override { return noRecorder(); }
-    Result<void> recordStop() override { return noRecorder(); }
-    Result<void> recordMarker(std::string_view) override { return noRecorder(); }
-    Result<port::RecorderStatus> recordStatus() override { return noRecorder(); }
-    Result<void> setRecordSources(std::vector<std::string>) override { return noRecorder(); }
-    std::vector<std::string> recordSources() override { return {}; }
 
     /// Applies the queued commands and renders one block (track inputs get a sine at -6 dBFS);
     /// false when an output sample is NaN or infinite.
@@ -57,7 +52,6 @@ public:
     std::uint64_t generation() const { return control_.generation(); }
 
 private:
-    static Error noRecorder() { return Error {ErrorCode::Engine, "this daemon has no recorder"}; }
     Result<void> load();
 
     std::filesystem::path session_;

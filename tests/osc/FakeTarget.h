@@ -2,6 +2,7 @@
 #pragma once
 
 #include "port/ControlPort.h"
+#include "NoRecorderPort.h"
 
 #include <fmt/format.h>
 
@@ -18,7 +19,7 @@ namespace backline::test {
 
 /// A control port without an engine: parameters in a map, listeners told like ParamControl
 /// tells them (on the changing thread, after the change), batches recorded with their frame.
-class FakeTarget final : public port::ControlPort, public port::ParamPort {
+class FakeTarget final : public test::NoRecorderPort, public port::ParamPort {
 public:
     struct Batch {
         std::vector<port::ParamChange> changes;
@@ -149,12 +150,6 @@ public:
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     void resetLoudness() override { }
-    Result<std::string> recordStart(std::string_view) override { return noRecorder(); }
-    Result<void> recordStop() override { return noRecorder(); }
-    Result<void> recordMarker(std::string_view) override { return noRecorder(); }
-    Result<port::RecorderStatus> recordStatus() override { return noRecorder(); }
-    Result<void> setRecordSources(std::vector<std::string>) override { return noRecorder(); }
-    std::vector<std::string> recordSources() override { return {}; }
 
     /// A notice posted by the daemon (a recorder event, a DSP fault).
     void post(const port::Notice& notice) { listeners_.notice(notice); }
@@ -185,7 +180,6 @@ public:
     std::atomic<bool> reloadStarted {false};
 
 private:
-    static Error noRecorder() { return Error {ErrorCode::Engine, "this daemon has no recorder"}; }
 
     Result<void> checkLocked(std::span<const port::ParamChange> changes) const
     {
