@@ -30,7 +30,8 @@ namespace backline::app {
 /// meters, the recording and its taps. Loads and builds sessions (off the audio thread), puts
 /// them live on JACK, reloads them under the reload rule and rebuilds them after a JACK
 /// restart. One lock, the session lock, serialises all of that; a reload holds it for as long
-/// as a Faust compile takes, so what surfaces read never waits for it.
+/// as a Faust compile takes, so what surfaces read never waits for it. SessionHost.cpp loads
+/// and puts sessions live; SessionServices.cpp serves the running one (upkeep, reports, answers).
 class SessionHost {
 public:
     SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
