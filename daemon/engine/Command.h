@@ -6,6 +6,7 @@
 #include "core/Config.h"
 #include "core/SpscQueue.h"
 #include "engine/ParamInfo.h"
+#include "engine/rt/TransportRequest.h"
 
 #include <cstdint>
 #include <type_traits>
@@ -28,15 +29,17 @@ struct Command {
         SetParam,  ///< param/value for the graph of `generation`
         SwapGraph, ///< install `graph`; the old one comes back as a GraphRetired event
         SwapTaps,  ///< install `taps`; the old set comes back as a TapsRetired event
+        Transport, ///< `transport` for the engine's transport, at atFrame (rt/Transport)
     };
     Type type = Type::SetParam;
     ParamId param = 0;
     float value = 0.0f;
     std::uint64_t generation = 0;
-    std::uint64_t atFrame = 0; ///< SetParam only: engine frame to apply at; 0 (or past): at once
+    std::uint64_t atFrame = 0; ///< SetParam, Transport: engine frame to apply at; 0 (or past): at once
     Graph* graph = nullptr;
     TapSet* taps = nullptr;
     Swap swap = Swap::Crossfade; ///< SwapGraph only
+    TransportRequest transport;  ///< Transport only
 };
 static_assert(std::is_trivially_copyable_v<Command>);
 

@@ -106,6 +106,18 @@ bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> ch
     return true;
 }
 
+bool Engine::requestTransport(const TransportRequest& request, std::uint64_t atFrame)
+{
+    Command command;
+    command.type = Command::Type::Transport;
+    command.transport = request;
+    command.atFrame = atFrame;
+    if (push(command))
+        return true;
+    droppedCommands_.fetch_add(1, std::memory_order_relaxed); // a statistic
+    return false;
+}
+
 void Engine::drainStopped() noexcept
 {
     // The consumer side of the queues changes hands here: the audio thread has been joined
