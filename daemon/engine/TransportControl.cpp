@@ -66,11 +66,13 @@ Result<void> TransportControl::stop(std::uint64_t atFrame)
 Result<port::TransportPosition> TransportControl::locateFrame(
     const TransportSnapshot& now, std::int64_t frame, std::uint64_t atFrame, const TransportRequest& request)
 {
-    std::lock_guard lock(mutex_);
-    if (leader_)
-        leader_->locate(frame);
-    else if (auto r = send(request, atFrame); !r)
-        return r.error();
+    {
+        std::lock_guard lock(mutex_);
+        if (leader_)
+            leader_->locate(frame);
+        else if (auto r = send(request, atFrame); !r)
+            return r.error();
+    }
     const TimeGrid& grid = now.grid;
     const TimeGrid landed = TimeGrid::constant(
         frame, grid.tempo.targetBpm(), grid.meter.num, grid.meter.den, grid.tempo.sampleRate);
