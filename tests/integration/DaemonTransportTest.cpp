@@ -307,3 +307,38 @@ TEST(DaemonTransport, FollowingJackAnotherClientStartsStopsAndLocatesIt)
     }));
     ASSERT_TRUE(waitFor([&] { return now(*d.osc).state == "rolling"; }, defaultWait, 20ms));
 }
+
+TEST(DaemonTransport, AReloadKeepsALiveTempoAndMeterUnlessTheFileChangedThem)
+{
+    LiveDaemon d(withTransport("{tempo: 100, meter: [3, 4]}"));
+    auto tempo = [&] {
+        auto m = d.osc->request("/transport/tempo");
+        return m ? m->number(0) : -1.0f;
+    };
+    auto meter = [&] {
+        auto m = d.osc->request("/transport/meter");
+        return m ? std::pair(int(m->number(0)), int(m->number(1))) : std::pair(0, 0);
+    };
+    ASSERT_TRUE(waitFor([&] { return tempo() == 100.0f; })) << "the session's tempo";
+    EXPECT_EQ(meter(), std::pair(3, 4));
+    ASSERT_TRUE(sendFloats(*d.osc, "/transport/tempo", {130.0f}));
+    lo_message sevenEight = lo_message_new();
+    lo_message_add_int32(sevenEight, 7);
+    lo_message_add_int32(sevenEight, 8);
+    d.osc->send("/transport/meter", sevenEight);
+    ASSERT_TRUE(d.osc->receiveAddress("/transport/meter"));
+    ASSERT_TRUE(waitFor([&] { return tempo() == 130.0f; }));
+
+    auto reloaded = d.osc->request("/session/reload", 20s);
+    ASSERT_TRUE(reloaded);
+    ASSERT_EQ(reloaded->address, "/session/reloaded");
+    EXPECT_EQ(tempo(), 130.0f) << "the file did not change its tempo: the live one stays";
+    EXPECT_EQ(meter(), std::pair(7, 8));
+
+    d.dir.write("session.yaml", withTransport("{tempo: 150, meter: [3, 4]}"));
+    reloaded = d.osc->request("/session/reload", 20s);
+    ASSERT_TRUE(reloaded);
+    ASSERT_EQ(reloaded->address, "/session/reloaded");
+    ASSERT_TRUE(waitFor([&] { return tempo() == 150.0f; })) << "the file changed its tempo: the file's is taken";
+    EXPECT_EQ(meter(), std::pair(7, 8)) << "its meter it did not change";
+}
