@@ -43,24 +43,16 @@ Result<void> TransportControl::send(const TransportRequest& request, std::uint64
     return {};
 }
 
-Result<void> TransportControl::play(std::uint64_t atFrame)
+Result<void> TransportControl::roll(bool rolling, std::uint64_t atFrame)
 {
     std::lock_guard lock(mutex_);
-    if (leader_) {
+    if (!leader_)
+        return send(TransportRequest {rolling ? TransportRequest::Op::Play : TransportRequest::Op::Stop}, atFrame);
+    if (rolling)
         leader_->start();
-        return {};
-    }
-    return send(TransportRequest {TransportRequest::Op::Play}, atFrame);
-}
-
-Result<void> TransportControl::stop(std::uint64_t atFrame)
-{
-    std::lock_guard lock(mutex_);
-    if (leader_) {
+    else
         leader_->stop();
-        return {};
-    }
-    return send(TransportRequest {TransportRequest::Op::Stop}, atFrame);
+    return {};
 }
 
 Result<port::TransportPosition> TransportControl::locateFrame(

@@ -41,8 +41,8 @@ public:
     /// Once this returns no request is in flight to the previous leader.
     void setLeader(transport::JackMode mode, TransportLeader* leader);
 
-    Result<void> play(std::uint64_t atFrame = 0) override;
-    Result<void> stop(std::uint64_t atFrame = 0) override;
+    Result<void> play(std::uint64_t atFrame = 0) override { return roll(true, atFrame); }
+    Result<void> stop(std::uint64_t atFrame = 0) override { return roll(false, atFrame); }
     Result<port::TransportPosition> locate(double seconds, std::uint64_t atFrame = 0) override;
     Result<port::TransportPosition> locate(transport::BarBeat where, std::uint64_t atFrame = 0) override;
     Result<void> setTempo(double bpm, double glideSeconds = 0.0, std::uint64_t atFrame = 0) override;
@@ -53,6 +53,8 @@ public:
 
 private:
     Result<void> send(const TransportRequest& request, std::uint64_t atFrame);
+    /// [control] Starts (rolling) or stops the transport, by the leader or the engine.
+    Result<void> roll(bool rolling, std::uint64_t atFrame);
     /// [control] Goes to transport frame frame (on the grid a locate makes), by the leader or
     /// the engine; returns where that is.
     Result<port::TransportPosition> locateFrame(const TransportSnapshot& now, std::int64_t frame, std::uint64_t atFrame,

@@ -19,7 +19,8 @@ engine::LeaderPosition readJackTransport(jack_client_t* client, bool takeBars) n
     engine::LeaderPosition leader;
     leader.rolling = state == JackTransportRolling;
     leader.frame = std::int64_t(position.frame);
-    if (!takeBars || !(position.valid & JackPositionBBT))
+    if (!takeBars || !(position.valid & JackPositionBBT) || !std::isfinite(position.beats_per_bar)
+        || !std::isfinite(position.beat_type) || std::fabs(position.beats_per_bar) > 1e6 || std::fabs(position.beat_type) > 1e6)
         return leader;
     const int num = int(std::lround(position.beats_per_bar));
     const int den = int(std::lround(position.beat_type));
