@@ -110,7 +110,7 @@ Result<void> TransportControl::setTempo(double bpm, double glideSeconds, std::ui
     TransportRequest request {TransportRequest::Op::Tempo};
     request.bpm = bpm;
     request.glideSeconds = glideSeconds;
-    return send(request, atFrame);
+    return changeGrid(request, atFrame);
 }
 
 Result<void> TransportControl::setMeter(int num, int den, std::uint64_t atFrame)
@@ -120,7 +120,23 @@ Result<void> TransportControl::setMeter(int num, int den, std::uint64_t atFrame)
     TransportRequest request {TransportRequest::Op::Meter};
     request.num = num;
     request.den = den;
-    return send(request, atFrame);
+    return changeGrid(request, atFrame);
+}
+
+Result<void> TransportControl::changeGrid(const TransportRequest& request, std::uint64_t atFrame)
+{
+    if (auto r = send(request, atFrame); !r)
+        return r;
+    // JACK asks its timebase master for bars while rolling and after a locate only: stopped,
+    // a locate to where it stands (no move: followed, it changes nothing) has JACK's clients
+    // see the new tempo or meter.
+    std::lock_guard lock(mutex_);
+    if (mode_ == transport::JackMode::Lead && leader_) {
+        const TransportSnapshot now = engine_.transportSnapshot();
+        if (!now.rolling)
+            leader_->locate(now.frame);
+    }
+    return {};
 }
 
 port::TransportPosition TransportControl::describe(

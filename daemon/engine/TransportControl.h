@@ -53,6 +53,9 @@ public:
 
 private:
     Result<void> send(const TransportRequest& request, std::uint64_t atFrame);
+    /// [control] Sends a tempo or meter change; leading JACK's transport while it stands, has
+    /// JACK ask for bars again.
+    Result<void> changeGrid(const TransportRequest& request, std::uint64_t atFrame);
     /// [control] Starts (rolling) or stops the transport, by the leader or the engine.
     Result<void> roll(bool rolling, std::uint64_t atFrame);
     /// [control] Goes to transport frame frame (on the grid a locate makes), by the leader or

@@ -249,6 +249,12 @@ TEST(DaemonTransport, LeadingJackClientsSeeBacklinesBarsBeatsAndTempo)
     EXPECT_EQ(p.beats_per_bar, 3.0f);
     EXPECT_EQ(p.beat_type, 4.0f);
     EXPECT_EQ(p.ticks_per_beat, 1920.0);
+    // A new tempo while JACK's transport stands is seen by JACK's clients too.
+    ASSERT_TRUE(sendFloats(*d.osc, "/transport/tempo", {100.0f}));
+    ASSERT_TRUE(waitFor([&] { return jackPosition(client).beats_per_minute == 100.0; }))
+        << "JACK's clients see the new tempo while stopped";
+    ASSERT_TRUE(sendFloats(*d.osc, "/transport/tempo", {90.0f}));
+    ASSERT_TRUE(waitFor([&] { return jackPosition(client).beats_per_minute == 90.0; }));
 
     // /transport/play starts JACK's transport, and the bars JACK's clients see are backline's.
     ASSERT_TRUE(d.osc->request("/transport/play"));
