@@ -235,3 +235,51 @@ TEST(Morph, ASwitchTurningOnSwitchesAtTheStartAndTurningOffAtTheEnd)
                     [](float p, float q) { return std::fabs(p) < std::fabs(q); })),
         0.1f, 1e-3f);
 }
+
+TEST(Morph, EveryKindOfParameterStartsOnTheBatchFrameAndLandsExactlyOnItsTarget)
+{
+    // A session's own DSP (ramped by the engine), a built-in's fader (smoothed in Faust), a send
+    // level and a switch (the engine's own, gliding in the node), all in one timed morph.
+    OfflineSession s("backline: 1\ntracks:\n"
+                     "  - name: dc\n    dsp: faust/dc_level.dsp\n    params: {level: 0.1}\n    pan: -1\n"
+                     "  - name: x\n    dsp: tone\n    gain: -20\n    sends:\n      - {bus: fx, level: -30}\n"
+                     "buses:\n  - name: fx\n");
+    TrackTaps taps(s, {0});
+    taps.render(0.25);
+    const std::uint64_t first = s.engine.clock();
+    const std::uint64_t at = first + 77; // inside the next block
+    const std::vector<backline::port::ParamChange> changes {{"/track/dc/dsp/level", 0.5}, {"/track/x/gain", -3.0},
+        {"/track/x/send/fx/level", -6.0}, {"/track/x/eq/on", 1.0}, {"/track/dc/mute", 0.0}};
+    ASSERT_TRUE(s.control.morph(changes, 0.5, at));
+    const auto dc = taps.render(1.0)[0].left;
+
+    const auto start = std::size_t(at - first);
+    const std::size_t fade = second / 2;
+    EXPECT_EQ(dc[start - 1], 0.1f) << "nothing moves before the batch's frame";
+    EXPECT_GT(dc[start], 0.1f) << "and it moves from that frame on";
+    // The engine's ramp follows the line a 16-frame slice at a time, each slice at its end's value.
+    for (std::size_t k = 0; k < fade; k += 997)
+        EXPECT_NEAR(dc[start + k], 0.1 + 0.4 * double(k) / double(fade), 0.4 * 16.0 / double(fade) + 1e-6) << "frame " << k;
+    EXPECT_EQ(dc[start + fade - 1], 0.5f);
+    for (std::size_t i = start + fade; i < dc.size(); ++i)
+        ASSERT_EQ(dc[i], 0.5f) << "frame " << i - start << " of the fade";
+
+    const auto& graph = *s.installedGraph();
+    EXPECT_EQ(graph.morphs.count(), 0u) << "every morph is over";
+    for (const auto& [address, value] : changes) {
+        const auto& slot = graph.slots[*graph.params->find(address)];
+        const float now = slot.smoothing == backline::engine::Smoothing::Engine ? slot.smoother.current() : *slot.zone;
+        EXPECT_EQ(now, float(value)) << address;
+    }
+}
+
+TEST(Morph, AFadeOutOfRangeIsRefusedAndChangesNothing)
+{
+    OfflineSession s(toneSession(-40.0, -1.0));
+    for (double fade : {-1.0, std::nan(""), std::numeric_limits<double>::infinity(), 3601.0}) {
+        auto r = s.control.morph(one("/track/x/gain", 0.0), fade);
+        ASSERT_FALSE(r) << fade;
+        EXPECT_NE(r.error().message.find("fade"), std::string::npos) << r.error().message;
+    }
+    EXPECT_EQ(s.control.get("/track/x/gain")->value, -40.0f);
+}
