@@ -85,16 +85,33 @@ double morphBound(double fromDb, double toDb, double seconds) { return 2.0 * std
 
 std::vector<backline::port::ParamChange> one(const char* address, double value) { return {{address, value}}; }
 
+/// Track x at -40 dB, settled, then morphing to 0 dB over 1 s from the next block on.
+struct RisingGain {
+    OfflineSession s {toneSession(-40.0, -1.0)};
+    TrackTaps taps {s, {0, 1}};
+    std::uint64_t start = 0; ///< the engine frame the morph starts on
+
+    RisingGain()
+    {
+        taps.render(0.25);
+        start = s.engine.clock();
+        EXPECT_TRUE(s.control.morph(one("/track/x/gain", 0.0), 1.0));
+    }
+
+    /// Renders seconds more; x's gain in dB frame by frame meanwhile (see gainDb).
+    std::vector<double> render(double seconds)
+    {
+        const auto out = taps.render(seconds);
+        return gainDb(out[0].left, out[1].right);
+    }
+};
+
 } // namespace
 
 TEST(Morph, AGainMorphRisesMonotonicallyAndLandsOnItsTargetOnTime)
 {
-    OfflineSession s(toneSession(-40.0, -1.0));
-    TrackTaps taps(s, {0, 1});
-    taps.render(0.25);
-    ASSERT_TRUE(s.control.morph(one("/track/x/gain", 0.0), 1.0));
-    auto out = taps.render(1.5);
-    const auto g = gainDb(out[0].left, out[1].right);
+    RisingGain x;
+    const auto g = x.render(1.5);
 
     EXPECT_NEAR(levelAt(g, 0, 48), -40.0, 0.01) << "it starts from where it was";
     double last = -1000.0;
@@ -106,34 +123,29 @@ TEST(Morph, AGainMorphRisesMonotonicallyAndLandsOnItsTargetOnTime)
         last = g[i];
         if (firstWithin == SIZE_MAX && std::fabs(g[i]) <= 0.05)
             firstWithin = i;
-        if (i >= second + block)
+        if (i >= second + block) {
             ASSERT_LE(std::fabs(g[i]), 0.05) << "frame " << i << " after the fade";
+        }
     }
     EXPECT_GE(firstWithin, second - block) << "it arrives with the fade's end, not before";
     EXPECT_LE(firstWithin, second + block);
     const double bound = morphBound(-40.0, 0.0, 1.0);
     EXPECT_LE(maxStep(g), bound) << "the steepest step is " << maxStep(g) / (bound / 2.0)
                                       << " times the mean speed";
-    EXPECT_EQ(s.control.get("/track/x/gain")->value, 0.0f) << "reads give the target";
+    EXPECT_EQ(x.s.control.get("/track/x/gain")->value, 0.0f) << "reads give the target";
 }
 
 TEST(Morph, ASecondMorphMidwayContinuesFromTheCurrentLevelWithoutAStep)
 {
-    OfflineSession s(toneSession(-40.0, -1.0));
-    TrackTaps taps(s, {0, 1});
-    taps.render(0.25);
-    ASSERT_TRUE(s.control.morph(one("/track/x/gain", 0.0), 1.0));
-    const std::uint64_t first = s.engine.clock();
-    auto a = taps.render(0.5);
+    RisingGain x;
+    auto g = x.render(0.5);
     // Mid-block, at a frame of its own: the takeover is sample-accurate too.
-    const std::uint64_t at = s.engine.clock() + 100;
-    ASSERT_TRUE(s.control.morph(one("/track/x/gain", -30.0), 1.0, at));
-    auto b = taps.render(1.5);
-    auto g = gainDb(a[0].left, a[1].right);
-    const auto gb = gainDb(b[0].left, b[1].right);
+    const std::uint64_t at = x.s.engine.clock() + 100;
+    ASSERT_TRUE(x.s.control.morph(one("/track/x/gain", -30.0), 1.0, at));
+    const auto gb = x.render(1.5);
     g.insert(g.end(), gb.begin(), gb.end());
 
-    const auto takeover = std::size_t(at - first);
+    const auto takeover = std::size_t(at - x.start);
     const double before = levelAt(g, takeover - 48, takeover);
     EXPECT_NEAR(before, -20.0, 0.5) << "half way up the first morph";
     EXPECT_NEAR(levelAt(g, takeover, takeover + 96), before, 0.2) << "the second morph starts there";
@@ -145,15 +157,10 @@ TEST(Morph, ASecondMorphMidwayContinuesFromTheCurrentLevelWithoutAStep)
 
 TEST(Morph, APlainSetDuringAMorphGlidesFromWhereTheMorphHadGot)
 {
-    OfflineSession s(toneSession(-40.0, -1.0));
-    TrackTaps taps(s, {0, 1});
-    taps.render(0.25);
-    ASSERT_TRUE(s.control.morph(one("/track/x/gain", 0.0), 1.0));
-    auto a = taps.render(0.5);
-    ASSERT_TRUE(s.control.set("/track/x/gain", -40.0));
-    auto b = taps.render(1.0);
-    const auto ga = gainDb(a[0].left, a[1].right);
-    const auto gb = gainDb(b[0].left, b[1].right);
+    RisingGain x;
+    const auto ga = x.render(0.5);
+    ASSERT_TRUE(x.s.control.set("/track/x/gain", -40.0));
+    const auto gb = x.render(1.0);
 
     const double got = levelAt(ga, ga.size() - 48, ga.size());
     EXPECT_NEAR(got, -20.0, 0.5);
