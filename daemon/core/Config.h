@@ -18,6 +18,12 @@ inline constexpr double smoothingSeconds = 0.020;
 /// While a DSP's parameter ramps, its compute() runs in slices this long so the
 /// control-rate zones follow the ramp closely.
 inline constexpr std::uint32_t smoothingSliceFrames = 16;
+/// While a morph runs, the engine renders in stretches of at most this many frames and moves
+/// each morphing parameter at every stretch (2.7 ms at 48 kHz): its steps stay this short
+/// whatever the block size, and each parameter's own smoothing joins them into a curve.
+inline constexpr std::uint32_t morphSliceFrames = 128;
+/// The longest fade a morph may take.
+inline constexpr double maxMorphSeconds = 3600.0;
 /// A reload crossfades the old graph into the new one over this long (both run meanwhile), so
 /// a session edit mid-show neither clicks nor cuts a reverb tail dead.
 inline constexpr double reloadCrossfadeSeconds = 0.030;

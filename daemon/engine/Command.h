@@ -8,8 +8,10 @@
 #include "engine/ParamInfo.h"
 #include "engine/rt/TransportRequest.h"
 
+#include <atomic>
 #include <cstdint>
 #include <type_traits>
+#include <vector>
 
 namespace backline::engine {
 
@@ -22,22 +24,48 @@ enum class Swap : std::uint8_t {
     FadeIn,    ///< the old graph stops at once (its backend is gone) and the new one fades in from silence
 };
 
+/// One parameter change of a batch: a parameter of the batch's graph and its new value.
+struct ParamChange {
+    ParamId param = 0;
+    float value = 0.0f;
+};
+
+/// Parameter changes the audio thread applies whole, in one block: built and owned on the
+/// control side (engine::Engine), read by the audio thread through an ApplyBatch command, and
+/// freed on the control side once the audio thread has said it is done with it. However many
+/// changes it holds, it is one command in the queue and one entry among the timed ones.
+struct ParamBatch {
+    std::uint64_t generation = 0;    ///< the graph the parameter ids were resolved against
+    std::uint64_t atFrame = 0;       ///< engine frame to apply at; 0 (or past): at once
+    std::uint32_t fadeFrames = 0;    ///< 0: set; otherwise each parameter morphs over this many frames
+    std::vector<ParamChange> changes; ///< in order: a parameter's last change wins
+    /// Set by the audio thread (release) when it no longer reads the batch; the control side
+    /// frees the batch after reading it true (acquire).
+    std::atomic<bool> applied {false};
+};
+
 /// Control → audio: a small POD applied at the start of the next block, in order (or, with a
 /// frame time, at that frame of the engine's clock).
 struct Command {
     enum class Type : std::uint8_t {
-        SetParam,  ///< param/value for the graph of `generation`
-        SwapGraph, ///< install `graph`; the old one comes back as a GraphRetired event
-        SwapTaps,  ///< install `taps`; the old set comes back as a TapsRetired event
-        Transport, ///< `transport` for the engine's transport, at atFrame (rt/Transport)
+        SetParam,   ///< param/value for the graph of `generation`
+        ApplyBatch, ///< every change of `batch`, together (its own generation and frame are copied here)
+        SwapGraph,  ///< install `graph`; the old one comes back as a GraphRetired event
+        SwapTaps,   ///< install `taps`; the old set comes back as a TapsRetired event
+        Transport,  ///< `transport` for the engine's transport, at atFrame (rt/Transport)
     };
     Type type = Type::SetParam;
     ParamId param = 0;
     float value = 0.0f;
     std::uint64_t generation = 0;
-    std::uint64_t atFrame = 0; ///< SetParam, Transport: engine frame to apply at; 0 (or past): at once
+        SetParam,   ///< param/value for the graph of `generation`
+        ApplyBatch, ///< every change of `batch`, together (its own generation and frame are copied here)
+        SwapGraph,  ///< install `graph`; the old one comes back as a GraphRetired event
+        SwapTaps,   ///< install `taps`; the old set comes back as a TapsRetired event
+        Transport,  ///< `transport` for the engine's transport, at atFrame (rt/Transport)
     Graph* graph = nullptr;
     TapSet* taps = nullptr;
+    ParamBatch* batch = nullptr; ///< ApplyBatch only; owned by the control side
     Swap swap = Swap::Crossfade; ///< SwapGraph only
     TransportRequest transport;  ///< Transport only
 };

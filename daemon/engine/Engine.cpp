@@ -3,7 +3,6 @@
 // thread from any control thread, and what it retires freed here (see Engine.h).
 #include "engine/Engine.h"
 
-#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -31,6 +30,7 @@ Engine::~Engine()
             delete command.graph;
         else if (command.type == Command::Type::SwapTaps)
             delete command.taps;
+        // An ApplyBatch's batch is in batches_, freed with this engine.
     }
     retireAll(); // fits: the event queue was just emptied
     collectGarbage();
@@ -81,29 +81,54 @@ bool Engine::setParam(std::uint64_t generation, ParamId param, float value, std:
     return setParams(generation, std::span(&change, 1), atFrame);
 }
 
-bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame)
+bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame,
+    std::uint32_t fadeFrames)
 {
-    // A bundle is small; larger batches than this go in pieces that still share one frame time.
-    constexpr std::size_t chunk = 256;
-    Command batch[chunk];
-    std::lock_guard lock(producerMutex_);
-    for (std::size_t done = 0; done < changes.size();) {
-        const std::size_t n = std::min(chunk, changes.size() - done);
-        for (std::size_t i = 0; i < n; ++i) {
-            batch[i] = Command {};
-            batch[i].type = Command::Type::SetParam;
-            batch[i].generation = generation;
-            batch[i].param = changes[done + i].param;
-            batch[i].value = changes[done + i].value;
-            batch[i].atFrame = atFrame;
-        }
-        if (!commands().pushBatch(batch, n)) {
-            droppedCommands_.fetch_add(changes.size() - done, std::memory_order_relaxed); // a statistic
-            return false;
-        }
-        done += n;
+    if (changes.empty())
+        return true;
+    Command command;
+    command.generation = generation;
+    command.atFrame = atFrame;
+    std::unique_ptr<ParamBatch> batch;
+    if (changes.size() == 1 && fadeFrames == 0) {
+        // One plain change travels in the command itself.
+        command.type = Command::Type::SetParam;
+        command.param = changes[0].param;
+        command.value = changes[0].value;
+    } else {
+        // Copied here, off the audio thread, so the audio thread gets it all in one command.
+        batch = std::make_unique<ParamBatch>();
+        batch->generation = generation;
+        batch->atFrame = atFrame;
+        batch->fadeFrames = fadeFrames;
+        batch->changes.assign(changes.begin(), changes.end());
+        command.type = Command::Type::ApplyBatch;
+        command.batch = batch.get();
     }
+    std::lock_guard lock(producerMutex_);
+    freeAppliedBatches();
+    if (batch)
+        batches_.reserve(batches_.size() + 1); // may throw, so before the push: a queued batch is always held
+    if (!commands().push(command)) {
+        droppedCommands_.fetch_add(changes.size(), std::memory_order_relaxed); // a statistic
+        return false;
+    }
+    if (batch)
+        batches_.push_back(std::move(batch));
     return true;
+}
+
+void Engine::freeAppliedBatches()
+{
+    std::erase_if(batches_, [](const std::unique_ptr<ParamBatch>& batch) {
+        return batch->applied.load(std::memory_order_acquire); // pairs with the release in applyParamBatch()
+    });
+}
+
+std::size_t Engine::batchesHeld() const
+{
+    std::lock_guard lock(producerMutex_);
+    return batches_.size();
 }
 
 bool Engine::requestTransport(const TransportRequest& request, std::uint64_t atFrame)
@@ -131,6 +156,8 @@ void Engine::collectGarbage()
     Event event;
     while (events().pop(event))
         deleteRetired(event);
+    std::lock_guard lock(producerMutex_);
+    freeAppliedBatches();
 }
 
 } // namespace backline::engine

@@ -14,14 +14,9 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <vector>
 
 namespace backline::engine {
-
-/// One parameter change of a batch.
-struct ParamChange {
-    ParamId param = 0;
-    float value = 0.0f;
-};
 
 /// Runs the current graph one block at a time. Knows nothing of JACK: the JACK backend calls
 /// its [audio] functions from the process callback, the offline renderer in a loop. Control
@@ -52,8 +47,13 @@ public:
     /// queue is full (counted in droppedCommands()).
     bool setParam(std::uint64_t generation, ParamId param, float value, std::uint64_t atFrame = 0);
 
-    /// [control] Queues changes that the audio thread applies together, at the same frame.
-    bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0);
+    /// [control] Queues changes for the graph of `generation` (ignored by any other), all or
+    /// none, however many: the audio thread applies every one in the same block, at engine frame
+    /// atFrame (0 or a past frame: the next block). With fadeFrames > 0 each parameter morphs
+    /// from where it is to its value over that many frames instead (rt/Morphs.h). False, and
+    /// nothing queued, when the queue is full (counted in droppedCommands(), one per change).
+    bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0,
+        std::uint32_t fadeFrames = 0);
 
     /// [control] Queues a change to the transport, applied at engine frame atFrame (0 or a past
     /// frame: at the next block). False when the queue is full (counted in droppedCommands()).
@@ -64,8 +64,13 @@ public:
     /// graph that restarts it. Only between the audio thread's end and its next start.
     void drainStopped() noexcept;
 
-    /// [control] Frees graphs and tap sets the audio thread has retired. Call it regularly.
+    /// [control] Frees graphs and tap sets the audio thread has retired, and batches it is done
+    /// with. Call it regularly.
     void collectGarbage();
+
+    /// [control] Batches queued and not yet freed (applied ones go at the next setParams() or
+    /// collectGarbage()).
+    std::size_t batchesHeld() const;
 
     /// [any] Commands dropped because the queue was full.
     std::uint64_t droppedCommands() const noexcept { return droppedCommands_.load(std::memory_order_relaxed); }
@@ -96,9 +101,14 @@ public:
 
 private:
     bool push(const Command& command);
+    void freeAppliedBatches(); // with producerMutex_ held
 
-    std::mutex producerMutex_; // serialises control threads onto the single-producer queue; never taken by audio
+    mutable std::mutex producerMutex_; // serialises control threads onto the single-producer queue; never taken by audio
     std::atomic<std::uint64_t> droppedCommands_ {0};
+    // Every batch queued, until the audio thread has set its `applied` (guarded by producerMutex_).
+    // Owned here rather than retired through the event queue: the audio thread never has to
+    // find room to hand one back, and any control thread that queues the next batch frees it.
+    std::vector<std::unique_ptr<ParamBatch>> batches_;
 };
 
 } // namespace backline::engine

@@ -6,6 +6,8 @@
 
 #include "engine/AudioBuffer.h"
 #include "engine/ParamTable.h"
+#include "engine/rt/Morphs.h"
+#include "engine/rt/ParamSlot.h"
 #include "engine/rt/Smoother.h"
 #include "faust/DspFactory.h"
 
@@ -32,13 +34,6 @@ struct DspStage {
     /// DspHygiene instead.
     bool guarded = false;
     std::string label; ///< who it is, for the log: "track 'lead' (/path/x.dsp)"
-};
-
-/// Where a parameter's value goes on the audio thread.
-struct ParamSlot {
-    FAUSTFLOAT* zone = nullptr; ///< a Faust zone, or one of the graph's own switches below
-    Smoother smoother;
-    Smoothing smoothing = Smoothing::None;
 };
 
 /// Index meaning "the master bus" where a bus index is expected.
@@ -121,6 +116,7 @@ struct Graph {
 
     std::shared_ptr<const ParamTable> params;
     std::vector<ParamSlot> slots;     ///< by ParamId
+    Morphs morphs;                    ///< the parameters morphing (audio thread), sized for slots
     std::vector<float> initialValues; ///< by ParamId: the values the graph starts at (the session's, or carried)
     std::vector<float> sessionValues; ///< by ParamId: what the session says (the file's value, or the DSP's default)
 

@@ -5,6 +5,7 @@
 
 #include "core/Config.h"
 #include "core/Decibels.h"
+#include "engine/ParamCurve.h"
 #include "engine/rt/Audibility.h"
 
 #include <atomic>
@@ -68,6 +69,7 @@ public:
         graph_->sessionValues = graph_->initialValues;
         carryValues();
         settleGlides();
+        graph_->morphs.prepare(graph_->slots.size());
         graph_->stageFaults = std::make_unique<std::atomic<std::uint32_t>[]>(graph_->stages.size());
         return std::move(graph_);
     }
@@ -123,6 +125,7 @@ private:
         ParamSlot slot;
         slot.zone = zone;
         slot.smoothing = smoothing;
+        slot.curve = morphCurveFor(info);
         slot.smoother.prepare(smoothing == Smoothing::Engine
                 ? std::uint32_t(std::lround(config::smoothingSeconds * graph_->sampleRate))
                 : 0,
@@ -146,6 +149,7 @@ private:
             info.max = p.max;
             info.init = p.init;
             info.step = p.step;
+            info.logScale = p.logScale;
             Smoothing smoothing = Smoothing::None;
             if (p.kind == port::ParamKind::Continuous)
                 smoothing = builtin ? Smoothing::Dsp : Smoothing::Engine;

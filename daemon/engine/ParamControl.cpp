@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/ParamControl.h"
 
+#include "core/Config.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
@@ -34,6 +36,7 @@ void ParamControl::install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet>
     values_ = graph->initialValues;
     sessionValues_ = graph->sessionValues;
     generation_ = graph->generation;
+    sampleRate_ = graph->sampleRate;
     detached_ = false;
     engine_.installGraph(std::move(graph), std::move(taps), swap);
     // Queued after the graph with its generation: the first block that runs it applies them.
@@ -145,9 +148,22 @@ Result<void> ParamControl::check(std::span<const port::ParamChange> changes) con
 
 Result<void> ParamControl::setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame, std::int64_t dueNs)
 {
+    return morph(changes, 0.0, atFrame, dueNs);
+}
+
+Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
+    std::int64_t dueNs)
+{
+    if (!std::isfinite(fadeSeconds) || fadeSeconds < 0.0 || fadeSeconds > config::maxMorphSeconds)
+        return makeError(ErrorCode::Param,
+            fmt::format("a fade must be from 0 to {:g} seconds, got {:g}", config::maxMorphSeconds, fadeSeconds));
     std::vector<std::pair<std::string, float>> changed;
     {
         std::lock_guard lock(mutex_);
+        // A fade shorter than a frame still glides over one, rather than jumping.
+        const auto fadeFrames = fadeSeconds > 0.0
+            ? std::max<std::uint32_t>(1, std::uint32_t(std::lround(fadeSeconds * sampleRate_)))
+            : 0u;
         std::vector<ParamChange> batch;
         batch.reserve(changes.size());
         for (const auto& [address, value] : changes) {
@@ -160,7 +176,7 @@ Result<void> ParamControl::setBatch(std::span<const port::ParamChange> changes, 
             batch.push_back({*id, *checked});
             changed.emplace_back(address, *checked);
         }
-        if (!detached_ && !engine_.setParams(generation_, batch, atFrame))
+        if (!detached_ && !engine_.setParams(generation_, batch, atFrame, fadeFrames))
             return makeError(ErrorCode::Engine, "the engine is not keeping up (command queue full); nothing applied");
         for (const auto& change : batch)
             values_[change.param] = change.value;

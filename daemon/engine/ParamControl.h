@@ -57,6 +57,8 @@ public:
     Result<void> check(std::span<const port::ParamChange> changes) const override;
     Result<void> setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame = 0,
         std::int64_t dueNs = 0) override;
+    Result<void> morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame = 0,
+        std::int64_t dueNs = 0) override;
     Result<port::ParamState> get(std::string_view address) const override;
     std::vector<port::ParamState> all() const override;
 
@@ -73,6 +75,7 @@ private:
     std::vector<float> values_;
     std::vector<float> sessionValues_; // what the running graph's session says, by ParamId
     std::uint64_t generation_ = 0;
+    int sampleRate_ = 48000; // the running graph's: turns a fade's seconds into frames
     bool detached_ = false;
     port::Listeners& listeners_; // told after mutex_ is released, never while holding it
 };

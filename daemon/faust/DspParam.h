@@ -25,6 +25,7 @@ struct DspParam {
     float max = 1.0f;
     float init = 0.0f;
     float step = 0.0f;
+    bool logScale = false; ///< from [scale:log] metadata: the control moves by ratios
     FAUSTFLOAT* zone = nullptr; ///< where compute() reads the value; owned by the instance
 };
 

@@ -82,6 +82,8 @@ void ParamCollector::declare(FAUSTFLOAT* zone, const char* key, const char* valu
         meta_[zone].unit = value;
     else if (std::strcmp(key, "tooltip") == 0)
         meta_[zone].tooltip = value;
+    else if (std::strcmp(key, "scale") == 0)
+        meta_[zone].logScale = std::strcmp(value, "log") == 0;
     else if (std::strcmp(key, "init") == 0)
         meta_[zone].startsTicked = std::strcmp(value, "0") != 0;
 }
@@ -100,6 +102,7 @@ void ParamCollector::add(const char* label, FAUSTFLOAT* zone, ParamKind kind, FA
     if (auto it = meta_.find(zone); it != meta_.end()) {
         param.unit = std::move(it->second.unit);
         param.tooltip = std::move(it->second.tooltip);
+        param.logScale = it->second.logScale;
         if (kind == ParamKind::Toggle && it->second.startsTicked)
             param.init = 1;
         meta_.erase(it);

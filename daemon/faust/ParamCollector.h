@@ -48,6 +48,7 @@ private:
         std::string unit;
         std::string tooltip;
         bool startsTicked = false; ///< a checkbox's [init:1]
+        bool logScale = false;     ///< [scale:log]
     };
 
     explicit ParamCollector(std::string origin);

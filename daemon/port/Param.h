@@ -26,6 +26,7 @@ struct ParamInfo {
     float max = 1.0f;
     float init = 0.0f; ///< the DSP's default
     float step = 0.0f;
+    bool logScale = false; ///< moves by ratios (Faust's [scale:log]): a frequency, a Q, a time
 };
 
 /// A parameter's description with its current value.

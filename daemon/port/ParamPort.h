@@ -23,10 +23,20 @@ public:
     virtual Result<float> set(std::string_view address, double value) = 0;
     /// Validates every change by the rules set() applies; the error names the first bad one.
     virtual Result<void> check(std::span<const ParamChange> changes) const = 0;
-    /// Validates every change and applies all or none, together in one audio block: at engine
-    /// frame atFrame (0: the next block). dueNs is when that frame sounds (CLOCK_MONOTONIC; 0:
-    /// now), for listeners to show the values then.
+    /// Validates every change and applies all or none, however many, together in one audio
+    /// block: at engine frame atFrame (0: the next block). dueNs is when that frame sounds
+    /// (CLOCK_MONOTONIC; 0: now), for listeners to show the values then.
     virtual Result<void> setBatch(std::span<const ParamChange> changes, std::uint64_t atFrame = 0,
+        std::int64_t dueNs = 0)
+        = 0;
+    /// setBatch() with a fade: validates every change and, all or none, starts them together in
+    /// one audio block (at atFrame; 0: the next block), each parameter moving on the audio
+    /// thread from wherever it is to its new value over fadeSeconds, along the curve its kind
+    /// and unit call for, and landing on it exactly (docs/ARCHITECTURE.md, "Morphs"). A later
+    /// morph or set of a parameter takes over from where it has got to. fadeSeconds 0 is
+    /// setBatch(); more than config::maxMorphSeconds, negative or not finite is an error.
+    /// Listeners are told the new values at dueNs (when the morph starts).
+    virtual Result<void> morph(std::span<const ParamChange> changes, double fadeSeconds, std::uint64_t atFrame = 0,
         std::int64_t dueNs = 0)
         = 0;
     /// A parameter's description and current value.

@@ -4,6 +4,8 @@
 // the master chain, at 48 kHz in 128-frame blocks. Measured two ways side by side in one run:
 // the engine's process() and the very same Faust instances' compute() called directly in a
 // loop; the difference is the engine's own cost (mixing, sends, ramps, meters, taps).
+// Then morphs: the same desk grown to 72 tracks, run with no morph and with 2,000 parameters
+// morphing at once (each block moves every one of them), at 128 and at 1,024 frames a block.
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "engine/ParamControl.h"
@@ -22,9 +24,9 @@ namespace {
 
 constexpr int rate = 48000;
 constexpr std::uint32_t block = 128;
-constexpr int tracks = 32;
+constexpr int deskTracks = 32;
 
-std::string deskSession()
+std::string deskSession(int tracks = deskTracks)
 {
     std::string yaml = "backline: 1\ntracks:\n";
     for (int t = 0; t < tracks; ++t) {
@@ -43,16 +45,18 @@ struct Desk {
     port::Listeners listeners;
     engine::ParamControl control {engine, listeners};
     engine::Graph* graph = nullptr;
+    std::uint32_t frames = block;
     std::vector<std::vector<float>> inputs;
     std::vector<const float*> inputPointers;
     std::vector<float> out[2];
 
-    Desk()
+    explicit Desk(int tracks = deskTracks, std::uint32_t blockFrames = block)
+        : frames(blockFrames)
     {
-        auto spec = session::loadSessionText(deskSession(), "/tmp/desk.yaml");
+        auto spec = session::loadSessionText(deskSession(tracks), "/tmp/desk.yaml");
         if (!spec)
             throw std::runtime_error(spec.error().message);
-        auto built = engine::buildGraph(*spec, rate, block, [](const session::DspSpec& dsp) {
+        auto built = engine::buildGraph(*spec, rate, frames, [](const session::DspSpec& dsp) {
             return faust::builtinFactory(dsp.builtin);
         });
         if (!built)
@@ -60,30 +64,54 @@ struct Desk {
         graph = built->get();
         std::mt19937 random(7);
         std::uniform_real_distribution<float> noise(-0.25f, 0.25f);
-        inputs.resize(graph->inputNames.size(), std::vector<float>(block));
+        inputs.resize(graph->inputNames.size(), std::vector<float>(frames));
         for (auto& channel : inputs)
             for (auto& s : channel)
                 s = noise(random);
         for (auto& channel : inputs)
             inputPointers.push_back(channel.data());
-        out[0].resize(block);
-        out[1].resize(block);
+        out[0].resize(frames);
+        out[1].resize(frames);
         control.install(std::move(built.value()));
+    }
+
+    /// [audio, here the benchmark's thread] One block, its meter events drained as the meter thread would.
+    void process()
+    {
+        float* outputs[2] = {out[0].data(), out[1].data()};
+        engine.process(inputPointers.data(), inputPointers.size(), outputs, 2, frames);
+        engine::MeterEvent e;
+        while (engine.meterEvents().pop(e)) {
+        }
+        benchmark::DoNotOptimize(outputs[0][0]);
+    }
+
+    /// Starts a morph of the first `count` continuous parameters to the other end of their
+    /// range, over an hour: it runs through the whole measurement.
+    void morph(std::size_t count)
+    {
+        std::vector<port::ParamChange> changes;
+        for (const auto& p : control.all()) {
+            if (changes.size() == count)
+                break;
+            if (p.info.kind == port::ParamKind::Continuous)
+                changes.push_back({p.info.address, p.value == p.info.max ? p.info.min : p.info.max});
+        }
+        if (changes.size() != count)
+            throw std::runtime_error("the desk has fewer continuous parameters than the morph wants");
+        if (auto r = control.morph(changes, 3600.0); !r)
+            throw std::runtime_error(r.error().message);
+        process(); // the block that starts it
+        if (graph->morphs.count() != count)
+            throw std::runtime_error("the morph did not start");
     }
 };
 
 void engineProcess(benchmark::State& state)
 {
     Desk desk;
-    float* outputs[2] = {desk.out[0].data(), desk.out[1].data()};
-    for (auto _ : state) {
-        desk.engine.process(desk.inputPointers.data(), desk.inputPointers.size(), outputs, 2, block);
-        // The meter thread is not running here: drain its queue as it would.
-        engine::MeterEvent e;
-        while (desk.engine.meterEvents().pop(e)) {
-        }
-        benchmark::DoNotOptimize(outputs[0][0]);
-    }
+    for (auto _ : state)
+        desk.process();
     state.counters["cpu_per_audio_second"]
         = benchmark::Counter(double(state.iterations()) * block / rate, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
@@ -125,6 +153,43 @@ void directCompute(benchmark::State& state)
         = benchmark::Counter(double(state.iterations()) * block / rate, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(directCompute)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+
+/// The 72-track desk (2,000 and more continuous parameters), blocks of state.range(0) frames,
+/// with state.range(1) parameters morphing (0: none). Per block.
+void morphingDesk(benchmark::State& state)
+{
+    Desk desk(72, std::uint32_t(state.range(0)));
+    if (state.range(1) > 0)
+        desk.morph(std::size_t(state.range(1)));
+    for (auto _ : state)
+        desk.process();
+    if (desk.graph->morphs.count() != std::size_t(state.range(1)))
+        state.SkipWithError("the morph ended during the measurement");
+    state.counters["cpu_per_audio_second"] = benchmark::Counter(double(state.iterations()) * double(desk.frames) / rate,
+        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(morphingDesk)
+    ->ArgNames({"block", "morphing"})
+    ->Args({128, 0})
+    ->Args({128, 2000})
+    ->Args({1024, 0})
+    ->Args({1024, 2000})
+    ->Unit(benchmark::kMicrosecond)
+    ->MinTime(2.0);
+
+/// Morphs::advance() alone for 2,000 parameters, one 128-frame stretch: the bookkeeping a morph
+/// adds to a block, without the DSP around it.
+void morphAdvance(benchmark::State& state)
+{
+    Desk desk(72, block);
+    desk.morph(2000);
+    std::uint64_t at = desk.engine.clock();
+    for (auto _ : state) {
+        desk.graph->morphs.advance(desk.graph->slots, at, at + block);
+        at += block;
+    }
+}
+BENCHMARK(morphAdvance)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 } // namespace
 

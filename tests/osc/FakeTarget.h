@@ -92,6 +92,12 @@ public:
         return {};
     }
 
+    /// No audio thread here: a morph is taken as the batch it ends in.
+    Result<void> morph(std::span<const port::ParamChange> changes, double, std::uint64_t atFrame, std::int64_t dueNs) override
+    {
+        return setBatch(changes, atFrame, dueNs);
+    }
+
     Result<port::ParamState> get(std::string_view address) const override
     {
         std::lock_guard lock(mutex_);

@@ -43,7 +43,8 @@ void BlockProcessor::apply(const Command& command) noexcept
         activeTaps_.store(taps_, std::memory_order_release); // publishes tapsSince_ to activeTaps()'s acquire
         break;
     case Command::Type::SetParam:
-        applySetParam(current_, command);
+    case Command::Type::ApplyBatch:
+        applyParamCommand(current_, command, frame_);
         break;
     case Command::Type::Transport:
         transport_.request(command.transport, command.atFrame, frame_); // holds a timed one itself
@@ -56,7 +57,8 @@ const Graph* BlockProcessor::beginBlock() noexcept
     retirer_.flush();
     Command command;
     while (commands_.pop(command)) {
-        if (command.type != Command::Type::SetParam || command.atFrame <= frame_) {
+        const bool param = command.type == Command::Type::SetParam || command.type == Command::Type::ApplyBatch;
+        if (!param || command.atFrame <= frame_) {
             apply(command);
         } else if (!timed_.hold(command)) {
             timedOverflows_.fetch_add(1, std::memory_order_relaxed); // a statistic
@@ -81,10 +83,21 @@ void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs,
     } else {
         const TapSet* taps = taps_ && taps_->generation == current_->generation ? taps_ : nullptr;
         std::uint32_t done = 0;
+        Morphs& morphs = current_->morphs;
         while (done < nframes) {
-            timed_.applyDue(start + done, current_);
-            const std::uint64_t due = timed_.nextDue();
+            const std::uint64_t at = start + done;
+            timed_.applyDue(at, current_);
+            // A stretch ends at the next timed change, at the next morph's end (so it lands on
+            // its frame), and while anything morphs after morphSliceFrames at most, so a morph
+            // moves its zones in steps that short whatever the block size.
+            std::uint64_t due = timed_.nextDue();
+            if (morphs.active()) {
+                due = std::min(due, at + config::morphSliceFrames);
+                if (morphs.nextEnd() > at)
+                    due = std::min(due, morphs.nextEnd());
+            }
             const std::uint32_t end = due < start + nframes ? std::uint32_t(due - start) : nframes;
+            morphs.advance(current_->slots, at, start + end);
             BlockIo io;
             io.numInputs = std::min(numInputs, offsetInputs_.size());
             offsetChannels(inputs, io.numInputs, done, offsetInputs_.data());

@@ -22,9 +22,10 @@
 namespace backline::engine {
 
 /// Runs the current graph one block at a time. Knows nothing of JACK. Each block it drains the
-/// command queue (graph and tap swaps, parameter changes), runs the graph (split at the frames
-/// of timed changes, mixed with a reload's fade), and publishes the clock; it answers through
-/// the event and meter queues. Everything it holds between blocks is the audio thread's,
+/// command queue (graph and tap swaps, parameter changes and batches), runs the graph (split at
+/// the frames of timed changes and, while parameters morph, into short stretches that move them),
+/// mixed with a reload's fade, and publishes the clock; it answers through the event and meter
+/// queues. Everything it holds between blocks is the audio thread's,
 /// except the atomics the control side reads.
 class BlockProcessor {
 public:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Parameter changes on the audio thread: a SetParam lands on the graph it was resolved against,
-// at once or, with a future frame, held until its frame comes up inside a block.
+// Parameter changes on the audio thread: a SetParam or a whole ParamBatch lands on the graph it
+// was resolved against, at once or, with a future frame, held until its frame comes up inside a
+// block; a batch with a fade starts morphs instead of setting.
 #pragma once
 
 #include "core/Config.h"
@@ -10,33 +11,54 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
 namespace backline::engine {
 
-/// [audio] Sets a parameter: a ramp for engine-smoothed ones, the zone directly otherwise
-/// (built-ins smooth in Faust, the engine's switches glide in the node that reads them).
+/// [audio] Sets a parameter, stopping any morph of it where it got to: the set glides from there
+/// by the parameter's normal smoothing (ParamSlot::set).
 inline void setParamValue(Graph& graph, ParamId param, float value) noexcept BACKLINE_NONBLOCKING
 {
-    auto& slot = graph.slots[param];
-    if (slot.smoothing == Smoothing::Engine)
-        slot.smoother.setTarget(value);
-    else
-        *slot.zone = value;
+    graph.morphs.cancel(param);
+    graph.slots[param].set(value);
 }
 
-/// [audio] Applies a SetParam to graph if graph is the one it was resolved against (same
-/// generation): a change meant for another graph is dropped, never misapplied.
-inline void applySetParam(Graph* graph, const Command& command) noexcept BACKLINE_NONBLOCKING
+/// [audio] Applies every change of batch to graph at frame if graph is the one it was resolved
+/// against (a batch for another graph is dropped whole), then hands the batch back: the control
+/// side frees it once it reads `applied`.
+inline void applyParamBatch(Graph* graph, ParamBatch& batch, std::uint64_t frame) noexcept BACKLINE_NONBLOCKING
 {
+    if (graph && batch.generation == graph->generation) {
+        const std::size_t size = graph->slots.size();
+        for (const ParamChange& change : batch.changes) {
+            if (change.param >= size)
+                continue;
+            if (batch.fadeFrames == 0)
+                setParamValue(*graph, change.param, change.value);
+            else
+                graph->morphs.start(graph->slots, change.param, change.value, frame, batch.fadeFrames);
+        }
+    }
+    batch.applied.store(true, std::memory_order_release); // pairs with the acquire in Engine's reaping of batches
+}
+
+/// [audio] Applies a SetParam or an ApplyBatch to graph at frame. A change meant for another
+/// graph (another generation) is dropped, never misapplied.
+inline void applyParamCommand(Graph* graph, const Command& command, std::uint64_t frame) noexcept BACKLINE_NONBLOCKING
+{
+    if (command.type == Command::Type::ApplyBatch) {
+        applyParamBatch(graph, *command.batch, frame);
+        return;
+    }
     if (graph && command.generation == graph->generation && command.param < graph->slots.size())
         setParamValue(*graph, command.param, command.value);
 }
 
-/// SetParams waiting for a later frame (OSC bundles with future timetags), in a fixed array:
-/// the block they fall in is split at their frame, so they land sample-accurately. Audio
-/// thread only.
+/// Parameter commands waiting for a later frame (OSC bundles with future timetags, quantised
+/// recalls), in a fixed array: the block they fall in is split at their frame, so they land
+/// sample-accurately. A batch, however large, is one entry. Audio thread only.
 class TimedCommands {
 public:
     /// [audio] Holds command until its atFrame; false when full (the caller then applies it at
@@ -49,14 +71,14 @@ public:
         return true;
     }
 
-    /// [audio] Applies to graph every held command due at or before frame.
+    /// [audio] Applies to graph, at frame, every held command due at or before frame.
     void applyDue(std::uint64_t frame, Graph* graph) noexcept BACKLINE_NONBLOCKING
     {
         // Keep arrival order among commands due together (a bundle's last value for a parameter wins).
         std::size_t kept = 0;
         for (std::size_t i = 0; i < count_; ++i) {
             if (held_[i].atFrame <= frame)
-                applySetParam(graph, held_[i]);
+                applyParamCommand(graph, held_[i], frame);
             else
                 held_[kept++] = held_[i];
         }

@@ -43,6 +43,14 @@ public:
         remaining_ = rampFrames_;
         increment_ = (target_ - current_) / float(rampFrames_);
     }
+    /// [audio] Heads for target from wherever the glide is now, arriving exactly after frames
+    /// (at least 1): one stretch of a morph, whose length the morph chooses.
+    void glideTo(float target, std::uint32_t frames) noexcept BACKLINE_NONBLOCKING
+    {
+        target_ = target;
+        remaining_ = frames > 0 ? frames : 1;
+        increment_ = (target_ - current_) / float(remaining_);
+    }
     /// [audio] Heads for target unless it already does: for a value read again every block
     /// (a gain following its switch), whose glide must run its course.
     void follow(float target) noexcept BACKLINE_NONBLOCKING

@@ -70,3 +70,16 @@ TEST(Smoother, ASettledValueRendersAsOneConstant)
     EXPECT_EQ(values[1], -1.0f); // untouched: the caller reads values[0]
     EXPECT_FALSE(s.silent());
 }
+
+TEST(Smoother, AGlideOfAGivenLengthArrivesExactlyThenAndTakesOverFromMidRamp)
+{
+    Smoother s;
+    s.prepare(960, 0.0f);
+    s.setTarget(1.0f);
+    const float mid = s.advance(480);
+    s.glideTo(0.25f, 100); // a morph's stretch, from wherever the ramp had got to
+    EXPECT_NEAR(s.advance(1), mid + (0.25f - mid) / 100.0f, 1e-6f);
+    EXPECT_NE(s.advance(98), 0.25f);
+    EXPECT_EQ(s.advance(1), 0.25f);
+    EXPECT_FALSE(s.ramping());
+}
