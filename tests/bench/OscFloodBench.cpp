@@ -16,6 +16,7 @@
 //
 // Usage: osc_flood_bench [--rounds N] [--rate messages-per-second]
 #include "BenchDaemon.h"
+#include "Percentile.h"
 
 #include <algorithm>
 #include <atomic>
@@ -32,14 +33,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-double percentileMs(std::vector<std::int64_t> v, double p)
-{
-    if (v.empty())
-        return std::nan("");
-    std::sort(v.begin(), v.end());
-    return double(v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))]) / 1e6;
-}
-
 double statusField(RawOscClient& c, const std::string& key)
 {
     c.drain();
@@ -50,7 +43,7 @@ double statusField(RawOscClient& c, const std::string& key)
 }
 
 struct Phase {
-    std::vector<std::int64_t> roundTrips; ///< ns; unanswered ones are left out and counted
+    std::vector<double> roundTripsMs; ///< unanswered ones are left out and counted
     int unanswered = 0;
     double xruns = 0;
     double levelDb = 0;
@@ -71,7 +64,7 @@ Phase run(int port, JackListener& listener, double rate)
             const auto sent = nowNs();
             other.send("/track/tone/gain");
             if (auto m = other.receiveAddress("/track/tone/gain", 1000ms))
-                phase.roundTrips.push_back(m->receivedNs - sent);
+                phase.roundTripsMs.push_back(double(m->receivedNs - sent) / 1e6);
             else
                 ++phase.unanswered;
             std::this_thread::sleep_for(25ms);
@@ -130,7 +123,7 @@ int main(int argc, char** argv)
         for (const bool flooding : {false, true}) {
             const Phase p = run(d.port, listener, flooding ? rate : 0.0);
             std::printf("%5d %-6s | %8.3f %8.3f %8.3f %9d | %6.0f | %9.2f | %8.0f\n", r + 1, flooding ? "flood" : "quiet",
-                percentileMs(p.roundTrips, 0.5), percentileMs(p.roundTrips, 0.9), percentileMs(p.roundTrips, 1.0),
+                percentile(p.roundTripsMs, 0.5), percentile(p.roundTripsMs, 0.9), percentile(p.roundTripsMs, 1.0),
                 p.unanswered, p.xruns, p.levelDb, p.dropped);
             std::fflush(stdout);
         }

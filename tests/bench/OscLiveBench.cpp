@@ -12,6 +12,7 @@
 // Usage: osc_live_bench [--trials N] [--seconds S] [--rates r1,r2,…]
 #include "../integration/Harness.h"
 #include "RawOscClient.h"
+#include "Percentile.h"
 
 #include <algorithm>
 #include <array>
@@ -44,14 +45,6 @@ std::string session(int port)
         // Muted, so the DC track alone reaches the listener; their parameters take the throughput test's sets.
         yaml += "  - name: t" + std::to_string(t) + "\n    dsp: tone\n    params: {freq: 440, level: -40}\n    mute: true\n";
     return yaml;
-}
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return std::nan("");
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
 }
 
 /// A JACK client on the master outputs that notes, on its audio thread, when each cycle ran and

@@ -19,6 +19,7 @@
 //
 // Usage: timetag_bench [--trials N] [--leads ms1,ms2,…]
 #include "BenchDaemon.h"
+#include "Percentile.h"
 
 #include "control/osc/Timetag.h"
 
@@ -46,14 +47,6 @@ constexpr int period = BenchDaemon::period;
 /// faust/master/master.dsp: the limiter's lookahead, 135 frames at 48 kHz.
 constexpr long masterLatency = 135;
 constexpr long steadyFrames = 16;
-
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return std::nan("");
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))];
-}
 
 std::vector<int> parseList(const std::string& text)
 {

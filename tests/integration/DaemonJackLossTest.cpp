@@ -63,11 +63,16 @@ double levelWhenSettled(JackListener& listener, double expected, std::chrono::mi
 /// as the session says: out_L/out_R to the first two playback ports, mic_in from capture_1.
 bool waitUntilRejoined(const std::string& server, std::chrono::milliseconds timeout)
 {
+    // One look client, kept once it opens: opening and closing one every 100 ms while the server
+    // comes back once left jack_client_close waiting on a libjack mutex forever (a hunt under
+    // load). An open that fails holds no client, so only the kept one is ever closed.
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::unique_ptr<PortLook> look;
     while (std::chrono::steady_clock::now() < deadline) {
-        PortLook look(server);
-        if (look.connected("backline:out_L", "system:playback_1") && look.connected("backline:out_R", "system:playback_2")
-            && look.connected("backline:mic_in", "system:capture_1"))
+        if (!look || !look->open())
+            look = std::make_unique<PortLook>(server);
+        if (look->open() && look->connected("backline:out_L", "system:playback_1")
+            && look->connected("backline:out_R", "system:playback_2") && look->connected("backline:mic_in", "system:capture_1"))
             return true;
         std::this_thread::sleep_for(100ms);
     }
