@@ -58,11 +58,7 @@ struct Command {
     ParamId param = 0;
     float value = 0.0f;
     std::uint64_t generation = 0;
-        SetParam,   ///< param/value for the graph of `generation`
-        ApplyBatch, ///< every change of `batch`, together (its own generation and frame are copied here)
-        SwapGraph,  ///< install `graph`; the old one comes back as a GraphRetired event
-        SwapTaps,   ///< install `taps`; the old set comes back as a TapsRetired event
-        Transport,  ///< `transport` for the engine's transport, at atFrame (rt/Transport)
+    std::uint64_t atFrame = 0; ///< SetParam, ApplyBatch, Transport: engine frame to apply at; 0 (or past): at once
     Graph* graph = nullptr;
     TapSet* taps = nullptr;
     ParamBatch* batch = nullptr; ///< ApplyBatch only; owned by the control side
