@@ -126,7 +126,7 @@ def status_row():
 
 def transport_row():
     return panel("transport_row", [
-        # Transport and scenes are reserved addresses: this version answers them with /error.
+        # Scenes are reserved addresses: this version answers them with /error.
         action("transport_play", "Play", "send('/transport/play')", "#5fd35f"),
         action("transport_stop", "Stop", "send('/transport/stop')"),
         action("record_start", "Record", "send('/record/start')", "#d35f5f"),

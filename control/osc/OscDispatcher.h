@@ -34,7 +34,7 @@ struct OscCounters {
 };
 
 /// Runs the routes that need the control port alone (parameters, /ping, /state, /status,
-/// /meters, /session/reload, /record/…: RouteThread::Osc and ::Job in OscRoutes.cpp) and
+/// /meters, /session/reload, /record/…, /transport/…: RouteThread::Osc and ::Job in OscRoutes.cpp) and
 /// collects the replies owed to the sender. Independent of sockets so tests and fuzzers drive
 /// it directly. Every invalid message changes nothing and yields one `/error <address>
 /// <message>` reply. Holds no state of its own past construction: the OSC thread and the job
@@ -81,6 +81,12 @@ private:
     void recordStatus(OscCall& call);
     void recordMarker(OscCall& call);
     void recordSources(OscCall& call);
+    void transportPlay(OscCall& call);  // OscTransportRoutes.cpp
+    void transportStop(OscCall& call);
+    void transportLocate(OscCall& call);
+    void transportTempo(OscCall& call);
+    void transportMeter(OscCall& call);
+    void transportPosition(OscCall& call);
 
     port::ControlPort& control_;
     std::function<OscCounters()> counters_;

@@ -3,7 +3,8 @@
 // family) is one entry here plus its handler; control/OSC.md documents each one, and
 // tests/osc/OscRoutesDocTest.cpp fails when the two disagree. The handlers live by concern:
 // OscParamRoutes.cpp (parameters), OscStateRoutes.cpp (state, status, meters, reload),
-// OscRecordRoutes.cpp (/record/…) and OscSubscriptions.cpp (per-client subscriptions).
+// OscRecordRoutes.cpp (/record/…), OscTransportRoutes.cpp (/transport/…) and
+// OscSubscriptions.cpp (per-client subscriptions).
 #include "control/osc/OscRoutes.h"
 
 #include "control/osc/OscDispatcher.h"
@@ -88,8 +89,21 @@ std::span<const OscRoute> oscRoutes()
         {Exact, "/record/status", none, Osc, &OscDispatcher::recordStatus,
             "/record/status /record/status/source", "what the recorder is doing"},
 
+        // The transport (OscTransportRoutes.cpp).
+        {Exact, "/transport/play", none, Osc, &OscDispatcher::transportPlay, "/transport/playing",
+            "starts the transport"},
+        {Exact, "/transport/stop", none, Osc, &OscDispatcher::transportStop, "/transport/stopped",
+            "stops the transport"},
+        {Exact, "/transport/locate", "seconds (a number) or \"bar.beat\" (s)", Osc, &OscDispatcher::transportLocate,
+            "/transport/located", "moves the transport"},
+        {Exact, "/transport/tempo", "none to get; BPM, optionally glide seconds, to set", Osc,
+            &OscDispatcher::transportTempo, "/transport/tempo", "the tempo"},
+        {Exact, "/transport/meter", "none to get; two whole numbers to set", Osc, &OscDispatcher::transportMeter,
+            "/transport/meter", "the meter"},
+        {Exact, "/transport/position", none, Osc, &OscDispatcher::transportPosition, "/transport/position",
+            "where the transport is"},
+
         // Reserved for features to come: answered with an /error that says so.
-        {Prefix, "/transport/", "any", Osc, &OscDispatcher::reserved, "", "reserved: play, stop, locate"},
         {Prefix, "/scene/", "any", Osc, &OscDispatcher::reserved, "", "reserved: recall, store"},
     };
     // clang-format on
@@ -114,6 +128,7 @@ std::span<const OscSentAddress> oscSentAddresses()
         {"/notice/seq", "leads every notice packet, numbered per client"},
         {"/record/event", "a notice: the recorder's events"},
         {"/dsp/fault", "a notice: a session DSP blew up"},
+        {"/status/transport", "feedback: the transport's state at every change"},
     };
     return sent;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the OSC server pushes to subscribers without being asked, on its thread: feedback
-// (snapshots, then coalesced changes), meter streams and notices, each numbered per client.
+// (snapshots, then coalesced changes; the transport's position and changes), meter streams and
+// notices, each numbered per client.
 #include "control/osc/OscSubscriptions.h"
 
 #include <algorithm>
@@ -72,6 +73,8 @@ void OscSubscriptions::push(std::int64_t nowNs)
         metersDue = metersDue || (c.meters.active && nowNs >= c.meters.nextNs);
     });
     snapshotsDue_ = false;
+    if (nowNs >= transportFeed_.nextPollNs())
+        sendTransport(nowNs);
     if (!metersDue)
         return;
     meterStream_.update(control_.meters());
@@ -87,8 +90,10 @@ std::int64_t OscSubscriptions::nextDeadline(std::int64_t deadline) const
 {
     deadline = std::min(deadline, log_.nextDueNs());
     const std::uint64_t version = log_.version();
+    bool subscribed = false;
     clients_.forEach([&](ClientState& c) {
         if (c.feedback.active) {
+            subscribed = true;
             deadline = std::min(deadline, c.feedback.untilNs);
             if (version > c.feedback.sentVersion)
                 deadline = std::min(deadline, c.feedback.lastSentNs + c.feedback.intervalNs);
@@ -96,6 +101,8 @@ std::int64_t OscSubscriptions::nextDeadline(std::int64_t deadline) const
         if (c.meters.active)
             deadline = std::min({deadline, c.meters.untilNs, c.meters.nextNs});
     });
+    if (subscribed)
+        deadline = std::min(deadline, transportFeed_.nextPollNs());
     return deadline;
 }
 
@@ -129,6 +136,23 @@ void OscSubscriptions::sendFeedback(ClientState& client, std::int64_t nowNs)
         sink_.send(client.endpoint, packet);
     client.feedback.sentVersion = log_.version();
     client.feedback.lastSentNs = nowNs;
+}
+
+void OscSubscriptions::sendTransport(std::int64_t nowNs)
+{
+    const auto messages = transportFeed_.poll(nowNs);
+    if (messages.empty())
+        return;
+    clients_.forEach([&](ClientState& c) {
+        if (!c.feedback.active)
+            return;
+        PacketPacker packer(config::oscReplyPacketBytes);
+        packer.sequenceWith("/feedback/seq", &c.feedback.sequence);
+        for (const auto& m : messages)
+            packer.add(m);
+        for (const auto& packet : packer.finish())
+            sink_.send(c.endpoint, packet);
+    });
 }
 
 void OscSubscriptions::sendMeters(ClientState& client)

@@ -42,6 +42,7 @@ OscSubscriptions::OscSubscriptions(
     , sink_(sink)
     , wake_(std::move(wake))
     , log_(wake_, [this](const port::Notice& notice) { post(notice); })
+    , transportFeed_(control.transport())
     , subscribedLog_(spdlog::level::info, std::chrono::nanoseconds(config::oscWarningInterval).count(),
           [](std::uint64_t n, const std::string& latest) {
               return n == 1 ? fmt::format("OSC client {} subscribed to feedback", latest)

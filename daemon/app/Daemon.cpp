@@ -89,9 +89,10 @@ control::AccessList oscAccessFor(const session::OscSpec& osc)
 Daemon::Daemon(DaemonOptions options)
     : options_(std::move(options))
     , params_(engine_, listeners_)
+    , transport_(engine_)
     , jack_({options_.jackServer, options_.clientName}, engine_, params_)
-    , host_(options_, engine_, params_, listeners_, jack_)
-    , control_(engine_, params_, listeners_, jack_, host_)
+    , host_(options_, engine_, params_, transport_, listeners_, jack_)
+    , control_(engine_, params_, transport_, listeners_, jack_, host_)
 {
     // A reload may change who may talk to OSC and how fast.
     control_.onReloaded([this] {

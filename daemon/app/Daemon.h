@@ -8,6 +8,7 @@
 #include "control/osc/OscServer.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
+#include "engine/TransportControl.h"
 #include "port/Listeners.h"
 
 #include <memory>
@@ -47,6 +48,7 @@ private:
     engine::Engine engine_;
     port::Listeners listeners_;
     engine::ParamControl params_;
+    engine::TransportControl transport_;
     JackSupervisor jack_;
     SessionHost host_;
     DaemonControl control_;

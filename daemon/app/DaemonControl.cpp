@@ -46,6 +46,7 @@ port::DaemonStatus DaemonControl::status()
     s.tracks = summary.tracks;
     s.buses = summary.buses;
     s.droppedCommands = engine_.droppedCommands();
+    s.transport = transport_.position().state;
     s.uptimeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     if (auto* recording = host_.recording())
         s.recording = recordingState(recording->status().state);

@@ -5,6 +5,7 @@
 #include "app/SessionHost.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
+#include "engine/TransportControl.h"
 #include "port/ControlPort.h"
 #include "port/Listeners.h"
 
@@ -17,10 +18,11 @@ namespace backline::app {
 /// ParamControl, handed out as it is), the daemon's state and its slow requests through it.
 class DaemonControl final : public port::ControlPort {
 public:
-    DaemonControl(engine::Engine& engine, engine::ParamControl& params, port::Listeners& listeners,
-        JackSupervisor& jack, SessionHost& host)
+    DaemonControl(engine::Engine& engine, engine::ParamControl& params, engine::TransportControl& transport,
+        port::Listeners& listeners, JackSupervisor& jack, SessionHost& host)
         : engine_(engine)
         , params_(params)
+        , transport_(transport)
         , listeners_(listeners)
         , jack_(jack)
         , host_(host)
@@ -34,6 +36,7 @@ public:
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     port::EngineClock clock() override;
+    port::TransportPort& transport() override { return transport_; }
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return host_.meters(); }
     void resetLoudness() override { host_.resetLoudness(); }
@@ -48,6 +51,7 @@ public:
 private:
     engine::Engine& engine_;
     engine::ParamControl& params_;
+    engine::TransportControl& transport_;
     port::Listeners& listeners_;
     JackSupervisor& jack_;
     SessionHost& host_;

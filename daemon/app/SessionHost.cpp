@@ -23,13 +23,14 @@ faust::JitCompiler::Options jitOptions(const DaemonOptions& options)
 } // namespace
 
 SessionHost::SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
-    port::Listeners& listeners, JackSupervisor& jack)
+    engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack)
     : options_(options)
     , engine_(engine)
     , params_(params)
     , listeners_(listeners)
     , jack_(jack)
     , jit_(jitOptions(options_))
+    , transport_(transport)
 {
     resolver_ = [this](const session::DspSpec& dsp) -> Result<std::shared_ptr<faust::DspFactory>> {
         if (dsp.kind == session::DspSpec::Kind::Builtin)
@@ -89,6 +90,9 @@ void SessionHost::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<
 
 void SessionHost::adopt(session::SessionSpec spec)
 {
+    const session::TransportSpec previous = spec_.transport;
+    transport_.adopt(spec.transport, adopted_ ? &previous : nullptr);
+    adopted_ = true;
     spec_ = std::move(spec);
     std::lock_guard cache(summaryMutex_);
     oscSpec_ = spec_.osc;
@@ -125,6 +129,7 @@ Result<void> SessionHost::startLive()
     install(std::move(graph.value()), std::move(taps.value()));
     if (auto r = jack->activate(); !r)
         return r;
+    transport_.attach(jack);
     for (const auto& warning : jack->connect(*installed))
         spdlog::warn("{}", warning);
     memory_.want();
@@ -216,6 +221,7 @@ bool SessionHost::rejoinJack(const std::function<bool()>& waitForStop, const std
     spdlog::error("the JACK server went away; audio stopped. Reconnecting every second (Ctrl-C to quit)");
     {
         std::lock_guard lock(mutex_);
+        transport_.attach(nullptr);
         jack_.drop();
         live_ = nullptr;
         if (recording_)
@@ -285,6 +291,7 @@ Result<void> SessionHost::resumeOnJack()
     install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn, carried);
     if (auto r = jack->activate(); !r)
         return r;
+    transport_.attach(jack);
     for (const auto& warning : jack->connect(*installed))
         spdlog::warn("{}", warning);
     return {};
@@ -293,6 +300,7 @@ Result<void> SessionHost::resumeOnJack()
 void SessionHost::fadeOutForStop()
 {
     std::lock_guard lock(mutex_);
+    transport_.attach(nullptr);
     if (!jack_.backend() || jack_.serverGone() || !live_)
         return;
     engine_.fadeOut();

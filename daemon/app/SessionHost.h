@@ -6,9 +6,11 @@
 #include "app/JackSupervisor.h"
 #include "app/MemoryRelease.h"
 #include "app/Recording.h"
+#include "app/TransportLink.h"
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "engine/ParamControl.h"
+#include "engine/TransportControl.h"
 #include "faust/JitCompiler.h"
 #include "meter/MeterBank.h"
 #include "port/Listeners.h"
@@ -35,7 +37,7 @@ namespace backline::app {
 class SessionHost {
 public:
     SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
-        port::Listeners& listeners, JackSupervisor& jack);
+        engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack);
     ~SessionHost();
     SessionHost(const SessionHost&) = delete;
     SessionHost& operator=(const SessionHost&) = delete;
@@ -52,7 +54,8 @@ public:
     /// the server is back (see JackSupervisor::reconnect for waitForStop and idle). Returns
     /// whether audio runs again.
     bool rejoinJack(const std::function<bool()>& waitForStop, const std::function<void()>& idle);
-    /// [main] Fades the outputs to silence before the client closes (no click at a stop).
+    /// [main] Fades the outputs to silence before the client closes (no click at a stop), and
+    /// lets go of JACK's transport.
     void fadeOutForStop();
 
     /// [main] Recorder upkeep: tells it when its rings started and about xruns.
@@ -100,7 +103,7 @@ private:
     /// carried: what graph was built with (changes made since follow it, ParamControl::install).
     void install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps,
         engine::Swap swap = engine::Swap::Crossfade, const engine::CarriedValues& carried = {});
-    /// [control] Makes spec the running session; session lock held.
+    /// [control] Makes spec the running session, its transport settings too; session lock held.
     void adopt(session::SessionSpec spec);
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
     Result<void> goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried);
@@ -120,6 +123,8 @@ private:
 
     std::mutex mutex_; // the session lock: reloads (surfaces, SIGHUP), JACK reconnects, retaps
     session::SessionSpec spec_;
+    bool adopted_ = false; // spec_ is a session that ran (its transport settings were applied)
+    TransportLink transport_; // under mutex_
     const engine::Graph* live_ = nullptr; // the graph installed last; valid under mutex_
     std::unique_ptr<meter::MeterBank> meters_;
     std::mutex metersMutex_; // held to replace meters_ (a server back at another rate) and by readers

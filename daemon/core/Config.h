@@ -31,6 +31,8 @@ inline constexpr double reloadCrossfadeSeconds = 0.030;
 inline constexpr std::size_t meterQueueCapacity = 32768;
 /// Timed commands (OSC bundles with future timetags) the engine holds at once.
 inline constexpr std::size_t maxTimedCommands = 1024;
+/// Timed transport requests (a tempo or meter change, a locate at a frame) held at once.
+inline constexpr std::size_t maxTimedTransportRequests = 64;
 /// Default UDP port of the OSC server.
 inline constexpr int defaultOscPort = 9000;
 /// Offline render block size (the same engine code path as a JACK period).

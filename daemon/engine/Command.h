@@ -6,6 +6,7 @@
 #include "core/Config.h"
 #include "core/SpscQueue.h"
 #include "engine/ParamInfo.h"
+#include "engine/rt/TransportRequest.h"
 
 #include <atomic>
 #include <cstdint>
@@ -51,16 +52,18 @@ struct Command {
         ApplyBatch, ///< every change of `batch`, together (its own generation and frame are copied here)
         SwapGraph,  ///< install `graph`; the old one comes back as a GraphRetired event
         SwapTaps,   ///< install `taps`; the old set comes back as a TapsRetired event
+        Transport,  ///< `transport` for the engine's transport, at atFrame (rt/Transport)
     };
     Type type = Type::SetParam;
     ParamId param = 0;
     float value = 0.0f;
     std::uint64_t generation = 0;
-    std::uint64_t atFrame = 0; ///< SetParam, ApplyBatch: engine frame to apply at; 0 (or past): at once
+    std::uint64_t atFrame = 0; ///< SetParam, ApplyBatch, Transport: engine frame to apply at; 0 (or past): at once
     Graph* graph = nullptr;
     TapSet* taps = nullptr;
     ParamBatch* batch = nullptr; ///< ApplyBatch only; owned by the control side
     Swap swap = Swap::Crossfade; ///< SwapGraph only
+    TransportRequest transport;  ///< Transport only
 };
 static_assert(std::is_trivially_copyable_v<Command>);
 

@@ -131,6 +131,18 @@ std::size_t Engine::batchesHeld() const
     return batches_.size();
 }
 
+bool Engine::requestTransport(const TransportRequest& request, std::uint64_t atFrame)
+{
+    Command command;
+    command.type = Command::Type::Transport;
+    command.transport = request;
+    command.atFrame = atFrame;
+    if (push(command))
+        return true;
+    droppedCommands_.fetch_add(1, std::memory_order_relaxed); // a statistic
+    return false;
+}
+
 void Engine::drainStopped() noexcept
 {
     // The consumer side of the queues changes hands here: the audio thread has been joined

@@ -55,6 +55,10 @@ public:
     bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0,
         std::uint32_t fadeFrames = 0);
 
+    /// [control] Queues a change to the transport, applied at engine frame atFrame (0 or a past
+    /// frame: at the next block). False when the queue is full (counted in droppedCommands()).
+    bool requestTransport(const TransportRequest& request, std::uint64_t atFrame = 0);
+
     /// [control, no audio thread running] Applies what is queued as the next block would, so a
     /// queue left full when the audio thread stopped (its JACK server gone) has room for the
     /// graph that restarts it. Only between the audio thread's end and its next start.
@@ -90,6 +94,9 @@ public:
     using BlockProcessor::droppedMeterEvents;
     using BlockProcessor::timedOverflows;
     using BlockProcessor::meterEvents;
+    using BlockProcessor::followTransport;
+    using BlockProcessor::transport;
+    using BlockProcessor::transportSnapshot;
     using ClockReading = engine::ClockReading;
 
 private:

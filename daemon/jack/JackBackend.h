@@ -7,6 +7,7 @@
 #include "core/Result.h"
 #include "engine/Engine.h"
 #include "engine/Graph.h"
+#include "jack/JackTransport.h"
 #include "jack/rt/ProcessCallback.h"
 
 #include <jack/jack.h>
@@ -70,6 +71,10 @@ public:
     /// cancelling it.
     bool quiesce() noexcept;
 
+    /// [control] JACK's transport and backline's: which leads (transport.jack), and JACK's
+    /// play, stop and locate when it does.
+    JackTransport& transport() noexcept { return transport_; }
+
     /// [any] True once the JACK server has gone away; the client must then be closed.
     bool serverGone() const noexcept { return serverGone_.load(std::memory_order_acquire); }
 
@@ -90,6 +95,7 @@ private:
     std::atomic<bool> serverGone_ {false};
     std::map<std::string, jack_port_t*> ports_; // control thread only
     ProcessCallback callback_; // the audio thread's, once activated
+    JackTransport transport_ {client_, callback_};
 };
 
 } // namespace backline::jack

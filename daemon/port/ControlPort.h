@@ -9,6 +9,7 @@
 #include "port/ParamPort.h"
 #include "port/Recording.h"
 #include "port/Status.h"
+#include "port/TransportPort.h"
 
 #include <cstdint>
 #include <span>
@@ -36,6 +37,8 @@ public:
     virtual void removeListener(ChangeListener* listener) = 0;
     /// The engine's sample clock, to turn a time into an engine frame.
     virtual EngineClock clock() = 0;
+    /// The transport: play, stop, locate, tempo, meter, and the grid of beats and bars.
+    virtual TransportPort& transport() = 0;
 
     /// A snapshot of the daemon's state. Never waits for a reload in progress.
     virtual DaemonStatus status() = 0;

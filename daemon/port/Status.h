@@ -6,7 +6,7 @@
 
 namespace backline::port {
 
-/// Whether the transport runs. There is no transport yet: always Stopped.
+/// Whether the transport runs.
 enum class TransportState { Stopped, Rolling };
 
 /// What the recorder does. Unavailable when the daemon has no recorder (offline, or it could

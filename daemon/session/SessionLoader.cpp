@@ -9,6 +9,7 @@
 #include "session/RecordReader.h"
 #include "session/SessionValidator.h"
 #include "session/TrackReader.h"
+#include "session/TransportReader.h"
 #include "session/YamlDocument.h"
 #include "session/YamlReader.h"
 
@@ -33,8 +34,8 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 8> topKeys { "backline", "name", "sample_rate", "osc", "tracks", "buses",
-    "master", "record" };
+constexpr std::array<std::string_view, 9> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
+    "buses", "master", "record" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
 Result<void> checkVersion(const YamlReader& yaml, const YAML::Node& root, const std::vector<YamlEntry>& entries)
@@ -92,6 +93,8 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             session.sampleRate = *rate;
         } else if (entry.key == "osc") {
             read = readOsc(yaml, entry, session.osc);
+        } else if (entry.key == "transport") {
+            read = readTransport(yaml, entry, session.transport);
         } else if (entry.key == "tracks") {
             read = readTracks(yaml, entry, folder, session.tracks);
             hasTracks = true;

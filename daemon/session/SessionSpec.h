@@ -4,6 +4,7 @@
 #include "core/AddressRange.h"
 #include "core/RecordFormat.h"
 #include "core/Result.h"
+#include "core/TransportRules.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -142,12 +143,27 @@ struct RecordSpec {
     SourceLocation where;
 };
 
+/// The transport a session starts with (`transport:`).
+struct TransportSpec {
+    double tempo = transport::defaultBpm; ///< BPM, counting the meter's beats
+    int meterNum = 4;
+    int meterDen = 4;
+    transport::JackMode jack = transport::JackMode::Off; ///< how it relates to JACK's transport
+    SourceLocation where; ///< of the `transport:` map (the file alone when the session has none)
+
+    bool operator==(const TransportSpec& other) const
+    {
+        return tempo == other.tempo && meterNum == other.meterNum && meterDen == other.meterDen && jack == other.jack;
+    }
+};
+
 /// The whole session file.
 struct SessionSpec {
     std::filesystem::path file; ///< the file it was loaded from (absolute)
     std::string name;           ///< shown in logs and /status; defaults to the file's stem
     int sampleRate = 48000;     ///< offline renders only; live sessions run at JACK's rate
     OscSpec osc;
+    TransportSpec transport;
     std::vector<TrackSpec> tracks;
     std::vector<BusSpec> buses;
     MasterSpec master;

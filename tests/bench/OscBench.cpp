@@ -15,6 +15,7 @@
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "engine/ParamControl.h"
+#include "engine/TransportControl.h"
 #include "faust/DspFactory.h"
 #include "session/SessionLoader.h"
 
@@ -61,6 +62,7 @@ public:
     void addListener(port::ChangeListener* l) override { listeners_.add(l); }
     void removeListener(port::ChangeListener* l) override { listeners_.remove(l); }
     port::EngineClock clock() override { return {}; }
+    port::TransportPort& transport() override { return transport_; }
     port::DaemonStatus status() override { return {}; }
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
@@ -72,6 +74,7 @@ private:
     engine::Engine engine_;
     port::Listeners listeners_;
     engine::ParamControl control_ {engine_, listeners_};
+    engine::TransportControl transport_ {engine_};
 };
 
 void BM_ParseSetMessage(benchmark::State& state)

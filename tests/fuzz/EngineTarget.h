@@ -3,6 +3,7 @@
 
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
+#include "engine/TransportControl.h"
 #include "faust/JitCompiler.h"
 #include "port/ControlPort.h"
 #include "port/Listeners.h"
@@ -36,6 +37,7 @@ public:
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     port::EngineClock clock() override { return {}; }
+    port::TransportPort& transport() override { return transport_; }
     Result<std::string> reloadSession() override;
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return {}; }
@@ -59,6 +61,7 @@ private:
     engine::Engine engine_;
     port::Listeners listeners_;
     engine::ParamControl control_;
+    engine::TransportControl transport_ {engine_};
     faust::JitCompiler jit_;
     std::map<std::string, std::shared_ptr<faust::DspFactory>> factories_;
     session::SessionSpec spec_;

@@ -102,6 +102,21 @@ raw = {
     "subscribe-throwaway": message("/subscribe", ("f", 3600.0), ("f", 50.0)),
     "meters-subscribe-long": message("/meters/subscribe", ("f", 100.0), ("s", "levels"), ("f", 3600.0)),
     "bundle-thousand-state": bundle(IMMEDIATE, *[message("/state")] * 1000),
+    # The transport (issue 10): every request, good and bad values, a bundle of them.
+    "transport-play": message("/transport/play"),
+    "transport-stop": message("/transport/stop"),
+    "transport-position": message("/transport/position"),
+    "transport-locate-seconds": message("/transport/locate", ("f", 12.5)),
+    "transport-locate-bar": message("/transport/locate", ("s", "17.3")),
+    "transport-locate-bad": message("/transport/locate", ("s", "0.x")),
+    "transport-locate-negative": message("/transport/locate", ("d", -1.0)),
+    "transport-tempo-glide": message("/transport/tempo", ("f", 96.0), ("f", 4.0)),
+    "transport-tempo-zero": message("/transport/tempo", ("f", 0.0)),
+    "transport-tempo-get": message("/transport/tempo"),
+    "transport-meter": message("/transport/meter", ("i", 7), ("i", 8)),
+    "transport-meter-bad": message("/transport/meter", ("i", 4), ("i", 3)),
+    "transport-bundle": bundle(IMMEDIATE, message("/transport/tempo", ("f", 140.0)), message("/transport/play"),
+                               message("/transport/locate", ("s", "2.1")), message("/track/tone/gain", ("f", -3.0))),
 }
 for name, packet in raw.items():
     with open(os.path.join(out, "raw-" + name), "wb") as f:

@@ -583,6 +583,7 @@ int JackListener::onProcess(jack_nframes_t n, void* self)
         l.longestGapNs_ = 0;
     }
     l.lastCallbackNs_ = nowNs;
+    l.framesSeen_.fetch_add(n, std::memory_order_relaxed);
     l.cyclesRun_.fetch_add(1, std::memory_order_relaxed);
     return 0;
 }

@@ -151,6 +151,8 @@ public:
     /// Waits until JACK has run n more cycles of this client (up to timeout); false if not.
     bool waitCycles(int n, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
     jack_client_t* client() const { return client_; }
+    /// Frames JACK has run this client for so far (its process callback's nframes, summed).
+    std::uint64_t frames() const { return framesSeen_.load(std::memory_order_relaxed); }
     /// Xruns JACK has reported to this client so far.
     std::uint64_t xruns() const { return xruns_.load(std::memory_order_relaxed); }
 
@@ -182,6 +184,7 @@ private:
     std::atomic<bool> changed_ {false}; // release by the audio thread after change_, acquire by the reader
     Change change_;
     std::atomic<std::uint64_t> cyclesRun_ {0};
+    std::atomic<std::uint64_t> framesSeen_ {0}; // a count alone, read without ordering
     std::atomic<std::uint64_t> xruns_ {0};
     std::uint64_t framesRun_ = 0;        // audio thread only
     jack::CycleLag cycleLag_;            // audio thread only

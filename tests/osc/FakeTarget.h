@@ -2,6 +2,7 @@
 #pragma once
 
 #include "port/ControlPort.h"
+#include "FakeTransport.h"
 #include "NoRecorderPort.h"
 
 #include <fmt/format.h>
@@ -153,6 +154,7 @@ public:
 
     port::ParamPort& params() override { return *this; }
     port::EngineClock clock() override { return engineClock; }
+    port::TransportPort& transport() override { return fakeTransport; }
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     void resetLoudness() override { }
@@ -180,6 +182,7 @@ public:
     }
 
     port::EngineClock engineClock;
+    FakeTransport fakeTransport;
     /// When valid, a reload waits for it: the test decides when the reload is done.
     std::shared_future<void> reloadGate;
     std::atomic<int> reloads {0};

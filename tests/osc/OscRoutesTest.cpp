@@ -75,8 +75,8 @@ TEST(OscRoutes, TheDispatcherAnswersUnknownReservedAndPerClientAddressesWithAnEr
     FakeTarget target;
     OscDispatcher dispatcher(target);
     EXPECT_EQ(errorText(dispatch(dispatcher, "/nope")), "unknown address '/nope' (see control/OSC.md)");
-    EXPECT_EQ(errorText(dispatch(dispatcher, "/transport/play")),
-        "'/transport/play' is reserved for a feature this version does not have yet (see control/OSC.md)");
+    EXPECT_EQ(errorText(dispatch(dispatcher, "/scene/recall")),
+        "'/scene/recall' is reserved for a feature this version does not have yet (see control/OSC.md)");
     EXPECT_NE(errorText(dispatch(dispatcher, "/subscribe")).find("only the OSC server answers it"), std::string::npos);
     const auto pong = dispatch(dispatcher, "/ping");
     ASSERT_EQ(pong.size(), 1u);

@@ -46,6 +46,9 @@ void BlockProcessor::apply(const Command& command) noexcept
     case Command::Type::ApplyBatch:
         applyParamCommand(current_, command, frame_);
         break;
+    case Command::Type::Transport:
+        transport_.request(command.transport, command.atFrame, frame_); // holds a timed one itself
+        break;
     }
 }
 
@@ -121,6 +124,7 @@ void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs,
     stopFade_.apply(outputs, numOutputs, nframes, current_ ? current_->sampleRate : 48000);
     frame_ = start + nframes;
     clock_.publish(start, nframes, current_ ? current_->sampleRate : 48000);
+    transport_.advance(start, nframes, current_ ? current_->sampleRate : 0);
 }
 
 void BlockProcessor::retireAll() noexcept

@@ -11,6 +11,7 @@
 #include "engine/rt/Fades.h"
 #include "engine/rt/ParamCommands.h"
 #include "engine/rt/Retirer.h"
+#include "engine/rt/Transport.h"
 
 #include <atomic>
 #include <cstddef>
@@ -82,6 +83,13 @@ public:
     /// [control] True once the audio thread has faded out (or had nothing to fade).
     bool fadedOut() const noexcept { return stopFade_.done(); }
 
+    /// [audio] The transport of a backend that leads it (JACK's), for the block about to run.
+    void followTransport(const LeaderPosition& leader) noexcept BACKLINE_NONBLOCKING { transport_.follow(leader, frame_); }
+    /// [audio] The transport, as the audio thread holds it (for JACK's timebase callback).
+    const Transport& transport() const noexcept { return transport_; }
+    /// [any] The transport after the last block.
+    TransportSnapshot transportSnapshot() const noexcept { return transport_.read(); }
+
     /// [any] Blocks processed so far.
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
     /// [any] The engine's sample clock: frames processed before the current block.
@@ -127,6 +135,7 @@ private:
     StopFade stopFade_;
     TimedCommands timed_;
     BlockClock clock_;
+    Transport transport_;
     std::vector<const float*> offsetInputs_;         // this block's inputs from a split point on
     std::vector<const float*> offsetOutgoingInputs_; // the same for a reload's outgoing graph
 

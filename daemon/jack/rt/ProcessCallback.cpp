@@ -3,6 +3,7 @@
 #include "jack/rt/ProcessCallback.h"
 
 #include "core/Config.h"
+#include "jack/rt/TransportSync.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -71,11 +72,25 @@ int ProcessCallback::onProcess(jack_nframes_t nframes, void* self)
     return 0;
 }
 
+void ProcessCallback::onTimebase(jack_transport_state_t, jack_nframes_t, jack_position_t* position, int, void* self)
+{
+    auto& callback = *static_cast<ProcessCallback*>(self);
+    callback.inCallback_.store(true, std::memory_order_seq_cst);
+    if (!callback.quiescing_.load(std::memory_order_seq_cst) && position) {
+        const engine::Transport& transport = callback.engine_.transport();
+        fillBarsAndBeats(transport.gridFor(std::int64_t(position->frame)), *position);
+    }
+    callback.inCallback_.store(false, std::memory_order_seq_cst);
+}
+
 int ProcessCallback::process(jack_nframes_t nframes) noexcept
 {
     const engine::Graph* graph = engine_.beginBlock();
     if (!graph)
         return 0;
+    if (const auto mode = transportMode_.load(std::memory_order_relaxed); mode != transport::JackMode::Off)
+        // Leading, backline's own bars are JACK's: only the frame and state are taken back.
+        engine_.followTransport(readJackTransport(client_, mode == transport::JackMode::Follow));
     const CycleClockReading clock = cycleClock(client_);
     const std::uint32_t ahead
         = clock.monotonicNs != 0 ? cycleLag_.lag(clock.frame, engine_.clock(), std::uint32_t(sampleRate_)) : 0;

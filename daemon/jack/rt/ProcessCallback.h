@@ -4,10 +4,12 @@
 #pragma once
 
 #include "core/Nonblocking.h"
+#include "core/TransportRules.h"
 #include "engine/rt/BlockProcessor.h"
 #include "jack/rt/CycleLag.h"
 
 #include <jack/jack.h>
+#include <jack/transport.h>
 
 #include <array>
 #include <atomic>
@@ -30,6 +32,17 @@ public:
     /// Not noexcept, unlike everything it calls: JACK2 may cancel the thread (asynchronously)
     /// while it is in here after quiesce(), and that unwinding must not meet a noexcept frame.
     static int onProcess(jack_nframes_t nframes, void* self) BACKLINE_NONBLOCKING;
+    /// [audio] JACK's timebase callback while backline leads (transport.jack: lead), self being
+    /// this object: right after onProcess, it fills the next cycle's bars and beats from the
+    /// engine's transport. Not noexcept, for the same reason as onProcess.
+    static void onTimebase(jack_transport_state_t state, jack_nframes_t nframes, jack_position_t* position,
+        int newPosition, void* self) BACKLINE_NONBLOCKING;
+
+    /// [control] Whether each cycle follows JACK's transport (follow, lead) or leaves it alone (off).
+    void setTransportMode(transport::JackMode mode) noexcept
+    {
+        transportMode_.store(mode, std::memory_order_relaxed); // a setting alone, nothing published with it
+    }
 
     /// [control] The master output port c (0 or 1) the callback silences while quiet.
     void setOutputPort(std::size_t c, jack_port_t* port) noexcept
@@ -51,7 +64,8 @@ private:
     int sampleRate_;
     CycleLag cycleLag_; // audio thread only
     std::atomic<bool> quiescing_ {false}; // set by the control side before deactivating
-    std::atomic<bool> inCallback_ {false}; // the audio thread is inside process()
+    std::atomic<bool> inCallback_ {false}; // the audio thread is inside process() or onTimebase()
+    std::atomic<transport::JackMode> transportMode_ {transport::JackMode::Off};
     std::array<std::atomic<jack_port_t*>, 2> outputPorts_ {}; // the master outputs, for silence while quiescing
     std::vector<const float*> inputBuffers_;         // the engine's inputs this cycle, sized for the most there can be
     std::vector<const float*> outgoingInputBuffers_; // the same for a reload's outgoing graph
