@@ -184,14 +184,6 @@ std::string thousandValueSession()
     return yaml + "buses:\n  - name: fx\nscenes:\n  loud:\n" + scene;
 }
 
-float peakAbs(const std::vector<float>& x)
-{
-    float peak = 0.0f;
-    for (float v : x)
-        peak = std::max(peak, std::fabs(v));
-    return peak;
-}
-
 } // namespace
 
 TEST(DaemonScene, ARecallOfOverAThousandValuesLandsInOneBlock)

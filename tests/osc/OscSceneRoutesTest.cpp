@@ -14,12 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::optional<RawMessage> ask(RawOscClient& c, const std::string& address, std::vector<OscReply::Arg> args = {})
-{
-    c.send(address, std::move(args));
-    return c.receive(2000ms);
-}
-
 std::string s(const char* text) { return text; }
 
 } // namespace

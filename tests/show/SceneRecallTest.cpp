@@ -4,6 +4,7 @@
 // the bar's first sample.
 #include "EngineFixture.h"
 #include "GainMeasure.h"
+#include "RingChange.h"
 #include "TrackTaps.h"
 
 #include "core/AudioRing.h"
@@ -91,13 +92,7 @@ TEST(SceneRecall, ARecallOnTheNextBarLandsOnTheBarsFirstSample)
     ASSERT_TRUE(show.book.recall("muted", {{}, port::RecallWhen {transport::Boundary::Bar}}));
     EXPECT_EQ(show.s.control.get("/track/dc/mute")->value, 1.0f) << "reads give the target at once";
     show.s.render(1.0);
-    const std::size_t frames = ring.readable();
-    std::vector<float> out(2 * frames);
-    ASSERT_EQ(ring.read(out.data(), frames), frames);
-    std::size_t firstChange = 0;
-    for (std::size_t i = 1; i < frames && firstChange == 0; ++i)
-        if (out[2 * i] != out[0])
-            firstChange = i;
+    const std::size_t firstChange = test::firstChangeIn(ring);
     ASSERT_NE(firstChange, 0u) << "the mute was heard";
     EXPECT_EQ(from + firstChange, started + 96000) << "120 BPM in 4/4: bar 2 begins 96,000 frames in";
 }
