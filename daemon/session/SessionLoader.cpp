@@ -9,6 +9,7 @@
 #include "session/RecordReader.h"
 #include "session/SessionValidator.h"
 #include "session/TrackReader.h"
+#include "session/SongReader.h"
 #include "session/TransportReader.h"
 #include "session/YamlDocument.h"
 #include "session/YamlReader.h"
@@ -34,8 +35,8 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 9> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
-    "buses", "master", "record" };
+constexpr std::array<std::string_view, 11> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
+    "buses", "master", "record", "songs", "setlist" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
 Result<void> checkVersion(const YamlReader& yaml, const YAML::Node& root, const std::vector<YamlEntry>& entries)
@@ -104,6 +105,10 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             read = readRecord(yaml, entry, folder, session.record.emplace());
         } else if (entry.key == "master") {
             read = readMaster(yaml, entry, folder, session.master);
+        } else if (entry.key == "songs") {
+            read = readSongs(yaml, entry, session.songs);
+        } else if (entry.key == "setlist") {
+            read = readSetlist(yaml, entry, session.setlist);
         }
         if (!read)
             return read;
@@ -111,6 +116,8 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
     if (!hasTracks)
         return yaml.errorAt(
             yaml.locate(root), "missing 'tracks' at the top level (a list of tracks; write 'tracks: []' for none)");
+    if (auto setlist = finishSetlist(session); !setlist)
+        return setlist;
     return validateSession(session);
 }
 
