@@ -129,6 +129,14 @@ void Transport::apply(const TransportRequest& request) noexcept
         grid_.meter = grid_.meter.withMeter(request.num, request.den, grid_.tempo.beatsAt(position_));
         ++changes_;
         break;
+    case TransportRequest::Op::BarLine: {
+        const MeterMap meter = grid_.meter.withBarLineAt(std::llround(grid_.tempo.beatsAt(position_)));
+        if (meter.anchorBeats != grid_.meter.anchorBeats || meter.anchorBar != grid_.meter.anchorBar) {
+            grid_.meter = meter;
+            ++changes_;
+        }
+        break;
+    }
     case TransportRequest::Op::None:
         break;
     }

@@ -57,6 +57,12 @@ public:
     /// it: this one where the transport stands, a located one elsewhere (JACK's timebase).
     TimeGrid gridFor(std::int64_t frame) const noexcept BACKLINE_NONBLOCKING;
 
+    /// [audio] Where the transport stands (at the engine frame the next block starts on), whether
+    /// it rolls, and its grid: what the arrangement plans a block by.
+    std::int64_t position() const noexcept BACKLINE_NONBLOCKING { return position_; }
+    bool rolling() const noexcept BACKLINE_NONBLOCKING { return rolling_; }
+    const TimeGrid& grid() const noexcept BACKLINE_NONBLOCKING { return grid_; }
+
     /// [any] The transport after the last block.
     TransportSnapshot read() const noexcept BACKLINE_NONBLOCKING { return published_.load(); }
     /// [any] Timed requests applied early because too many were held.

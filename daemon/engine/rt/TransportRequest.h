@@ -19,6 +19,7 @@ struct TransportRequest {
         LocateBar, ///< go to the first frame of bar `frame`, beat `beat`
         Tempo,     ///< glide to `bpm` over `glideSeconds` (0: at once)
         Meter,     ///< `num`/`den` from the next bar line (at once on a bar line)
+        BarLine,   ///< a bar begins here (on a beat): the bar playing is cut short (an arrangement's jump)
     };
     Op op = Op::None;
     std::int32_t beat = 1;
