@@ -34,7 +34,7 @@ struct OscCounters {
 };
 
 /// Runs the routes that need the control port alone (parameters, /ping, /state, /status,
-/// /meters, /session/reload, /record/…, /transport/…: RouteThread::Osc and ::Job in OscRoutes.cpp) and
+/// /meters, /session/reload, /record/…, /transport/…, /scene/…: RouteThread::Osc and ::Job in OscRoutes.cpp) and
 /// collects the replies owed to the sender. Independent of sockets so tests and fuzzers drive
 /// it directly. Every invalid message changes nothing and yields one `/error <address>
 /// <message>` reply. Holds no state of its own past construction: the OSC thread and the job
@@ -69,7 +69,6 @@ private:
 
     // Route handlers, named by the table (OscRoutes.cpp) and called through it only.
     void param(OscCall& call);          // OscParamRoutes.cpp
-    void reserved(OscCall& call);
     void ping(OscCall& call);           // OscStateRoutes.cpp
     void state(OscCall& call);
     void status(OscCall& call);
@@ -87,6 +86,16 @@ private:
     void transportTempo(OscCall& call);
     void transportMeter(OscCall& call);
     void transportPosition(OscCall& call);
+    void sceneStore(OscCall& call);     // OscSceneRoutes.cpp
+    void sceneRecall(OscCall& call);
+    void sceneList(OscCall& call);
+    void sceneGet(OscCall& call);
+    void sceneDelete(OscCall& call);
+    void sceneRename(OscCall& call);
+    void sceneUndo(OscCall& call);
+    void sceneCurrent(OscCall& call);
+    void sceneEdit(OscCall& call);
+    void sceneSafe(OscCall& call);
 
     port::ControlPort& control_;
     std::function<OscCounters()> counters_;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The parameter routes (/track/…, /bus/…, /master/…) and the reserved families: OSC thread.
+// The parameter routes (/track/…, /bus/…, /master/…): OSC thread.
 #include "control/osc/OscDispatcher.h"
 
 #include "control/osc/OscPacket.h"
@@ -34,13 +34,6 @@ void OscDispatcher::param(OscCall& call)
     }
     if (auto r = control_.params().set(call.address, *value); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
-}
-
-void OscDispatcher::reserved(OscCall& call)
-{
-    call.out.push_back(errorReply(call.address,
-        fmt::format("'{}' is reserved for a feature this version does not have yet (see control/OSC.md)",
-            printableAddress(call.address))));
 }
 
 } // namespace backline::control

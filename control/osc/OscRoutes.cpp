@@ -3,7 +3,8 @@
 // family) is one entry here plus its handler; control/OSC.md documents each one, and
 // tests/osc/OscRoutesDocTest.cpp fails when the two disagree. The handlers live by concern:
 // OscParamRoutes.cpp (parameters), OscStateRoutes.cpp (state, status, meters, reload),
-// OscRecordRoutes.cpp (/record/…), OscTransportRoutes.cpp (/transport/…) and
+// OscRecordRoutes.cpp (/record/…), OscTransportRoutes.cpp (/transport/…), OscSceneRoutes.cpp
+// (/scene/…) and
 // OscSubscriptions.cpp (per-client subscriptions).
 #include "control/osc/OscRoutes.h"
 
@@ -103,8 +104,26 @@ std::span<const OscRoute> oscRoutes()
         {Exact, "/transport/position", none, Osc, &OscDispatcher::transportPosition, "/transport/position",
             "where the transport is"},
 
-        // Reserved for features to come: answered with an /error that says so.
-        {Prefix, "/scene/", "any", Osc, &OscDispatcher::reserved, "", "reserved: recall, store"},
+        // Scenes (OscSceneRoutes.cpp).
+        {Exact, "/scene/store", "the scene's name (s), then optionally scope globs (s…)", Osc,
+            &OscDispatcher::sceneStore, "/scene/stored", "stores the current values as a scene"},
+        {Exact, "/scene/recall", "the scene's name (s), then optionally fade seconds and when (s: now, beat, bar)", Osc,
+            &OscDispatcher::sceneRecall, "/scene/recalled", "recalls a scene, now or on the next beat or bar"},
+        {Exact, "/scene/list", none, Osc, &OscDispatcher::sceneList, "/scene/list", "the scenes' names"},
+        {Exact, "/scene/get", "the scene's name (s)", Osc, &OscDispatcher::sceneGet, "/scene/get",
+            "the values a scene holds"},
+        {Exact, "/scene/delete", "the scene's name (s)", Osc, &OscDispatcher::sceneDelete, "/scene/deleted",
+            "deletes a scene"},
+        {Exact, "/scene/rename", "the scene's name and its new name (s s)", Osc, &OscDispatcher::sceneRename,
+            "/scene/renamed", "renames a scene"},
+        {Exact, "/scene/undo", none, Osc, &OscDispatcher::sceneUndo, "/scene/undone",
+            "puts back the values from before the last recall"},
+        {Exact, "/scene/current", none, Osc, &OscDispatcher::sceneCurrent, "/scene/current",
+            "the last scene recalled and whether it is dirty"},
+        {Exact, "/scene/edit", "the scene's name, an address (s s) and a number", Osc, &OscDispatcher::sceneEdit,
+            "/scene/edited", "changes a stored scene without touching what plays"},
+        {Exact, "/scene/safe", "none to list; a glob (s) and 1 or 0 to set", Osc, &OscDispatcher::sceneSafe,
+            "/scene/safe /scene/safe/end", "recall-safe parameters"},
     };
     // clang-format on
     static_assert(consistent(routes), "a client handler runs on the OSC thread with the client, a port handler not");
@@ -129,6 +148,7 @@ std::span<const OscSentAddress> oscSentAddresses()
         {"/record/event", "a notice: the recorder's events"},
         {"/dsp/fault", "a notice: a session DSP blew up"},
         {"/status/transport", "feedback: the transport's state at every change"},
+        {"/status/scene", "in /status: the current scene and whether it is dirty"},
     };
     return sent;
 }

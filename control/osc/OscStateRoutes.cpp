@@ -86,13 +86,15 @@ void OscDispatcher::status(OscCall& call)
     const OscCounters c = counters_ ? counters_() : OscCounters {};
     const std::string transport = toString(s.transport);
     const std::string recording = toString(s.recording);
+    const port::SceneCurrent scene = control_.scenes().current();
     // One positional message for scripts (new fields go at its end), then one message per
     // field for surfaces to bind.
     call.out.push_back(OscReply {"/status",
         {s.session, s.sampleRate, s.bufferSize, count(s.xruns), count(s.droppedCommands), float(s.uptimeSeconds),
             s.tracks, s.buses, float(s.dspLoadPercent), transport, recording, count(c.clients), count(c.subscribers),
             count(c.meterSubscribers), count(c.received), count(c.errors), count(c.dropped), count(c.blocked),
-            count(c.refusedBytes), count(c.refusedConnections), count(c.evicted), count(c.noticesDropped)}});
+            count(c.refusedBytes), count(c.refusedConnections), count(c.evicted), count(c.noticesDropped), scene.name,
+            int(scene.dirty)}});
     const std::pair<const char*, OscReply::Arg> fields[] = {
         {"session", s.session},
         {"sample_rate", s.sampleRate},
@@ -120,6 +122,7 @@ void OscDispatcher::status(OscCall& call)
     };
     for (const auto& [name, value] : fields)
         call.out.push_back(OscReply {fmt::format("/status/{}", name), {value}});
+    call.out.push_back(OscReply {"/status/scene", {scene.name, int(scene.dirty)}});
 }
 
 void OscDispatcher::meters(OscCall& call)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the OSC server pushes to subscribers without being asked, on its thread: feedback
-// (snapshots, then coalesced changes; the transport's position and changes), meter streams and
-// notices, each numbered per client.
+// (snapshots, then coalesced changes; the transport's position and changes, the current
+// scene), meter streams and notices, each numbered per client.
 #include "control/osc/OscSubscriptions.h"
 
 #include <algorithm>
@@ -74,7 +74,7 @@ void OscSubscriptions::push(std::int64_t nowNs)
     });
     snapshotsDue_ = false;
     if (nowNs >= transportFeed_.nextPollNs())
-        sendTransport(nowNs);
+        sendShowFeeds(nowNs);
     if (!metersDue)
         return;
     meterStream_.update(control_.meters());
@@ -138,9 +138,11 @@ void OscSubscriptions::sendFeedback(ClientState& client, std::int64_t nowNs)
     client.feedback.lastSentNs = nowNs;
 }
 
-void OscSubscriptions::sendTransport(std::int64_t nowNs)
+void OscSubscriptions::sendShowFeeds(std::int64_t nowNs)
 {
-    const auto messages = transportFeed_.poll(nowNs);
+    auto messages = transportFeed_.poll(nowNs);
+    if (auto scene = sceneFeed_.poll())
+        messages.push_back(std::move(*scene));
     if (messages.empty())
         return;
     clients_.forEach([&](ClientState& c) {

@@ -7,6 +7,7 @@
 #include "control/osc/MeterStream.h"
 #include "control/osc/OscRoutes.h"
 #include "control/osc/PacketSink.h"
+#include "control/osc/SceneFeed.h"
 #include "control/osc/TransportFeed.h"
 #include "port/ControlPort.h"
 
@@ -24,7 +25,8 @@ namespace backline::control {
 /// The OSC server's subscribers: the per-client routes that start and end subscriptions
 /// (/subscribe, /snapshot, /meters/subscribe, …: RouteThread::OscWithClient in OscRoutes.cpp),
 /// and what subscribers are sent unasked — feedback (a snapshot first, then coalesced changes;
-/// the transport's position and changes, TransportFeed), meter streams and notices, each
+/// the transport's position and changes, TransportFeed; the current scene, SceneFeed), meter
+/// streams and notices, each
 /// numbered per client so a gap shows a loss. Lives on the
 /// OSC thread, but for post() and the listener (any thread).
 class OscSubscriptions {
@@ -77,7 +79,8 @@ private:
     void sendSnapshot(ClientState& client, std::int64_t nowNs);
     void sendFeedback(ClientState& client, std::int64_t nowNs);
     void sendMeters(ClientState& client);
-    void sendTransport(std::int64_t nowNs);
+    /// [osc] The transport's and the current scene's news (TransportFeed, SceneFeed), to every subscriber.
+    void sendShowFeeds(std::int64_t nowNs);
 
     port::ControlPort& control_;
     ClientTable& clients_;
@@ -93,6 +96,7 @@ private:
     // The OSC thread's own.
     MeterStream meterStream_;
     TransportFeed transportFeed_;
+    SceneFeed sceneFeed_;
     std::vector<std::pair<std::string, float>> changes_;
     bool snapshotsDue_ = false;
     LogThrottle subscribedLog_;

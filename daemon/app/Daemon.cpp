@@ -91,9 +91,12 @@ Daemon::Daemon(DaemonOptions options)
     , params_(engine_, listeners_)
     , transport_(engine_)
     , jack_({options_.jackServer, options_.clientName}, engine_, params_)
-    , host_(options_, engine_, params_, transport_, listeners_, jack_)
-    , control_(engine_, params_, transport_, listeners_, jack_, host_)
+    , scenes_(params_, transport_,
+          {[this] { return control_.clock(); }, [this] { return std::uint32_t(host_.summary().bufferSize); }})
+    , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_)
+    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_)
 {
+    listeners_.add(&scenes_);
     // A reload may change who may talk to OSC and how fast.
     control_.onReloaded([this] {
         if (!osc_)
@@ -110,6 +113,7 @@ Daemon::~Daemon()
     // recording (whose rings the audio thread wrote) go with host_, then the engine's graphs.
     osc_.reset();
     jack_.close();
+    listeners_.remove(&scenes_);
 }
 
 ExitCode Daemon::run()

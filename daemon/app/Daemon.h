@@ -10,6 +10,7 @@
 #include "engine/ParamControl.h"
 #include "engine/TransportControl.h"
 #include "port/Listeners.h"
+#include "show/SceneBook.h"
 
 #include <memory>
 
@@ -50,6 +51,7 @@ private:
     engine::ParamControl params_;
     engine::TransportControl transport_;
     JackSupervisor jack_;
+    show::SceneBook scenes_; // a listener of listeners_ from construction to destruction
     SessionHost host_;
     DaemonControl control_;
     std::unique_ptr<control::OscServer> osc_;

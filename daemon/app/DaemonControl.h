@@ -8,6 +8,7 @@
 #include "engine/TransportControl.h"
 #include "port/ControlPort.h"
 #include "port/Listeners.h"
+#include "show/SceneBook.h"
 
 #include <chrono>
 #include <functional>
@@ -19,13 +20,14 @@ namespace backline::app {
 class DaemonControl final : public port::ControlPort {
 public:
     DaemonControl(engine::Engine& engine, engine::ParamControl& params, engine::TransportControl& transport,
-        port::Listeners& listeners, JackSupervisor& jack, SessionHost& host)
+        port::Listeners& listeners, JackSupervisor& jack, SessionHost& host, show::SceneBook& scenes)
         : engine_(engine)
         , params_(params)
         , transport_(transport)
         , listeners_(listeners)
         , jack_(jack)
         , host_(host)
+        , scenes_(scenes)
     {
     }
 
@@ -37,6 +39,7 @@ public:
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     port::EngineClock clock() override;
     port::TransportPort& transport() override { return transport_; }
+    port::ScenePort& scenes() override { return scenes_; }
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return host_.meters(); }
     void resetLoudness() override { host_.resetLoudness(); }
@@ -55,6 +58,7 @@ private:
     port::Listeners& listeners_;
     JackSupervisor& jack_;
     SessionHost& host_;
+    show::SceneBook& scenes_;
     std::function<void()> onReloaded_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -3,6 +3,7 @@
 
 #include "core/Config.h"
 #include "session/SessionLoader.h"
+#include "show/SceneCheck.h"
 
 #include <spdlog/spdlog.h>
 
@@ -23,12 +24,13 @@ faust::JitCompiler::Options jitOptions(const DaemonOptions& options)
 } // namespace
 
 SessionHost::SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
-    engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack)
+    engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes)
     : options_(options)
     , engine_(engine)
     , params_(params)
     , listeners_(listeners)
     , jack_(jack)
+    , scenes_(scenes)
     , jit_(jitOptions(options_))
     , transport_(transport)
 {
@@ -57,7 +59,13 @@ Result<std::unique_ptr<engine::Graph>> SessionHost::loadAndBuild(int sampleRate,
     if (!loaded)
         return loaded.error();
     spec = std::move(loaded.value());
-    return engine::buildGraph(spec, sampleRate, maxFrames, resolver_, carried);
+    auto graph = engine::buildGraph(spec, sampleRate, maxFrames, resolver_, carried);
+    if (!graph)
+        return graph.error();
+    // Scenes name parameters, which only the graph knows (a DSP's come from its compile).
+    if (auto r = show::checkScenes(spec, (*graph)->params->all()); !r)
+        return r.error();
+    return graph;
 }
 
 Result<std::unique_ptr<engine::TapSet>> SessionHost::makeTaps(const engine::Graph& graph)
@@ -88,8 +96,10 @@ void SessionHost::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<
     params_.notifyReset();
 }
 
-void SessionHost::adopt(session::SessionSpec spec)
+void SessionHost::adopt(session::SessionSpec spec, bool scenes)
 {
+    if (scenes)
+        scenes_.adopt(spec);
     const session::TransportSpec previous = spec_.transport;
     transport_.adopt(spec.transport, adopted_ ? &previous : nullptr);
     adopted_ = true;
@@ -284,7 +294,8 @@ Result<void> SessionHost::resumeOnJack()
         taps = std::make_unique<engine::TapSet>();
     }
     const engine::Graph* installed = graph->get();
-    adopt(std::move(spec));
+    // Back on JACK, the show goes on: scenes stored and safes set since the load stay.
+    adopt(std::move(spec), false);
     // The running graph's ports went with the old server: it cannot play out its fade. Changes
     // made while the graph was being built (a JIT compile can take seconds) are not in it: they
     // follow it through the queue, and the first block applies them.

@@ -16,6 +16,7 @@
 #include "port/Listeners.h"
 #include "port/Meters.h"
 #include "session/SessionSpec.h"
+#include "show/SceneBook.h"
 
 #include <atomic>
 #include <chrono>
@@ -37,7 +38,7 @@ namespace backline::app {
 class SessionHost {
 public:
     SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
-        engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack);
+        engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes);
     ~SessionHost();
     SessionHost(const SessionHost&) = delete;
     SessionHost& operator=(const SessionHost&) = delete;
@@ -103,8 +104,9 @@ private:
     /// carried: what graph was built with (changes made since follow it, ParamControl::install).
     void install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<engine::TapSet> taps,
         engine::Swap swap = engine::Swap::Crossfade, const engine::CarriedValues& carried = {});
-    /// [control] Makes spec the running session, its transport settings too; session lock held.
-    void adopt(session::SessionSpec spec);
+    /// [control] Makes spec the running session, its transport settings too, and (scenes) its
+    /// scenes, safes and recall defaults; session lock held.
+    void adopt(session::SessionSpec spec, bool scenes = true);
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
     Result<void> goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried);
     /// [main] On the client JACK was just reopened with: rebuilds the session (the last good
@@ -118,6 +120,7 @@ private:
     engine::ParamControl& params_;
     port::Listeners& listeners_;
     JackSupervisor& jack_;
+    show::SceneBook& scenes_;
     engine::DspResolver resolver_;
     faust::JitCompiler jit_;
 

@@ -1,22 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/ParamControl.h"
 
-#include "core/Config.h"
 
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
 namespace backline::engine {
-
-namespace {
-
-std::string rangeText(const ParamInfo& info)
-{
-    return fmt::format("{:g} to {:g}{}", info.min, info.max, info.unit.empty() ? "" : " " + info.unit);
-}
-
-} // namespace
 
 void ParamControl::install(std::unique_ptr<Graph> graph, std::unique_ptr<TapSet> taps, Swap swap,
     const CarriedValues& carriedAtBuild)
@@ -87,27 +77,7 @@ Result<ParamId> ParamControl::resolve(std::string_view address) const
 
 Result<float> ParamControl::validate(ParamId id, std::string_view address, double value) const
 {
-    const ParamInfo& info = (*table_)[id];
-    if (!std::isfinite(value))
-        return makeError(ErrorCode::Param, fmt::format("{}: value must be a finite number", address));
-    if (value < info.min || value > info.max)
-        return makeError(ErrorCode::Param,
-            fmt::format("{}: {:g} is out of range ({})", address, value, rangeText(info)));
-    auto applied = float(value);
-    switch (info.kind) {
-    case port::ParamKind::Toggle:
-    case port::ParamKind::Trigger:
-        if (value != 0.0 && value != 1.0)
-            return makeError(ErrorCode::Param, fmt::format("{}: expects 0 or 1, got {:g}", address, value));
-        break;
-    case port::ParamKind::Stepped:
-        if (info.step > 0.0f)
-            applied = std::clamp(info.min + std::round((applied - info.min) / info.step) * info.step, info.min, info.max);
-        break;
-    case port::ParamKind::Continuous:
-        break;
-    }
-    return applied;
+    return port::checkValue((*table_)[id], address, value);
 }
 
 Result<float> ParamControl::set(std::string_view address, double value)
@@ -154,9 +124,8 @@ Result<void> ParamControl::setBatch(std::span<const port::ParamChange> changes, 
 Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
     std::int64_t dueNs)
 {
-    if (!std::isfinite(fadeSeconds) || fadeSeconds < 0.0 || fadeSeconds > config::maxMorphSeconds)
-        return makeError(ErrorCode::Param,
-            fmt::format("a fade must be from 0 to {:g} seconds, got {:g}", config::maxMorphSeconds, fadeSeconds));
+    if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
+        return makeError(ErrorCode::Param, std::move(problem));
     std::vector<std::pair<std::string, float>> changed;
     {
         std::lock_guard lock(mutex_);

@@ -8,6 +8,7 @@
 #include "port/Param.h"
 #include "port/ParamPort.h"
 #include "port/Recording.h"
+#include "port/ScenePort.h"
 #include "port/Status.h"
 #include "port/TransportPort.h"
 
@@ -39,6 +40,8 @@ public:
     virtual EngineClock clock() = 0;
     /// The transport: play, stop, locate, tempo, meter, and the grid of beats and bars.
     virtual TransportPort& transport() = 0;
+    /// The scenes: store, recall (at once or on the beat or bar), undo, blind edits, safes.
+    virtual ScenePort& scenes() = 0;
 
     /// A snapshot of the daemon's state. Never waits for a reload in progress.
     virtual DaemonStatus status() = 0;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/Result.h"
+
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace backline::port {
@@ -34,6 +37,16 @@ struct ParamState {
     ParamInfo info;
     float value = 0.0f;
 };
+
+/// [any] The value a parameter takes when asked for value: snapped to its step, or the error
+/// that says why not (NaN or infinity, out of range, not 0 or 1 for a switch). The one rule
+/// for values, applied by the engine's control side and by the scene book's blind edits and
+/// session scenes alike.
+Result<float> checkValue(const ParamInfo& info, std::string_view address, double value);
+
+/// [any] What is wrong with a morph's fade of this many seconds (negative, not finite, longer
+/// than config::maxMorphSeconds); empty when a fade may last that long.
+std::string fadeProblem(double seconds);
 
 /// One change of a batch: address and value.
 using ParamChange = std::pair<std::string, double>;

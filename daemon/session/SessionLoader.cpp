@@ -7,6 +7,7 @@
 #include "session/MasterReader.h"
 #include "session/OscReader.h"
 #include "session/RecordReader.h"
+#include "session/SceneReader.h"
 #include "session/SessionValidator.h"
 #include "session/TrackReader.h"
 #include "session/SongReader.h"
@@ -35,8 +36,8 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 11> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
-    "buses", "master", "record", "songs", "setlist" };
+constexpr std::array<std::string_view, 14> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
+    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
 Result<void> checkVersion(const YamlReader& yaml, const YAML::Node& root, const std::vector<YamlEntry>& entries)
@@ -105,6 +106,12 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             read = readRecord(yaml, entry, folder, session.record.emplace());
         } else if (entry.key == "master") {
             read = readMaster(yaml, entry, folder, session.master);
+        } else if (entry.key == "scenes") {
+            read = readScenes(yaml, entry, session.scenes);
+        } else if (entry.key == "safe") {
+            read = readSafe(yaml, entry, session.safe);
+        } else if (entry.key == "scene_recall") {
+            read = readSceneRecall(yaml, entry, session.sceneRecall);
         } else if (entry.key == "songs") {
             read = readSongs(yaml, entry, session.songs);
         } else if (entry.key == "setlist") {
@@ -116,8 +123,8 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
     if (!hasTracks)
         return yaml.errorAt(
             yaml.locate(root), "missing 'tracks' at the top level (a list of tracks; write 'tracks: []' for none)");
-    if (auto setlist = finishSetlist(session); !setlist)
-        return setlist;
+    if (auto songs = finishSongs(session); !songs)
+        return songs;
     return validateSession(session);
 }
 

@@ -5,6 +5,7 @@
 #include "core/RecordFormat.h"
 #include "core/Result.h"
 #include "core/TransportRules.h"
+#include "port/ScenePort.h"
 #include "session/SongSpec.h"
 #include "session/SourceLocation.h"
 
@@ -147,6 +148,33 @@ struct TransportSpec {
     }
 };
 
+/// One value of a scene: a parameter's address and the value a recall gives it.
+struct SceneValueSpec {
+    std::string address;
+    double value = 0.0;
+    SourceLocation where; ///< of the value (the address and range are checked once the graph is built)
+};
+
+/// A scene as the file writes it (`scenes: {name: {address: value, …}}`), in the file's order.
+struct SceneSpec {
+    std::string name;
+    std::vector<SceneValueSpec> values;
+    SourceLocation where; ///< of the scene's name
+};
+
+/// A recall-safe glob or track as the file lists it (`safe:`).
+struct SafeSpec {
+    std::string glob;
+    SourceLocation where;
+};
+
+/// What a recall does when a surface does not say (`scene_recall: {when: bar, fade: 2}`).
+struct SceneRecallSpec {
+    double fadeSeconds = 0.0;
+    port::RecallWhen when; ///< now, unless the session says beat or bar
+    SourceLocation where;
+};
+
 /// The whole session file.
 struct SessionSpec {
     std::filesystem::path file; ///< the file it was loaded from (absolute)
@@ -158,6 +186,9 @@ struct SessionSpec {
     std::vector<BusSpec> buses;
     MasterSpec master;
     std::optional<RecordSpec> record;
+    std::vector<SceneSpec> scenes;
+    std::vector<SafeSpec> safe;
+    SceneRecallSpec sceneRecall;
     std::vector<SongSpec> songs;       ///< `songs:` in file order
     std::vector<SetlistEntry> setlist; ///< in playing order (`setlist:`, else every song in file order)
     std::string text; ///< the file as read (snapshots in take.yaml)

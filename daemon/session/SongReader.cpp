@@ -255,8 +255,18 @@ Result<void> readSetlist(const YamlReader& yaml, const YamlEntry& entry, std::ve
     return {};
 }
 
-Result<void> finishSetlist(SessionSpec& session)
+Result<void> finishSongs(SessionSpec& session)
 {
+    for (const SongSpec& song : session.songs)
+        for (const SectionSpec& section : song.sections)
+            if (!section.scene.empty()
+                && std::none_of(session.scenes.begin(), session.scenes.end(),
+                    [&](const SceneSpec& scene) { return scene.name == section.scene; }))
+                return section.sceneWhere.error(
+                    fmt::format("section '{}' of song '{}' recalls scene '{}', which is not one of the scenes{}",
+                        section.name, song.name, section.scene,
+                        session.scenes.empty() ? " (the session has no 'scenes')"
+                                               : suggestion(section.scene, session.scenes)));
     if (session.setlist.empty()) {
         for (const SongSpec& song : session.songs)
             session.setlist.push_back(SetlistEntry {song.name, song.where});

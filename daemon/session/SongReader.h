@@ -13,8 +13,9 @@ namespace backline::session {
 Result<void> readSongs(const YamlReader& yaml, const YamlEntry& entry, std::vector<SongSpec>& songs);
 /// Reads the `setlist:` list of song names (checked against the songs by finishSongs()).
 Result<void> readSetlist(const YamlReader& yaml, const YamlEntry& entry, std::vector<SetlistEntry>& setlist);
-/// Once every key is read: a session without a setlist plays its songs in file order, and every
-/// name a setlist gives must be a song.
-Result<void> finishSetlist(SessionSpec& session);
+/// Once every key is read: every scene a section names must be one of the session's scenes, a
+/// session without a setlist plays its songs in file order, and every name a setlist gives
+/// must be a song.
+Result<void> finishSongs(SessionSpec& session);
 
 } // namespace backline::session

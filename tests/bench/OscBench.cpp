@@ -63,6 +63,7 @@ public:
     void removeListener(port::ChangeListener* l) override { listeners_.remove(l); }
     port::EngineClock clock() override { return {}; }
     port::TransportPort& transport() override { return transport_; }
+    port::ScenePort& scenes() override { return scenes_; }
     port::DaemonStatus status() override { return {}; }
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
@@ -75,6 +76,7 @@ private:
     port::Listeners listeners_;
     engine::ParamControl control_ {engine_, listeners_};
     engine::TransportControl transport_ {engine_};
+    show::SceneBook scenes_ {control_, transport_};
 };
 
 void BM_ParseSetMessage(benchmark::State& state)

@@ -2,6 +2,7 @@
 // The transport's control side on a real engine run offline: requests checked and carried out,
 // the position read back, and a change timed for the next bar landing on its first sample.
 #include "EngineFixture.h"
+#include "RingChange.h"
 
 #include "core/AudioRing.h"
 #include "engine/TransportControl.h"
@@ -128,13 +129,8 @@ TEST(TransportControl, AChangeTimedForTheNextBarLandsOnTheBarsFirstSample)
     std::vector<port::ParamChange> mute {{"/track/dc/mute", 1.0}};
     ASSERT_TRUE(s.control.setBatch(mute, *bar));
     s.render(2.5);
-    const std::size_t frames = ring.readable();
-    std::vector<float> out(2 * frames);
-    ASSERT_EQ(ring.read(out.data(), frames), frames);
-    std::size_t firstChange = 0;
-    for (std::size_t i = 1; i < frames && firstChange == 0; ++i)
-        if (out[2 * i] != out[0])
-            firstChange = i;
+    const std::size_t firstChange = test::firstChangeIn(ring);
+    ASSERT_NE(firstChange, 0u) << "the mute was heard";
     EXPECT_EQ(from + firstChange, *bar) << "the mute's first sample is the bar's";
     auto p = transport.position();
     EXPECT_EQ(p.bar, 2);

@@ -3,6 +3,7 @@
 
 #include "engine/GraphBuilder.h"
 #include "session/SessionLoader.h"
+#include "show/SceneCheck.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -26,12 +27,15 @@ EngineTarget::EngineTarget(std::filesystem::path session, std::uint32_t blockFra
         input_[i] = 0.5f * float(std::sin(2.0 * M_PI * 440.0 * i / sampleRate));
     output_[0].resize(blockFrames);
     output_[1].resize(blockFrames);
-    if (auto r = load(); !r)
+    listeners_.add(&scenes_);
+    if (auto r = load(); !r) {
+        listeners_.remove(&scenes_);
         throw std::runtime_error(r.error().message);
+    }
     renderBlock();
 }
 
-EngineTarget::~EngineTarget() = default;
+EngineTarget::~EngineTarget() { listeners_.remove(&scenes_); }
 
 Result<void> EngineTarget::load()
 {
@@ -51,10 +55,13 @@ Result<void> EngineTarget::load()
     auto graph = engine::buildGraph(*spec, sampleRate, blockFrames_, resolve);
     if (!graph)
         return graph.error();
+    if (auto r = show::checkScenes(*spec, (*graph)->params->all()); !r)
+        return r.error();
     spec_ = std::move(*spec);
     numInputs_ = (*graph)->inputNames.size();
     inputs_.assign(numInputs_, input_.data());
     control_.install(std::move(*graph));
+    scenes_.adopt(spec_);
     return {};
 }
 

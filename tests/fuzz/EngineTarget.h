@@ -8,6 +8,7 @@
 #include "port/ControlPort.h"
 #include "port/Listeners.h"
 #include "session/SessionSpec.h"
+#include "show/SceneBook.h"
 #include "tests/osc/NoRecorderPort.h"
 
 #include <cstdint>
@@ -38,6 +39,7 @@ public:
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     port::EngineClock clock() override { return {}; }
     port::TransportPort& transport() override { return transport_; }
+    port::ScenePort& scenes() override { return scenes_; }
     Result<std::string> reloadSession() override;
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return {}; }
@@ -62,6 +64,7 @@ private:
     port::Listeners listeners_;
     engine::ParamControl control_;
     engine::TransportControl transport_ {engine_};
+    show::SceneBook scenes_ {control_, transport_, {{}, [this] { return blockFrames_; }}};
     faust::JitCompiler jit_;
     std::map<std::string, std::shared_ptr<faust::DspFactory>> factories_;
     session::SessionSpec spec_;

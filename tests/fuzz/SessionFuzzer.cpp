@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The session harness: YAML text → loader → (built-in only) graph → two engine blocks.
+// The session harness: YAML text → loader → (built-in only) graph → scenes checked → two engine blocks.
 #include "FuzzHarnesses.h"
 
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "session/SessionLoader.h"
 #include "session/YamlTrial.h"
+#include "show/SceneCheck.h"
 
 #include <cmath>
 #include <cstdio>
@@ -91,6 +92,12 @@ int fuzzSession(const std::uint8_t* data, std::size_t size)
     if (!graph) {
         if (graph.error().message.empty())
             fail("graph build failed without a message");
+        return 0;
+    }
+    // Scenes and safes are checked against the graph's parameters, as the daemon does.
+    if (auto scenes = show::checkScenes(*spec, (*graph)->params->all()); !scenes) {
+        if (!scenes.error().message.starts_with(file.string() + ":"))
+            fail("a scene error without the file's location: " + scenes.error().message);
         return 0;
     }
 

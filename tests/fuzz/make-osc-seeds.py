@@ -117,6 +117,28 @@ raw = {
     "transport-meter-bad": message("/transport/meter", ("i", 4), ("i", 3)),
     "transport-bundle": bundle(IMMEDIATE, message("/transport/tempo", ("f", 140.0)), message("/transport/play"),
                                message("/transport/locate", ("s", "2.1")), message("/track/tone/gain", ("f", -3.0))),
+    # Scenes (issue 10): every request, good and bad values, a bundle of them.
+    "scene-store": message("/scene/store", ("s", "mine")),
+    "scene-store-scope": message("/scene/store", ("s", "half"), ("s", "/track/tone/*"), ("s", "vox"), ("s", "/bus/*/dsp")),
+    "scene-store-nothing": message("/scene/store", ("s", "x"), ("s", "/track/zz/*")),
+    "scene-recall": message("/scene/recall", ("s", "verse")),
+    "scene-recall-fade-bar": message("/scene/recall", ("s", "chorus"), ("f", 2.0), ("s", "bar")),
+    "scene-recall-beat": message("/scene/recall", ("s", "verse"), ("s", "beat")),
+    "scene-recall-bad-fade": message("/scene/recall", ("s", "verse"), ("f", -1.0)),
+    "scene-recall-bad-when": message("/scene/recall", ("s", "verse"), ("d", 1.0), ("s", "later")),
+    "scene-recall-unknown": message("/scene/recall", ("s", "vrese")),
+    "scene-list": message("/scene/list"),
+    "scene-get": message("/scene/get", ("s", "verse")),
+    "scene-delete": message("/scene/delete", ("s", "chorus")),
+    "scene-rename": message("/scene/rename", ("s", "verse"), ("s", "verse 2")),
+    "scene-undo": message("/scene/undo"),
+    "scene-current": message("/scene/current"),
+    "scene-edit": message("/scene/edit", ("s", "verse"), ("s", "/track/tone/pan"), ("f", 0.25)),
+    "scene-edit-bad": message("/scene/edit", ("s", "verse"), ("s", "/track/tone/gain"), ("f", 99.0)),
+    "scene-safe": message("/scene/safe", ("s", "/track/tone/gain"), ("i", 1)),
+    "scene-safe-list": message("/scene/safe"),
+    "scene-bundle": bundle(IMMEDIATE, message("/scene/store", ("s", "b")), message("/track/tone/gain", ("f", -9.0)),
+                           message("/scene/recall", ("s", "b"), ("f", 0.1)), message("/scene/undo")),
 }
 for name, packet in raw.items():
     with open(os.path.join(out, "raw-" + name), "wb") as f:

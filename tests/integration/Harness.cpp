@@ -573,6 +573,12 @@ int JackListener::onProcess(jack_nframes_t n, void* self)
             if (std::fabs(in[0][i] - reference) > threshold) {
                 l.change_.frame = cycleFrame + i;
                 l.change_.cycleFrame = cycleFrame;
+                // JACK's transport is the same for every client of a cycle (it may be queried
+                // in the process callback): with backlined leading or following it, it is
+                // backlined's transport too.
+                jack_position_t position {};
+                const bool rolling = jack_transport_query(l.client_, &position) == JackTransportRolling;
+                l.change_.transportFrame = rolling ? std::int64_t(position.frame) + std::int64_t(i) : -1;
                 l.change_.callbackNs = nowNs;
                 l.change_.longestGapNs = l.longestGapNs_;
                 l.changed_.store(true, std::memory_order_release); // publishes change_ to waitForChange()

@@ -5,6 +5,7 @@
 
 #include <jack/jack.h>
 #include <jack/ringbuffer.h>
+#include <jack/transport.h>
 #include <lo/lo.h>
 
 #include <atomic>
@@ -161,6 +162,7 @@ public:
     struct Change {
         jack_nframes_t frame = 0;
         jack_nframes_t cycleFrame = 0; ///< the first frame of the cycle that heard it
+        std::int64_t transportFrame = -1; ///< JACK's transport frame of that sample (-1: JACK's transport stood)
         std::int64_t callbackNs = 0;
         std::int64_t longestGapNs = 0; ///< longest time between two callbacks while watching (a stalled clock)
     };

@@ -16,18 +16,6 @@ using namespace backline;
 using namespace backline::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-float peakAbs(const std::vector<float>& x)
-{
-    float peak = 0.0f;
-    for (float v : x)
-        peak = std::max(peak, std::fabs(v));
-    return peak;
-}
-
-} // namespace
-
 TEST(OscBundle, ThreeChangesInOneBundleLandInTheSameBlock)
 {
     LiveDaemon d(cancellingDcSession());

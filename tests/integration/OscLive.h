@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <string>
 
@@ -92,6 +94,15 @@ inline std::map<std::string, RawMessage> readStatus(RawOscClient& c)
             if (m.address == "/status" || m.address.starts_with("/status/"))
                 fields[m.address] = std::move(m);
     return fields;
+}
+
+/// The largest magnitude among samples x.
+inline float peakAbs(const std::vector<float>& x)
+{
+    float peak = 0.0f;
+    for (float v : x)
+        peak = std::max(peak, std::fabs(v));
+    return peak;
 }
 
 /// Every /state/param address and value.

@@ -4,6 +4,7 @@
 #include "port/ControlPort.h"
 #include "FakeTransport.h"
 #include "NoRecorderPort.h"
+#include "show/SceneBook.h"
 
 #include <fmt/format.h>
 
@@ -19,7 +20,8 @@
 namespace backline::test {
 
 /// A control port without an engine: parameters in a map, listeners told like ParamControl
-/// tells them (on the changing thread, after the change), batches recorded with their frame.
+/// tells them (on the changing thread, after the change), batches recorded with their frame;
+/// the real scene book over them.
 class FakeTarget final : public test::NoRecorderPort, public port::ParamPort {
 public:
     struct Batch {
@@ -35,7 +37,9 @@ public:
             add(fmt::format("/track/{}/mute", track), "", 0, 1, 0, port::ParamKind::Toggle);
         }
         add("/master/gain", "dB", -120, 12, 0);
+        listeners_.add(&sceneBook);
     }
+    ~FakeTarget() override { listeners_.remove(&sceneBook); }
 
     void add(const std::string& address, const std::string& unit, float min, float max, float init,
         port::ParamKind kind = port::ParamKind::Continuous)
@@ -93,8 +97,12 @@ public:
     }
 
     /// No audio thread here: a morph is taken as the batch it ends in.
-    Result<void> morph(std::span<const port::ParamChange> changes, double, std::uint64_t atFrame, std::int64_t dueNs) override
+    Result<void> morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
+        std::int64_t dueNs) override
     {
+        if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
+            return makeError(ErrorCode::Param, problem);
+        lastFade = fadeSeconds;
         return setBatch(changes, atFrame, dueNs);
     }
 
@@ -155,6 +163,7 @@ public:
     port::ParamPort& params() override { return *this; }
     port::EngineClock clock() override { return engineClock; }
     port::TransportPort& transport() override { return fakeTransport; }
+    port::ScenePort& scenes() override { return sceneBook; }
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     void resetLoudness() override { }
@@ -183,6 +192,8 @@ public:
 
     port::EngineClock engineClock;
     FakeTransport fakeTransport;
+    show::SceneBook sceneBook {*this, fakeTransport};
+    double lastFade = 0.0; ///< the fade of the last morph
     /// When valid, a reload waits for it: the test decides when the reload is done.
     std::shared_future<void> reloadGate;
     std::atomic<int> reloads {0};

@@ -190,8 +190,8 @@ TEST(OscServerNotices, SubscribersGetNumberedNoticesAndStatusCountsTheDropped)
     c.send("/status");
     auto status = c.receiveAddress("/status");
     ASSERT_TRUE(status);
-    ASSERT_EQ(status->args.size(), 22u);
-    EXPECT_EQ(status->number(21), 0.0) << "notices dropped: the last field";
+    ASSERT_EQ(status->args.size(), 24u);
+    EXPECT_EQ(status->number(21), 0.0) << "notices dropped: the last field before the scene's two";
     auto dropped = c.receiveAddress("/status/osc/notices_dropped");
     ASSERT_TRUE(dropped);
     EXPECT_EQ(dropped->number(0), 0.0);

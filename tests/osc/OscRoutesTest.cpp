@@ -61,7 +61,8 @@ TEST(OscRoutes, FindsExactAddressesAndFamiliesAndNothingElse)
     EXPECT_EQ(findRoute("/ping")->address, "/ping");
     EXPECT_EQ(findRoute("/track/a/gain")->address, "/track/");
     EXPECT_EQ(findRoute("/master/gain")->address, "/master/");
-    EXPECT_EQ(findRoute("/scene/recall")->address, "/scene/");
+    EXPECT_EQ(findRoute("/scene/recall")->address, "/scene/recall");
+    EXPECT_FALSE(findRoute("/scene/recal")) << "the scene routes are exact";
     EXPECT_EQ(findRoute("/subscribe")->thread, RouteThread::OscWithClient);
     EXPECT_EQ(findRoute("/session/reload")->thread, RouteThread::Job);
     EXPECT_EQ(findRoute("/record/marker")->thread, RouteThread::Osc);
@@ -70,13 +71,11 @@ TEST(OscRoutes, FindsExactAddressesAndFamiliesAndNothingElse)
     EXPECT_FALSE(findRoute(""));
 }
 
-TEST(OscRoutes, TheDispatcherAnswersUnknownReservedAndPerClientAddressesWithAnError)
+TEST(OscRoutes, TheDispatcherAnswersUnknownAndPerClientAddressesWithAnError)
 {
     FakeTarget target;
     OscDispatcher dispatcher(target);
     EXPECT_EQ(errorText(dispatch(dispatcher, "/nope")), "unknown address '/nope' (see control/OSC.md)");
-    EXPECT_EQ(errorText(dispatch(dispatcher, "/scene/recall")),
-        "'/scene/recall' is reserved for a feature this version does not have yet (see control/OSC.md)");
     EXPECT_NE(errorText(dispatch(dispatcher, "/subscribe")).find("only the OSC server answers it"), std::string::npos);
     const auto pong = dispatch(dispatcher, "/ping");
     ASSERT_EQ(pong.size(), 1u);

@@ -15,6 +15,14 @@
 
 namespace backline::test {
 
+/// The one reply to address sent with args (the first that is not a late /pong).
+inline std::optional<RawMessage> ask(RawOscClient& c, const std::string& address,
+    std::vector<control::OscReply::Arg> args = {})
+{
+    c.send(address, std::move(args));
+    return c.receive(std::chrono::milliseconds(2000));
+}
+
 /// The OSC server in-process, against a FakeTarget, with real sockets on loopback; shared by
 /// OscServerTest.cpp (requests, bundles, admission) and OscSubscriptionTest.cpp (feedback, meters).
 class OscServerTest : public ::testing::Test {

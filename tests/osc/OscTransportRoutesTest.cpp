@@ -12,17 +12,6 @@ using namespace backline::control;
 using namespace backline::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-/// The one reply to address sent with args (the first that is not a late /pong).
-std::optional<RawMessage> ask(RawOscClient& c, const std::string& address, std::vector<OscReply::Arg> args = {})
-{
-    c.send(address, std::move(args));
-    return c.receive(2000ms);
-}
-
-} // namespace
-
 TEST_F(OscServerTest, TransportRequestsAnswerWhatTheyDid)
 {
     auto c = client();

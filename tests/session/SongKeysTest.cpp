@@ -10,10 +10,12 @@ using namespace backline::session;
 namespace {
 
 const char* tracks = "backline: 1\ntracks:\n  - name: vox\n";
+const char* scenes = "scenes:\n  verse: {/track/vox/gain: -6}\n  chorus: {/track/vox/gain: 0}\n";
 
+/// The session with two scenes at its end (so line numbers of show stay those of its start at 4).
 Result<SessionSpec> load(const std::string& show)
 {
-    return loadSessionText(std::string(tracks) + show, "/shows/friday/show.yaml");
+    return loadSessionText(std::string(tracks) + show + scenes, "/shows/friday/show.yaml");
 }
 
 std::string errorOf(const std::string& show)
@@ -131,6 +133,19 @@ TEST(SessionSongs, BadSongsAreRefusedWithTheirPosition)
     EXPECT_EQ(errorOf("songs: opener\n"),
         "/shows/friday/show.yaml:4:8: 'songs' must be a list of songs like [{name: opener, sections: [...]}], got "
         "'opener'");
+}
+
+TEST(SessionSongs, ASectionRecallingAMissingSceneIsRefusedAtTheScene)
+{
+    EXPECT_EQ(errorOf("songs:\n  - name: opener\n    sections:\n      - {name: intro, bars: 4, scene: chrous}\n"),
+        "/shows/friday/show.yaml:7:39: section 'intro' of song 'opener' recalls scene 'chrous', which is not one of "
+        "the scenes (did you mean 'chorus'?)");
+    auto none = loadSessionText(std::string(tracks) + "songs:\n  - name: a\n    sections: [{name: b, bars: 1, scene: c}]\n",
+        "show.yaml");
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().message,
+        "show.yaml:6:42: section 'b' of song 'a' recalls scene 'c', which is not one of the scenes (the session has no "
+        "'scenes')");
 }
 
 TEST(SessionSongs, ASetlistNamingAMissingSongIsRefusedAtTheName)
