@@ -37,6 +37,8 @@ inline constexpr std::size_t meterQueueCapacity = 32768;
 inline constexpr std::size_t maxTimedCommands = 1024;
 /// Timed transport requests (a tempo or meter change, a locate at a frame) held at once.
 inline constexpr std::size_t maxTimedTransportRequests = 64;
+/// Section starts the engine keeps for the show until it takes them (the oldest go first).
+inline constexpr std::size_t maxSectionStartsKept = 256;
 /// Default UDP port of the OSC server.
 inline constexpr int defaultOscPort = 9000;
 /// Offline render block size (the same engine code path as a JACK period).

@@ -121,37 +121,73 @@ Result<void> ParamControl::setBatch(std::span<const port::ParamChange> changes, 
     return morph(changes, 0.0, atFrame, dueNs);
 }
 
-Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
-    std::int64_t dueNs)
+Result<void> ParamControl::resolveBatch(std::span<const port::ParamChange> changes, double fadeSeconds,
+    ParamBatch& batch, std::vector<std::pair<std::string, float>>& changed) const
 {
     if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
         return makeError(ErrorCode::Param, std::move(problem));
+    batch.generation = generation_;
+    // A fade shorter than a frame still glides over one, rather than jumping.
+    batch.fadeFrames
+        = fadeSeconds > 0.0 ? std::max<std::uint32_t>(1, std::uint32_t(std::lround(fadeSeconds * sampleRate_))) : 0u;
+    batch.changes.reserve(changes.size());
+    for (const auto& [address, value] : changes) {
+        auto id = resolve(address);
+        if (!id)
+            return id.error();
+        auto checked = validate(*id, address, value);
+        if (!checked)
+            return checked.error();
+        batch.changes.push_back({*id, *checked});
+        changed.emplace_back(address, *checked);
+    }
+    return {};
+}
+
+Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
+    std::int64_t dueNs)
+{
     std::vector<std::pair<std::string, float>> changed;
     {
         std::lock_guard lock(mutex_);
-        // A fade shorter than a frame still glides over one, rather than jumping.
-        const auto fadeFrames = fadeSeconds > 0.0
-            ? std::max<std::uint32_t>(1, std::uint32_t(std::lround(fadeSeconds * sampleRate_)))
-            : 0u;
-        std::vector<ParamChange> batch;
-        batch.reserve(changes.size());
-        for (const auto& [address, value] : changes) {
-            auto id = resolve(address);
-            if (!id)
-                return id.error();
-            auto checked = validate(*id, address, value);
-            if (!checked)
-                return checked.error();
-            batch.push_back({*id, *checked});
-            changed.emplace_back(address, *checked);
-        }
-        if (!detached_ && !engine_.setParams(generation_, batch, atFrame, fadeFrames))
+        ParamBatch batch;
+        if (auto resolved = resolveBatch(changes, fadeSeconds, batch, changed); !resolved)
+            return resolved.error();
+        if (!detached_ && !engine_.setParams(generation_, batch.changes, atFrame, batch.fadeFrames))
             return makeError(ErrorCode::Engine, "the engine is not keeping up (command queue full); nothing applied");
-        for (const auto& change : batch)
+        for (const auto& change : batch.changes)
             values_[change.param] = change.value;
     }
     listeners_.changed(changed, dueNs);
     return {};
+}
+
+Result<std::unique_ptr<ParamBatch>> ParamControl::prepare(std::span<const port::ParamChange> changes, double fadeSeconds) const
+{
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<std::string, float>> changed;
+    auto batch = std::make_unique<ParamBatch>();
+    if (auto resolved = resolveBatch(changes, fadeSeconds, *batch, changed); !resolved)
+        return resolved.error();
+    return batch;
+}
+
+void ParamControl::applied(std::span<const port::ParamChange> changes, std::uint64_t generation, std::int64_t dueNs)
+{
+    std::vector<std::pair<std::string, float>> changed;
+    {
+        std::lock_guard lock(mutex_);
+        if (generation != generation_)
+            return; // a plan of a graph since replaced: its values were not this graph's
+        for (const auto& [address, value] : changes) {
+            auto id = resolve(address);
+            if (!id)
+                continue;
+            values_[*id] = float(value);
+            changed.emplace_back(address, float(value));
+        }
+    }
+    listeners_.changed(changed, dueNs);
 }
 
 Result<port::ParamState> ParamControl::get(std::string_view address) const

@@ -65,7 +65,20 @@ public:
     /// [control] Generation of the graph the values refer to.
     std::uint64_t generation() const;
 
+    /// [control] changes resolved and checked against the running graph (by set()'s rules),
+    /// with fadeSeconds, as a batch for it that is not queued: the scenes a show plan carries
+    /// for the arrangement to recall on the audio thread. Fails on the first bad change.
+    Result<std::unique_ptr<ParamBatch>> prepare(std::span<const port::ParamChange> changes, double fadeSeconds) const;
+    /// [control] The audio thread applied changes on its own (a section's scene, prepared for
+    /// the graph of generation): remembers them as the values and tells listeners, as of dueNs.
+    /// Ignored when another graph runs now.
+    void applied(std::span<const port::ParamChange> changes, std::uint64_t generation, std::int64_t dueNs);
+
 private:
+    /// changes resolved and checked into batch, for the running graph (mutex_ held); changed
+    /// gets each address with its checked value, for listeners.
+    Result<void> resolveBatch(std::span<const port::ParamChange> changes, double fadeSeconds, ParamBatch& batch,
+        std::vector<std::pair<std::string, float>>& changed) const;
     Result<ParamId> resolve(std::string_view address) const;
     Result<float> validate(ParamId id, std::string_view address, double value) const;
 

@@ -43,6 +43,7 @@ struct SongPlan {
 
 /// Everything the arrangement plays. Read-only once swapped in.
 struct ShowPlan {
+    std::uint64_t id = 0; ///< chosen by its builder: names the plan in SectionStarted events
     std::vector<SongPlan> songs;
     std::vector<SectionPlan> sections;
     std::vector<std::int32_t> setlist; ///< song indices in playing order

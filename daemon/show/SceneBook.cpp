@@ -246,6 +246,15 @@ Result<std::vector<port::ParamChange>> SceneBook::get(std::string_view name) con
     return scene->values;
 }
 
+Result<std::vector<port::ParamChange>> SceneBook::recallValues(std::string_view name) const
+{
+    std::lock_guard lock(mutex_);
+    const Scene* scene = find(name);
+    if (!scene)
+        return unknownScene(name);
+    return unsafe(scene->values);
+}
+
 Result<void> SceneBook::remove(std::string_view name)
 {
     std::lock_guard lock(mutex_);

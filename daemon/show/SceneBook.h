@@ -57,6 +57,9 @@ public:
     Result<void> recall(std::string_view name, port::RecallOptions options = {}) override;
     std::vector<std::string> list() const override;
     Result<std::vector<port::ParamChange>> get(std::string_view name) const override;
+    /// [control] What a recall of scene name would set now: its values but the recall-safe
+    /// ones (the arrangement's section recalls are built from these).
+    Result<std::vector<port::ParamChange>> recallValues(std::string_view name) const;
     Result<void> remove(std::string_view name) override;
     Result<void> rename(std::string_view from, std::string_view to) override;
     Result<void> undo() override;

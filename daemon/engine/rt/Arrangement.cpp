@@ -24,9 +24,12 @@ bool isSongJump(ArrangementRequest::Op op) noexcept BACKLINE_NONBLOCKING
 
 } // namespace
 
-void Arrangement::install(const ShowPlan* plan) noexcept
+void Arrangement::install(const ShowPlan* plan, bool keepPlace) noexcept
 {
+    const bool keep = keepPlace && plan_ && plan;
     plan_ = plan;
+    if (keep)
+        return;
     place_ = song_ = section_ = -1;
     active_ = false;
     looping_ = false;

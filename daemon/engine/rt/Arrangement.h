@@ -36,8 +36,10 @@ struct SectionStart {
 /// thread only, but read().
 class Arrangement {
 public:
-    /// [audio] Plays plan (nullptr: none) from nothing: no song until one is cued.
-    void install(const ShowPlan* plan) noexcept BACKLINE_NONBLOCKING;
+    /// [audio] Plays plan (nullptr: none) from nothing: no song until one is cued. keepPlace:
+    /// plan has the same songs and sections as the one playing (its scenes changed): the song
+    /// and section playing play on.
+    void install(const ShowPlan* plan, bool keepPlace = false) noexcept BACKLINE_NONBLOCKING;
     /// [audio] Takes a request; a jump waits for plan() (a later one replaces it), a loop switch
     /// holds at once.
     void request(const ArrangementRequest& request) noexcept BACKLINE_NONBLOCKING;

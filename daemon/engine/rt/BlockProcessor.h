@@ -8,6 +8,7 @@
 #include "engine/Graph.h"
 #include "engine/Taps.h"
 #include "engine/rt/BlockClock.h"
+#include "engine/rt/Arrangement.h"
 #include "engine/rt/Fades.h"
 #include "engine/rt/ParamCommands.h"
 #include "engine/rt/Retirer.h"
@@ -89,6 +90,8 @@ public:
     const Transport& transport() const noexcept { return transport_; }
     /// [any] The transport after the last block.
     TransportSnapshot transportSnapshot() const noexcept { return transport_.read(); }
+    /// [any] The arrangement after the last block.
+    ArrangementSnapshot arrangementSnapshot() const noexcept { return arrangement_.read(); }
 
     /// [any] Blocks processed so far.
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
@@ -121,6 +124,9 @@ protected:
 
 private:
     void apply(const Command& command) noexcept BACKLINE_NONBLOCKING;
+    /// The arrangement's section starts due in the block [start, start + nframes): their scene
+    /// held for their frame (the block splits there), the control side told.
+    void arrange(std::uint64_t start, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
 
     CommandQueue commands_;
     EventQueue events_;
@@ -136,6 +142,8 @@ private:
     TimedCommands timed_;
     BlockClock clock_;
     Transport transport_;
+    const ShowPlan* show_ = nullptr;
+    Arrangement arrangement_;
     std::vector<const float*> offsetInputs_;         // this block's inputs from a split point on
     std::vector<const float*> offsetOutgoingInputs_; // the same for a reload's outgoing graph
 
