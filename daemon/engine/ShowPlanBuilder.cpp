@@ -25,9 +25,11 @@ SectionThen thenOf(session::SectionEnd end)
 
 } // namespace
 
-Result<std::unique_ptr<ShowPlan>> buildShowPlan(
-    const session::SessionSpec& session, const SceneValues& scenes, const ParamControl& params, std::uint64_t id)
+Result<std::unique_ptr<ShowPlan>> buildShowPlan(const session::SessionSpec& session, const SceneValues& scenes,
+    const ParamControl& params, std::uint64_t id, std::vector<std::vector<port::ParamChange>>* recalled)
 {
+    if (recalled)
+        recalled->clear();
     auto plan = std::make_unique<ShowPlan>();
     plan->id = id;
     for (const session::SongSpec& song : session.songs) {
@@ -61,6 +63,10 @@ Result<std::unique_ptr<ShowPlan>> buildShowPlan(
                             section.name, section.scene, batch.error().message));
                 s.scene = batch->get();
                 plan->scenes.push_back(std::move(batch.value()));
+                if (recalled)
+                    recalled->push_back(std::move(*values));
+            } else if (recalled) {
+                recalled->emplace_back();
             }
             plan->sections.push_back(s);
         }

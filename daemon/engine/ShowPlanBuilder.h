@@ -23,8 +23,10 @@ using SceneValues = std::function<Result<std::vector<port::ParamChange>>(std::st
 /// params runs now: each section's scene resolved (by scenes) and checked into a batch with
 /// the section's fade. A song without a tempo or meter starts at the session's transport's.
 /// Fails when a scene cannot be recalled on this graph (a parameter it names is gone).
-Result<std::unique_ptr<ShowPlan>> buildShowPlan(
-    const session::SessionSpec& session, const SceneValues& scenes, const ParamControl& params, std::uint64_t id);
+/// recalled, when given, gets the values each section's recall sets, by the plan's section
+/// index (none for a section without a scene).
+Result<std::unique_ptr<ShowPlan>> buildShowPlan(const session::SessionSpec& session, const SceneValues& scenes,
+    const ParamControl& params, std::uint64_t id, std::vector<std::vector<port::ParamChange>>* recalled = nullptr);
 
 /// [control] Whether two sessions' songs and setlist are the same show (only scenes or values
 /// differ): the arrangement then keeps its place when the plan is replaced.

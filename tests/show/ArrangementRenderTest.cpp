@@ -4,6 +4,7 @@
 #include "EngineFixture.h"
 
 #include "core/AudioRing.h"
+#include "engine/ArrangementControl.h"
 #include "engine/ShowPlanBuilder.h"
 #include "engine/TransportControl.h"
 #include "session/SessionLoader.h"
@@ -122,4 +123,61 @@ TEST(ArrangementRender, AJumpOnTheBarLandsOnTheNextBarLine)
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_EQ(changes[0], 2 * bar120) << "bar 3's first sample";
     EXPECT_EQ(gig.s.engine.arrangementSnapshot().section, 1);
+}
+
+TEST(ArrangementRender, TheControlSideCuesByNameAndLearnsWhatEachSectionRecalled)
+{
+    const std::string yaml = dcSong + "songs:\n  - name: opener\n    sections:\n"
+                                      "      - {name: intro, bars: 1, scene: open}\n"
+                                      "      - {name: verse, bars: 1, scene: muted}\n"
+                                      "  - name: ballad\n    tempo: 60\n    sections:\n"
+                                      "      - {name: all, bars: 1}\n";
+    OfflineSession s(yaml);
+    engine::TransportControl transport {s.engine};
+    show::SceneBook book {s.control, transport};
+    auto spec = session::loadSessionText(yaml, "show.yaml");
+    ASSERT_TRUE(spec) << spec.error().message;
+    book.adopt(*spec);
+    engine::ArrangementControl show(s.engine, s.control, [&](std::string_view scene) { return book.recallValues(scene); });
+    ASSERT_TRUE(show.adopt(*spec));
+
+    EXPECT_EQ(show.nextSection().error().message, "no song is cued: cue one first (/setlist/goto)");
+    EXPECT_EQ(show.cueSong("balad").error().message, "no song 'balad' in the setlist (did you mean 'ballad'?)");
+    EXPECT_EQ(show.cueSong(2).error().message, "the setlist has places 0 to 1, got 2");
+    ASSERT_TRUE(show.cueSong("opener"));
+    s.render(0.1);
+    auto status = show.status();
+    EXPECT_EQ(status.song, "opener");
+    EXPECT_EQ(status.section, "intro");
+    EXPECT_EQ(status.next, "");
+    EXPECT_FALSE(status.playing);
+    EXPECT_EQ(show.gotoSection("vers").error().message, "song 'opener' has no section 'vers' (did you mean 'verse'?)");
+
+    ASSERT_TRUE(transport.play());
+    const std::uint64_t rolled = s.engine.clock();
+    s.render(2.5); // into the verse
+    std::vector<engine::SectionNews> news;
+    show.poll([&](const engine::SectionNews& n) { news.push_back(n); });
+    ASSERT_EQ(news.size(), 2u);
+    EXPECT_EQ(news[0].section, "intro");
+    EXPECT_EQ(news[0].frame, rolled);
+    EXPECT_EQ(news[1].song, "opener");
+    EXPECT_EQ(news[1].section, "verse");
+    EXPECT_EQ(news[1].scene, "muted");
+    EXPECT_EQ(news[1].frame, rolled + bar120);
+    EXPECT_EQ(s.control.get("/track/dc/mute")->value, 1.0f) << "what the section recalled is the parameter's value";
+    status = show.status();
+    EXPECT_EQ(status.section, "verse");
+    EXPECT_TRUE(status.playing);
+    EXPECT_EQ(status.barInSection, 1);
+    EXPECT_EQ(status.sectionBars, 1);
+
+    s.render(1.6); // the song ends at 4 s: the next is cued at its tempo
+    s.render(0.1);
+    status = show.status();
+    EXPECT_EQ(status.song, "ballad");
+    EXPECT_EQ(status.setlistPlace, 1);
+    EXPECT_FALSE(s.engine.transportSnapshot().rolling);
+    EXPECT_NEAR(transport.position().bpm, 60.0, 1e-9);
+    EXPECT_EQ(show.nextSong().error().message, "the setlist's last song is cued: there is no next one");
 }
