@@ -24,13 +24,15 @@ faust::JitCompiler::Options jitOptions(const DaemonOptions& options)
 } // namespace
 
 SessionHost::SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
-    engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes)
+    engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes,
+    engine::ArrangementControl& arrangement)
     : options_(options)
     , engine_(engine)
     , params_(params)
     , listeners_(listeners)
     , jack_(jack)
     , scenes_(scenes)
+    , arrangement_(arrangement)
     , jit_(jitOptions(options_))
     , transport_(transport)
 {
@@ -104,6 +106,10 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     transport_.adopt(spec.transport, adopted_ ? &previous : nullptr);
     adopted_ = true;
     spec_ = std::move(spec);
+    // After every install (a new graph: the section recalls are prepared for it); the songs
+    // play on where they are when the file kept them.
+    if (auto r = arrangement_.adopt(spec_); !r)
+        spdlog::error("the songs cannot be played: {}", r.error().message);
     std::lock_guard cache(summaryMutex_);
     oscSpec_ = spec_.osc;
 }

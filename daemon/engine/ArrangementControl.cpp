@@ -99,11 +99,12 @@ void ArrangementControl::poll(const std::function<void(const SectionNews&)>& tel
         tell(n);
 }
 
-Result<void> ArrangementControl::send(ArrangementRequest::Op op, port::JumpWhen when, std::int32_t index)
+Result<std::string> ArrangementControl::send(
+    ArrangementRequest::Op op, port::JumpWhen when, std::int32_t index, std::string target)
 {
     if (!engine_.arrange(ArrangementRequest {op, toEngine(when), index, false}))
         return makeError(ErrorCode::Engine, "the engine is not keeping up (command queue full); nothing changed");
-    return {};
+    return target;
 }
 
 Result<const session::SongSpec*> ArrangementControl::songNow() const
@@ -116,13 +117,13 @@ Result<const session::SongSpec*> ArrangementControl::songNow() const
     return &spec_.songs[std::size_t(now.song)];
 }
 
-Result<void> ArrangementControl::cueSong(std::string_view name, port::JumpWhen when)
+Result<std::string> ArrangementControl::cueSong(std::string_view name, port::JumpWhen when)
 {
     std::lock_guard lock(mutex_);
     std::vector<std::string_view> names;
     for (std::size_t place = 0; place < spec_.setlist.size(); ++place) {
         if (spec_.setlist[place].song == name)
-            return send(ArrangementRequest::Op::CueSong, when, std::int32_t(place));
+            return send(ArrangementRequest::Op::CueSong, when, std::int32_t(place), spec_.setlist[place].song);
         names.push_back(spec_.setlist[place].song);
     }
     return makeError(ErrorCode::Param,
@@ -130,17 +131,17 @@ Result<void> ArrangementControl::cueSong(std::string_view name, port::JumpWhen w
                               : fmt::format("no song '{}' in the setlist{}", name, suggestion(name, names)));
 }
 
-Result<void> ArrangementControl::cueSong(int place, port::JumpWhen when)
+Result<std::string> ArrangementControl::cueSong(int place, port::JumpWhen when)
 {
     std::lock_guard lock(mutex_);
     if (place < 0 || std::size_t(place) >= spec_.setlist.size())
         return makeError(ErrorCode::Param,
             spec_.setlist.empty() ? std::string("the session has no songs")
                                   : fmt::format("the setlist has places 0 to {}, got {}", spec_.setlist.size() - 1, place));
-    return send(ArrangementRequest::Op::CueSong, when, place);
+    return send(ArrangementRequest::Op::CueSong, when, place, spec_.setlist[std::size_t(place)].song);
 }
 
-Result<void> ArrangementControl::nextSong(port::JumpWhen when)
+Result<std::string> ArrangementControl::nextSong(port::JumpWhen when)
 {
     std::lock_guard lock(mutex_);
     if (spec_.setlist.empty())
@@ -148,18 +149,19 @@ Result<void> ArrangementControl::nextSong(port::JumpWhen when)
     const ArrangementSnapshot now = engine_.arrangementSnapshot();
     if (now.setlistPlace + 1 >= std::int32_t(spec_.setlist.size()))
         return makeError(ErrorCode::Param, "the setlist's last song is cued: there is no next one");
-    return send(ArrangementRequest::Op::NextSong, when);
+    return send(ArrangementRequest::Op::NextSong, when, 0, spec_.setlist[std::size_t(now.setlistPlace + 1)].song);
 }
 
-Result<void> ArrangementControl::prevSong(port::JumpWhen when)
+Result<std::string> ArrangementControl::prevSong(port::JumpWhen when)
 {
     std::lock_guard lock(mutex_);
     if (spec_.setlist.empty())
         return makeError(ErrorCode::Param, "the session has no songs");
-    return send(ArrangementRequest::Op::PrevSong, when);
+    const ArrangementSnapshot now = engine_.arrangementSnapshot();
+    return send(ArrangementRequest::Op::PrevSong, when, 0, spec_.setlist[std::size_t(std::max(now.setlistPlace - 1, 0))].song);
 }
 
-Result<void> ArrangementControl::gotoSection(std::string_view name, port::JumpWhen when)
+Result<std::string> ArrangementControl::gotoSection(std::string_view name, port::JumpWhen when)
 {
     std::lock_guard lock(mutex_);
     auto song = songNow();
@@ -180,23 +182,37 @@ Result<void> ArrangementControl::gotoSection(std::string_view name, port::JumpWh
             break;
         first += std::int32_t(s.sections.size());
     }
-    return send(ArrangementRequest::Op::GotoSection, when, first + index);
+    return send(ArrangementRequest::Op::GotoSection, when, first + index, std::string(name));
 }
 
-Result<void> ArrangementControl::nextSection(port::JumpWhen when)
+Result<std::string> ArrangementControl::nextSection(port::JumpWhen when)
 {
-    std::lock_guard lock(mutex_);
-    if (auto song = songNow(); !song)
-        return song.error();
-    return send(ArrangementRequest::Op::NextSection, when);
+    return stepSection(ArrangementRequest::Op::NextSection, when, +1);
 }
 
-Result<void> ArrangementControl::prevSection(port::JumpWhen when)
+Result<std::string> ArrangementControl::prevSection(port::JumpWhen when)
+{
+    return stepSection(ArrangementRequest::Op::PrevSection, when, -1);
+}
+
+Result<std::string> ArrangementControl::stepSection(ArrangementRequest::Op op, port::JumpWhen when, int step)
 {
     std::lock_guard lock(mutex_);
-    if (auto song = songNow(); !song)
+    auto song = songNow();
+    if (!song)
         return song.error();
-    return send(ArrangementRequest::Op::PrevSection, when);
+    // Where the audio thread stands now: the reply's best guess; the section that starts is
+    // told when it does (/arrangement/section).
+    const std::int32_t section = engine_.arrangementSnapshot().section;
+    std::string target;
+    if (section >= 0 && std::size_t(section) < planned_.size()) {
+        const int k = int(planned_[std::size_t(section)].section) + step;
+        if (k >= 0 && std::size_t(k) < (*song)->sections.size())
+            target = (*song)->sections[std::size_t(k)].name;
+        else if (k < 0)
+            target = (*song)->sections.front().name;
+    }
+    return send(op, when, 0, std::move(target));
 }
 
 Result<void> ArrangementControl::loop(bool on)

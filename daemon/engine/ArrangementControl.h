@@ -42,20 +42,23 @@ public:
     /// values become the parameters' (listeners told), and tell hears of each. Call regularly.
     void poll(const std::function<void(const SectionNews&)>& tell);
 
-    Result<void> cueSong(std::string_view name, port::JumpWhen when = port::JumpWhen::Bar) override;
-    Result<void> cueSong(int place, port::JumpWhen when = port::JumpWhen::Bar) override;
-    Result<void> nextSong(port::JumpWhen when = port::JumpWhen::Bar) override;
-    Result<void> prevSong(port::JumpWhen when = port::JumpWhen::Bar) override;
-    Result<void> gotoSection(std::string_view name, port::JumpWhen when = port::JumpWhen::Bar) override;
-    Result<void> nextSection(port::JumpWhen when = port::JumpWhen::Bar) override;
-    Result<void> prevSection(port::JumpWhen when = port::JumpWhen::Bar) override;
+    Result<std::string> cueSong(std::string_view name, port::JumpWhen when = port::JumpWhen::Bar) override;
+    Result<std::string> cueSong(int place, port::JumpWhen when = port::JumpWhen::Bar) override;
+    Result<std::string> nextSong(port::JumpWhen when = port::JumpWhen::Bar) override;
+    Result<std::string> prevSong(port::JumpWhen when = port::JumpWhen::Bar) override;
+    Result<std::string> gotoSection(std::string_view name, port::JumpWhen when = port::JumpWhen::Bar) override;
+    Result<std::string> nextSection(port::JumpWhen when = port::JumpWhen::Bar) override;
+    Result<std::string> prevSection(port::JumpWhen when = port::JumpWhen::Bar) override;
     Result<void> loop(bool on) override;
     port::ArrangementStatus status() const override;
 
 private:
     /// Builds and installs the plan for spec_ (mutex_ held).
     Result<void> install(bool keepPlace);
-    Result<void> send(ArrangementRequest::Op op, port::JumpWhen when, std::int32_t index = 0);
+    /// Queues the request; returns target (what the reply names) when it is queued.
+    Result<std::string> send(ArrangementRequest::Op op, port::JumpWhen when, std::int32_t index, std::string target);
+    /// A step to the next (+1) or previous (-1) section; returns the section it aims at.
+    Result<std::string> stepSection(ArrangementRequest::Op op, port::JumpWhen when, int step);
     /// The song playing or cued now (from the audio thread's last block), or an error naming
     /// what to do first (mutex_ held).
     Result<const session::SongSpec*> songNow() const;

@@ -48,18 +48,20 @@ class ArrangementPort {
 public:
     virtual ~ArrangementPort() = default;
     /// Cues song name (stopped: the transport goes to its start at its tempo and meter; rolling:
-    /// it starts at the moment asked).
-    virtual Result<void> cueSong(std::string_view name, JumpWhen when = JumpWhen::Bar) = 0;
-    /// Cues the song at setlist place (from 0).
-    virtual Result<void> cueSong(int place, JumpWhen when = JumpWhen::Bar) = 0;
-    /// The setlist's next song (an error after the last) and the one before (the first stays).
-    virtual Result<void> nextSong(JumpWhen when = JumpWhen::Bar) = 0;
-    virtual Result<void> prevSong(JumpWhen when = JumpWhen::Bar) = 0;
-    /// Goes to section name of the song cued or playing.
-    virtual Result<void> gotoSection(std::string_view name, JumpWhen when = JumpWhen::Bar) = 0;
-    /// The next section in the song's order (after the last, the song ends) and the one before.
-    virtual Result<void> nextSection(JumpWhen when = JumpWhen::Bar) = 0;
-    virtual Result<void> prevSection(JumpWhen when = JumpWhen::Bar) = 0;
+    /// it starts at the moment asked). Returns the song's name.
+    virtual Result<std::string> cueSong(std::string_view name, JumpWhen when = JumpWhen::Bar) = 0;
+    /// Cues the song at setlist place (from 0); returns its name.
+    virtual Result<std::string> cueSong(int place, JumpWhen when = JumpWhen::Bar) = 0;
+    /// The setlist's next song (an error after the last) and the one before (the first stays);
+    /// returns the name of the song it goes to.
+    virtual Result<std::string> nextSong(JumpWhen when = JumpWhen::Bar) = 0;
+    virtual Result<std::string> prevSong(JumpWhen when = JumpWhen::Bar) = 0;
+    /// Goes to section name of the song cued or playing; returns its name.
+    virtual Result<std::string> gotoSection(std::string_view name, JumpWhen when = JumpWhen::Bar) = 0;
+    /// The next section in the song's order and the one before; returns the name of the
+    /// section it goes to (empty: past the last, the song ends there).
+    virtual Result<std::string> nextSection(JumpWhen when = JumpWhen::Bar) = 0;
+    virtual Result<std::string> prevSection(JumpWhen when = JumpWhen::Bar) = 0;
     /// Holds the section playing in a loop (on) or lets it go on as written (off).
     virtual Result<void> loop(bool on) = 0;
     /// Where the show is.

@@ -66,6 +66,14 @@ void SceneBook::adopt(const session::SessionSpec& spec)
             dirty = dirty || !live || live->value != float(value);
         }
     makeCurrent(kept ? kept->name : std::string(), dirty);
+    revision_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void SceneBook::recalledBySection(std::string_view name)
+{
+    std::lock_guard lock(mutex_);
+    if (find(name))
+        makeCurrent(std::string(name), false);
 }
 
 Scene* SceneBook::find(std::string_view name)
@@ -185,6 +193,7 @@ Result<std::size_t> SceneBook::store(std::string_view name, std::span<const std:
     else
         scenes_.push_back(std::move(scene));
     makeCurrent(std::string(name), false);
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return count;
 }
 
@@ -263,6 +272,7 @@ Result<void> SceneBook::remove(std::string_view name)
     std::erase_if(scenes_, [&](const Scene& s) { return s.name == name; });
     if (current().name == name)
         makeCurrent({}, false);
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return {};
 }
 
@@ -284,6 +294,7 @@ Result<void> SceneBook::rename(std::string_view from, std::string_view to)
     const port::SceneCurrent now = current();
     if (now.name == from)
         makeCurrent(scene->name, now.dirty);
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return {};
 }
 
@@ -314,6 +325,7 @@ Result<float> SceneBook::edit(std::string_view name, std::string_view address, d
     else
         values.emplace_back(std::string(address), *checked);
     rescope();
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return *checked;
 }
 
@@ -328,6 +340,7 @@ Result<void> SceneBook::setSafe(std::string_view text, bool on)
         return sceneError(fmt::format("'{}' matches no parameter (see /state)", *glob));
     safe_.set(std::move(*glob), on);
     rescope();
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return {};
 }
 

@@ -68,6 +68,13 @@ public:
     Result<void> setSafe(std::string_view glob, bool on) override;
     std::vector<std::pair<std::string, bool>> safe() const override;
 
+    /// [any] Counts changes to what a recall of any scene would set (a store, an edit, a rename,
+    /// a delete, a safe, a load): the arrangement rebuilds its section recalls when it moves.
+    std::uint64_t revision() const noexcept { return revision_.load(std::memory_order_relaxed); }
+    /// [control] The arrangement recalled scene name on the audio thread (a section started):
+    /// it is the current scene, clean. The undo stays that of the book's own last recall.
+    void recalledBySection(std::string_view name);
+
     // The listener (on the changing thread): a set of a parameter the current scene holds
     // makes it dirty, unless this book's own recall made it.
     void paramChanged(const std::string& address, float value, std::int64_t dueNs) override;
@@ -102,6 +109,7 @@ private:
     port::RecallWhen defaultWhen_;
     std::optional<SceneUndo> undo_;
     std::atomic<std::thread::id> applying_ {}; // the thread inside apply(), whose changes are the book's own
+    std::atomic<std::uint64_t> revision_ {0}; // a count alone: nothing is published with it
 
     mutable std::mutex currentMutex_; // guards the three below; taken by the listener
     port::SceneCurrent current_;

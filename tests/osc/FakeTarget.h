@@ -2,6 +2,7 @@
 #pragma once
 
 #include "port/ControlPort.h"
+#include "FakeArrangement.h"
 #include "FakeTransport.h"
 #include "NoRecorderPort.h"
 #include "show/SceneBook.h"
@@ -164,6 +165,7 @@ public:
     port::EngineClock clock() override { return engineClock; }
     port::TransportPort& transport() override { return fakeTransport; }
     port::ScenePort& scenes() override { return sceneBook; }
+    port::ArrangementPort& arrangement() override { return fakeArrangement; }
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     void resetLoudness() override { }
@@ -192,6 +194,7 @@ public:
 
     port::EngineClock engineClock;
     FakeTransport fakeTransport;
+    FakeArrangement fakeArrangement;
     show::SceneBook sceneBook {*this, fakeTransport};
     double lastFade = 0.0; ///< the fade of the last morph
     /// When valid, a reload waits for it: the test decides when the reload is done.
