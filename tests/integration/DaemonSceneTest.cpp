@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include <cmath>
 #include <map>
 #include <set>
@@ -291,9 +293,12 @@ TEST(DaemonScene, ARecallOnTheBarLandsOnTheBarsFirstSample)
     // JACK's transport leads backline's (transport.jack: lead), so the JACK client that hears the
     // change reads the transport frame of the very sample.
     const std::string dc = std::string(BACKLINE_TEST_DATA_DIR) + "/faust/dc_level.dsp";
+    // 1,024-frame cycles: a starved non-real-time dummy driver misses far fewer of them than of
+    // 128-frame ones (see the trials below).
     LiveDaemon d("backline: 1\nname: bars\ntransport: {tempo: 120, meter: [4, 4], jack: lead}\ntracks:\n"
                  "  - {name: dc, dsp: "
-        + dc + ", params: {level: 0.5}}\nscenes:\n  muted: {/track/dc/mute: 1}\n");
+            + dc + ", params: {level: 0.5}}\nscenes:\n  muted: {/track/dc/mute: 1}\n  open: {/track/dc/mute: 0}\n",
+        {}, JackServer::Scheduling::Normal, 1024);
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
     ASSERT_TRUE(listener.waitCycles(40));
@@ -302,21 +307,53 @@ TEST(DaemonScene, ARecallOnTheBarLandsOnTheBarsFirstSample)
     const float level = before.back();
     ASSERT_GT(level, 0.1f);
     ASSERT_TRUE(ask(c, "/transport/play"));
-    Where asked;
-    ASSERT_TRUE(waitFor([&] {
-        asked = where(c);
-        return asked.state == "rolling" && asked.bar >= 2 && asked.beat == 2;
-    }, defaultWait, 10ms)) << "mid-bar";
-    listener.watchForChange(level, 1e-4f);
-    auto recalled = ask(c, "/scene/recall", {s("muted"), s("bar")});
-    ASSERT_TRUE(recalled);
-    ASSERT_EQ(recalled->address, "/scene/recalled") << recalled->text(1);
-    auto change = listener.waitForChange(10000ms);
-    ASSERT_TRUE(change) << "the mute was heard";
-    ASSERT_GE(change->transportFrame, 0) << "while JACK's transport rolled";
-    // 120 BPM in 4/4 at 48 kHz: a bar is 96,000 frames, bar 1 on frame 0.
-    const std::int64_t heard = change->transportFrame - masterLatency;
-    EXPECT_EQ(heard % 96000, 0) << "transport frame " << heard << " is not a bar line";
-    EXPECT_GT(heard, asked.frame) << "the next bar line, not one before the request";
-    EXPECT_LE(heard, asked.frame + 2 * 96000);
+    // A cycle JACK runs without backline (an xrun: the dummy driver on a loaded machine) moves
+    // JACK's transport on while the engine's clock, which the recall was timed by, stands: the
+    // change then lands that many frames past the line. Only then is the trial repeated (at
+    // most five times, and said): a miss without an xrun fails at once. (Timing the recall by the
+    // transport on the audio thread, as the arrangement does, would make it immune: next session.)
+    constexpr int trials = 5;
+    for (int trial = 1; trial <= trials; ++trial) {
+        ASSERT_TRUE(ask(c, "/scene/recall", {s("open")}));
+        ASSERT_TRUE(waitFor([&] {
+            const auto heardNow = listener.capture(20ms).first;
+            return !heardNow.empty() && heardNow.back() == level;
+        }, defaultWait, 10ms))
+            << "the track sounds again before the trial";
+        if (trial > 1) {
+            // A quiet spell first (up to 5 s): xruns on a starved machine come in runs.
+            const auto until = std::chrono::steady_clock::now() + 5s;
+            for (std::uint64_t seen = listener.xruns(); std::chrono::steady_clock::now() < until; seen = listener.xruns()) {
+                listener.waitCycles(150);
+                if (listener.xruns() == seen)
+                    break;
+            }
+        }
+        Where asked;
+        ASSERT_TRUE(waitFor([&] {
+            asked = where(c);
+            return asked.state == "rolling" && asked.beat == 2;
+        }, defaultWait, 10ms)) << "mid-bar";
+        listener.watchForChange(level, 1e-4f);
+        const std::uint64_t xrunsBefore = listener.xruns();
+        auto recalled = ask(c, "/scene/recall", {s("muted"), s("bar")});
+        ASSERT_TRUE(recalled);
+        ASSERT_EQ(recalled->address, "/scene/recalled") << recalled->text(1);
+        auto change = listener.waitForChange(10000ms);
+        ASSERT_TRUE(change) << "the mute was heard";
+        ASSERT_GE(change->transportFrame, 0) << "while JACK's transport rolled";
+        // 120 BPM in 4/4 at 48 kHz: a bar is 96,000 frames, bar 1 on frame 0.
+        const std::int64_t heard = change->transportFrame - masterLatency;
+        const std::uint64_t xruns = listener.xruns() - xrunsBefore;
+        if (heard % 96000 != 0 && xruns > 0 && trial < trials) {
+            std::cout << "trial " << trial << ": JACK reported " << xruns << " xrun(s) between the request and the bar; "
+                      << "the change landed " << heard % 96000 << " frames past it. Repeating.\n";
+            continue;
+        }
+        EXPECT_EQ(heard % 96000, 0) << "transport frame " << heard << " is not a bar line (trial " << trial << ", "
+                                    << xruns << " xrun(s) during it)";
+        EXPECT_GT(heard, asked.frame) << "the next bar line, not one before the request";
+        EXPECT_LE(heard, asked.frame + 2 * 96000);
+        break;
+    }
 }

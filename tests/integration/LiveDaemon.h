@@ -25,12 +25,12 @@ tracks:
 /// backlined running a session on its own jackd, with an OSC client pointed at it.
 class LiveDaemon {
 public:
-    /// Starts backlined on yaml, on a jackd of its own scheduled as asked; a non-empty launcher
-    /// runs backlined through that command line first (e.g. `prlimit --fsize=N --` to give it a
-    /// file-size limit).
+    /// Starts backlined on yaml, on a jackd of its own scheduled as asked, with period frames a
+    /// cycle; a non-empty launcher runs backlined through that command line first (e.g.
+    /// `prlimit --fsize=N --` to give it a file-size limit).
     explicit LiveDaemon(const std::string& yaml = toneSessionYaml, std::vector<std::string> launcher = {},
-        JackServer::Scheduling scheduling = JackServer::Scheduling::Normal)
-        : jack(48000, 128, scheduling)
+        JackServer::Scheduling scheduling = JackServer::Scheduling::Normal, int period = 128)
+        : jack(48000, period, scheduling)
     {
         session = dir.write("session.yaml", yaml);
         // A port found free can still be taken before backlined binds it (another test, any
