@@ -79,6 +79,18 @@ void Arrangement::jumpStopped(Transport& transport, std::uint64_t start) noexcep
     section_ = target.section;
 }
 
+bool Arrangement::stillInSection(const Transport& transport) const noexcept
+{
+    // Forward, within the section playing: cycles JACK ran without this engine (its transport
+    // leads) moved the position on, not a locate. The section plays on; its end may have been
+    // skipped, which the plan below then takes at once.
+    if (!active_ || transport.position() < expected_)
+        return false;
+    const TimeGrid& grid = transport.grid();
+    const std::int64_t bar = grid.meter.place(grid.tempo.beatsAt(transport.position())).bar;
+    return bar >= startBar_ && bar <= startBar_ + plan_->sections[std::size_t(section_)].bars;
+}
+
 std::int32_t Arrangement::sectionAtBar(std::int64_t bar, std::int64_t& sectionStartBar) const noexcept
 {
     if (song_ < 0 || bar < songStartBar_)
@@ -272,7 +284,7 @@ std::size_t Arrangement::plan(Transport& transport, std::uint64_t start, std::ui
         publish(transport);
         return 0;
     }
-    if (!wasRolling_ || position != expected_)
+    if (!wasRolling_ || (position != expected_ && !stillInSection(transport)))
         started = enter(transport, start, out); // play pressed, or a locate while rolling
     wasRolling_ = true;
     expected_ = position + std::int64_t(nframes);

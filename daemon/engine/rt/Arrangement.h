@@ -82,6 +82,9 @@ private:
     /// Asks transport for a tempo (0: none) and a meter (0: none) at frame.
     static void requestTempoAndMeter(Transport& transport, double tempo, std::int32_t num, std::int32_t den,
         std::uint64_t frame, std::uint64_t start) noexcept BACKLINE_NONBLOCKING;
+    /// Whether the transport, though not where the last block left it, has only moved on inside
+    /// the section playing (or onto its end): cycles run without this engine, not a locate.
+    bool stillInSection(const Transport& transport) const noexcept BACKLINE_NONBLOCKING;
     /// The section of the song playing that bar falls in, by the written order; -1 outside it.
     std::int32_t sectionAtBar(std::int64_t bar, std::int64_t& sectionStartBar) const noexcept BACKLINE_NONBLOCKING;
     void publish(const Transport& transport) noexcept BACKLINE_NONBLOCKING;

@@ -259,3 +259,31 @@ TEST(Arrangement, LoopHeldLiveRepeatsTheSectionUntilReleased)
     ASSERT_EQ(show.starts.size(), 5u);
     EXPECT_EQ(show.section(4), 1);
 }
+
+TEST(Arrangement, CyclesRunWithoutTheEngineDoNotReenterTheSectionNorMoveItsEnd)
+{
+    // JACK's transport leads: each block starts where JACK says; now and then JACK ran cycles
+    // this engine missed (an xrun), so its transport is further on than the last block left it.
+    Show show(makePlan({{{2}, {2}}}));
+    show.cueAndPlay(256);
+    std::int64_t jackFrame = 0;
+    std::vector<std::pair<std::uint64_t, std::int64_t>> blockStarts; // engine frame → JACK's transport frame
+    for (int block = 0; jackFrame < std::int64_t(5 * bar120); ++block) {
+        if (block % 50 == 49)
+            jackFrame += 512; // two cycles JACK ran without us
+        LeaderPosition leader;
+        leader.rolling = true;
+        leader.frame = jackFrame;
+        show.transport.follow(leader, show.clock);
+        blockStarts.emplace_back(show.clock, jackFrame);
+        show.block(256);
+        jackFrame += 256;
+    }
+    ASSERT_EQ(show.starts.size(), 2u) << "no section entered again after a missed cycle";
+    const std::uint64_t verse = show.starts[1].frame;
+    std::int64_t transportFrame = -1;
+    for (const auto& [engine, jack] : blockStarts)
+        if (engine <= verse && verse < engine + 256)
+            transportFrame = jack + std::int64_t(verse - engine);
+    EXPECT_EQ(transportFrame, std::int64_t(2 * bar120)) << "the verse starts on bar 3's first sample of JACK's transport";
+}
