@@ -106,12 +106,16 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     transport_.adopt(spec.transport, adopted_ ? &previous : nullptr);
     adopted_ = true;
     spec_ = std::move(spec);
-    // After every install (a new graph: the section recalls are prepared for it); the songs
-    // play on where they are when the file kept them.
-    if (auto r = arrangement_.adopt(spec_); !r)
-        spdlog::error("the songs cannot be played: {}", r.error().message);
     std::lock_guard cache(summaryMutex_);
     oscSpec_ = spec_.osc;
+}
+
+void SessionHost::adoptSongs()
+{
+    // The section recalls are prepared for the graph just installed; the songs play on where
+    // they are when the file kept them.
+    if (auto r = arrangement_.adopt(spec_); !r)
+        spdlog::error("the songs cannot be played: {}", r.error().message);
 }
 
 Result<void> SessionHost::startLive()
@@ -143,6 +147,7 @@ Result<void> SessionHost::startLive()
         return r;
     const engine::Graph* installed = graph->get();
     install(std::move(graph.value()), std::move(taps.value()));
+    adoptSongs();
     if (auto r = jack->activate(); !r)
         return r;
     transport_.attach(jack);
@@ -165,6 +170,7 @@ Result<engine::Graph*> SessionHost::startOffline(session::SessionSpec& spec)
     adopt(spec);
     auto taps = makeTaps(*built);
     install(std::move(graph.value()), taps ? std::move(taps.value()) : nullptr);
+    adoptSongs();
     return built;
 }
 
@@ -219,6 +225,7 @@ Result<std::string> SessionHost::reload()
         return r.error();
     }
     adopt(std::move(spec));
+    adoptSongs();
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     memory_.want();
     {
@@ -306,6 +313,7 @@ Result<void> SessionHost::resumeOnJack()
     // made while the graph was being built (a JIT compile can take seconds) are not in it: they
     // follow it through the queue, and the first block applies them.
     install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn, carried);
+    adoptSongs();
     if (auto r = jack->activate(); !r)
         return r;
     transport_.attach(jack);

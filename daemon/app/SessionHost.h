@@ -112,6 +112,9 @@ private:
     /// [control] Makes spec the running session, its transport settings too, and (scenes) its
     /// scenes, safes and recall defaults; session lock held.
     void adopt(session::SessionSpec spec, bool scenes = true);
+    /// [control] Hands spec_'s songs to the arrangement, for the graph just installed (after
+    /// both adopt() and install()); session lock held.
+    void adoptSongs();
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
     Result<void> goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried);
     /// [main] On the client JACK was just reopened with: rebuilds the session (the last good
