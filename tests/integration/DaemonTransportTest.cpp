@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iostream>
 #include <optional>
 
 using namespace backline::test;
@@ -96,19 +97,33 @@ TEST(DaemonTransport, PlayMovesThePositionByTheFramesJackRanAndStopHoldsIt)
     // The frames backlined's transport moved between two readings, against the frames the
     // listener ran meanwhile: backlined runs before the listener in each cycle (it feeds it),
     // so a reading lies between the listener's count before the request and a period after
-    // its count once the reply is in (two periods of slack: a late cycle of either).
-    const std::uint64_t before1 = jack.frames();
-    auto first = position(*d.osc);
-    const std::uint64_t after1 = jack.frames();
-    ASSERT_TRUE(jack.waitCycles(300));
-    const std::uint64_t before2 = jack.frames();
-    auto second = position(*d.osc);
-    const std::uint64_t after2 = jack.frames();
-    ASSERT_TRUE(first && second);
-    const std::int64_t moved = second->frame() - first->frame();
-    EXPECT_GE(moved, std::int64_t(before2) - std::int64_t(after1) - 256) << "at least the frames JACK ran between";
-    EXPECT_LE(moved, std::int64_t(after2) - std::int64_t(before1) + 256) << "at most the frames JACK ran around";
-    EXPECT_GE(moved, 300 * 128 - 128);
+    // its count once the reply is in (two periods of slack: a late cycle of either). A cycle
+    // JACK ran for one client but not the other (an xrun: the dummy driver on a loaded
+    // machine) breaks that; only then is the measurement repeated, at most five times, and said.
+    std::optional<Position> second;
+    for (int trial = 1; trial <= 5; ++trial) {
+        const std::uint64_t xruns = jack.xruns();
+        const std::uint64_t before1 = jack.frames();
+        auto first = position(*d.osc);
+        const std::uint64_t after1 = jack.frames();
+        ASSERT_TRUE(jack.waitCycles(300));
+        const std::uint64_t before2 = jack.frames();
+        second = position(*d.osc);
+        const std::uint64_t after2 = jack.frames();
+        ASSERT_TRUE(first && second);
+        const std::int64_t moved = second->frame() - first->frame();
+        const bool within = moved >= std::int64_t(before2) - std::int64_t(after1) - 256
+            && moved <= std::int64_t(after2) - std::int64_t(before1) + 256;
+        if (!within && jack.xruns() != xruns && trial < 5) {
+            std::cout << "trial " << trial << ": JACK reported " << jack.xruns() - xruns
+                      << " xrun(s) during the measurement; repeating\n";
+            continue;
+        }
+        EXPECT_GE(moved, std::int64_t(before2) - std::int64_t(after1) - 256) << "at least the frames JACK ran between";
+        EXPECT_LE(moved, std::int64_t(after2) - std::int64_t(before1) + 256) << "at most the frames JACK ran around";
+        EXPECT_GE(moved, 300 * 128 - 128);
+        break;
+    }
     // At 120 BPM in 4/4 the bars follow the seconds: a beat is half a second.
     const double beats = second->seconds * 2.0;
     EXPECT_EQ(second->bar, int(beats / 4) + 1);
