@@ -115,6 +115,8 @@ public:
     using BlockProcessor::timedOverflows;
     using BlockProcessor::meterEvents;
     using BlockProcessor::followTransport;
+    using BlockProcessor::setTransportLed;
+    using BlockProcessor::takeLeaderAsk;
     using BlockProcessor::transport;
     using BlockProcessor::transportSnapshot;
     using BlockProcessor::arrangementSnapshot;

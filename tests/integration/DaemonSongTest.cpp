@@ -5,6 +5,8 @@
 #include "OscLive.h"
 #include "WaitFor.h"
 
+#include <jack/transport.h>
+
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -51,10 +53,8 @@ TEST(DaemonSong, ASectionsSceneChangesOnTheFirstSampleOfItsBarOfJacksTransport)
     constexpr int trials = 5;
     for (int trial = 1; trial <= trials; ++trial) {
         if (trial > 1) {
-            // JACK's transport leads: it is put back at 0 s through /transport/locate (the cue's
-            // own locate does not reach JACK's yet: control/OSC.md, Songs).
+            // JACK's transport leads: the cue below asks it back to 0 s.
             ASSERT_TRUE(ask(c, "/transport/stop"));
-            ASSERT_TRUE(ask(c, "/transport/locate", {0.0f}));
             ASSERT_TRUE(ask(c, "/scene/recall", {s("open")}));
             ASSERT_TRUE(waitFor([&] {
                 const auto heardNow = listener.capture(20ms).first;
@@ -66,8 +66,10 @@ TEST(DaemonSong, ASectionsSceneChangesOnTheFirstSampleOfItsBarOfJacksTransport)
         ASSERT_EQ(cued->address, "/setlist/cued") << cued->text(1);
         ASSERT_TRUE(waitFor([&] {
             auto status = ask(c, "/arrangement/status");
-            return status && status->text(0) == "opener" && status->text(2) == "intro" && status->number(6) == 0.0;
-        }, defaultWait, 10ms)) << "the song is cued";
+            auto at = c.request("/transport/position");
+            return status && status->text(0) == "opener" && status->text(2) == "intro" && status->number(6) == 0.0
+                && at && at->address == "/transport/position" && at->number(0) == 0.0 && at->text(5) == "stopped";
+        }, defaultWait, 10ms)) << "the song is cued, JACK's transport at its start";
         listener.watchForChange(level, 1e-4f);
         const std::uint64_t xrunsBefore = listener.xruns();
         ASSERT_TRUE(ask(c, "/transport/play"));
@@ -100,6 +102,21 @@ TEST(DaemonSong, ASectionsSceneChangesOnTheFirstSampleOfItsBarOfJacksTransport)
         auto current = ask(c, "/scene/current");
         return current && current->text(0) == "muted";
     }, defaultWait, 10ms)) << "and the current scene";
+
+    // Cued again after a stop, the song's start is asked of JACK's transport too.
+    ASSERT_TRUE(ask(c, "/transport/stop"));
+    ASSERT_TRUE(waitFor([&] {
+        auto at = c.request("/transport/position");
+        return at && at->text(5) == "stopped" && at->number(0) > 2.0;
+    }, defaultWait, 10ms)) << "stopped in the verse";
+    ASSERT_TRUE(ask(c, "/setlist/goto", {s("opener")}));
+    EXPECT_TRUE(waitFor([&] {
+        auto at = c.request("/transport/position");
+        return at && at->number(0) == 0.0;
+    }, defaultWait, 10ms)) << "JACK's transport went back to the song's start";
+    jack_position_t jackPosition {};
+    EXPECT_EQ(jack_transport_query(listener.client(), &jackPosition), JackTransportStopped);
+    EXPECT_EQ(jackPosition.frame, 0u) << "as JACK's own clients see it";
 }
 
 TEST(DaemonSong, BadSongRequestsAreRefusedAndTheShowGoesOn)

@@ -207,6 +207,7 @@ void Arrangement::stopAt(
     Transport& transport, const Target& target, std::int64_t at, std::uint64_t frame, std::uint64_t start) noexcept
 {
     transport.request(transportOp(TransportRequest::Op::Stop), frame, start);
+    awaitingStop_ = std::max(1, transport.grid().tempo.sampleRate / 2);
     active_ = false;
     wasRolling_ = false; // the next play enters afresh
     expected_ = at;
@@ -276,6 +277,14 @@ std::size_t Arrangement::plan(Transport& transport, std::uint64_t start, std::ui
         return 0;
     }
     const std::int64_t position = transport.position();
+    if (awaitingStop_ > 0) {
+        if (transport.rolling()) {
+            awaitingStop_ -= std::int64_t(nframes); // half a second at most: a leader may refuse
+            publish(transport);
+            return 0;
+        }
+        awaitingStop_ = 0;
+    }
     if (!transport.rolling()) {
         if (pending_.op != ArrangementRequest::Op::None)
             jumpStopped(transport, start);

@@ -100,6 +100,9 @@ private:
     bool looping_ = false;
     ArrangementRequest pending_ {};
     bool wasRolling_ = false;
+    // Frames left to wait for the stop this arrangement asked for (a leading transport, JACK's,
+    // stops a cycle or two later): meanwhile rolling enters nothing. 0: not waiting.
+    std::int64_t awaitingStop_ = 0;
     std::int64_t expected_ = 0;    // where the transport should stand at the next block, unless moved
     std::uint64_t passes_ = 0;
     Seqlock<ArrangementSnapshot> published_;

@@ -86,6 +86,10 @@ public:
 
     /// [audio] The transport of a backend that leads it (JACK's), for the block about to run.
     void followTransport(const LeaderPosition& leader) noexcept BACKLINE_NONBLOCKING { transport_.follow(leader, frame_); }
+    /// [audio] Whether the backend's transport leads (see Transport::setLed); set every block.
+    void setTransportLed(bool led) noexcept BACKLINE_NONBLOCKING { transport_.setLed(led); }
+    /// [audio] What the engine's transport asked of the leading backend's since the last call.
+    LeaderAsk takeLeaderAsk() noexcept BACKLINE_NONBLOCKING { return transport_.takeLeaderAsk(); }
     /// [audio] The transport, as the audio thread holds it (for JACK's timebase callback).
     const Transport& transport() const noexcept { return transport_; }
     /// [any] The transport after the last block.

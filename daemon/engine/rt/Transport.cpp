@@ -100,6 +100,28 @@ TimeGrid Transport::gridFor(std::int64_t frame) const noexcept
 void Transport::apply(const TransportRequest& request) noexcept
 {
     const int rate = grid_.tempo.sampleRate;
+    if (led_) {
+        // The leader's transport moves; this one follows it (follow()) a cycle or two later.
+        switch (request.op) {
+        case TransportRequest::Op::Play:
+            ask_.start = true;
+            ask_.stop = false;
+            return;
+        case TransportRequest::Op::Stop:
+            ask_.stop = true;
+            ask_.start = false;
+            return;
+        case TransportRequest::Op::Locate:
+            ask_.locate = request.frame;
+            return;
+        case TransportRequest::Op::LocateBar:
+            ask_.locate = TimeGrid::constant(0, grid_.tempo.targetBpm(), grid_.meter.num, grid_.meter.den, rate)
+                              .frameOf(request.frame, request.beat);
+            return;
+        default:
+            break;
+        }
+    }
     switch (request.op) {
     case TransportRequest::Op::Play:
         if (!rolling_) {

@@ -45,6 +45,17 @@ public:
     /// once, and counted, when config::maxTimedTransportRequests are held).
     void request(const TransportRequest& request, std::uint64_t atFrame, std::uint64_t now) noexcept
         BACKLINE_NONBLOCKING;
+    /// [audio] Whether a backend's transport leads this block (transport.jack follow or lead):
+    /// then a request to start, stop or locate (a timed one, the arrangement's) is asked of the
+    /// leader (takeLeaderAsk) rather than done here, and this transport follows the leader.
+    void setLed(bool led) noexcept BACKLINE_NONBLOCKING { led_ = led; }
+    /// [audio] What was asked of the leader since the last call.
+    LeaderAsk takeLeaderAsk() noexcept BACKLINE_NONBLOCKING
+    {
+        const LeaderAsk ask = ask_;
+        ask_ = {};
+        return ask;
+    }
     /// [audio] Takes the leader's state and position for the block about to start at engine
     /// frame now: a frame other than where this transport stands is a locate.
     void follow(const LeaderPosition& leader, std::uint64_t now) noexcept BACKLINE_NONBLOCKING;
@@ -87,6 +98,8 @@ private:
     TimeGrid grid_;
     std::uint64_t changes_ = 0;
     std::array<Held, config::maxTimedTransportRequests> held_ {};
+    bool led_ = false;
+    LeaderAsk ask_;
     std::size_t heldCount_ = 0;
 
     Seqlock<TransportSnapshot> published_;

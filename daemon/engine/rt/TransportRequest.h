@@ -31,6 +31,14 @@ struct TransportRequest {
 };
 static_assert(std::is_trivially_copyable_v<TransportRequest>);
 
+/// What a request asked of a leading backend's transport (JACK's) instead of doing it here: its
+/// state and position are the leader's, which the engine's transport follows a cycle or two on.
+struct LeaderAsk {
+    bool start = false;
+    bool stop = false;
+    std::int64_t locate = -1; ///< a transport frame; -1: none
+};
+
 /// The transport of a backend that leads (JACK's, read with jack_transport_query) at the first
 /// frame of the block about to run.
 struct LeaderPosition {

@@ -287,3 +287,43 @@ TEST(Arrangement, CyclesRunWithoutTheEngineDoNotReenterTheSectionNorMoveItsEnd)
             transportFrame = jack + std::int64_t(verse - engine);
     EXPECT_EQ(transportFrame, std::int64_t(2 * bar120)) << "the verse starts on bar 3's first sample of JACK's transport";
 }
+
+TEST(Arrangement, LedByJacksTransportItAsksJackToStopAndLocateAndEntersNothingMeanwhile)
+{
+    // JACK's transport leads: the song's end asks JACK's transport to stop, which it does a
+    // cycle or two later; meanwhile the arrangement starts nothing. The next song's cue asks
+    // JACK's transport to go to 0.
+    Show show(makePlan({{{1}, {1, SectionThen::Stop}}, {{1}}}));
+    show.transport.setLed(true);
+    std::int64_t jackFrame = 0;
+    bool jackRolling = false;
+    auto cycle = [&] {
+        LeaderPosition leader;
+        leader.rolling = jackRolling;
+        leader.frame = jackFrame;
+        show.transport.follow(leader, show.clock);
+        show.block(256);
+        const LeaderAsk ask = show.transport.takeLeaderAsk();
+        if (jackRolling)
+            jackFrame += 256;
+        return ask;
+    };
+    show.ask(ArrangementRequest::Op::CueSong, JumpWhen::Now, 0);
+    jackFrame = 5000; // JACK's transport stands elsewhere
+    const LeaderAsk cued = cycle();
+    EXPECT_EQ(cued.locate, 0) << "the cue asks JACK's transport for the song's start";
+    jackFrame = 0;
+    jackRolling = true; // another client (or /transport/play through JACK) starts it
+    std::size_t stopsAsked = 0;
+    for (int k = 0; k < 2 * 96000 / 256 + 2; ++k)
+        if (cycle().stop)
+            ++stopsAsked;
+    ASSERT_EQ(show.starts.size(), 2u);
+    EXPECT_EQ(stopsAsked, 1u) << "the second section says stop: JACK's transport is asked once";
+    for (int k = 0; k < 3; ++k)
+        cycle(); // JACK has not stopped yet: nothing starts
+    EXPECT_EQ(show.starts.size(), 2u) << "no section entered while JACK's transport is still stopping";
+    jackRolling = false;
+    cycle();
+    EXPECT_EQ(show.starts.size(), 2u);
+}
