@@ -92,7 +92,7 @@ Daemon::Daemon(DaemonOptions options)
     , transport_(engine_)
     , jack_({options_.jackServer, options_.clientName}, engine_, params_)
     , scenes_(params_, transport_,
-          {[this] { return control_.clock(); }, [this] { return std::uint32_t(host_.summary().bufferSize); }})
+          {[this] { return control_.clock(); }})
     , arrangement_(engine_, params_, [this](std::string_view scene) { return scenes_.recallValues(scene); })
     , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_)
     , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_)

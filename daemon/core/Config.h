@@ -24,10 +24,8 @@ inline constexpr std::uint32_t smoothingSliceFrames = 16;
 inline constexpr std::uint32_t morphSliceFrames = 128;
 /// The longest fade a morph may take.
 inline constexpr double maxMorphSeconds = 3600.0;
-/// A recall quantised to the next beat or bar aims at a line at least this far ahead of the
-/// engine (and two blocks), so the audio thread has the batch before the line: a request that
-/// comes closer to it than this lands on the line after.
-inline constexpr double sceneRecallLeadSeconds = 0.020;
+/// Changes quantised to the transport's next beat or bar line (scene recalls) waiting at once.
+inline constexpr std::size_t maxLineCommands = 64;
 /// A reload crossfades the old graph into the new one over this long (both run meanwhile), so
 /// a session edit mid-show neither clicks nor cuts a reverb tail dead.
 inline constexpr double reloadCrossfadeSeconds = 0.030;

@@ -5,12 +5,14 @@
 
 #include "core/Config.h"
 #include "core/SpscQueue.h"
+#include "core/TransportRules.h"
 #include "engine/ParamInfo.h"
 #include "engine/rt/ArrangementRequest.h"
 #include "engine/rt/TransportRequest.h"
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
@@ -63,6 +65,10 @@ struct Command {
     float value = 0.0f;
     std::uint64_t generation = 0;
     std::uint64_t atFrame = 0; ///< SetParam, ApplyBatch, Transport: engine frame to apply at; 0 (or past): at once
+    /// SetParam, ApplyBatch: set, the change lands on the transport's next beat or bar line as
+    /// the audio thread counts it (rt/LineCommands.h), and atFrame is not read; the transport
+    /// stopped: at once.
+    std::optional<transport::Boundary> line;
     Graph* graph = nullptr;
     TapSet* taps = nullptr;
     ParamBatch* batch = nullptr; ///< ApplyBatch only; owned by the control side

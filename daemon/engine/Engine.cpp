@@ -90,13 +90,14 @@ bool Engine::setParam(std::uint64_t generation, ParamId param, float value, std:
 }
 
 bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame,
-    std::uint32_t fadeFrames)
+    std::uint32_t fadeFrames, std::optional<transport::Boundary> line)
 {
     if (changes.empty())
         return true;
     Command command;
     command.generation = generation;
     command.atFrame = atFrame;
+    command.line = line;
     std::unique_ptr<ParamBatch> batch;
     if (changes.size() == 1 && fadeFrames == 0) {
         // One plain change travels in the command itself.

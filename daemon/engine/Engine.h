@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -60,8 +61,10 @@ public:
     /// atFrame (0 or a past frame: the next block). With fadeFrames > 0 each parameter morphs
     /// from where it is to its value over that many frames instead (rt/Morphs.h). False, and
     /// nothing queued, when the queue is full (counted in droppedCommands(), one per change).
+    /// With a line they land instead on the transport's next beat or bar line from the block
+    /// that takes them, as the audio thread counts it (rt/LineCommands.h; stopped: at once).
     bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0,
-        std::uint32_t fadeFrames = 0);
+        std::uint32_t fadeFrames = 0, std::optional<transport::Boundary> line = std::nullopt);
 
     /// [control] Queues a change to the transport, applied at engine frame atFrame (0 or a past
     /// frame: at the next block). False when the queue is full (counted in droppedCommands()).

@@ -147,13 +147,25 @@ Result<void> ParamControl::resolveBatch(std::span<const port::ParamChange> chang
 Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
     std::int64_t dueNs)
 {
+    return queueMorph(changes, fadeSeconds, atFrame, std::nullopt, dueNs);
+}
+
+Result<void> ParamControl::morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds,
+    transport::Boundary line, std::int64_t dueNs)
+{
+    return queueMorph(changes, fadeSeconds, 0, line, dueNs);
+}
+
+Result<void> ParamControl::queueMorph(std::span<const port::ParamChange> changes, double fadeSeconds,
+    std::uint64_t atFrame, std::optional<transport::Boundary> line, std::int64_t dueNs)
+{
     std::vector<std::pair<std::string, float>> changed;
     {
         std::lock_guard lock(mutex_);
         ParamBatch batch;
         if (auto resolved = resolveBatch(changes, fadeSeconds, batch, changed); !resolved)
             return resolved.error();
-        if (!detached_ && !engine_.setParams(generation_, batch.changes, atFrame, batch.fadeFrames))
+        if (!detached_ && !engine_.setParams(generation_, batch.changes, atFrame, batch.fadeFrames, line))
             return makeError(ErrorCode::Engine, "the engine is not keeping up (command queue full); nothing applied");
         for (const auto& change : batch.changes)
             values_[change.param] = change.value;

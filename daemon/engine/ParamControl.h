@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <utility>
 #include <string>
@@ -59,6 +60,8 @@ public:
         std::int64_t dueNs = 0) override;
     Result<void> morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame = 0,
         std::int64_t dueNs = 0) override;
+    Result<void> morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds, transport::Boundary line,
+        std::int64_t dueNs = 0) override;
     Result<port::ParamState> get(std::string_view address) const override;
     std::vector<port::ParamState> all() const override;
 
@@ -79,6 +82,9 @@ private:
     /// gets each address with its checked value, for listeners.
     Result<void> resolveBatch(std::span<const port::ParamChange> changes, double fadeSeconds, ParamBatch& batch,
         std::vector<std::pair<std::string, float>>& changed) const;
+    /// morph() and morphOnLine(): at atFrame, or on line when set.
+    Result<void> queueMorph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
+        std::optional<transport::Boundary> line, std::int64_t dueNs);
     Result<ParamId> resolve(std::string_view address) const;
     Result<float> validate(ParamId id, std::string_view address, double value) const;
 

@@ -22,17 +22,16 @@
 
 namespace backline::show {
 
-/// What the scene book reads of the engine's time, to place a quantised recall.
+/// What the scene book reads of the engine's time: when a quantised recall will be heard.
 struct EngineTime {
-    /// The engine's sample clock (for the time a recall timed for a frame is heard).
+    /// The engine's sample clock.
     std::function<port::EngineClock()> clock;
-    /// Frames in an audio block now (0: unknown).
-    std::function<std::uint32_t()> blockFrames;
 };
 
 /// The scene book: the session's scenes and those stored since, the recall safes, the current
 /// scene, the undo, and the recall itself — one ParamPort::morph of every value but the safe
-/// ones, at once or at the next beat or bar line (TransportPort::nextBoundary). It talks to
+/// ones, at once or on the next beat or bar line (ParamPort::morphOnLine: the audio thread
+/// finds the line, from the transport as it stands then). It talks to
 /// the parameters and the transport through the control port only, and is itself the port's
 /// ScenePort. It listens to parameter changes (register it with the port's listeners) to know
 /// when the current scene becomes dirty.
@@ -89,10 +88,11 @@ private:
     std::vector<port::ParamChange> unsafe(const std::vector<port::ParamChange>& values) const;
     /// The live values of the addresses of changes.
     Result<std::vector<port::ParamChange>> liveValues(const std::vector<port::ParamChange>& changes) const;
-    /// One morph of changes at atFrame, which this book's listener does not count as a set.
-    Result<void> apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, std::uint64_t atFrame);
-    /// The engine frame a recall at when lands on (0: the next block).
-    std::uint64_t landingFrame(port::RecallWhen when) const;
+    /// One morph of changes, now or on the line of when, which this book's listener does not
+    /// count as a set.
+    Result<void> apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when);
+    /// When (CLOCK_MONOTONIC ns) a recall on line will probably be heard, for listeners; 0: now.
+    std::int64_t lineDueNs(transport::Boundary line) const;
     /// Makes name the current scene (clean unless dirty), its unsafe addresses the scope.
     void makeCurrent(const std::string& name, bool dirty);
     /// Recomputes the current scene's scope after its values or the safes changed.

@@ -66,7 +66,7 @@ private:
     port::Listeners listeners_;
     engine::ParamControl control_;
     engine::TransportControl transport_ {engine_};
-    show::SceneBook scenes_ {control_, transport_, {{}, [this] { return blockFrames_; }}};
+    show::SceneBook scenes_ {control_, transport_};
     engine::ArrangementControl arrangement_ {
         engine_, control_, [this](std::string_view scene) { return scenes_.recallValues(scene); }};
     faust::JitCompiler jit_;

@@ -16,6 +16,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace backline::test {
@@ -28,6 +29,7 @@ public:
     struct Batch {
         std::vector<port::ParamChange> changes;
         std::uint64_t atFrame = 0;
+        std::optional<transport::Boundary> line; ///< morphOnLine()'s
     };
 
     FakeTarget()
@@ -82,13 +84,20 @@ public:
 
     Result<void> setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame, std::int64_t dueNs) override
     {
+        return store(changes, atFrame, std::nullopt, dueNs);
+    }
+
+    /// setBatch(), remembering when it was to land.
+    Result<void> store(std::span<const port::ParamChange> changes, std::uint64_t atFrame,
+        std::optional<transport::Boundary> line, std::int64_t dueNs)
+    {
         {
             std::lock_guard lock(mutex_);
             if (auto r = checkLocked(changes); !r)
                 return r;
             for (const auto& [address, value] : changes)
                 params_[address].value = float(value);
-            batches_.push_back({{changes.begin(), changes.end()}, atFrame});
+            batches_.push_back({{changes.begin(), changes.end()}, atFrame, line});
         }
         std::vector<std::pair<std::string, float>> changed;
         for (const auto& [address, value] : changes)
@@ -105,6 +114,15 @@ public:
             return makeError(ErrorCode::Param, problem);
         lastFade = fadeSeconds;
         return setBatch(changes, atFrame, dueNs);
+    }
+
+    Result<void> morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds, transport::Boundary line,
+        std::int64_t dueNs) override
+    {
+        if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
+            return makeError(ErrorCode::Param, problem);
+        lastFade = fadeSeconds;
+        return store(changes, 0, line, dueNs);
     }
 
     Result<port::ParamState> get(std::string_view address) const override

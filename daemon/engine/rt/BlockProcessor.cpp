@@ -95,7 +95,12 @@ const Graph* BlockProcessor::beginBlock() noexcept
     Command command;
     while (commands_.pop(command)) {
         const bool param = command.type == Command::Type::SetParam || command.type == Command::Type::ApplyBatch;
-        if (!param || command.atFrame <= frame_) {
+        if (param && command.line) {
+            if (!onLine_.hold(command)) {
+                timedOverflows_.fetch_add(1, std::memory_order_relaxed); // a statistic
+                apply(command);
+            }
+        } else if (!param || command.atFrame <= frame_) {
             apply(command);
         } else if (!timed_.hold(command)) {
             timedOverflows_.fetch_add(1, std::memory_order_relaxed); // a statistic
@@ -112,6 +117,9 @@ void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs,
     blocks_.fetch_add(1, std::memory_order_relaxed); // a statistic, read without ordering
     const std::uint64_t start = frame_;
     arrange(start, nframes);
+    // After the arrangement, so a recall on the bar a section starts on lands after the section's scene.
+    if (const std::size_t early = onLine_.release(transport_, start, nframes, timed_, current_))
+        timedOverflows_.fetch_add(early, std::memory_order_relaxed); // a statistic
     if (!current_ || nframes > current_->maxFrames) {
         fade_.cut(); // retires a fading graph: nothing can run this block
         for (std::size_t c = 0; c < numOutputs; ++c)

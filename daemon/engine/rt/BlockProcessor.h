@@ -10,6 +10,7 @@
 #include "engine/rt/BlockClock.h"
 #include "engine/rt/Arrangement.h"
 #include "engine/rt/Fades.h"
+#include "engine/rt/LineCommands.h"
 #include "engine/rt/ParamCommands.h"
 #include "engine/rt/Retirer.h"
 #include "engine/rt/Transport.h"
@@ -144,6 +145,7 @@ private:
     ReloadFade fade_ {retirer_};
     StopFade stopFade_;
     TimedCommands timed_;
+    LineCommands onLine_;
     BlockClock clock_;
     Transport transport_;
     const ShowPlan* show_ = nullptr;
