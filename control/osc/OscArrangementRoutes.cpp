@@ -44,16 +44,23 @@ void answer(OscCall& call, const Result<std::string>& target, std::string_view r
         call.out.push_back(OscReply {std::string(reply), {*target, std::string(port::toString(when))}});
 }
 
-/// A request whose only argument is an optional moment: step (the port's call) with it.
-template <typename Step>
-void stepWith(OscCall& call, std::string_view reply, Step step)
+/// A jump whose optional moment is argument whenAt (the last): go (the port's call) with it.
+template <typename Go>
+void jumpWith(OscCall& call, int whenAt, std::string_view expects, std::string_view reply, Go go)
 {
-    const auto when = whenArg(call, 0, fmt::format("expects optionally when ({})", whenWords));
+    const auto when = whenArg(call, whenAt, expects);
     if (!when) {
         call.out.push_back(errorReply(call.address, when.error().message));
         return;
     }
-    answer(call, step(*when), reply, *when);
+    answer(call, go(*when), reply, *when);
+}
+
+/// A jump whose only argument is an optional moment.
+template <typename Go>
+void stepWith(OscCall& call, std::string_view reply, Go go)
+{
+    jumpWith(call, 0, fmt::format("expects optionally when ({})", whenWords), reply, go);
 }
 
 } // namespace
@@ -77,14 +84,10 @@ void OscDispatcher::setlistGoto(OscCall& call)
         call.out.push_back(errorReply(call.address, expects));
         return;
     }
-    const auto when = whenArg(call, 1, expects);
-    if (!when) {
-        call.out.push_back(errorReply(call.address, when.error().message));
-        return;
-    }
-    auto& arrangement = control_.arrangement();
-    answer(call, name ? arrangement.cueSong(*name, *when) : arrangement.cueSong(int(std::clamp(place, -1.0, 1e6)), *when),
-        "/setlist/cued", *when);
+    jumpWith(call, 1, expects, "/setlist/cued", [&](port::JumpWhen when) {
+        auto& arrangement = control_.arrangement();
+        return name ? arrangement.cueSong(*name, when) : arrangement.cueSong(int(std::clamp(place, -1.0, 1e6)), when);
+    });
 }
 
 void OscDispatcher::arrangementNext(OscCall& call)
@@ -105,12 +108,8 @@ void OscDispatcher::arrangementGoto(OscCall& call)
         call.out.push_back(errorReply(call.address, expects));
         return;
     }
-    const auto when = whenArg(call, 1, expects);
-    if (!when) {
-        call.out.push_back(errorReply(call.address, when.error().message));
-        return;
-    }
-    answer(call, control_.arrangement().gotoSection(*name, *when), "/arrangement/jump", *when);
+    jumpWith(call, 1, expects, "/arrangement/jump",
+        [&](port::JumpWhen when) { return control_.arrangement().gotoSection(*name, when); });
 }
 
 void OscDispatcher::arrangementLoop(OscCall& call)

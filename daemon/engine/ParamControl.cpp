@@ -75,9 +75,15 @@ Result<ParamId> ParamControl::resolve(std::string_view address) const
                            : fmt::format("unknown parameter '{}' (did you mean '{}'?)", address, suggestion));
 }
 
-Result<float> ParamControl::validate(ParamId id, std::string_view address, double value) const
+Result<ParamChange> ParamControl::validate(std::string_view address, double value) const
 {
-    return port::checkValue((*table_)[id], address, value);
+    auto id = resolve(address);
+    if (!id)
+        return id.error();
+    auto checked = port::checkValue((*table_)[*id], address, value);
+    if (!checked)
+        return checked.error();
+    return ParamChange {*id, *checked};
 }
 
 Result<float> ParamControl::set(std::string_view address, double value)
@@ -86,17 +92,14 @@ Result<float> ParamControl::set(std::string_view address, double value)
     float applied = 0.0f;
     {
         std::lock_guard lock(mutex_);
-        auto id = resolve(address);
-        if (!id)
-            return id.error();
-        auto checked = validate(*id, address, value);
+        auto checked = validate(address, value);
         if (!checked)
             return checked.error();
-        applied = *checked;
-        if (!detached_ && !engine_.setParam(generation_, *id, applied))
+        applied = checked->value;
+        if (!detached_ && !engine_.setParam(generation_, checked->param, applied))
             return makeError(ErrorCode::Engine,
                 fmt::format("{}: the engine is not keeping up (command queue full); value not applied", address));
-        values_[*id] = applied;
+        values_[checked->param] = applied;
         changed.emplace_back(std::string(address), applied);
     }
     listeners_.changed(changed, 0);
@@ -107,10 +110,7 @@ Result<void> ParamControl::check(std::span<const port::ParamChange> changes) con
 {
     std::lock_guard lock(mutex_);
     for (const auto& [address, value] : changes) {
-        auto id = resolve(address);
-        if (!id)
-            return id.error();
-        if (auto checked = validate(*id, address, value); !checked)
+        if (auto checked = validate(address, value); !checked)
             return checked.error();
     }
     return {};
@@ -132,14 +132,11 @@ Result<void> ParamControl::resolveBatch(std::span<const port::ParamChange> chang
         = fadeSeconds > 0.0 ? std::max<std::uint32_t>(1, std::uint32_t(std::lround(fadeSeconds * sampleRate_))) : 0u;
     batch.changes.reserve(changes.size());
     for (const auto& [address, value] : changes) {
-        auto id = resolve(address);
-        if (!id)
-            return id.error();
-        auto checked = validate(*id, address, value);
+        auto checked = validate(address, value);
         if (!checked)
             return checked.error();
-        batch.changes.push_back({*id, *checked});
-        changed.emplace_back(address, *checked);
+        batch.changes.push_back(*checked);
+        changed.emplace_back(address, checked->value);
     }
     return {};
 }

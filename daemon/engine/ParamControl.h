@@ -86,7 +86,8 @@ private:
     Result<void> queueMorph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
         std::optional<transport::Boundary> line, std::int64_t dueNs);
     Result<ParamId> resolve(std::string_view address) const;
-    Result<float> validate(ParamId id, std::string_view address, double value) const;
+    /// address resolved and value checked by set()'s rules (snapped to the step).
+    Result<ParamChange> validate(std::string_view address, double value) const;
 
     Engine& engine_;
     mutable std::mutex mutex_; // control threads only

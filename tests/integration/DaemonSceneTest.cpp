@@ -4,7 +4,7 @@
 // of over a thousand values in one block, a morph at the output, a recall on the bar's first
 // sample, and bad input refused with nothing changed.
 #include "GainMeasure.h"
-#include "OscLive.h"
+#include "ShowLive.h"
 #include "WaitFor.h"
 
 #include <gtest/gtest.h>
@@ -21,39 +21,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string s(const std::string& text) { return text; }
-
-/// The one reply to address sent with args.
-std::optional<RawMessage> ask(RawOscClient& c, const std::string& address, std::vector<control::OscReply::Arg> args = {})
-{
-    c.send(address, std::move(args));
-    return c.receive(5000ms);
-}
-
 /// A parameter's value as a get answers it.
 float valueOf(RawOscClient& c, const std::string& address)
 {
     auto m = c.request(address);
     return m && m->address == address ? float(m->number(0)) : NAN;
 }
-
-/// The transport frame of a /transport/position reply at 48 kHz, and its bar and beat.
-struct Where {
-    std::int64_t frame = -1;
-    int bar = 0;
-    int beat = 0;
-    std::string state;
-};
-Where where(RawOscClient& c)
-{
-    auto m = c.request("/transport/position");
-    if (!m || m->address != "/transport/position")
-        return {};
-    return {std::llround(m->number(0) * 48000.0), int(m->number(1)), int(m->number(2)), m->text(5)};
-}
-
-/// faust/master/master.dsp: the limiter's lookahead, 135 frames at 48 kHz.
-constexpr std::int64_t masterLatency = 135;
 
 } // namespace
 
@@ -298,10 +271,7 @@ TEST(DaemonScene, ARecallOnTheBarLandsOnTheBarsFirstSample)
             + dc + ", params: {level: 0.5}}\nscenes:\n  muted: {/track/dc/mute: 1}\n  open: {/track/dc/mute: 0}\n");
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
-    ASSERT_TRUE(listener.waitCycles(40));
-    auto [before, beforeR] = listener.capture(50ms);
-    ASSERT_FALSE(before.empty());
-    const float level = before.back();
+    const float level = steadyLevel(listener);
     ASSERT_GT(level, 0.1f);
     ASSERT_TRUE(ask(c, "/transport/play"));
     // The audio thread finds the line from the transport as it stands at each cycle, so cycles

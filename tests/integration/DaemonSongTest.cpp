@@ -2,7 +2,7 @@
 // Songs end to end: backlined on a real jackd (dummy backend) leading JACK's transport, a song
 // cued and played over OSC by a real client, heard by a JACK client that reads JACK's transport
 // frame of the very sample a section's scene changes.
-#include "OscLive.h"
+#include "ShowLive.h"
 #include "WaitFor.h"
 
 #include <jack/transport.h>
@@ -15,21 +15,6 @@ using namespace backline;
 using namespace backline::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::string s(const std::string& text) { return text; }
-
-std::optional<RawMessage> ask(RawOscClient& c, const std::string& address, std::vector<control::OscReply::Arg> args = {})
-{
-    c.send(address, std::move(args));
-    return c.receive(5000ms);
-}
-
-/// faust/master/master.dsp: the limiter's lookahead, 135 frames at 48 kHz.
-constexpr std::int64_t masterLatency = 135;
-
-} // namespace
-
 TEST(DaemonSong, ASectionsSceneChangesOnTheFirstSampleOfItsBarOfJacksTransport)
 {
     const std::string dc = std::string(BACKLINE_TEST_DATA_DIR) + "/faust/dc_level.dsp";
@@ -41,10 +26,7 @@ TEST(DaemonSong, ASectionsSceneChangesOnTheFirstSampleOfItsBarOfJacksTransport)
           "      - {name: verse, bars: 2, scene: muted}\n");
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
-    ASSERT_TRUE(listener.waitCycles(40));
-    auto [before, beforeR] = listener.capture(50ms);
-    ASSERT_FALSE(before.empty());
-    const float level = before.back();
+    const float level = steadyLevel(listener);
     ASSERT_GT(level, 0.1f);
 
     // A cycle JACK runs without backline (an xrun: the dummy driver on a loaded machine) that

@@ -126,6 +126,17 @@ struct LedShow {
         leader += block;
     }
 
+    /// Runs until the leader reaches frame, then recalls `muted` on the next bar; the ring then
+    /// holds what follows.
+    void recallOnTheBarAt(std::int64_t frame)
+    {
+        while (leader < frame)
+            cycle();
+        std::vector<float> drain(2 * ring.readable());
+        ring.read(drain.data(), ring.readable());
+        ASSERT_TRUE(show.book.recall("muted", {{}, port::RecallWhen {transport::Boundary::Bar}}));
+    }
+
     /// The leader's transport frame of the first sample that differs from the ring's first.
     std::int64_t firstChangeOnTheLeader()
     {
@@ -152,11 +163,7 @@ struct LedShow {
 TEST(SceneRecall, ARecallOnTheBarLandsOnTheLeadersBarLineWhenTheEngineMissedCyclesWhileItWaited)
 {
     LedShow led;
-    while (led.leader < 60000)
-        led.cycle();
-    std::vector<float> drain(2 * 4 * 48000);
-    led.ring.read(drain.data(), led.ring.readable());
-    ASSERT_TRUE(led.show.book.recall("muted", {{}, port::RecallWhen {transport::Boundary::Bar}}));
+    led.recallOnTheBarAt(60000);
     led.cycle();
     led.cycle(3 * std::int64_t(block)); // JACK ran three cycles without the engine
     while (led.leader < 96000 + 2 * std::int64_t(block))
@@ -168,11 +175,7 @@ TEST(SceneRecall, ARecallOnTheBarLandsOnTheLeadersBarLineWhenTheEngineMissedCycl
 TEST(SceneRecall, ARecallWhoseBarLineFellInCyclesTheEngineMissedLandsAtTheNextCycleNotABarLate)
 {
     LedShow led;
-    while (led.leader < 60000)
-        led.cycle();
-    std::vector<float> drain(2 * 4 * 48000);
-    led.ring.read(drain.data(), led.ring.readable());
-    ASSERT_TRUE(led.show.book.recall("muted", {{}, port::RecallWhen {transport::Boundary::Bar}}));
+    led.recallOnTheBarAt(60000);
     while (led.leader + std::int64_t(block) < 96000)
         led.cycle();
     led.cycle(2 * std::int64_t(block)); // the cycle holding the line (and the next) ran without the engine
