@@ -96,6 +96,14 @@ private:
     void sceneCurrent(OscCall& call);
     void sceneEdit(OscCall& call);
     void sceneSafe(OscCall& call);
+    void setlistNext(OscCall& call);    // OscArrangementRoutes.cpp
+    void setlistPrev(OscCall& call);
+    void setlistGoto(OscCall& call);
+    void arrangementNext(OscCall& call);
+    void arrangementPrev(OscCall& call);
+    void arrangementGoto(OscCall& call);
+    void arrangementLoop(OscCall& call);
+    void arrangementStatus(OscCall& call);
 
     port::ControlPort& control_;
     std::function<OscCounters()> counters_;
@@ -103,6 +111,9 @@ private:
 
 /// An `/error <address> <message>` reply (the address made printable and cut short).
 OscReply errorReply(std::string_view address, std::string message);
+
+/// Argument i as text, if it is a string or a symbol.
+std::optional<std::string> textArg(const OscCall& call, int i);
 
 /// Argument i as a number (f, d, i, h, T, F), if it is one.
 std::optional<double> numberArg(std::string_view types, lo_arg** argv, int i);

@@ -124,6 +124,24 @@ std::span<const OscRoute> oscRoutes()
             "/scene/edited", "changes a stored scene without touching what plays"},
         {Exact, "/scene/safe", "none to list; a glob (s) and 1 or 0 to set", Osc, &OscDispatcher::sceneSafe,
             "/scene/safe /scene/safe/end", "recall-safe parameters"},
+
+        // Songs: the setlist and the arrangement (OscArrangementRoutes.cpp).
+        {Exact, "/setlist/next", "optionally when (s: now, beat, bar, section)", Osc, &OscDispatcher::setlistNext,
+            "/setlist/cued", "cues the setlist's next song"},
+        {Exact, "/setlist/prev", "optionally when (s: now, beat, bar, section)", Osc, &OscDispatcher::setlistPrev,
+            "/setlist/cued", "cues the setlist's previous song"},
+        {Exact, "/setlist/goto", "a song's name (s) or setlist place (i), then optionally when (s)", Osc,
+            &OscDispatcher::setlistGoto, "/setlist/cued", "cues a song"},
+        {Exact, "/arrangement/next", "optionally when (s: now, beat, bar, section)", Osc,
+            &OscDispatcher::arrangementNext, "/arrangement/jump", "jumps to the next section"},
+        {Exact, "/arrangement/prev", "optionally when (s: now, beat, bar, section)", Osc,
+            &OscDispatcher::arrangementPrev, "/arrangement/jump", "jumps to the previous section"},
+        {Exact, "/arrangement/goto", "a section's name (s), then optionally when (s)", Osc,
+            &OscDispatcher::arrangementGoto, "/arrangement/jump", "jumps to a section of the song"},
+        {Exact, "/arrangement/loop", "1 or 0", Osc, &OscDispatcher::arrangementLoop, "/arrangement/loop",
+            "holds the section playing in a loop, or lets it go on"},
+        {Exact, "/arrangement/status", none, Osc, &OscDispatcher::arrangementStatus, "/arrangement/status",
+            "the song, the section, the bar in it and what comes next"},
     };
     // clang-format on
     static_assert(consistent(routes), "a client handler runs on the OSC thread with the client, a port handler not");
@@ -149,6 +167,7 @@ std::span<const OscSentAddress> oscSentAddresses()
         {"/dsp/fault", "a notice: a session DSP blew up"},
         {"/status/transport", "feedback: the transport's state at every change"},
         {"/status/scene", "in /status: the current scene and whether it is dirty"},
+        {"/arrangement/section", "a notice: a section of a song started (s:song s:section s:scene)"},
     };
     return sent;
 }

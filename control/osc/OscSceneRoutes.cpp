@@ -14,15 +14,14 @@
 
 namespace backline::control {
 
-namespace {
-
-/// Argument i as text, if it is a string or a symbol.
 std::optional<std::string> textArg(const OscCall& call, int i)
 {
     if (i >= call.argc || (call.types[std::size_t(i)] != LO_STRING && call.types[std::size_t(i)] != LO_SYMBOL))
         return std::nullopt;
     return std::string(oscArgString(call.argv[i]));
 }
+
+namespace {
 
 /// Whether every argument is text (a scope, a list of names).
 bool allText(const OscCall& call, int from)

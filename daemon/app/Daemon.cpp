@@ -92,9 +92,10 @@ Daemon::Daemon(DaemonOptions options)
     , transport_(engine_)
     , jack_({options_.jackServer, options_.clientName}, engine_, params_)
     , scenes_(params_, transport_,
-          {[this] { return control_.clock(); }, [this] { return std::uint32_t(host_.summary().bufferSize); }})
-    , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_)
-    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_)
+          {[this] { return control_.clock(); }})
+    , arrangement_(engine_, params_, [this](std::string_view scene) { return scenes_.recallValues(scene); })
+    , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_)
+    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_)
 {
     listeners_.add(&scenes_);
     // A reload may change who may talk to OSC and how fast.
@@ -184,6 +185,16 @@ Result<void> Daemon::startOsc()
     return {};
 }
 
+void Daemon::serviceShow()
+{
+    if (const std::uint64_t revision = scenes_.revision(); revision != sceneRevision_) {
+        sceneRevision_ = revision;
+        if (auto r = arrangement_.refresh(); !r)
+            spdlog::error("the songs' scene recalls could not follow the scenes: {}", r.error().message);
+    }
+    arrangement_.poll([this](const engine::SectionNews& news) { host_.sectionStarted(news); });
+}
+
 void Daemon::serveUntilSignal()
 {
     bool stopping = false;
@@ -200,6 +211,7 @@ void Daemon::serveUntilSignal()
             break;
         }
         engine_.collectGarbage();
+        serviceShow();
         host_.releaseFreedMemory();
         host_.serviceRecording();
         host_.reportDspFaults();

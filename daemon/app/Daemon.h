@@ -10,6 +10,7 @@
 #include "engine/ParamControl.h"
 #include "engine/TransportControl.h"
 #include "port/Listeners.h"
+#include "engine/ArrangementControl.h"
 #include "show/SceneBook.h"
 
 #include <memory>
@@ -44,6 +45,9 @@ private:
     Result<void> startOsc();
     /// [main] Serves until a stop signal: reloads on SIGHUP, rejoins JACK, upkeep every 50 ms.
     void serveUntilSignal();
+    /// [main] The arrangement's upkeep: its section recalls rebuilt after a scene changed, the
+    /// sections the audio thread started handed on (values, markers, surfaces).
+    void serviceShow();
 
     DaemonOptions options_;
     engine::Engine engine_;
@@ -52,6 +56,8 @@ private:
     engine::TransportControl transport_;
     JackSupervisor jack_;
     show::SceneBook scenes_; // a listener of listeners_ from construction to destruction
+    engine::ArrangementControl arrangement_;
+    std::uint64_t sceneRevision_ = 0; // of scenes_ when the arrangement last rebuilt its recalls (main thread)
     SessionHost host_;
     DaemonControl control_;
     std::unique_ptr<control::OscServer> osc_;

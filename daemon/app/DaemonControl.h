@@ -3,6 +3,7 @@
 
 #include "app/JackSupervisor.h"
 #include "app/SessionHost.h"
+#include "engine/ArrangementControl.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
 #include "engine/TransportControl.h"
@@ -20,7 +21,8 @@ namespace backline::app {
 class DaemonControl final : public port::ControlPort {
 public:
     DaemonControl(engine::Engine& engine, engine::ParamControl& params, engine::TransportControl& transport,
-        port::Listeners& listeners, JackSupervisor& jack, SessionHost& host, show::SceneBook& scenes)
+        port::Listeners& listeners, JackSupervisor& jack, SessionHost& host, show::SceneBook& scenes,
+        engine::ArrangementControl& arrangement)
         : engine_(engine)
         , params_(params)
         , transport_(transport)
@@ -28,6 +30,7 @@ public:
         , jack_(jack)
         , host_(host)
         , scenes_(scenes)
+        , arrangement_(arrangement)
     {
     }
 
@@ -40,6 +43,7 @@ public:
     port::EngineClock clock() override;
     port::TransportPort& transport() override { return transport_; }
     port::ScenePort& scenes() override { return scenes_; }
+    port::ArrangementPort& arrangement() override { return arrangement_; }
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return host_.meters(); }
     void resetLoudness() override { host_.resetLoudness(); }
@@ -59,6 +63,7 @@ private:
     JackSupervisor& jack_;
     SessionHost& host_;
     show::SceneBook& scenes_;
+    engine::ArrangementControl& arrangement_;
     std::function<void()> onReloaded_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

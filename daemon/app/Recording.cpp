@@ -230,9 +230,9 @@ Result<void> Recording::stop()
     return recorder_->stop();
 }
 
-Result<void> Recording::marker(std::string_view name)
+Result<void> Recording::marker(std::string_view name, std::optional<std::uint64_t> engineFrame)
 {
-    return recorder_->marker(name);
+    return recorder_->marker(name, engineFrame);
 }
 
 record::RecorderStatus Recording::status() const

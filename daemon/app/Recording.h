@@ -43,7 +43,8 @@ public:
 
     Result<record::TakeInfo> start(std::string_view name, std::string sessionSnapshot);
     Result<void> stop();
-    Result<void> marker(std::string_view name);
+    /// [any] A marker in the open take, at engineFrame (the engine's clock) or now.
+    Result<void> marker(std::string_view name, std::optional<std::uint64_t> engineFrame = std::nullopt);
     record::RecorderStatus status() const;
     /// [control] JACK went away / came back: the take goes on in a new segment.
     void jackLost();

@@ -24,13 +24,15 @@ faust::JitCompiler::Options jitOptions(const DaemonOptions& options)
 } // namespace
 
 SessionHost::SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
-    engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes)
+    engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes,
+    engine::ArrangementControl& arrangement)
     : options_(options)
     , engine_(engine)
     , params_(params)
     , listeners_(listeners)
     , jack_(jack)
     , scenes_(scenes)
+    , arrangement_(arrangement)
     , jit_(jitOptions(options_))
     , transport_(transport)
 {
@@ -108,6 +110,14 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     oscSpec_ = spec_.osc;
 }
 
+void SessionHost::adoptSongs()
+{
+    // The section recalls are prepared for the graph just installed; the songs play on where
+    // they are when the file kept them.
+    if (auto r = arrangement_.adopt(spec_); !r)
+        spdlog::error("the songs cannot be played: {}", r.error().message);
+}
+
 Result<void> SessionHost::startLive()
 {
     if (auto r = jack_.open(); !r)
@@ -137,6 +147,7 @@ Result<void> SessionHost::startLive()
         return r;
     const engine::Graph* installed = graph->get();
     install(std::move(graph.value()), std::move(taps.value()));
+    adoptSongs();
     if (auto r = jack->activate(); !r)
         return r;
     transport_.attach(jack);
@@ -159,6 +170,7 @@ Result<engine::Graph*> SessionHost::startOffline(session::SessionSpec& spec)
     adopt(spec);
     auto taps = makeTaps(*built);
     install(std::move(graph.value()), taps ? std::move(taps.value()) : nullptr);
+    adoptSongs();
     return built;
 }
 
@@ -213,6 +225,7 @@ Result<std::string> SessionHost::reload()
         return r.error();
     }
     adopt(std::move(spec));
+    adoptSongs();
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     memory_.want();
     {
@@ -300,6 +313,7 @@ Result<void> SessionHost::resumeOnJack()
     // made while the graph was being built (a JIT compile can take seconds) are not in it: they
     // follow it through the queue, and the first block applies them.
     install(std::move(graph.value()), std::move(taps.value()), engine::Swap::FadeIn, carried);
+    adoptSongs();
     if (auto r = jack->activate(); !r)
         return r;
     transport_.attach(jack);

@@ -16,6 +16,7 @@
 #include "port/Listeners.h"
 #include "port/Meters.h"
 #include "session/SessionSpec.h"
+#include "engine/ArrangementControl.h"
 #include "show/SceneBook.h"
 
 #include <atomic>
@@ -38,7 +39,8 @@ namespace backline::app {
 class SessionHost {
 public:
     SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
-        engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes);
+        engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes,
+        engine::ArrangementControl& arrangement);
     ~SessionHost();
     SessionHost(const SessionHost&) = delete;
     SessionHost& operator=(const SessionHost&) = delete;
@@ -63,6 +65,9 @@ public:
     void serviceRecording();
     /// [main] Logs and tells listeners when a session DSP output NaN or infinity.
     void reportDspFaults();
+    /// [main] A section of a song started (news from the arrangement): a marker "song/section"
+    /// in the open take at its frame, its scene the current one, surfaces told.
+    void sectionStarted(const engine::SectionNews& news);
 
     /// [control] The session's name, track and bus counts and rate as last known; the JACK
     /// figures too. Never waits for a reload in progress (answers what was known before).
@@ -107,6 +112,9 @@ private:
     /// [control] Makes spec the running session, its transport settings too, and (scenes) its
     /// scenes, safes and recall defaults; session lock held.
     void adopt(session::SessionSpec spec, bool scenes = true);
+    /// [control] Hands spec_'s songs to the arrangement, for the graph just installed (after
+    /// both adopt() and install()); session lock held.
+    void adoptSongs();
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
     Result<void> goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried);
     /// [main] On the client JACK was just reopened with: rebuilds the session (the last good
@@ -121,6 +129,7 @@ private:
     port::Listeners& listeners_;
     JackSupervisor& jack_;
     show::SceneBook& scenes_;
+    engine::ArrangementControl& arrangement_;
     engine::DspResolver resolver_;
     faust::JitCompiler jit_;
 

@@ -45,6 +45,20 @@ void SessionHost::reportDspFaults()
     }
 }
 
+void SessionHost::sectionStarted(const engine::SectionNews& news)
+{
+    spdlog::info("song '{}': section '{}'{}{}", news.song, news.section, news.scene.empty() ? "" : ", scene ",
+        news.scene);
+    if (!news.scene.empty())
+        scenes_.recalledBySection(news.scene);
+    // recording_ lives as long as this host, and takes markers from any thread: no session
+    // lock, which a reload may hold for seconds, is needed (a take without it loses no marker).
+    if (recording_ && recording_->status().state != record::RecorderState::Idle)
+        if (auto r = recording_->marker(news.song + "/" + news.section, news.frame); !r)
+            spdlog::warn("no marker for section '{}' of '{}': {}", news.section, news.song, r.error().message);
+    listeners_.notice({"/arrangement/section", {news.song, news.section, news.scene}});
+}
+
 void SessionHost::onRecordEvent(const record::RecordEvent& event)
 {
     const char* name = record::eventName(event.kind);

@@ -24,10 +24,8 @@ inline constexpr std::uint32_t smoothingSliceFrames = 16;
 inline constexpr std::uint32_t morphSliceFrames = 128;
 /// The longest fade a morph may take.
 inline constexpr double maxMorphSeconds = 3600.0;
-/// A recall quantised to the next beat or bar aims at a line at least this far ahead of the
-/// engine (and two blocks), so the audio thread has the batch before the line: a request that
-/// comes closer to it than this lands on the line after.
-inline constexpr double sceneRecallLeadSeconds = 0.020;
+/// Changes quantised to the transport's next beat or bar line (scene recalls) waiting at once.
+inline constexpr std::size_t maxLineCommands = 64;
 /// A reload crossfades the old graph into the new one over this long (both run meanwhile), so
 /// a session edit mid-show neither clicks nor cuts a reverb tail dead.
 inline constexpr double reloadCrossfadeSeconds = 0.030;
@@ -37,6 +35,8 @@ inline constexpr std::size_t meterQueueCapacity = 32768;
 inline constexpr std::size_t maxTimedCommands = 1024;
 /// Timed transport requests (a tempo or meter change, a locate at a frame) held at once.
 inline constexpr std::size_t maxTimedTransportRequests = 64;
+/// Section starts the engine keeps for the show until it takes them (the oldest go first).
+inline constexpr std::size_t maxSectionStartsKept = 256;
 /// Default UDP port of the OSC server.
 inline constexpr int defaultOscPort = 9000;
 /// Offline render block size (the same engine code path as a JACK period).

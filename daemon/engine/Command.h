@@ -5,17 +5,21 @@
 
 #include "core/Config.h"
 #include "core/SpscQueue.h"
+#include "core/TransportRules.h"
 #include "engine/ParamInfo.h"
+#include "engine/rt/ArrangementRequest.h"
 #include "engine/rt/TransportRequest.h"
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
 namespace backline::engine {
 
 struct Graph;
+struct ShowPlan;
 struct TapSet;
 
 /// How a new graph takes over from the running one.
@@ -53,17 +57,26 @@ struct Command {
         SwapGraph,  ///< install `graph`; the old one comes back as a GraphRetired event
         SwapTaps,   ///< install `taps`; the old set comes back as a TapsRetired event
         Transport,  ///< `transport` for the engine's transport, at atFrame (rt/Transport)
+        SwapShow,   ///< install `show` for the arrangement; the old one comes back as a ShowRetired event
+        Arrange,    ///< `arrangement` for the arrangement (rt/Arrangement): a jump, a cue, a loop switch
     };
     Type type = Type::SetParam;
     ParamId param = 0;
     float value = 0.0f;
     std::uint64_t generation = 0;
     std::uint64_t atFrame = 0; ///< SetParam, ApplyBatch, Transport: engine frame to apply at; 0 (or past): at once
+    /// SetParam, ApplyBatch: set, the change lands on the transport's next beat or bar line as
+    /// the audio thread counts it (rt/LineCommands.h), and atFrame is not read; the transport
+    /// stopped: at once.
+    std::optional<transport::Boundary> line;
     Graph* graph = nullptr;
     TapSet* taps = nullptr;
     ParamBatch* batch = nullptr; ///< ApplyBatch only; owned by the control side
     Swap swap = Swap::Crossfade; ///< SwapGraph only
     TransportRequest transport;  ///< Transport only
+    const ShowPlan* show = nullptr; ///< SwapShow only (null: no show)
+    bool keepPlace = false;         ///< SwapShow: the same songs (only scenes changed): the song playing plays on
+    ArrangementRequest arrangement; ///< Arrange only
 };
 static_assert(std::is_trivially_copyable_v<Command>);
 
@@ -73,10 +86,17 @@ struct Event {
         GraphRetired, ///< `graph` left the audio thread: free it off-thread
         TapsRetired,  ///< `taps` left the audio thread: free it off-thread
         TimedDropped, ///< a timed command found no room and was applied at once
+        ShowRetired,  ///< `show` left the audio thread: free it off-thread
+        SectionStarted, ///< the arrangement started `section` of `show` at engine frame `frame`
     };
     Type type = Type::GraphRetired;
     Graph* graph = nullptr;
     TapSet* taps = nullptr;
+    const ShowPlan* show = nullptr; ///< ShowRetired
+    std::uint64_t showId = 0;       ///< SectionStarted: the plan's id
+    std::int32_t section = -1;
+    std::uint64_t frame = 0;
+    bool recalled = false; ///< SectionStarted: its scene was recalled (not a loop's later pass)
 };
 static_assert(std::is_trivially_copyable_v<Event>);
 

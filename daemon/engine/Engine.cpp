@@ -3,8 +3,12 @@
 // thread from any control thread, and what it retires freed here (see Engine.h).
 #include "engine/Engine.h"
 
+#include "core/Config.h"
+#include "engine/ShowPlan.h"
+
 #include <chrono>
 #include <thread>
+#include <utility>
 
 namespace backline::engine {
 
@@ -16,6 +20,8 @@ void deleteRetired(const Event& event)
         delete event.graph;
     else if (event.type == Event::Type::TapsRetired)
         delete event.taps;
+    else if (event.type == Event::Type::ShowRetired)
+        delete event.show;
 }
 
 } // namespace
@@ -30,6 +36,8 @@ Engine::~Engine()
             delete command.graph;
         else if (command.type == Command::Type::SwapTaps)
             delete command.taps;
+        else if (command.type == Command::Type::SwapShow)
+            delete command.show;
         // An ApplyBatch's batch is in batches_, freed with this engine.
     }
     retireAll(); // fits: the event queue was just emptied
@@ -82,13 +90,14 @@ bool Engine::setParam(std::uint64_t generation, ParamId param, float value, std:
 }
 
 bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame,
-    std::uint32_t fadeFrames)
+    std::uint32_t fadeFrames, std::optional<transport::Boundary> line)
 {
     if (changes.empty())
         return true;
     Command command;
     command.generation = generation;
     command.atFrame = atFrame;
+    command.line = line;
     std::unique_ptr<ParamBatch> batch;
     if (changes.size() == 1 && fadeFrames == 0) {
         // One plain change travels in the command itself.
@@ -151,11 +160,49 @@ void Engine::drainStopped() noexcept
     collectGarbage();
 }
 
+void Engine::installShow(std::unique_ptr<ShowPlan> show, bool keepPlace)
+{
+    Command command;
+    command.type = Command::Type::SwapShow;
+    command.show = show.get();
+    command.keepPlace = keepPlace;
+    // A swap must not be lost: wait (off the audio thread) for room in the queue.
+    while (!push(command))
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    show.release(); // the audio thread's now; it comes back as a ShowRetired event
+}
+
+bool Engine::arrange(const ArrangementRequest& request)
+{
+    Command command;
+    command.type = Command::Type::Arrange;
+    command.arrangement = request;
+    if (push(command))
+        return true;
+    droppedCommands_.fetch_add(1, std::memory_order_relaxed); // a statistic
+    return false;
+}
+
+std::vector<SectionStarted> Engine::takeSectionStarts()
+{
+    collectGarbage();
+    std::lock_guard lock(startsMutex_);
+    return std::exchange(starts_, {});
+}
+
 void Engine::collectGarbage()
 {
     Event event;
-    while (events().pop(event))
-        deleteRetired(event);
+    while (events().pop(event)) {
+        if (event.type == Event::Type::SectionStarted) {
+            std::lock_guard lock(startsMutex_);
+            if (starts_.size() == config::maxSectionStartsKept)
+                starts_.erase(starts_.begin()); // nobody is reading them: keep the latest
+            starts_.push_back(SectionStarted {event.showId, event.section, event.frame, event.recalled});
+        } else {
+            deleteRetired(event);
+        }
+    }
     std::lock_guard lock(producerMutex_);
     freeAppliedBatches();
 }

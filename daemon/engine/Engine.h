@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -23,6 +24,14 @@ namespace backline::engine {
 /// threads talk to it only through the command queue, any number of them (serialised here onto
 /// the single-producer queue); it answers through the event and meter queues. The [audio]
 /// half is BlockProcessor's, in engine/rt/.
+/// A section the arrangement started: which, of which show, at which engine frame.
+struct SectionStarted {
+    std::uint64_t showId = 0; ///< the plan's id (ShowPlan::id)
+    std::int32_t section = -1;
+    std::uint64_t frame = 0;
+    bool recalled = false; ///< its scene was recalled (not a loop's later pass)
+};
+
 class Engine : private BlockProcessor {
 public:
     Engine() = default;
@@ -52,12 +61,26 @@ public:
     /// atFrame (0 or a past frame: the next block). With fadeFrames > 0 each parameter morphs
     /// from where it is to its value over that many frames instead (rt/Morphs.h). False, and
     /// nothing queued, when the queue is full (counted in droppedCommands(), one per change).
+    /// With a line they land instead on the transport's next beat or bar line from the block
+    /// that takes them, as the audio thread counts it (rt/LineCommands.h; stopped: at once).
     bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0,
-        std::uint32_t fadeFrames = 0);
+        std::uint32_t fadeFrames = 0, std::optional<transport::Boundary> line = std::nullopt);
 
     /// [control] Queues a change to the transport, applied at engine frame atFrame (0 or a past
     /// frame: at the next block). False when the queue is full (counted in droppedCommands()).
     bool requestTransport(const TransportRequest& request, std::uint64_t atFrame = 0);
+
+    /// [control] Hands show to the audio thread's arrangement (nullptr: none), which plays it
+    /// from nothing (no song cued). The previous one is freed by collectGarbage() once the
+    /// audio thread has let it go. Its scenes must be batches for the graph running. keepPlace:
+    /// show has the songs of the one playing (sameShow()), which play on where they are.
+    void installShow(std::unique_ptr<ShowPlan> show, bool keepPlace = false);
+    /// [control] Queues a jump, cue or loop switch for the arrangement, applied at the next
+    /// block (a jump then waits for the boundary it asks). False when the queue is full.
+    bool arrange(const ArrangementRequest& request);
+    /// [control] The sections the arrangement started since the last call, oldest first: what
+    /// collectGarbage() found in the event queue (the most recent config::maxSectionStartsKept).
+    std::vector<SectionStarted> takeSectionStarts();
 
     /// [control, no audio thread running] Applies what is queued as the next block would, so a
     /// queue left full when the audio thread stopped (its JACK server gone) has room for the
@@ -95,8 +118,11 @@ public:
     using BlockProcessor::timedOverflows;
     using BlockProcessor::meterEvents;
     using BlockProcessor::followTransport;
+    using BlockProcessor::setTransportLed;
+    using BlockProcessor::takeLeaderAsk;
     using BlockProcessor::transport;
     using BlockProcessor::transportSnapshot;
+    using BlockProcessor::arrangementSnapshot;
     using ClockReading = engine::ClockReading;
 
 private:
@@ -109,6 +135,8 @@ private:
     // Owned here rather than retired through the event queue: the audio thread never has to
     // find room to hand one back, and any control thread that queues the next batch frees it.
     std::vector<std::unique_ptr<ParamBatch>> batches_;
+    mutable std::mutex startsMutex_; // guards starts_; never taken by audio
+    std::vector<SectionStarted> starts_;
 };
 
 } // namespace backline::engine

@@ -75,9 +75,15 @@ Result<ParamId> ParamControl::resolve(std::string_view address) const
                            : fmt::format("unknown parameter '{}' (did you mean '{}'?)", address, suggestion));
 }
 
-Result<float> ParamControl::validate(ParamId id, std::string_view address, double value) const
+Result<ParamChange> ParamControl::validate(std::string_view address, double value) const
 {
-    return port::checkValue((*table_)[id], address, value);
+    auto id = resolve(address);
+    if (!id)
+        return id.error();
+    auto checked = port::checkValue((*table_)[*id], address, value);
+    if (!checked)
+        return checked.error();
+    return ParamChange {*id, *checked};
 }
 
 Result<float> ParamControl::set(std::string_view address, double value)
@@ -86,17 +92,14 @@ Result<float> ParamControl::set(std::string_view address, double value)
     float applied = 0.0f;
     {
         std::lock_guard lock(mutex_);
-        auto id = resolve(address);
-        if (!id)
-            return id.error();
-        auto checked = validate(*id, address, value);
+        auto checked = validate(address, value);
         if (!checked)
             return checked.error();
-        applied = *checked;
-        if (!detached_ && !engine_.setParam(generation_, *id, applied))
+        applied = checked->value;
+        if (!detached_ && !engine_.setParam(generation_, checked->param, applied))
             return makeError(ErrorCode::Engine,
                 fmt::format("{}: the engine is not keeping up (command queue full); value not applied", address));
-        values_[*id] = applied;
+        values_[checked->param] = applied;
         changed.emplace_back(std::string(address), applied);
     }
     listeners_.changed(changed, 0);
@@ -107,10 +110,7 @@ Result<void> ParamControl::check(std::span<const port::ParamChange> changes) con
 {
     std::lock_guard lock(mutex_);
     for (const auto& [address, value] : changes) {
-        auto id = resolve(address);
-        if (!id)
-            return id.error();
-        if (auto checked = validate(*id, address, value); !checked)
+        if (auto checked = validate(address, value); !checked)
             return checked.error();
     }
     return {};
@@ -121,37 +121,82 @@ Result<void> ParamControl::setBatch(std::span<const port::ParamChange> changes, 
     return morph(changes, 0.0, atFrame, dueNs);
 }
 
-Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
-    std::int64_t dueNs)
+Result<void> ParamControl::resolveBatch(std::span<const port::ParamChange> changes, double fadeSeconds,
+    ParamBatch& batch, std::vector<std::pair<std::string, float>>& changed) const
 {
     if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
         return makeError(ErrorCode::Param, std::move(problem));
+    batch.generation = generation_;
+    // A fade shorter than a frame still glides over one, rather than jumping.
+    batch.fadeFrames
+        = fadeSeconds > 0.0 ? std::max<std::uint32_t>(1, std::uint32_t(std::lround(fadeSeconds * sampleRate_))) : 0u;
+    batch.changes.reserve(changes.size());
+    for (const auto& [address, value] : changes) {
+        auto checked = validate(address, value);
+        if (!checked)
+            return checked.error();
+        batch.changes.push_back(*checked);
+        changed.emplace_back(address, checked->value);
+    }
+    return {};
+}
+
+Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
+    std::int64_t dueNs)
+{
+    return queueMorph(changes, fadeSeconds, atFrame, std::nullopt, dueNs);
+}
+
+Result<void> ParamControl::morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds,
+    transport::Boundary line, std::int64_t dueNs)
+{
+    return queueMorph(changes, fadeSeconds, 0, line, dueNs);
+}
+
+Result<void> ParamControl::queueMorph(std::span<const port::ParamChange> changes, double fadeSeconds,
+    std::uint64_t atFrame, std::optional<transport::Boundary> line, std::int64_t dueNs)
+{
     std::vector<std::pair<std::string, float>> changed;
     {
         std::lock_guard lock(mutex_);
-        // A fade shorter than a frame still glides over one, rather than jumping.
-        const auto fadeFrames = fadeSeconds > 0.0
-            ? std::max<std::uint32_t>(1, std::uint32_t(std::lround(fadeSeconds * sampleRate_)))
-            : 0u;
-        std::vector<ParamChange> batch;
-        batch.reserve(changes.size());
-        for (const auto& [address, value] : changes) {
-            auto id = resolve(address);
-            if (!id)
-                return id.error();
-            auto checked = validate(*id, address, value);
-            if (!checked)
-                return checked.error();
-            batch.push_back({*id, *checked});
-            changed.emplace_back(address, *checked);
-        }
-        if (!detached_ && !engine_.setParams(generation_, batch, atFrame, fadeFrames))
+        ParamBatch batch;
+        if (auto resolved = resolveBatch(changes, fadeSeconds, batch, changed); !resolved)
+            return resolved.error();
+        if (!detached_ && !engine_.setParams(generation_, batch.changes, atFrame, batch.fadeFrames, line))
             return makeError(ErrorCode::Engine, "the engine is not keeping up (command queue full); nothing applied");
-        for (const auto& change : batch)
+        for (const auto& change : batch.changes)
             values_[change.param] = change.value;
     }
     listeners_.changed(changed, dueNs);
     return {};
+}
+
+Result<std::unique_ptr<ParamBatch>> ParamControl::prepare(std::span<const port::ParamChange> changes, double fadeSeconds) const
+{
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<std::string, float>> changed;
+    auto batch = std::make_unique<ParamBatch>();
+    if (auto resolved = resolveBatch(changes, fadeSeconds, *batch, changed); !resolved)
+        return resolved.error();
+    return batch;
+}
+
+void ParamControl::applied(std::span<const port::ParamChange> changes, std::uint64_t generation, std::int64_t dueNs)
+{
+    std::vector<std::pair<std::string, float>> changed;
+    {
+        std::lock_guard lock(mutex_);
+        if (generation != generation_)
+            return; // a plan of a graph since replaced: its values were not this graph's
+        for (const auto& [address, value] : changes) {
+            auto id = resolve(address);
+            if (!id)
+                continue;
+            values_[*id] = float(value);
+            changed.emplace_back(address, float(value));
+        }
+    }
+    listeners_.changed(changed, dueNs);
 }
 
 Result<port::ParamState> ParamControl::get(std::string_view address) const

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <utility>
 #include <string>
@@ -59,15 +60,34 @@ public:
         std::int64_t dueNs = 0) override;
     Result<void> morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame = 0,
         std::int64_t dueNs = 0) override;
+    Result<void> morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds, transport::Boundary line,
+        std::int64_t dueNs = 0) override;
     Result<port::ParamState> get(std::string_view address) const override;
     std::vector<port::ParamState> all() const override;
 
     /// [control] Generation of the graph the values refer to.
     std::uint64_t generation() const;
 
+    /// [control] changes resolved and checked against the running graph (by set()'s rules),
+    /// with fadeSeconds, as a batch for it that is not queued: the scenes a show plan carries
+    /// for the arrangement to recall on the audio thread. Fails on the first bad change.
+    Result<std::unique_ptr<ParamBatch>> prepare(std::span<const port::ParamChange> changes, double fadeSeconds) const;
+    /// [control] The audio thread applied changes on its own (a section's scene, prepared for
+    /// the graph of generation): remembers them as the values and tells listeners, as of dueNs.
+    /// Ignored when another graph runs now.
+    void applied(std::span<const port::ParamChange> changes, std::uint64_t generation, std::int64_t dueNs);
+
 private:
+    /// changes resolved and checked into batch, for the running graph (mutex_ held); changed
+    /// gets each address with its checked value, for listeners.
+    Result<void> resolveBatch(std::span<const port::ParamChange> changes, double fadeSeconds, ParamBatch& batch,
+        std::vector<std::pair<std::string, float>>& changed) const;
+    /// morph() and morphOnLine(): at atFrame, or on line when set.
+    Result<void> queueMorph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
+        std::optional<transport::Boundary> line, std::int64_t dueNs);
     Result<ParamId> resolve(std::string_view address) const;
-    Result<float> validate(ParamId id, std::string_view address, double value) const;
+    /// address resolved and value checked by set()'s rules (snapped to the step).
+    Result<ParamChange> validate(std::string_view address, double value) const;
 
     Engine& engine_;
     mutable std::mutex mutex_; // control threads only

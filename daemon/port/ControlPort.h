@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "port/ArrangementPort.h"
 #include "port/EngineClock.h"
 #include "port/Listeners.h"
 #include "port/Meters.h"
@@ -42,6 +43,8 @@ public:
     virtual TransportPort& transport() = 0;
     /// The scenes: store, recall (at once or on the beat or bar), undo, blind edits, safes.
     virtual ScenePort& scenes() = 0;
+    /// The songs: cue one from the setlist, jump between sections, hold one in a loop.
+    virtual ArrangementPort& arrangement() = 0;
 
     /// A snapshot of the daemon's state. Never waits for a reload in progress.
     virtual DaemonStatus status() = 0;

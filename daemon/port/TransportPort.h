@@ -32,7 +32,8 @@ struct TransportPosition {
 };
 
 /// The transport: play, stop, locate, tempo and meter, and the time grid quantised changes wait
-/// for (nextBoundary: a scene recall "on the next bar" is a setBatch at that engine frame).
+/// for (nextBoundary: when a scene recall "on the next bar" will be heard; the recall itself
+/// waits on the audio thread for the line, ParamPort::morphOnLine).
 /// Implemented by the engine's control side (engine::TransportControl). Thread-safe; never
 /// called on the audio thread. Values are checked by core/TransportRules.h; an error says
 /// which rule a value broke and nothing changes. atFrame: the engine frame a change lands on

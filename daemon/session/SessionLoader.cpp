@@ -10,6 +10,7 @@
 #include "session/SceneReader.h"
 #include "session/SessionValidator.h"
 #include "session/TrackReader.h"
+#include "session/SongReader.h"
 #include "session/TransportReader.h"
 #include "session/YamlDocument.h"
 #include "session/YamlReader.h"
@@ -35,8 +36,8 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 12> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
-    "buses", "master", "record", "scenes", "safe", "scene_recall" };
+constexpr std::array<std::string_view, 14> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
+    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
 Result<void> checkVersion(const YamlReader& yaml, const YAML::Node& root, const std::vector<YamlEntry>& entries)
@@ -111,6 +112,10 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             read = readSafe(yaml, entry, session.safe);
         } else if (entry.key == "scene_recall") {
             read = readSceneRecall(yaml, entry, session.sceneRecall);
+        } else if (entry.key == "songs") {
+            read = readSongs(yaml, entry, session.songs);
+        } else if (entry.key == "setlist") {
+            read = readSetlist(yaml, entry, session.setlist);
         }
         if (!read)
             return read;
@@ -118,6 +123,8 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
     if (!hasTracks)
         return yaml.errorAt(
             yaml.locate(root), "missing 'tracks' at the top level (a list of tracks; write 'tracks: []' for none)");
+    if (auto songs = finishSongs(session); !songs)
+        return songs;
     return validateSession(session);
 }
 

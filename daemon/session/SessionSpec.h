@@ -6,6 +6,8 @@
 #include "core/Result.h"
 #include "core/TransportRules.h"
 #include "port/ScenePort.h"
+#include "session/SongSpec.h"
+#include "session/SourceLocation.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -17,18 +19,6 @@
 /// A session as plain values: what the loader produces and the graph builder consumes.
 /// The engine never sees YAML; every field here has a default a session may omit.
 namespace backline::session {
-
-/// Where a value came from, so later checks (e.g. a DSP that fails to compile) can point at it.
-struct SourceLocation {
-    std::string file;
-    int line = 0;   ///< 1-based; 0 when unknown
-    int column = 0; ///< 1-based; 0 when unknown
-
-    /// "file:line:column" (or just "file" when the position is unknown).
-    std::string str() const;
-    /// A Session error reading "file:line:column: message".
-    Error error(std::string_view message) const;
-};
 
 /// The DSP a track or the master runs besides its built-in strip or chain.
 struct DspSpec {
@@ -199,6 +189,8 @@ struct SessionSpec {
     std::vector<SceneSpec> scenes;
     std::vector<SafeSpec> safe;
     SceneRecallSpec sceneRecall;
+    std::vector<SongSpec> songs;       ///< `songs:` in file order
+    std::vector<SetlistEntry> setlist; ///< in playing order (`setlist:`, else every song in file order)
     std::string text; ///< the file as read (snapshots in take.yaml)
 };
 

@@ -66,6 +66,14 @@ void SceneBook::adopt(const session::SessionSpec& spec)
             dirty = dirty || !live || live->value != float(value);
         }
     makeCurrent(kept ? kept->name : std::string(), dirty);
+    revision_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void SceneBook::recalledBySection(std::string_view name)
+{
+    std::lock_guard lock(mutex_);
+    if (find(name))
+        makeCurrent(std::string(name), false);
 }
 
 Scene* SceneBook::find(std::string_view name)
@@ -113,31 +121,27 @@ Result<std::vector<port::ParamChange>> SceneBook::liveValues(const std::vector<p
     return out;
 }
 
-Result<void> SceneBook::apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, std::uint64_t atFrame)
+Result<void> SceneBook::apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when)
 {
-    std::int64_t dueNs = 0;
-    if (atFrame != 0 && time_.clock) {
-        // Listeners show the values when they are heard.
-        const port::EngineClock c = time_.clock();
-        if (c.monotonicNs != 0 && c.sampleRate > 0 && atFrame > c.frame)
-            dueNs = c.monotonicNs + std::int64_t(double(atFrame - c.frame) * 1e9 / c.sampleRate);
-    }
     applying_.store(std::this_thread::get_id());
-    auto r = params_.morph(changes, fadeSeconds, atFrame, dueNs);
+    auto r = when.boundary
+        ? params_.morphOnLine(changes, fadeSeconds, *when.boundary, lineDueNs(*when.boundary))
+        : params_.morph(changes, fadeSeconds);
     applying_.store(std::thread::id {});
     return r;
 }
 
-std::uint64_t SceneBook::landingFrame(port::RecallWhen when) const
+std::int64_t SceneBook::lineDueNs(transport::Boundary line) const
 {
-    if (!when.boundary)
-        return 0;
     const port::TransportPosition p = transport_.position();
-    if (p.state != port::TransportState::Rolling)
-        return 0; // stopped: no line comes, so at once
-    const std::uint64_t block = time_.blockFrames ? time_.blockFrames() : 0;
-    const auto lead = std::max<std::uint64_t>(2 * block, std::uint64_t(config::sceneRecallLeadSeconds * p.sampleRate));
-    return transport_.nextBoundary(*when.boundary, p.engineFrame + lead).value_or(0);
+    if (p.state != port::TransportState::Rolling || !time_.clock)
+        return 0; // stopped: the audio thread applies it at once
+    // The block the changes reach starts at about the snapshot's next block: the line from there.
+    const auto at = transport_.nextBoundary(line, p.engineFrame);
+    const port::EngineClock c = time_.clock();
+    if (!at || c.monotonicNs == 0 || c.sampleRate <= 0 || *at <= c.frame)
+        return 0;
+    return c.monotonicNs + std::int64_t(double(*at - c.frame) * 1e9 / c.sampleRate);
 }
 
 void SceneBook::makeCurrent(const std::string& name, bool dirty)
@@ -185,6 +189,7 @@ Result<std::size_t> SceneBook::store(std::string_view name, std::span<const std:
     else
         scenes_.push_back(std::move(scene));
     makeCurrent(std::string(name), false);
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return count;
 }
 
@@ -201,7 +206,7 @@ Result<void> SceneBook::recall(std::string_view name, port::RecallOptions option
     auto before = liveValues(changes);
     if (!before)
         return before.error();
-    if (auto r = apply(changes, fade, landingFrame(options.when.value_or(defaultWhen_))); !r)
+    if (auto r = apply(changes, fade, options.when.value_or(defaultWhen_)); !r)
         return r;
     const port::SceneCurrent was = current();
     undo_ = SceneUndo {std::move(*before), fade, was.name, was.dirty};
@@ -218,7 +223,7 @@ Result<void> SceneBook::undo()
     auto before = liveValues(changes);
     if (!before)
         return before.error();
-    if (auto r = apply(changes, undo_->fadeSeconds, 0); !r)
+    if (auto r = apply(changes, undo_->fadeSeconds, {}); !r)
         return r;
     // What the undo replaced becomes the undo's undo: a second undo redoes.
     const port::SceneCurrent was = current();
@@ -246,6 +251,15 @@ Result<std::vector<port::ParamChange>> SceneBook::get(std::string_view name) con
     return scene->values;
 }
 
+Result<std::vector<port::ParamChange>> SceneBook::recallValues(std::string_view name) const
+{
+    std::lock_guard lock(mutex_);
+    const Scene* scene = find(name);
+    if (!scene)
+        return unknownScene(name);
+    return unsafe(scene->values);
+}
+
 Result<void> SceneBook::remove(std::string_view name)
 {
     std::lock_guard lock(mutex_);
@@ -254,6 +268,7 @@ Result<void> SceneBook::remove(std::string_view name)
     std::erase_if(scenes_, [&](const Scene& s) { return s.name == name; });
     if (current().name == name)
         makeCurrent({}, false);
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return {};
 }
 
@@ -275,6 +290,7 @@ Result<void> SceneBook::rename(std::string_view from, std::string_view to)
     const port::SceneCurrent now = current();
     if (now.name == from)
         makeCurrent(scene->name, now.dirty);
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return {};
 }
 
@@ -305,6 +321,7 @@ Result<float> SceneBook::edit(std::string_view name, std::string_view address, d
     else
         values.emplace_back(std::string(address), *checked);
     rescope();
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return *checked;
 }
 
@@ -319,6 +336,7 @@ Result<void> SceneBook::setSafe(std::string_view text, bool on)
         return sceneError(fmt::format("'{}' matches no parameter (see /state)", *glob));
     safe_.set(std::move(*glob), on);
     rescope();
+    revision_.fetch_add(1, std::memory_order_relaxed);
     return {};
 }
 

@@ -22,17 +22,16 @@
 
 namespace backline::show {
 
-/// What the scene book reads of the engine's time, to place a quantised recall.
+/// What the scene book reads of the engine's time: when a quantised recall will be heard.
 struct EngineTime {
-    /// The engine's sample clock (for the time a recall timed for a frame is heard).
+    /// The engine's sample clock.
     std::function<port::EngineClock()> clock;
-    /// Frames in an audio block now (0: unknown).
-    std::function<std::uint32_t()> blockFrames;
 };
 
 /// The scene book: the session's scenes and those stored since, the recall safes, the current
 /// scene, the undo, and the recall itself — one ParamPort::morph of every value but the safe
-/// ones, at once or at the next beat or bar line (TransportPort::nextBoundary). It talks to
+/// ones, at once or on the next beat or bar line (ParamPort::morphOnLine: the audio thread
+/// finds the line, from the transport as it stands then). It talks to
 /// the parameters and the transport through the control port only, and is itself the port's
 /// ScenePort. It listens to parameter changes (register it with the port's listeners) to know
 /// when the current scene becomes dirty.
@@ -57,6 +56,9 @@ public:
     Result<void> recall(std::string_view name, port::RecallOptions options = {}) override;
     std::vector<std::string> list() const override;
     Result<std::vector<port::ParamChange>> get(std::string_view name) const override;
+    /// [control] What a recall of scene name would set now: its values but the recall-safe
+    /// ones (the arrangement's section recalls are built from these).
+    Result<std::vector<port::ParamChange>> recallValues(std::string_view name) const;
     Result<void> remove(std::string_view name) override;
     Result<void> rename(std::string_view from, std::string_view to) override;
     Result<void> undo() override;
@@ -64,6 +66,13 @@ public:
     Result<float> edit(std::string_view name, std::string_view address, double value) override;
     Result<void> setSafe(std::string_view glob, bool on) override;
     std::vector<std::pair<std::string, bool>> safe() const override;
+
+    /// [any] Counts changes to what a recall of any scene would set (a store, an edit, a rename,
+    /// a delete, a safe, a load): the arrangement rebuilds its section recalls when it moves.
+    std::uint64_t revision() const noexcept { return revision_.load(std::memory_order_relaxed); }
+    /// [control] The arrangement recalled scene name on the audio thread (a section started):
+    /// it is the current scene, clean. The undo stays that of the book's own last recall.
+    void recalledBySection(std::string_view name);
 
     // The listener (on the changing thread): a set of a parameter the current scene holds
     // makes it dirty, unless this book's own recall made it.
@@ -79,10 +88,11 @@ private:
     std::vector<port::ParamChange> unsafe(const std::vector<port::ParamChange>& values) const;
     /// The live values of the addresses of changes.
     Result<std::vector<port::ParamChange>> liveValues(const std::vector<port::ParamChange>& changes) const;
-    /// One morph of changes at atFrame, which this book's listener does not count as a set.
-    Result<void> apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, std::uint64_t atFrame);
-    /// The engine frame a recall at when lands on (0: the next block).
-    std::uint64_t landingFrame(port::RecallWhen when) const;
+    /// One morph of changes, now or on the line of when, which this book's listener does not
+    /// count as a set.
+    Result<void> apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when);
+    /// When (CLOCK_MONOTONIC ns) a recall on line will probably be heard, for listeners; 0: now.
+    std::int64_t lineDueNs(transport::Boundary line) const;
     /// Makes name the current scene (clean unless dirty), its unsafe addresses the scope.
     void makeCurrent(const std::string& name, bool dirty);
     /// Recomputes the current scene's scope after its values or the safes changed.
@@ -99,6 +109,7 @@ private:
     port::RecallWhen defaultWhen_;
     std::optional<SceneUndo> undo_;
     std::atomic<std::thread::id> applying_ {}; // the thread inside apply(), whose changes are the book's own
+    std::atomic<std::uint64_t> revision_ {0}; // a count alone: nothing is published with it
 
     mutable std::mutex currentMutex_; // guards the three below; taken by the listener
     port::SceneCurrent current_;

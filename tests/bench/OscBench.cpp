@@ -12,6 +12,7 @@
 #include "control/osc/OscPacket.h"
 #include "control/osc/OscServer.h"
 #include "control/osc/OscWriter.h"
+#include "engine/ArrangementControl.h"
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "engine/ParamControl.h"
@@ -64,6 +65,7 @@ public:
     port::EngineClock clock() override { return {}; }
     port::TransportPort& transport() override { return transport_; }
     port::ScenePort& scenes() override { return scenes_; }
+    port::ArrangementPort& arrangement() override { return arrangement_; }
     port::DaemonStatus status() override { return {}; }
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
@@ -77,6 +79,8 @@ private:
     engine::ParamControl control_ {engine_, listeners_};
     engine::TransportControl transport_ {engine_};
     show::SceneBook scenes_ {control_, transport_};
+    engine::ArrangementControl arrangement_ {
+        engine_, control_, [this](std::string_view scene) { return scenes_.recallValues(scene); }};
 };
 
 void BM_ParseSetMessage(benchmark::State& state)

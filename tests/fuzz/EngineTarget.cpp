@@ -62,7 +62,7 @@ Result<void> EngineTarget::load()
     inputs_.assign(numInputs_, input_.data());
     control_.install(std::move(*graph));
     scenes_.adopt(spec_);
-    return {};
+    return arrangement_.adopt(spec_);
 }
 
 Result<std::string> EngineTarget::reloadSession()

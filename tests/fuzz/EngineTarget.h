@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "engine/ArrangementControl.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
 #include "engine/TransportControl.h"
@@ -40,6 +41,7 @@ public:
     port::EngineClock clock() override { return {}; }
     port::TransportPort& transport() override { return transport_; }
     port::ScenePort& scenes() override { return scenes_; }
+    port::ArrangementPort& arrangement() override { return arrangement_; }
     Result<std::string> reloadSession() override;
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return {}; }
@@ -64,7 +66,9 @@ private:
     port::Listeners listeners_;
     engine::ParamControl control_;
     engine::TransportControl transport_ {engine_};
-    show::SceneBook scenes_ {control_, transport_, {{}, [this] { return blockFrames_; }}};
+    show::SceneBook scenes_ {control_, transport_};
+    engine::ArrangementControl arrangement_ {
+        engine_, control_, [this](std::string_view scene) { return scenes_.recallValues(scene); }};
     faust::JitCompiler jit_;
     std::map<std::string, std::shared_ptr<faust::DspFactory>> factories_;
     session::SessionSpec spec_;

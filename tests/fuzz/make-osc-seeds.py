@@ -139,6 +139,21 @@ raw = {
     "scene-safe-list": message("/scene/safe"),
     "scene-bundle": bundle(IMMEDIATE, message("/scene/store", ("s", "b")), message("/track/tone/gain", ("f", -9.0)),
                            message("/scene/recall", ("s", "b"), ("f", 0.1)), message("/scene/undo")),
+    # Songs (issue 10): every request, good and bad, and a bundle of them.
+    "setlist-goto": message("/setlist/goto", ("s", "opener")),
+    "setlist-goto-place": message("/setlist/goto", ("i", 1), ("s", "section")),
+    "setlist-goto-bad": message("/setlist/goto", ("s", "encore"), ("s", "later")),
+    "setlist-next": message("/setlist/next", ("s", "bar")),
+    "setlist-prev": message("/setlist/prev"),
+    "arrangement-next": message("/arrangement/next", ("s", "beat")),
+    "arrangement-prev": message("/arrangement/prev", ("s", "now")),
+    "arrangement-goto": message("/arrangement/goto", ("s", "chorus"), ("s", "section")),
+    "arrangement-loop": message("/arrangement/loop", ("i", 1)),
+    "arrangement-loop-bad": message("/arrangement/loop", ("f", 0.5)),
+    "arrangement-status": message("/arrangement/status"),
+    "arrangement-bundle": bundle(IMMEDIATE, message("/setlist/goto", ("i", 0), ("s", "now")), message("/transport/play"),
+                                 message("/arrangement/goto", ("s", "chorus"), ("s", "beat")),
+                                 message("/arrangement/loop", ("i", 1))),
 }
 for name, packet in raw.items():
     with open(os.path.join(out, "raw-" + name), "wb") as f:

@@ -4,7 +4,7 @@
 // of over a thousand values in one block, a morph at the output, a recall on the bar's first
 // sample, and bad input refused with nothing changed.
 #include "GainMeasure.h"
-#include "OscLive.h"
+#include "ShowLive.h"
 #include "WaitFor.h"
 
 #include <gtest/gtest.h>
@@ -21,39 +21,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string s(const std::string& text) { return text; }
-
-/// The one reply to address sent with args.
-std::optional<RawMessage> ask(RawOscClient& c, const std::string& address, std::vector<control::OscReply::Arg> args = {})
-{
-    c.send(address, std::move(args));
-    return c.receive(5000ms);
-}
-
 /// A parameter's value as a get answers it.
 float valueOf(RawOscClient& c, const std::string& address)
 {
     auto m = c.request(address);
     return m && m->address == address ? float(m->number(0)) : NAN;
 }
-
-/// The transport frame of a /transport/position reply at 48 kHz, and its bar and beat.
-struct Where {
-    std::int64_t frame = -1;
-    int bar = 0;
-    int beat = 0;
-    std::string state;
-};
-Where where(RawOscClient& c)
-{
-    auto m = c.request("/transport/position");
-    if (!m || m->address != "/transport/position")
-        return {};
-    return {std::llround(m->number(0) * 48000.0), int(m->number(1)), int(m->number(2)), m->text(5)};
-}
-
-/// faust/master/master.dsp: the limiter's lookahead, 135 frames at 48 kHz.
-constexpr std::int64_t masterLatency = 135;
 
 } // namespace
 
@@ -293,25 +266,19 @@ TEST(DaemonScene, ARecallOnTheBarLandsOnTheBarsFirstSample)
     // JACK's transport leads backline's (transport.jack: lead), so the JACK client that hears the
     // change reads the transport frame of the very sample.
     const std::string dc = std::string(BACKLINE_TEST_DATA_DIR) + "/faust/dc_level.dsp";
-    // 1,024-frame cycles: a starved non-real-time dummy driver misses far fewer of them than of
-    // 128-frame ones (see the trials below).
     LiveDaemon d("backline: 1\nname: bars\ntransport: {tempo: 120, meter: [4, 4], jack: lead}\ntracks:\n"
                  "  - {name: dc, dsp: "
-            + dc + ", params: {level: 0.5}}\nscenes:\n  muted: {/track/dc/mute: 1}\n  open: {/track/dc/mute: 0}\n",
-        {}, JackServer::Scheduling::Normal, 1024);
+            + dc + ", params: {level: 0.5}}\nscenes:\n  muted: {/track/dc/mute: 1}\n  open: {/track/dc/mute: 0}\n");
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
-    ASSERT_TRUE(listener.waitCycles(40));
-    auto [before, beforeR] = listener.capture(50ms);
-    ASSERT_FALSE(before.empty());
-    const float level = before.back();
+    const float level = steadyLevel(listener);
     ASSERT_GT(level, 0.1f);
     ASSERT_TRUE(ask(c, "/transport/play"));
-    // A cycle JACK runs without backline (an xrun: the dummy driver on a loaded machine) moves
-    // JACK's transport on while the engine's clock, which the recall was timed by, stands: the
-    // change then lands that many frames past the line. Only then is the trial repeated (at
-    // most five times, and said): a miss without an xrun fails at once. (Timing the recall by the
-    // transport on the audio thread, as the arrangement does, would make it immune: next session.)
+    // The audio thread finds the line from the transport as it stands at each cycle, so cycles
+    // JACK runs without backline (xruns: the dummy driver on a loaded machine) while the recall
+    // waits do not move it off JACK's line. Only when the cycle holding the line itself ran
+    // without backline does it land later (on the first sample backline ran after it): only
+    // then, with JACK reporting an xrun, is the trial repeated (at most five times, and said).
     constexpr int trials = 5;
     for (int trial = 1; trial <= trials; ++trial) {
         ASSERT_TRUE(ask(c, "/scene/recall", {s("open")}));

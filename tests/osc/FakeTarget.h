@@ -2,6 +2,7 @@
 #pragma once
 
 #include "port/ControlPort.h"
+#include "FakeArrangement.h"
 #include "FakeTransport.h"
 #include "NoRecorderPort.h"
 #include "show/SceneBook.h"
@@ -15,6 +16,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace backline::test {
@@ -27,6 +29,7 @@ public:
     struct Batch {
         std::vector<port::ParamChange> changes;
         std::uint64_t atFrame = 0;
+        std::optional<transport::Boundary> line; ///< morphOnLine()'s
     };
 
     FakeTarget()
@@ -81,13 +84,20 @@ public:
 
     Result<void> setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame, std::int64_t dueNs) override
     {
+        return store(changes, atFrame, std::nullopt, dueNs);
+    }
+
+    /// setBatch(), remembering when it was to land.
+    Result<void> store(std::span<const port::ParamChange> changes, std::uint64_t atFrame,
+        std::optional<transport::Boundary> line, std::int64_t dueNs)
+    {
         {
             std::lock_guard lock(mutex_);
             if (auto r = checkLocked(changes); !r)
                 return r;
             for (const auto& [address, value] : changes)
                 params_[address].value = float(value);
-            batches_.push_back({{changes.begin(), changes.end()}, atFrame});
+            batches_.push_back({{changes.begin(), changes.end()}, atFrame, line});
         }
         std::vector<std::pair<std::string, float>> changed;
         for (const auto& [address, value] : changes)
@@ -104,6 +114,15 @@ public:
             return makeError(ErrorCode::Param, problem);
         lastFade = fadeSeconds;
         return setBatch(changes, atFrame, dueNs);
+    }
+
+    Result<void> morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds, transport::Boundary line,
+        std::int64_t dueNs) override
+    {
+        if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
+            return makeError(ErrorCode::Param, problem);
+        lastFade = fadeSeconds;
+        return store(changes, 0, line, dueNs);
     }
 
     Result<port::ParamState> get(std::string_view address) const override
@@ -164,6 +183,7 @@ public:
     port::EngineClock clock() override { return engineClock; }
     port::TransportPort& transport() override { return fakeTransport; }
     port::ScenePort& scenes() override { return sceneBook; }
+    port::ArrangementPort& arrangement() override { return fakeArrangement; }
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     void resetLoudness() override { }
@@ -192,6 +212,7 @@ public:
 
     port::EngineClock engineClock;
     FakeTransport fakeTransport;
+    FakeArrangement fakeArrangement;
     show::SceneBook sceneBook {*this, fakeTransport};
     double lastFade = 0.0; ///< the fade of the last morph
     /// When valid, a reload waits for it: the test decides when the reload is done.

@@ -54,23 +54,9 @@ public:
         std::lock_guard lock(mutex_);
         return position_;
     }
-    /// boundaryAt, while rolling (the grid is the test's to say); the request is remembered.
-    std::optional<std::uint64_t> nextBoundary(transport::Boundary when, std::uint64_t notBefore) const override
-    {
-        std::lock_guard lock(mutex_);
-        asked_ = {when, notBefore};
-        return position_.state == port::TransportState::Rolling ? boundaryAt : std::nullopt;
-    }
+    /// No grid here: no line is known (a quantised recall's line is the audio thread's to find).
+    std::optional<std::uint64_t> nextBoundary(transport::Boundary, std::uint64_t) const override { return std::nullopt; }
     std::optional<std::uint64_t> frameOf(transport::BarBeat) const override { return std::nullopt; }
-
-    /// The last nextBoundary() asked: which line, not before which frame.
-    std::pair<transport::Boundary, std::uint64_t> asked() const
-    {
-        std::lock_guard lock(mutex_);
-        return asked_;
-    }
-    /// What nextBoundary() answers while rolling.
-    std::optional<std::uint64_t> boundaryAt;
 
     /// The requests taken so far, in words ("play", "tempo", …).
     std::vector<std::string> requests() const
@@ -93,7 +79,6 @@ private:
     mutable std::mutex mutex_;
     port::TransportPosition position_;
     std::vector<std::string> requests_;
-    mutable std::pair<transport::Boundary, std::uint64_t> asked_ {transport::Boundary::Beat, 0};
 };
 
 } // namespace backline::test

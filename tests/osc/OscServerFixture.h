@@ -23,6 +23,25 @@ inline std::optional<RawMessage> ask(RawOscClient& c, const std::string& address
     return c.receive(std::chrono::milliseconds(2000));
 }
 
+/// A request the server must refuse: the words its /error carries.
+struct BadRequest {
+    std::string address;
+    std::vector<control::OscReply::Arg> args;
+    std::string words;
+};
+
+/// Sends each of cases and checks it is answered `/error s:address s:why` with its words in why.
+inline void expectRefused(RawOscClient& c, const std::vector<BadRequest>& cases)
+{
+    for (const auto& k : cases) {
+        auto reply = ask(c, k.address, k.args);
+        ASSERT_TRUE(reply) << k.address;
+        ASSERT_EQ(reply->address, "/error") << k.address << " " << k.words;
+        EXPECT_EQ(reply->text(0), k.address);
+        EXPECT_NE(reply->text(1).find(k.words), std::string::npos) << k.address << ": " << reply->text(1);
+    }
+}
+
 /// The OSC server in-process, against a FakeTarget, with real sockets on loopback; shared by
 /// OscServerTest.cpp (requests, bundles, admission) and OscSubscriptionTest.cpp (feedback, meters).
 class OscServerTest : public ::testing::Test {

@@ -172,20 +172,22 @@ TEST(SceneBook, DeleteAndRenameKeepTheCurrentSceneTrue)
     EXPECT_EQ(book.list(), std::vector<std::string> {"one"});
 }
 
-TEST(SceneBook, AQuantisedRecallLandsOnTheLineTheTransportGivesAndAtOnceWhenStopped)
+TEST(SceneBook, AQuantisedRecallCarriesItsLineToTheAudioThreadAndANowRecallLandsAtTheNextBlock)
 {
+    // The line is found on the audio thread from the transport as it stands then (LineCommands):
+    // the book hands it on, stopped or rolling, and does not turn it into a frame.
     FakeTarget t;
     auto& book = t.sceneBook;
     ASSERT_TRUE(book.store("s", scope({"/track/a"})));
-    t.fakeTransport.boundaryAt = 96000;
     ASSERT_TRUE(book.recall("s", {{}, port::RecallWhen {transport::Boundary::Bar}}));
-    EXPECT_EQ(t.batches().back().atFrame, 0u) << "stopped: at once";
+    EXPECT_EQ(t.batches().back().line, transport::Boundary::Bar);
     ASSERT_TRUE(t.fakeTransport.play(0));
-    ASSERT_TRUE(book.recall("s", {{}, port::RecallWhen {transport::Boundary::Bar}}));
-    EXPECT_EQ(t.batches().back().atFrame, 96000u);
-    EXPECT_EQ(t.fakeTransport.asked().first, transport::Boundary::Bar);
     ASSERT_TRUE(book.recall("s", {{}, port::RecallWhen {transport::Boundary::Beat}}));
-    EXPECT_EQ(t.fakeTransport.asked().first, transport::Boundary::Beat);
+    EXPECT_EQ(t.batches().back().line, transport::Boundary::Beat);
+    EXPECT_EQ(t.batches().back().atFrame, 0u);
     ASSERT_TRUE(book.recall("s"));
-    EXPECT_EQ(t.batches().back().atFrame, 0u) << "now, the session's default";
+    EXPECT_EQ(t.batches().back().line, std::nullopt) << "now, the session's default";
+    EXPECT_EQ(t.batches().back().atFrame, 0u);
+    ASSERT_TRUE(book.undo());
+    EXPECT_EQ(t.batches().back().line, std::nullopt) << "an undo lands at once";
 }

@@ -49,6 +49,43 @@ void BlockProcessor::apply(const Command& command) noexcept
     case Command::Type::Transport:
         transport_.request(command.transport, command.atFrame, frame_); // holds a timed one itself
         break;
+    case Command::Type::SwapShow:
+        if (show_)
+            retirer_.retire(Event {Event::Type::ShowRetired, nullptr, nullptr, show_});
+        show_ = command.show;
+        arrangement_.install(show_, command.keepPlace);
+        break;
+    case Command::Type::Arrange:
+        arrangement_.request(command.arrangement);
+        break;
+    }
+}
+
+void BlockProcessor::arrange(std::uint64_t start, std::uint32_t nframes) noexcept
+{
+    SectionStart starts[1];
+    const std::size_t count = arrangement_.plan(transport_, start, nframes, starts);
+    for (std::size_t i = 0; i < count; ++i) {
+        const SectionStart& section = starts[i];
+        if (section.scene) {
+            Command recall;
+            recall.type = Command::Type::ApplyBatch;
+            recall.batch = section.scene;
+            recall.generation = section.scene->generation;
+            recall.atFrame = section.frame;
+            if (section.frame <= start) {
+                applyParamCommand(current_, recall, start);
+            } else if (!timed_.hold(recall)) {
+                timedOverflows_.fetch_add(1, std::memory_order_relaxed); // a statistic
+                applyParamCommand(current_, recall, start);
+            }
+        }
+        Event started {Event::Type::SectionStarted};
+        started.showId = show_ ? show_->id : 0;
+        started.section = section.section;
+        started.frame = section.frame;
+        started.recalled = section.scene != nullptr;
+        retirer_.retire(started);
     }
 }
 
@@ -58,7 +95,12 @@ const Graph* BlockProcessor::beginBlock() noexcept
     Command command;
     while (commands_.pop(command)) {
         const bool param = command.type == Command::Type::SetParam || command.type == Command::Type::ApplyBatch;
-        if (!param || command.atFrame <= frame_) {
+        if (param && command.line) {
+            if (!onLine_.hold(command)) {
+                timedOverflows_.fetch_add(1, std::memory_order_relaxed); // a statistic
+                apply(command);
+            }
+        } else if (!param || command.atFrame <= frame_) {
             apply(command);
         } else if (!timed_.hold(command)) {
             timedOverflows_.fetch_add(1, std::memory_order_relaxed); // a statistic
@@ -74,6 +116,10 @@ void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs,
 {
     blocks_.fetch_add(1, std::memory_order_relaxed); // a statistic, read without ordering
     const std::uint64_t start = frame_;
+    arrange(start, nframes);
+    // After the arrangement, so a recall on the bar a section starts on lands after the section's scene.
+    if (const std::size_t early = onLine_.release(transport_, start, nframes, timed_, current_))
+        timedOverflows_.fetch_add(early, std::memory_order_relaxed); // a statistic
     if (!current_ || nframes > current_->maxFrames) {
         fade_.cut(); // retires a fading graph: nothing can run this block
         for (std::size_t c = 0; c < numOutputs; ++c)
@@ -137,6 +183,10 @@ void BlockProcessor::retireAll() noexcept
     if (taps_)
         retirer_.retire(Event {Event::Type::TapsRetired, nullptr, taps_});
     taps_ = nullptr;
+    if (show_)
+        retirer_.retire(Event {Event::Type::ShowRetired, nullptr, nullptr, show_});
+    show_ = nullptr;
+    arrangement_.install(nullptr);
 }
 
 } // namespace backline::engine

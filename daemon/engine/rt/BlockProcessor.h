@@ -8,7 +8,9 @@
 #include "engine/Graph.h"
 #include "engine/Taps.h"
 #include "engine/rt/BlockClock.h"
+#include "engine/rt/Arrangement.h"
 #include "engine/rt/Fades.h"
+#include "engine/rt/LineCommands.h"
 #include "engine/rt/ParamCommands.h"
 #include "engine/rt/Retirer.h"
 #include "engine/rt/Transport.h"
@@ -85,10 +87,16 @@ public:
 
     /// [audio] The transport of a backend that leads it (JACK's), for the block about to run.
     void followTransport(const LeaderPosition& leader) noexcept BACKLINE_NONBLOCKING { transport_.follow(leader, frame_); }
+    /// [audio] Whether the backend's transport leads (see Transport::setLed); set every block.
+    void setTransportLed(bool led) noexcept BACKLINE_NONBLOCKING { transport_.setLed(led); }
+    /// [audio] What the engine's transport asked of the leading backend's since the last call.
+    LeaderAsk takeLeaderAsk() noexcept BACKLINE_NONBLOCKING { return transport_.takeLeaderAsk(); }
     /// [audio] The transport, as the audio thread holds it (for JACK's timebase callback).
     const Transport& transport() const noexcept { return transport_; }
     /// [any] The transport after the last block.
     TransportSnapshot transportSnapshot() const noexcept { return transport_.read(); }
+    /// [any] The arrangement after the last block.
+    ArrangementSnapshot arrangementSnapshot() const noexcept { return arrangement_.read(); }
 
     /// [any] Blocks processed so far.
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
@@ -121,6 +129,9 @@ protected:
 
 private:
     void apply(const Command& command) noexcept BACKLINE_NONBLOCKING;
+    /// The arrangement's section starts due in the block [start, start + nframes): their scene
+    /// held for their frame (the block splits there), the control side told.
+    void arrange(std::uint64_t start, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
 
     CommandQueue commands_;
     EventQueue events_;
@@ -134,8 +145,11 @@ private:
     ReloadFade fade_ {retirer_};
     StopFade stopFade_;
     TimedCommands timed_;
+    LineCommands onLine_;
     BlockClock clock_;
     Transport transport_;
+    const ShowPlan* show_ = nullptr;
+    Arrangement arrangement_;
     std::vector<const float*> offsetInputs_;         // this block's inputs from a split point on
     std::vector<const float*> offsetOutgoingInputs_; // the same for a reload's outgoing graph
 

@@ -64,4 +64,17 @@ MeterMap MeterMap::withMeter(int newNum, int newDen, double beats) const noexcep
     return map;
 }
 
+MeterMap MeterMap::withBarLineAt(std::int64_t beats) const noexcept
+{
+    const BarPlace here = place(double(beats));
+    if (here.barStart == beats)
+        return *this;
+    MeterMap map = *this; // num/den: the meter after any change waiting for its bar line
+    map.anchorBeats = beats;
+    map.anchorBar = here.bar + 1;
+    map.beforeNum = here.beatsPerBar;
+    map.beforeDen = here.beatUnit;
+    return map;
+}
+
 } // namespace backline::engine

@@ -42,6 +42,10 @@ struct MeterMap {
     /// [any] This map with num/den from the first bar line at or after beats on (at beats
     /// itself when it is one): a meter change mid-bar lets the bar finish.
     MeterMap withMeter(int newNum, int newDen, double beats) const noexcept BACKLINE_NONBLOCKING;
+    /// [any] This map with a bar beginning at beat `beats` (an arrangement's jump on a beat):
+    /// the bar playing there is cut short and counting goes on from the next bar number. A meter
+    /// change waiting for its bar line starts there. Itself when a bar begins there already.
+    MeterMap withBarLineAt(std::int64_t beats) const noexcept BACKLINE_NONBLOCKING;
 };
 
 } // namespace backline::engine

@@ -100,6 +100,28 @@ TimeGrid Transport::gridFor(std::int64_t frame) const noexcept
 void Transport::apply(const TransportRequest& request) noexcept
 {
     const int rate = grid_.tempo.sampleRate;
+    if (led_) {
+        // The leader's transport moves; this one follows it (follow()) a cycle or two later.
+        switch (request.op) {
+        case TransportRequest::Op::Play:
+            ask_.start = true;
+            ask_.stop = false;
+            return;
+        case TransportRequest::Op::Stop:
+            ask_.stop = true;
+            ask_.start = false;
+            return;
+        case TransportRequest::Op::Locate:
+            ask_.locate = request.frame;
+            return;
+        case TransportRequest::Op::LocateBar:
+            ask_.locate = TimeGrid::constant(0, grid_.tempo.targetBpm(), grid_.meter.num, grid_.meter.den, rate)
+                              .frameOf(request.frame, request.beat);
+            return;
+        default:
+            break;
+        }
+    }
     switch (request.op) {
     case TransportRequest::Op::Play:
         if (!rolling_) {
@@ -129,6 +151,14 @@ void Transport::apply(const TransportRequest& request) noexcept
         grid_.meter = grid_.meter.withMeter(request.num, request.den, grid_.tempo.beatsAt(position_));
         ++changes_;
         break;
+    case TransportRequest::Op::BarLine: {
+        const MeterMap meter = grid_.meter.withBarLineAt(std::llround(grid_.tempo.beatsAt(position_)));
+        if (meter.anchorBeats != grid_.meter.anchorBeats || meter.anchorBar != grid_.meter.anchorBar) {
+            grid_.meter = meter;
+            ++changes_;
+        }
+        break;
+    }
     case TransportRequest::Op::None:
         break;
     }

@@ -45,6 +45,17 @@ public:
     /// once, and counted, when config::maxTimedTransportRequests are held).
     void request(const TransportRequest& request, std::uint64_t atFrame, std::uint64_t now) noexcept
         BACKLINE_NONBLOCKING;
+    /// [audio] Whether a backend's transport leads this block (transport.jack follow or lead):
+    /// then a request to start, stop or locate (a timed one, the arrangement's) is asked of the
+    /// leader (takeLeaderAsk) rather than done here, and this transport follows the leader.
+    void setLed(bool led) noexcept BACKLINE_NONBLOCKING { led_ = led; }
+    /// [audio] What was asked of the leader since the last call.
+    LeaderAsk takeLeaderAsk() noexcept BACKLINE_NONBLOCKING
+    {
+        const LeaderAsk ask = ask_;
+        ask_ = {};
+        return ask;
+    }
     /// [audio] Takes the leader's state and position for the block about to start at engine
     /// frame now: a frame other than where this transport stands is a locate.
     void follow(const LeaderPosition& leader, std::uint64_t now) noexcept BACKLINE_NONBLOCKING;
@@ -56,6 +67,12 @@ public:
     /// [audio] The grid that reads a leader's next position frame the way follow() will take
     /// it: this one where the transport stands, a located one elsewhere (JACK's timebase).
     TimeGrid gridFor(std::int64_t frame) const noexcept BACKLINE_NONBLOCKING;
+
+    /// [audio] Where the transport stands (at the engine frame the next block starts on), whether
+    /// it rolls, and its grid: what the arrangement plans a block by.
+    std::int64_t position() const noexcept BACKLINE_NONBLOCKING { return position_; }
+    bool rolling() const noexcept BACKLINE_NONBLOCKING { return rolling_; }
+    const TimeGrid& grid() const noexcept BACKLINE_NONBLOCKING { return grid_; }
 
     /// [any] The transport after the last block.
     TransportSnapshot read() const noexcept BACKLINE_NONBLOCKING { return published_.load(); }
@@ -81,6 +98,8 @@ private:
     TimeGrid grid_;
     std::uint64_t changes_ = 0;
     std::array<Held, config::maxTimedTransportRequests> held_ {};
+    bool led_ = false;
+    LeaderAsk ask_;
     std::size_t heldCount_ = 0;
 
     Seqlock<TransportSnapshot> published_;

@@ -19,6 +19,7 @@ struct TransportRequest {
         LocateBar, ///< go to the first frame of bar `frame`, beat `beat`
         Tempo,     ///< glide to `bpm` over `glideSeconds` (0: at once)
         Meter,     ///< `num`/`den` from the next bar line (at once on a bar line)
+        BarLine,   ///< a bar begins here (on a beat): the bar playing is cut short (an arrangement's jump)
     };
     Op op = Op::None;
     std::int32_t beat = 1;
@@ -29,6 +30,14 @@ struct TransportRequest {
     double glideSeconds = 0.0;
 };
 static_assert(std::is_trivially_copyable_v<TransportRequest>);
+
+/// What a request asked of a leading backend's transport (JACK's) instead of doing it here: its
+/// state and position are the leader's, which the engine's transport follows a cycle or two on.
+struct LeaderAsk {
+    bool start = false;
+    bool stop = false;
+    std::int64_t locate = -1; ///< a transport frame; -1: none
+};
 
 /// The transport of a backend that leads (JACK's, read with jack_transport_query) at the first
 /// frame of the block about to run.

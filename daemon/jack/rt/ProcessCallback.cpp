@@ -88,7 +88,9 @@ int ProcessCallback::process(jack_nframes_t nframes) noexcept
     const engine::Graph* graph = engine_.beginBlock();
     if (!graph)
         return 0;
-    if (const auto mode = transportMode_.load(std::memory_order_relaxed); mode != transport::JackMode::Off)
+    const auto mode = transportMode_.load(std::memory_order_relaxed);
+    engine_.setTransportLed(mode != transport::JackMode::Off);
+    if (mode != transport::JackMode::Off)
         // Leading, backline's own bars are JACK's: only the frame and state are taken back.
         engine_.followTransport(readJackTransport(client_, mode == transport::JackMode::Follow));
     const CycleClockReading clock = cycleClock(client_);
@@ -114,6 +116,8 @@ int ProcessCallback::process(jack_nframes_t nframes) noexcept
                 jack_port_get_buffer(static_cast<jack_port_t*>(outgoing->inputHandles[i]), nframes)));
     }
     engine_.runBlock(inputBuffers_.data(), numInputs, outputs, 2, nframes, outgoingInputBuffers_.data(), numOutgoing);
+    if (mode != transport::JackMode::Off)
+        askJackTransport(client_, engine_.takeLeaderAsk());
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "core/TransportRules.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace backline::jack {
@@ -49,6 +50,24 @@ void fillBarsAndBeats(const engine::TimeGrid& grid, jack_position_t& position) n
     position.beat_type = float(m.place.beatUnit);
     position.ticks_per_beat = transport::ticksPerBeat;
     position.beats_per_minute = m.bpm;
+}
+
+void askJackTransport(jack_client_t* client, const engine::LeaderAsk& ask) noexcept
+{
+    // Audited: JACK2's jack_transport_start, _stop and _locate write a command or the next
+    // position into the transport's shared-memory state (JackTransportEngine::SetCommand,
+    // RequestNewPos: a lock-free double buffer); no lock, allocation or system call. JACK
+    // documents them as realtime-safe.
+    if (ask.locate >= 0) {
+        (void)BACKLINE_AUDITED_NONBLOCKING(
+            jack_transport_locate(client, jack_nframes_t(std::min<std::int64_t>(ask.locate, INT32_MAX))));
+    }
+    if (ask.stop) {
+        BACKLINE_AUDITED_NONBLOCKING(jack_transport_stop(client));
+    }
+    if (ask.start) {
+        BACKLINE_AUDITED_NONBLOCKING(jack_transport_start(client));
+    }
 }
 
 } // namespace backline::jack

@@ -22,4 +22,8 @@ engine::LeaderPosition readJackTransport(jack_client_t* client, bool takeBars) n
 /// clients see while backline is the timebase master.
 void fillBarsAndBeats(const engine::TimeGrid& grid, jack_position_t& position) noexcept BACKLINE_NONBLOCKING;
 
+/// [audio] Asks JACK's transport for what the engine's asked of it (the arrangement's stop at a
+/// song's end, the locate of a cue): JACK does it at its next cycle, the engine follows.
+void askJackTransport(jack_client_t* client, const engine::LeaderAsk& ask) noexcept BACKLINE_NONBLOCKING;
+
 } // namespace backline::jack
