@@ -65,9 +65,9 @@ struct Command {
     float value = 0.0f;
     std::uint64_t generation = 0;
     std::uint64_t atFrame = 0; ///< SetParam, ApplyBatch, Transport: engine frame to apply at; 0 (or past): at once
-    /// SetParam, ApplyBatch: set, the change lands on the transport's next beat or bar line as
-    /// the audio thread counts it (rt/LineCommands.h), and atFrame is not read; the transport
-    /// stopped: at once.
+    /// SetParam, ApplyBatch: set, the change lands on the transport's first beat or bar line at
+    /// or after atFrame (0 or past: the next block) as the audio thread counts it
+    /// (rt/LineCommands.h); the transport stopped: at once.
     std::optional<transport::Boundary> line;
     Graph* graph = nullptr;
     TapSet* taps = nullptr;

@@ -61,8 +61,8 @@ public:
     /// atFrame (0 or a past frame: the next block). With fadeFrames > 0 each parameter morphs
     /// from where it is to its value over that many frames instead (rt/Morphs.h). False, and
     /// nothing queued, when the queue is full (counted in droppedCommands(), one per change).
-    /// With a line they land instead on the transport's next beat or bar line from the block
-    /// that takes them, as the audio thread counts it (rt/LineCommands.h; stopped: at once).
+    /// With a line they land instead on the transport's first beat or bar line at or after
+    /// atFrame, as the audio thread counts it (rt/LineCommands.h; stopped: at once).
     bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0,
         std::uint32_t fadeFrames = 0, std::optional<transport::Boundary> line = std::nullopt);
 

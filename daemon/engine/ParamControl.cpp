@@ -148,9 +148,9 @@ Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, dou
 }
 
 Result<void> ParamControl::morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds,
-    transport::Boundary line, std::int64_t dueNs)
+    transport::Boundary line, std::uint64_t notBefore, std::int64_t dueNs)
 {
-    return queueMorph(changes, fadeSeconds, 0, line, dueNs);
+    return queueMorph(changes, fadeSeconds, notBefore, line, dueNs);
 }
 
 Result<void> ParamControl::queueMorph(std::span<const port::ParamChange> changes, double fadeSeconds,

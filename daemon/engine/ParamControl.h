@@ -61,7 +61,7 @@ public:
     Result<void> morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame = 0,
         std::int64_t dueNs = 0) override;
     Result<void> morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds, transport::Boundary line,
-        std::int64_t dueNs = 0) override;
+        std::uint64_t notBefore = 0, std::int64_t dueNs = 0) override;
     Result<port::ParamState> get(std::string_view address) const override;
     std::vector<port::ParamState> all() const override;
 

@@ -40,13 +40,14 @@ public:
     virtual Result<void> morph(std::span<const ParamChange> changes, double fadeSeconds, std::uint64_t atFrame = 0,
         std::int64_t dueNs = 0)
         = 0;
-    /// morph() on the transport's next beat or bar line (the line itself when a block starts on
-    /// it), found by the audio thread from the transport as it stands at each block: cycles JACK
-    /// ran without backline, a locate or a tempo change while the changes wait move their
-    /// landing with JACK's transport. The transport stopped (or stopping before the line): at
-    /// once. dueNs is the caller's best guess of when the line sounds, for listeners.
+    /// morph() on the transport's first beat or bar line at or after engine frame notBefore
+    /// (0: the next block), found by the audio thread from the transport as it stands at each
+    /// block: cycles JACK ran without backline, a locate or a tempo change while the changes
+    /// wait move their landing with JACK's transport. The transport stopped (or stopping before
+    /// the line): at once (at notBefore). dueNs is the caller's best guess of when the line
+    /// sounds, for listeners.
     virtual Result<void> morphOnLine(std::span<const ParamChange> changes, double fadeSeconds,
-        transport::Boundary line, std::int64_t dueNs = 0)
+        transport::Boundary line, std::uint64_t notBefore = 0, std::int64_t dueNs = 0)
         = 0;
     /// A parameter's description and current value.
     virtual Result<ParamState> get(std::string_view address) const = 0;

@@ -121,27 +121,32 @@ Result<std::vector<port::ParamChange>> SceneBook::liveValues(const std::vector<p
     return out;
 }
 
-Result<void> SceneBook::apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when)
+Result<void> SceneBook::apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when,
+    std::uint64_t atFrame)
 {
     applying_.store(std::this_thread::get_id());
     auto r = when.boundary
-        ? params_.morphOnLine(changes, fadeSeconds, *when.boundary, lineDueNs(*when.boundary))
-        : params_.morph(changes, fadeSeconds);
+        ? params_.morphOnLine(changes, fadeSeconds, *when.boundary, atFrame, dueNs(when, atFrame))
+        : params_.morph(changes, fadeSeconds, atFrame, dueNs(when, atFrame));
     applying_.store(std::thread::id {});
     return r;
 }
 
-std::int64_t SceneBook::lineDueNs(transport::Boundary line) const
+std::int64_t SceneBook::dueNs(port::RecallWhen when, std::uint64_t atFrame) const
 {
-    const port::TransportPosition p = transport_.position();
-    if (p.state != port::TransportState::Rolling || !time_.clock)
-        return 0; // stopped: the audio thread applies it at once
-    // The block the changes reach starts at about the snapshot's next block: the line from there.
-    const auto at = transport_.nextBoundary(line, p.engineFrame);
-    const port::EngineClock c = time_.clock();
-    if (!at || c.monotonicNs == 0 || c.sampleRate <= 0 || *at <= c.frame)
+    if (!time_.clock)
         return 0;
-    return c.monotonicNs + std::int64_t(double(*at - c.frame) * 1e9 / c.sampleRate);
+    std::uint64_t frame = atFrame;
+    if (when.boundary) {
+        // The block the changes reach starts at about the snapshot's next block: the line from there.
+        const port::TransportPosition p = transport_.position();
+        if (p.state == port::TransportState::Rolling)
+            frame = transport_.nextBoundary(*when.boundary, std::max(atFrame, p.engineFrame)).value_or(atFrame);
+    }
+    const port::EngineClock c = time_.clock();
+    if (frame == 0 || c.monotonicNs == 0 || c.sampleRate <= 0 || frame <= c.frame)
+        return 0; // now
+    return c.monotonicNs + std::int64_t(double(frame - c.frame) * 1e9 / c.sampleRate);
 }
 
 void SceneBook::makeCurrent(const std::string& name, bool dirty)
@@ -206,7 +211,7 @@ Result<void> SceneBook::recall(std::string_view name, port::RecallOptions option
     auto before = liveValues(changes);
     if (!before)
         return before.error();
-    if (auto r = apply(changes, fade, options.when.value_or(defaultWhen_)); !r)
+    if (auto r = apply(changes, fade, options.when.value_or(defaultWhen_), options.atFrame); !r)
         return r;
     const port::SceneCurrent was = current();
     undo_ = SceneUndo {std::move(*before), fade, was.name, was.dirty};
@@ -223,7 +228,7 @@ Result<void> SceneBook::undo()
     auto before = liveValues(changes);
     if (!before)
         return before.error();
-    if (auto r = apply(changes, undo_->fadeSeconds, {}); !r)
+    if (auto r = apply(changes, undo_->fadeSeconds, {}, 0); !r)
         return r;
     // What the undo replaced becomes the undo's undo: a second undo redoes.
     const port::SceneCurrent was = current();

@@ -88,11 +88,12 @@ private:
     std::vector<port::ParamChange> unsafe(const std::vector<port::ParamChange>& values) const;
     /// The live values of the addresses of changes.
     Result<std::vector<port::ParamChange>> liveValues(const std::vector<port::ParamChange>& changes) const;
-    /// One morph of changes, now or on the line of when, which this book's listener does not
-    /// count as a set.
-    Result<void> apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when);
-    /// When (CLOCK_MONOTONIC ns) a recall on line will probably be heard, for listeners; 0: now.
-    std::int64_t lineDueNs(transport::Boundary line) const;
+    /// One morph of changes from engine frame atFrame (0: the next block), on the line of when
+    /// if it names one, which this book's listener does not count as a set.
+    Result<void> apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when,
+        std::uint64_t atFrame);
+    /// When (CLOCK_MONOTONIC ns) such a recall will probably be heard, for listeners; 0: now.
+    std::int64_t dueNs(port::RecallWhen when, std::uint64_t atFrame) const;
     /// Makes name the current scene (clean unless dirty), its unsafe addresses the scope.
     void makeCurrent(const std::string& name, bool dirty);
     /// Recomputes the current scene's scope after its values or the safes changed.

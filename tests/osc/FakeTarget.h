@@ -117,12 +117,12 @@ public:
     }
 
     Result<void> morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds, transport::Boundary line,
-        std::int64_t dueNs) override
+        std::uint64_t notBefore, std::int64_t dueNs) override
     {
         if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
             return makeError(ErrorCode::Param, problem);
         lastFade = fadeSeconds;
-        return store(changes, 0, line, dueNs);
+        return store(changes, notBefore, line, dueNs);
     }
 
     Result<port::ParamState> get(std::string_view address) const override
