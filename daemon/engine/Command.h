@@ -43,6 +43,12 @@ struct ParamBatch {
     std::uint64_t atFrame = 0;       ///< engine frame to apply at; 0 (or past): at once
     std::uint32_t fadeFrames = 0;    ///< 0: set; otherwise each parameter morphs over this many frames
     std::vector<ParamChange> changes; ///< in order: a parameter's last change wins
+    /// Non-zero: the control side wants to know the engine frame it lands on (Engine::takeLandings).
+    std::uint64_t tag = 0;
+    /// Whether the audio thread applied it (to the graph it was for), and at which engine frame;
+    /// read once `applied` is true.
+    bool landed = false;
+    std::uint64_t landedAt = 0;
     /// Set by the audio thread (release) when it no longer reads the batch; the control side
     /// frees the batch after reading it true (acquire).
     std::atomic<bool> applied {false};

@@ -122,12 +122,12 @@ Result<std::vector<port::ParamChange>> SceneBook::liveValues(const std::vector<p
 }
 
 Result<void> SceneBook::apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when,
-    std::uint64_t atFrame)
+    std::uint64_t atFrame, std::uint64_t tag)
 {
     applying_.store(std::this_thread::get_id());
     auto r = when.boundary
-        ? params_.morphOnLine(changes, fadeSeconds, *when.boundary, atFrame, dueNs(when, atFrame))
-        : params_.morph(changes, fadeSeconds, atFrame, dueNs(when, atFrame));
+        ? params_.morphOnLine(changes, fadeSeconds, *when.boundary, atFrame, dueNs(when, atFrame), tag)
+        : params_.morph(changes, fadeSeconds, atFrame, dueNs(when, atFrame), tag);
     applying_.store(std::thread::id {});
     return r;
 }
@@ -147,6 +147,17 @@ std::int64_t SceneBook::dueNs(port::RecallWhen when, std::uint64_t atFrame) cons
     if (frame == 0 || c.monotonicNs == 0 || c.sampleRate <= 0 || frame <= c.frame)
         return 0; // now
     return c.monotonicNs + std::int64_t(double(frame - c.frame) * 1e9 / c.sampleRate);
+}
+
+std::optional<std::string> SceneBook::landed(std::uint64_t tag)
+{
+    std::lock_guard lock(tagsMutex_);
+    const auto it = std::find_if(recalling_.begin(), recalling_.end(), [&](const auto& t) { return t.first == tag; });
+    if (it == recalling_.end())
+        return std::nullopt;
+    std::string name = std::move(it->second);
+    recalling_.erase(it);
+    return name;
 }
 
 void SceneBook::makeCurrent(const std::string& name, bool dirty)
@@ -211,7 +222,16 @@ Result<void> SceneBook::recall(std::string_view name, port::RecallOptions option
     auto before = liveValues(changes);
     if (!before)
         return before.error();
-    if (auto r = apply(changes, fade, options.when.value_or(defaultWhen_), options.atFrame); !r)
+    std::uint64_t tag = 0;
+    {
+        // Remembered before the engine can report it; the oldest go when nobody takes them.
+        std::lock_guard tags(tagsMutex_);
+        tag = ++lastTag_;
+        if (recalling_.size() == config::maxLandingsKept)
+            recalling_.pop_front();
+        recalling_.emplace_back(tag, scene->name);
+    }
+    if (auto r = apply(changes, fade, options.when.value_or(defaultWhen_), options.atFrame, tag); !r)
         return r;
     const port::SceneCurrent was = current();
     undo_ = SceneUndo {std::move(*before), fade, was.name, was.dirty};

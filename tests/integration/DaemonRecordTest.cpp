@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -160,7 +161,7 @@ TEST(DaemonRecord, RecordsAlignedSourcesWhoseSamplesAddUpToTheMaster)
     EXPECT_NE(manifest["session"].as<std::string>().find("name: rec"), std::string::npos);
 }
 
-TEST(DaemonRecord, AMarkerAndASceneRecallInATimedBundleLandOnTheSameFrame)
+TEST(DaemonRecord, AMarkerAndASceneRecallInATimedBundleLandOnTheSameFrameAndTheRecallMarksItToo)
 {
     // The recall mutes a DC track the take records: the first sample that changes is the frame
     // the recall landed on, and the marker must name that very frame.
@@ -198,10 +199,12 @@ TEST(DaemonRecord, AMarkerAndASceneRecallInATimedBundleLandOnTheSameFrame)
             change = i;
     ASSERT_NE(change, 0u) << "the recall was heard";
     const YAML::Node manifest = YAML::LoadFile((take / "take.yaml").string());
-    ASSERT_EQ(manifest["markers"].size(), 1u);
-    EXPECT_EQ(manifest["markers"][0]["name"].as<std::string>(), "drop");
-    EXPECT_EQ(manifest["markers"][0]["frame"].as<std::uint64_t>(), change)
-        << "the marker is on the first sample the recall changed";
+    std::map<std::string, std::uint64_t> markers;
+    for (const auto& marker : manifest["markers"])
+        markers[marker["name"].as<std::string>()] = marker["frame"].as<std::uint64_t>();
+    ASSERT_EQ(markers.size(), 2u) << "the bundle's and the recall's own";
+    EXPECT_EQ(markers["drop"], change) << "the marker is on the first sample the recall changed";
+    EXPECT_EQ(markers["scene:muted"], change) << "and so is the marker every recall drops";
 }
 
 TEST(DaemonRecord, BadRecordRequestsAnswerErrorAndChangeNothing)
