@@ -63,6 +63,19 @@ void OscDispatcher::recordMarker(OscCall& call)
         call.out.push_back(errorReply(call.address, args ? "takes one argument: the marker's name" : problem));
         return;
     }
+    if (call.batch && call.batch->timed) {
+        // At the bundle's time, on its engine frame: checked now, so a bad one refuses the bundle.
+        if (auto wrong = port::markerNameProblem((*args)[0]); !wrong.empty()) {
+            ++call.batch->invalid;
+            call.out.push_back(errorReply(call.address, wrong));
+            return;
+        }
+        call.batch->actions.push_back({std::string(call.address), [this, name = (*args)[0]](std::uint64_t engineFrame) {
+            return control_.recordMarker(name, engineFrame ? std::optional(engineFrame) : std::nullopt);
+        }});
+        call.out.push_back(OscReply {"/record/marked", {(*args)[0]}});
+        return;
+    }
     if (auto r = control_.recordMarker((*args)[0]); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
     else

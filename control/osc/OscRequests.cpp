@@ -91,6 +91,8 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
         // No exception may end the OSC thread: a failure is this packet's /error.
         try {
             ParamBatch batch;
+            batch.timed = packet.bundle && packet.timetag != oscImmediately
+                && secondsUntil(packet.timetag, std::chrono::system_clock::now()) > 0.0;
             for (auto& message : packet.messages) {
                 // parsePacket's messages have as many arguments as type tags (liblo counts them).
                 OscCall call {message.address, message.types, message.argv, message.argc, replies,
@@ -164,7 +166,7 @@ void OscServer::applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBat
                 batch.invalid == 1 ? "is" : "are")));
         return;
     }
-    if (batch.changes.empty())
+    if (batch.changes.empty() && batch.actions.empty())
         return;
     const double ahead = timetag == oscImmediately ? 0.0 : secondsUntil(timetag, std::chrono::system_clock::now());
     if (ahead > config::oscMaxScheduleAheadSeconds) {
@@ -175,8 +177,10 @@ void OscServer::applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBat
     }
     const std::int64_t now = monotonicNowNs();
     const std::int64_t due = ahead > 0.0 ? now + std::int64_t(ahead * 1e9) : 0;
-    if (auto r = scheduler_.submit(std::move(batch.changes), due, from, now); !r)
-        replies.push_back(errorReply("#bundle", "bundle not applied: " + r.error().message));
+    scheduler_.submit(std::move(batch.changes), std::move(batch.actions), due, from, now,
+        [&](std::string_view address, const std::string& why) {
+            replies.push_back(errorReply(std::string(address), address == "#bundle" ? "bundle not applied: " + why : why));
+        });
 }
 
 } // namespace backline::control

@@ -3,6 +3,7 @@
 // runs, what it sends back; and what the server sends unasked.
 #pragma once
 
+#include "core/Result.h"
 #include "port/Param.h"
 #include "control/osc/OscReply.h"
 
@@ -10,7 +11,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <variant>
@@ -22,11 +25,21 @@ struct ClientState;
 class OscDispatcher;
 class OscSubscriptions;
 
+/// What a timed bundle does at its time besides its sets (a scene recall, a marker), checked
+/// when it arrived: run with the engine frame the bundle lands on (0: the next block).
+struct TimedAction {
+    std::string address; ///< the message's, for an error at its time
+    std::function<Result<void>(std::uint64_t engineFrame)> run;
+};
+
 /// Parameter sets of one bundle, collected while its messages are read and applied together
 /// (all or none) after the last one.
 struct ParamBatch {
     std::vector<port::ParamChange> changes;
     std::size_t invalid = 0; ///< messages of the bundle answered with /error: nothing applies
+    /// The bundle's time is ahead: scene recalls and markers wait for it too (in actions).
+    bool timed = false;
+    std::vector<TimedAction> actions; ///< done after the sets, in the bundle's order
 };
 
 /// What the sender of the packet under way may still be sent (its reply budget): a handler

@@ -91,6 +91,25 @@ void OscDispatcher::sceneRecall(OscCall& call)
         call.out.push_back(errorReply(call.address, options.error().message));
         return;
     }
+    if (call.batch && call.batch->timed) {
+        // At the bundle's time: checked now, so a bad one refuses the bundle whole.
+        auto problem = port::fadeProblem(options->fadeSeconds.value_or(0.0));
+        if (problem.empty())
+            if (auto scene = control_.scenes().get(*name); !scene)
+                problem = scene.error().message;
+        if (!problem.empty()) {
+            ++call.batch->invalid;
+            call.out.push_back(errorReply(call.address, problem));
+            return;
+        }
+        call.batch->actions.push_back({std::string(call.address),
+            [this, scene = std::string(*name), recall = *options](std::uint64_t engineFrame) mutable {
+                recall.atFrame = engineFrame;
+                return control_.scenes().recall(scene, recall);
+            }});
+        call.out.push_back(OscReply {"/scene/recalled", {*name}});
+        return;
+    }
     if (auto r = control_.scenes().recall(*name, *options); !r)
         call.out.push_back(errorReply(call.address, r.error().message));
     else

@@ -279,9 +279,10 @@ void OscServer::service(std::int64_t nowNs)
     }
     closeIdleTcp(nowNs);
     flushConnections();
-    scheduler_.handOver(nowNs, [this](const Endpoint& from, const std::string& why) {
+    scheduler_.handOver(nowNs, [this](const Endpoint& from, std::string_view address, const std::string& why) {
         errors_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        sendReplies(from, {errorReply("#bundle", "timed bundle not applied: " + why)});
+        sendReplies(from,
+            {errorReply(std::string(address), address == "#bundle" ? "timed bundle not applied: " + why : why)});
     });
     if (nowNs >= nextClockNs_) {
         // A reading now and then, so the clock's true rate is known when a timed bundle comes.

@@ -193,6 +193,9 @@ void Daemon::serviceShow()
             spdlog::error("the songs' scene recalls could not follow the scenes: {}", r.error().message);
     }
     arrangement_.poll([this](const engine::SectionNews& news) { host_.sectionStarted(news); });
+    for (const engine::Landing& landing : engine_.takeLandings())
+        if (auto scene = scenes_.landed(landing.tag))
+            host_.sceneLanded(*scene, landing.frame);
 }
 
 void Daemon::serveUntilSignal()

@@ -67,10 +67,10 @@ Result<void> DaemonControl::recordStop()
     return recording ? recording->stop() : Result<void>(noRecorder());
 }
 
-Result<void> DaemonControl::recordMarker(std::string_view name)
+Result<void> DaemonControl::recordMarker(std::string_view name, std::optional<std::uint64_t> engineFrame)
 {
     auto* recording = host_.recording();
-    return recording ? recording->marker(name) : Result<void>(noRecorder());
+    return recording ? recording->marker(name, engineFrame) : Result<void>(noRecorder());
 }
 
 Result<port::RecorderStatus> DaemonControl::recordStatus()

@@ -50,7 +50,7 @@ public:
     Result<std::string> reloadSession() override;
     Result<std::string> recordStart(std::string_view name) override { return host_.recordStart(name); }
     Result<void> recordStop() override;
-    Result<void> recordMarker(std::string_view name) override;
+    Result<void> recordMarker(std::string_view name, std::optional<std::uint64_t> engineFrame = std::nullopt) override;
     Result<port::RecorderStatus> recordStatus() override;
     Result<void> setRecordSources(std::vector<std::string> ids) override { return host_.setRecordSources(std::move(ids)); }
     std::vector<std::string> recordSources() override;

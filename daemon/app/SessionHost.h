@@ -68,6 +68,9 @@ public:
     /// [main] A section of a song started (news from the arrangement): a marker "song/section"
     /// in the open take at its frame, its scene the current one, surfaces told.
     void sectionStarted(const engine::SectionNews& news);
+    /// [main] A recall of scene (over a surface, not a section's) landed on engine frame frame:
+    /// a marker "scene:<name>" in the open take there.
+    void sceneLanded(const std::string& scene, std::uint64_t frame);
 
     /// [control] The session's name, track and bus counts and rate as last known; the JACK
     /// figures too. Never waits for a reload in progress (answers what was known before).

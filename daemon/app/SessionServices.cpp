@@ -59,6 +59,14 @@ void SessionHost::sectionStarted(const engine::SectionNews& news)
     listeners_.notice({"/arrangement/section", {news.song, news.section, news.scene}});
 }
 
+void SessionHost::sceneLanded(const std::string& scene, std::uint64_t frame)
+{
+    // As sectionStarted: no session lock is needed to reach the recorder.
+    if (recording_ && recording_->status().state != record::RecorderState::Idle)
+        if (auto r = recording_->marker("scene:" + scene, frame); !r)
+            spdlog::warn("no marker for the recall of scene '{}': {}", scene, r.error().message);
+}
+
 void SessionHost::onRecordEvent(const record::RecordEvent& event)
 {
     const char* name = record::eventName(event.kind);

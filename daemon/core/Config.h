@@ -37,6 +37,8 @@ inline constexpr std::size_t maxTimedCommands = 1024;
 inline constexpr std::size_t maxTimedTransportRequests = 64;
 /// Section starts the engine keeps for the show until it takes them (the oldest go first).
 inline constexpr std::size_t maxSectionStartsKept = 256;
+/// Landings of tagged batches (scene recalls) kept until the daemon takes them (the oldest go first).
+inline constexpr std::size_t maxLandingsKept = 256;
 /// Default UDP port of the OSC server.
 inline constexpr int defaultOscPort = 9000;
 /// Offline render block size (the same engine code path as a JACK period).

@@ -43,6 +43,12 @@ struct ParamBatch {
     std::uint64_t atFrame = 0;       ///< engine frame to apply at; 0 (or past): at once
     std::uint32_t fadeFrames = 0;    ///< 0: set; otherwise each parameter morphs over this many frames
     std::vector<ParamChange> changes; ///< in order: a parameter's last change wins
+    /// Non-zero: the control side wants to know the engine frame it lands on (Engine::takeLandings).
+    std::uint64_t tag = 0;
+    /// Whether the audio thread applied it (to the graph it was for), and at which engine frame;
+    /// read once `applied` is true.
+    bool landed = false;
+    std::uint64_t landedAt = 0;
     /// Set by the audio thread (release) when it no longer reads the batch; the control side
     /// frees the batch after reading it true (acquire).
     std::atomic<bool> applied {false};
@@ -65,9 +71,9 @@ struct Command {
     float value = 0.0f;
     std::uint64_t generation = 0;
     std::uint64_t atFrame = 0; ///< SetParam, ApplyBatch, Transport: engine frame to apply at; 0 (or past): at once
-    /// SetParam, ApplyBatch: set, the change lands on the transport's next beat or bar line as
-    /// the audio thread counts it (rt/LineCommands.h), and atFrame is not read; the transport
-    /// stopped: at once.
+    /// SetParam, ApplyBatch: set, the change lands on the transport's first beat or bar line at
+    /// or after atFrame (0 or past: the next block) as the audio thread counts it
+    /// (rt/LineCommands.h); the transport stopped: at once.
     std::optional<transport::Boundary> line;
     Graph* graph = nullptr;
     TapSet* taps = nullptr;

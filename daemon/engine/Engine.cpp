@@ -90,7 +90,7 @@ bool Engine::setParam(std::uint64_t generation, ParamId param, float value, std:
 }
 
 bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame,
-    std::uint32_t fadeFrames, std::optional<transport::Boundary> line)
+    std::uint32_t fadeFrames, std::optional<transport::Boundary> line, std::uint64_t tag)
 {
     if (changes.empty())
         return true;
@@ -99,7 +99,7 @@ bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> ch
     command.atFrame = atFrame;
     command.line = line;
     std::unique_ptr<ParamBatch> batch;
-    if (changes.size() == 1 && fadeFrames == 0) {
+    if (changes.size() == 1 && fadeFrames == 0 && tag == 0) {
         // One plain change travels in the command itself.
         command.type = Command::Type::SetParam;
         command.param = changes[0].param;
@@ -110,6 +110,7 @@ bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> ch
         batch->generation = generation;
         batch->atFrame = atFrame;
         batch->fadeFrames = fadeFrames;
+        batch->tag = tag;
         batch->changes.assign(changes.begin(), changes.end());
         command.type = Command::Type::ApplyBatch;
         command.batch = batch.get();
@@ -129,9 +130,23 @@ bool Engine::setParams(std::uint64_t generation, std::span<const ParamChange> ch
 
 void Engine::freeAppliedBatches()
 {
-    std::erase_if(batches_, [](const std::unique_ptr<ParamBatch>& batch) {
-        return batch->applied.load(std::memory_order_acquire); // pairs with the release in applyParamBatch()
+    std::erase_if(batches_, [this](const std::unique_ptr<ParamBatch>& batch) {
+        if (!batch->applied.load(std::memory_order_acquire)) // pairs with the release in applyParamBatch()
+            return false;
+        if (batch->tag != 0 && batch->landed) {
+            if (landings_.size() == config::maxLandingsKept)
+                landings_.erase(landings_.begin()); // nobody is reading them: keep the latest
+            landings_.push_back(Landing {batch->tag, batch->landedAt});
+        }
+        return true;
     });
+}
+
+std::vector<Landing> Engine::takeLandings()
+{
+    std::lock_guard lock(producerMutex_);
+    freeAppliedBatches();
+    return std::exchange(landings_, {});
 }
 
 std::size_t Engine::batchesHeld() const

@@ -25,6 +25,13 @@ namespace backline::engine {
 /// the single-producer queue); it answers through the event and meter queues. The [audio]
 /// half is BlockProcessor's, in engine/rt/.
 /// A section the arrangement started: which, of which show, at which engine frame.
+/// A tagged batch landed (Engine::setParams with a tag): its tag and the engine frame it was
+/// applied at.
+struct Landing {
+    std::uint64_t tag = 0;
+    std::uint64_t frame = 0;
+};
+
 struct SectionStarted {
     std::uint64_t showId = 0; ///< the plan's id (ShowPlan::id)
     std::int32_t section = -1;
@@ -61,10 +68,11 @@ public:
     /// atFrame (0 or a past frame: the next block). With fadeFrames > 0 each parameter morphs
     /// from where it is to its value over that many frames instead (rt/Morphs.h). False, and
     /// nothing queued, when the queue is full (counted in droppedCommands(), one per change).
-    /// With a line they land instead on the transport's next beat or bar line from the block
-    /// that takes them, as the audio thread counts it (rt/LineCommands.h; stopped: at once).
+    /// With a line they land instead on the transport's first beat or bar line at or after
+    /// atFrame, as the audio thread counts it (rt/LineCommands.h; stopped: at once).
+    /// A non-zero tag asks for the frame it lands on (takeLandings()).
     bool setParams(std::uint64_t generation, std::span<const ParamChange> changes, std::uint64_t atFrame = 0,
-        std::uint32_t fadeFrames = 0, std::optional<transport::Boundary> line = std::nullopt);
+        std::uint32_t fadeFrames = 0, std::optional<transport::Boundary> line = std::nullopt, std::uint64_t tag = 0);
 
     /// [control] Queues a change to the transport, applied at engine frame atFrame (0 or a past
     /// frame: at the next block). False when the queue is full (counted in droppedCommands()).
@@ -81,6 +89,10 @@ public:
     /// [control] The sections the arrangement started since the last call, oldest first: what
     /// collectGarbage() found in the event queue (the most recent config::maxSectionStartsKept).
     std::vector<SectionStarted> takeSectionStarts();
+    /// [control] The tagged batches that landed since the last call, in the order the control
+    /// side found them applied (a batch for a graph since replaced lands nowhere and is not
+    /// reported).
+    std::vector<Landing> takeLandings();
 
     /// [control, no audio thread running] Applies what is queued as the next block would, so a
     /// queue left full when the audio thread stopped (its JACK server gone) has room for the
@@ -135,6 +147,7 @@ private:
     // Owned here rather than retired through the event queue: the audio thread never has to
     // find room to hand one back, and any control thread that queues the next batch frees it.
     std::vector<std::unique_ptr<ParamBatch>> batches_;
+    std::vector<Landing> landings_; // tagged batches applied (guarded by producerMutex_)
     mutable std::mutex startsMutex_; // guards starts_; never taken by audio
     std::vector<SectionStarted> starts_;
 };

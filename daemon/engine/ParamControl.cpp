@@ -118,7 +118,7 @@ Result<void> ParamControl::check(std::span<const port::ParamChange> changes) con
 
 Result<void> ParamControl::setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame, std::int64_t dueNs)
 {
-    return morph(changes, 0.0, atFrame, dueNs);
+    return queueMorph(changes, 0.0, atFrame, std::nullopt, dueNs, 0);
 }
 
 Result<void> ParamControl::resolveBatch(std::span<const port::ParamChange> changes, double fadeSeconds,
@@ -142,19 +142,19 @@ Result<void> ParamControl::resolveBatch(std::span<const port::ParamChange> chang
 }
 
 Result<void> ParamControl::morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
-    std::int64_t dueNs)
+    std::int64_t dueNs, std::uint64_t tag)
 {
-    return queueMorph(changes, fadeSeconds, atFrame, std::nullopt, dueNs);
+    return queueMorph(changes, fadeSeconds, atFrame, std::nullopt, dueNs, tag);
 }
 
 Result<void> ParamControl::morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds,
-    transport::Boundary line, std::int64_t dueNs)
+    transport::Boundary line, std::uint64_t notBefore, std::int64_t dueNs, std::uint64_t tag)
 {
-    return queueMorph(changes, fadeSeconds, 0, line, dueNs);
+    return queueMorph(changes, fadeSeconds, notBefore, line, dueNs, tag);
 }
 
 Result<void> ParamControl::queueMorph(std::span<const port::ParamChange> changes, double fadeSeconds,
-    std::uint64_t atFrame, std::optional<transport::Boundary> line, std::int64_t dueNs)
+    std::uint64_t atFrame, std::optional<transport::Boundary> line, std::int64_t dueNs, std::uint64_t tag)
 {
     std::vector<std::pair<std::string, float>> changed;
     {
@@ -162,7 +162,7 @@ Result<void> ParamControl::queueMorph(std::span<const port::ParamChange> changes
         ParamBatch batch;
         if (auto resolved = resolveBatch(changes, fadeSeconds, batch, changed); !resolved)
             return resolved.error();
-        if (!detached_ && !engine_.setParams(generation_, batch.changes, atFrame, batch.fadeFrames, line))
+        if (!detached_ && !engine_.setParams(generation_, batch.changes, atFrame, batch.fadeFrames, line, tag))
             return makeError(ErrorCode::Engine, "the engine is not keeping up (command queue full); nothing applied");
         for (const auto& change : batch.changes)
             values_[change.param] = change.value;

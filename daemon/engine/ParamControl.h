@@ -59,9 +59,9 @@ public:
     Result<void> setBatch(std::span<const port::ParamChange> changes, std::uint64_t atFrame = 0,
         std::int64_t dueNs = 0) override;
     Result<void> morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame = 0,
-        std::int64_t dueNs = 0) override;
+        std::int64_t dueNs = 0, std::uint64_t tag = 0) override;
     Result<void> morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds, transport::Boundary line,
-        std::int64_t dueNs = 0) override;
+        std::uint64_t notBefore = 0, std::int64_t dueNs = 0, std::uint64_t tag = 0) override;
     Result<port::ParamState> get(std::string_view address) const override;
     std::vector<port::ParamState> all() const override;
 
@@ -84,7 +84,7 @@ private:
         std::vector<std::pair<std::string, float>>& changed) const;
     /// morph() and morphOnLine(): at atFrame, or on line when set.
     Result<void> queueMorph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
-        std::optional<transport::Boundary> line, std::int64_t dueNs);
+        std::optional<transport::Boundary> line, std::int64_t dueNs, std::uint64_t tag);
     Result<ParamId> resolve(std::string_view address) const;
     /// address resolved and value checked by set()'s rules (snapped to the step).
     Result<ParamChange> validate(std::string_view address, double value) const;

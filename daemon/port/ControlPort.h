@@ -14,6 +14,7 @@
 #include "port/TransportPort.h"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,8 +62,9 @@ public:
     virtual Result<std::string> recordStart(std::string_view name) = 0;
     /// [slow] Closes the open take (its files are synced).
     virtual Result<void> recordStop() = 0;
-    /// Adds a marker to the open take.
-    virtual Result<void> recordMarker(std::string_view name) = 0;
+    /// Adds a marker to the open take: at engine frame engineFrame (a timed OSC bundle's), or
+    /// where the recording stands now.
+    virtual Result<void> recordMarker(std::string_view name, std::optional<std::uint64_t> engineFrame = std::nullopt) = 0;
     /// What the recorder is doing.
     virtual Result<RecorderStatus> recordStatus() = 0;
     /// Chooses the record sources (between takes).

@@ -36,17 +36,20 @@ public:
     /// and unit call for, and landing on it exactly (docs/ARCHITECTURE.md, "Morphs"). A later
     /// morph or set of a parameter takes over from where it has got to. fadeSeconds 0 is
     /// setBatch(); more than config::maxMorphSeconds, negative or not finite is an error.
-    /// Listeners are told the new values at dueNs (when the morph starts).
+    /// Listeners are told the new values at dueNs (when the morph starts). A non-zero tag asks
+    /// the engine to report the frame it lands on under that tag (engine::Engine::takeLandings:
+    /// a scene recall's marker in the take).
     virtual Result<void> morph(std::span<const ParamChange> changes, double fadeSeconds, std::uint64_t atFrame = 0,
-        std::int64_t dueNs = 0)
+        std::int64_t dueNs = 0, std::uint64_t tag = 0)
         = 0;
-    /// morph() on the transport's next beat or bar line (the line itself when a block starts on
-    /// it), found by the audio thread from the transport as it stands at each block: cycles JACK
-    /// ran without backline, a locate or a tempo change while the changes wait move their
-    /// landing with JACK's transport. The transport stopped (or stopping before the line): at
-    /// once. dueNs is the caller's best guess of when the line sounds, for listeners.
+    /// morph() on the transport's first beat or bar line at or after engine frame notBefore
+    /// (0: the next block), found by the audio thread from the transport as it stands at each
+    /// block: cycles JACK ran without backline, a locate or a tempo change while the changes
+    /// wait move their landing with JACK's transport. The transport stopped (or stopping before
+    /// the line): at once (at notBefore). dueNs is the caller's best guess of when the line
+    /// sounds, for listeners; tag as for morph().
     virtual Result<void> morphOnLine(std::span<const ParamChange> changes, double fadeSeconds,
-        transport::Boundary line, std::int64_t dueNs = 0)
+        transport::Boundary line, std::uint64_t notBefore = 0, std::int64_t dueNs = 0, std::uint64_t tag = 0)
         = 0;
     /// A parameter's description and current value.
     virtual Result<ParamState> get(std::string_view address) const = 0;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace backline::port {
@@ -16,6 +17,10 @@ enum class RecorderState {
 
 /// "idle", "recording", "suspended".
 const char* toString(RecorderState state);
+
+/// What is wrong with name as a marker's name (empty, over 200 bytes, a control character);
+/// empty when it may be one. The one rule, for the recorder and every surface.
+std::string markerNameProblem(std::string_view name);
 
 /// One record source's health.
 struct SourceStatus {

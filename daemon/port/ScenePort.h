@@ -49,6 +49,9 @@ struct SceneCurrent {
 struct RecallOptions {
     std::optional<double> fadeSeconds;
     std::optional<RecallWhen> when;
+    /// The engine frame it starts on (a timed OSC bundle's); with a `when` of beat or bar, the
+    /// first line at or after it. 0: the next audio block.
+    std::uint64_t atFrame = 0;
 };
 
 /// Named sets of parameter values and their recall, as every surface reaches them (OSC today,

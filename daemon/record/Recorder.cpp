@@ -2,6 +2,7 @@
 #include "record/Recorder.h"
 
 #include "core/Config.h"
+#include "port/Recording.h"
 #include "record/RecordConfig.h"
 #include "record/TakeNames.h"
 
@@ -9,20 +10,6 @@
 #include <set>
 
 namespace backline::record {
-
-namespace {
-
-Result<void> validateMarkerName(std::string_view name)
-{
-    if (name.empty() || name.size() > 200)
-        return makeError(ErrorCode::Param, "a marker needs a name of 1 to 200 characters");
-    for (char c : name)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            return makeError(ErrorCode::Param, "marker name contains a control character");
-    return {};
-}
-
-} // namespace
 
 Result<std::unique_ptr<Recorder>> Recorder::create(RecordSettings settings)
 {
@@ -131,8 +118,8 @@ Result<void> Recorder::beginSegment()
 
 Result<void> Recorder::marker(std::string_view name, std::optional<std::uint64_t> engineFrame)
 {
-    if (auto r = validateMarkerName(name); !r)
-        return r;
+    if (auto problem = port::markerNameProblem(name); !problem.empty())
+        return makeError(ErrorCode::Param, std::move(problem));
     if (writer_->state() == RecorderState::Idle)
         return makeError(ErrorCode::Param, "marker '" + std::string(name) + "' not written: no take is open");
     DiskWriter::PendingMarker m;

@@ -121,27 +121,43 @@ Result<std::vector<port::ParamChange>> SceneBook::liveValues(const std::vector<p
     return out;
 }
 
-Result<void> SceneBook::apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when)
+Result<void> SceneBook::apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when,
+    std::uint64_t atFrame, std::uint64_t tag)
 {
     applying_.store(std::this_thread::get_id());
     auto r = when.boundary
-        ? params_.morphOnLine(changes, fadeSeconds, *when.boundary, lineDueNs(*when.boundary))
-        : params_.morph(changes, fadeSeconds);
+        ? params_.morphOnLine(changes, fadeSeconds, *when.boundary, atFrame, dueNs(when, atFrame), tag)
+        : params_.morph(changes, fadeSeconds, atFrame, dueNs(when, atFrame), tag);
     applying_.store(std::thread::id {});
     return r;
 }
 
-std::int64_t SceneBook::lineDueNs(transport::Boundary line) const
+std::int64_t SceneBook::dueNs(port::RecallWhen when, std::uint64_t atFrame) const
 {
-    const port::TransportPosition p = transport_.position();
-    if (p.state != port::TransportState::Rolling || !time_.clock)
-        return 0; // stopped: the audio thread applies it at once
-    // The block the changes reach starts at about the snapshot's next block: the line from there.
-    const auto at = transport_.nextBoundary(line, p.engineFrame);
-    const port::EngineClock c = time_.clock();
-    if (!at || c.monotonicNs == 0 || c.sampleRate <= 0 || *at <= c.frame)
+    if (!time_.clock)
         return 0;
-    return c.monotonicNs + std::int64_t(double(*at - c.frame) * 1e9 / c.sampleRate);
+    std::uint64_t frame = atFrame;
+    if (when.boundary) {
+        // The block the changes reach starts at about the snapshot's next block: the line from there.
+        const port::TransportPosition p = transport_.position();
+        if (p.state == port::TransportState::Rolling)
+            frame = transport_.nextBoundary(*when.boundary, std::max(atFrame, p.engineFrame)).value_or(atFrame);
+    }
+    const port::EngineClock c = time_.clock();
+    if (frame == 0 || c.monotonicNs == 0 || c.sampleRate <= 0 || frame <= c.frame)
+        return 0; // now
+    return c.monotonicNs + std::int64_t(double(frame - c.frame) * 1e9 / c.sampleRate);
+}
+
+std::optional<std::string> SceneBook::landed(std::uint64_t tag)
+{
+    std::lock_guard lock(tagsMutex_);
+    const auto it = std::find_if(recalling_.begin(), recalling_.end(), [&](const auto& t) { return t.first == tag; });
+    if (it == recalling_.end())
+        return std::nullopt;
+    std::string name = std::move(it->second);
+    recalling_.erase(it);
+    return name;
 }
 
 void SceneBook::makeCurrent(const std::string& name, bool dirty)
@@ -206,7 +222,16 @@ Result<void> SceneBook::recall(std::string_view name, port::RecallOptions option
     auto before = liveValues(changes);
     if (!before)
         return before.error();
-    if (auto r = apply(changes, fade, options.when.value_or(defaultWhen_)); !r)
+    std::uint64_t tag = 0;
+    {
+        // Remembered before the engine can report it; the oldest go when nobody takes them.
+        std::lock_guard tags(tagsMutex_);
+        tag = ++lastTag_;
+        if (recalling_.size() == config::maxLandingsKept)
+            recalling_.pop_front();
+        recalling_.emplace_back(tag, scene->name);
+    }
+    if (auto r = apply(changes, fade, options.when.value_or(defaultWhen_), options.atFrame, tag); !r)
         return r;
     const port::SceneCurrent was = current();
     undo_ = SceneUndo {std::move(*before), fade, was.name, was.dirty};
@@ -223,7 +248,7 @@ Result<void> SceneBook::undo()
     auto before = liveValues(changes);
     if (!before)
         return before.error();
-    if (auto r = apply(changes, undo_->fadeSeconds, {}); !r)
+    if (auto r = apply(changes, undo_->fadeSeconds, {}, 0); !r)
         return r;
     // What the undo replaced becomes the undo's undo: a second undo redoes.
     const port::SceneCurrent was = current();

@@ -15,6 +15,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <deque>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -73,6 +74,9 @@ public:
     /// [control] The arrangement recalled scene name on the audio thread (a section started):
     /// it is the current scene, clean. The undo stays that of the book's own last recall.
     void recalledBySection(std::string_view name);
+    /// [control] The scene whose recall the engine reported landed under tag (Engine::
+    /// takeLandings), once; nullopt for a tag not this book's or already taken.
+    std::optional<std::string> landed(std::uint64_t tag);
 
     // The listener (on the changing thread): a set of a parameter the current scene holds
     // makes it dirty, unless this book's own recall made it.
@@ -88,11 +92,12 @@ private:
     std::vector<port::ParamChange> unsafe(const std::vector<port::ParamChange>& values) const;
     /// The live values of the addresses of changes.
     Result<std::vector<port::ParamChange>> liveValues(const std::vector<port::ParamChange>& changes) const;
-    /// One morph of changes, now or on the line of when, which this book's listener does not
-    /// count as a set.
-    Result<void> apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when);
-    /// When (CLOCK_MONOTONIC ns) a recall on line will probably be heard, for listeners; 0: now.
-    std::int64_t lineDueNs(transport::Boundary line) const;
+    /// One morph of changes from engine frame atFrame (0: the next block), on the line of when
+    /// if it names one, which this book's listener does not count as a set.
+    Result<void> apply(const std::vector<port::ParamChange>& changes, double fadeSeconds, port::RecallWhen when,
+        std::uint64_t atFrame, std::uint64_t tag = 0);
+    /// When (CLOCK_MONOTONIC ns) such a recall will probably be heard, for listeners; 0: now.
+    std::int64_t dueNs(port::RecallWhen when, std::uint64_t atFrame) const;
     /// Makes name the current scene (clean unless dirty), its unsafe addresses the scope.
     void makeCurrent(const std::string& name, bool dirty);
     /// Recomputes the current scene's scope after its values or the safes changed.
@@ -110,6 +115,10 @@ private:
     std::optional<SceneUndo> undo_;
     std::atomic<std::thread::id> applying_ {}; // the thread inside apply(), whose changes are the book's own
     std::atomic<std::uint64_t> revision_ {0}; // a count alone: nothing is published with it
+
+    std::mutex tagsMutex_; // guards the two below
+    std::uint64_t lastTag_ = 0;
+    std::deque<std::pair<std::uint64_t, std::string>> recalling_; // tag → scene, the latest maxLandingsKept
 
     mutable std::mutex currentMutex_; // guards the three below; taken by the listener
     port::SceneCurrent current_;

@@ -236,3 +236,26 @@ TEST(Batch, ABatchIsFreedOnTheControlSideOnceTheAudioThreadIsDoneWithIt)
     s.render(double(10 * block) / 48000.0);
     EXPECT_EQ(s.engine.batchesHeld(), 0u);
 }
+
+TEST(Batch, ATaggedBatchReportsTheFrameItLandedOnAndOneForAReplacedGraphDoesNot)
+{
+    OfflineSession s(bigSession());
+    const auto& graph = *s.installedGraph();
+    const Batch b = pick(graph, 10, anyParam);
+    const auto at = s.engine.clock() + 3 * block + 17;
+    ASSERT_TRUE(s.control.morph(b.changes, 0.5, at, 0, 7));
+    ASSERT_TRUE(s.control.morph(b.changes, 0.0, 0, 0, 8));
+    ASSERT_TRUE(s.control.morph(b.changes, 0.0)); // untagged: not reported
+    s.render(double(5 * block) / 48000.0);
+    const auto landings = s.engine.takeLandings();
+    ASSERT_EQ(landings.size(), 2u);
+    EXPECT_EQ(landings[0].tag, 8u) << "in the order they landed";
+    EXPECT_EQ(landings[1].tag, 7u);
+    EXPECT_EQ(landings[1].frame, at) << "the frame inside its block";
+    EXPECT_TRUE(s.engine.takeLandings().empty()) << "each reported once";
+
+    std::vector<backline::engine::ParamChange> forOther {{0, 0.0f}};
+    ASSERT_TRUE(s.engine.setParams(graph.generation + 1, forOther, 0, 0, std::nullopt, 9));
+    s.render(double(block) / 48000.0);
+    EXPECT_TRUE(s.engine.takeLandings().empty()) << "a batch for another graph landed nowhere";
+}

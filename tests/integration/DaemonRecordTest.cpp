@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Recording through the whole daemon: OSC /record/*, taps on the audio thread, files on disk.
 #include "LiveDaemon.h"
+#include "RawOscClient.h"
 #include "Signal.h"
+
+#include "control/osc/Timetag.h"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +16,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -155,6 +159,52 @@ TEST(DaemonRecord, RecordsAlignedSourcesWhoseSamplesAddUpToTheMaster)
     EXPECT_EQ(manifest["markers"][0]["name"].as<std::string>(), "chorus");
     EXPECT_EQ(manifest["dropped_frames"].as<std::uint64_t>(), 0u);
     EXPECT_NE(manifest["session"].as<std::string>().find("name: rec"), std::string::npos);
+}
+
+TEST(DaemonRecord, AMarkerAndASceneRecallInATimedBundleLandOnTheSameFrameAndTheRecallMarksItToo)
+{
+    // The recall mutes a DC track the take records: the first sample that changes is the frame
+    // the recall landed on, and the marker must name that very frame.
+    TempDir takes;
+    const std::string dc = std::string(BACKLINE_TEST_DATA_DIR) + "/faust/dc_level.dsp";
+    LiveDaemon d("backline: 1\nname: rec\ntracks:\n  - {name: dc, dsp: " + dc
+        + ", params: {level: 0.5}}\nscenes:\n  muted: {/track/dc/mute: 1}\nrecord:\n  folder: "
+        + takes.path().string() + "\n  format: wav\n  bits: 32\n  min_free_mb: 0\n  sources: [track/dc/post]\n");
+    d.osc->send("/record/start");
+    auto started = d.osc->receive(5s);
+    ASSERT_TRUE(started);
+    ASSERT_EQ(started->address, "/record/started") << started->text(1);
+    waitForRecorded(*d.osc, 0.5);
+    RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
+    using backline::control::OscReply;
+    c.sendBundle(backline::control::toTimetag(std::chrono::system_clock::now() + 300ms),
+        {OscReply {"/scene/recall", {std::string("muted")}}, OscReply {"/record/marker", {std::string("drop")}}});
+    for (const char* reply : {"/scene/recalled", "/record/marked"}) {
+        auto m = c.receive(5s);
+        ASSERT_TRUE(m);
+        EXPECT_EQ(m->address, reply) << m->text(1);
+    }
+    waitForRecorded(*d.osc, 1.5);
+    auto stopped = d.osc->request("/record/stop", 10s);
+    ASSERT_TRUE(stopped);
+    ASSERT_EQ(stopped->address, "/record/stopped") << stopped->text(1);
+
+    const auto take = onlyTake(takes.path());
+    const Audio post = readAudio(take / "track-dc-post.wav");
+    ASSERT_GT(post.frames(), 48000);
+    const auto left = channel(post, 0);
+    std::size_t change = 0;
+    for (std::size_t i = 1; i < left.size() && change == 0; ++i)
+        if (left[i] != left[0])
+            change = i;
+    ASSERT_NE(change, 0u) << "the recall was heard";
+    const YAML::Node manifest = YAML::LoadFile((take / "take.yaml").string());
+    std::map<std::string, std::uint64_t> markers;
+    for (const auto& marker : manifest["markers"])
+        markers[marker["name"].as<std::string>()] = marker["frame"].as<std::uint64_t>();
+    ASSERT_EQ(markers.size(), 2u) << "the bundle's and the recall's own";
+    EXPECT_EQ(markers["drop"], change) << "the marker is on the first sample the recall changed";
+    EXPECT_EQ(markers["scene:muted"], change) << "and so is the marker every recall drops";
 }
 
 TEST(DaemonRecord, BadRecordRequestsAnswerErrorAndChangeNothing)

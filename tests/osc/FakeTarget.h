@@ -108,7 +108,7 @@ public:
 
     /// No audio thread here: a morph is taken as the batch it ends in.
     Result<void> morph(std::span<const port::ParamChange> changes, double fadeSeconds, std::uint64_t atFrame,
-        std::int64_t dueNs) override
+        std::int64_t dueNs, std::uint64_t) override
     {
         if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
             return makeError(ErrorCode::Param, problem);
@@ -117,12 +117,12 @@ public:
     }
 
     Result<void> morphOnLine(std::span<const port::ParamChange> changes, double fadeSeconds, transport::Boundary line,
-        std::int64_t dueNs) override
+        std::uint64_t notBefore, std::int64_t dueNs, std::uint64_t) override
     {
         if (auto problem = port::fadeProblem(fadeSeconds); !problem.empty())
             return makeError(ErrorCode::Param, problem);
         lastFade = fadeSeconds;
-        return store(changes, 0, line, dueNs);
+        return store(changes, notBefore, line, dueNs);
     }
 
     Result<port::ParamState> get(std::string_view address) const override

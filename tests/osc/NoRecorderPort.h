@@ -3,6 +3,7 @@
 
 #include "port/ControlPort.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +16,7 @@ class NoRecorderPort : public port::ControlPort {
 public:
     Result<std::string> recordStart(std::string_view) override { return noRecorder(); }
     Result<void> recordStop() override { return noRecorder(); }
-    Result<void> recordMarker(std::string_view) override { return noRecorder(); }
+    Result<void> recordMarker(std::string_view, std::optional<std::uint64_t>) override { return noRecorder(); }
     Result<port::RecorderStatus> recordStatus() override { return noRecorder(); }
     Result<void> setRecordSources(std::vector<std::string>) override { return noRecorder(); }
     std::vector<std::string> recordSources() override { return {}; }

@@ -2,6 +2,7 @@
 // The /scene/… routes over a real OSC server (against FakeTarget and the real scene book): what
 // each request answers, what a bad one is told, and what subscribers are sent.
 #include "OscServerFixture.h"
+#include "WaitFor.h"
 
 #include <gtest/gtest.h>
 
@@ -158,4 +159,70 @@ TEST_F(OscServerTest, SubscribersHearTheRecallsChangesAndTheCurrentScene)
     }
     EXPECT_EQ(current->text(0), "verse");
     EXPECT_EQ(current->number(1), 0.0) << "clean again";
+}
+
+TEST_F(OscServerTest, ARecallInATimedBundleWaitsForTheBundlesTimeAndLandsOnItsFrameAfterItsSets)
+{
+    auto c = client();
+    target.changeFromElsewhere("/track/a/gain", -6.0f);
+    ASSERT_TRUE(ask(*c, "/scene/store", {s("verse"), s("/track/a/gain")}));
+    target.changeFromElsewhere("/track/a/gain", 0.0f);
+    const auto before = target.batches().size();
+    target.engineClock = {96000, monotonicNowNs(), 48000};
+    c->sendBundle(toTimetag(std::chrono::system_clock::now() + 500ms),
+        {{"/track/b/gain", {-3.0f}}, {"/scene/recall", {s("verse"), 0.5f, s("bar")}}});
+    auto accepted = c->receive();
+    ASSERT_TRUE(accepted);
+    EXPECT_EQ(accepted->address, "/scene/recalled") << "accepted for its time";
+    EXPECT_EQ(target.batches().size(), before) << "nothing until shortly before the bundle is due";
+    EXPECT_EQ(target.value("/track/a/gain"), 0.0f);
+    ASSERT_TRUE(waitFor([&] { return target.batches().size() == before + 2; })) << "the sets, then the recall";
+    const auto batches = target.batches();
+    const auto& sets = batches[before];
+    const auto& recall = batches[before + 1];
+    EXPECT_EQ(sets.changes.front().first, "/track/b/gain");
+    EXPECT_EQ(recall.changes.front().first, "/track/a/gain");
+    EXPECT_NEAR(double(sets.atFrame), 96000.0 + 24000.0, 480.0) << "0.5 s ahead at 48 kHz, within 10 ms";
+    EXPECT_EQ(recall.atFrame, sets.atFrame) << "the recall starts with the bundle's sets";
+    EXPECT_EQ(recall.line, transport::Boundary::Bar) << "and waits from there for the bar";
+    EXPECT_EQ(target.lastFade, 0.5);
+}
+
+TEST_F(OscServerTest, ABadRecallOrMarkerInATimedBundleRefusesTheWholeBundle)
+{
+    auto c = client();
+    const auto before = target.batches().size();
+    const auto later = toTimetag(std::chrono::system_clock::now() + 300ms);
+    c->sendBundle(later, {{"/track/b/gain", {-3.0f}}, {"/scene/recall", {s("nowhere")}}});
+    auto refused = c->receive();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->address, "/error");
+    EXPECT_EQ(refused->text(0), "/scene/recall");
+    auto bundle = c->receive();
+    ASSERT_TRUE(bundle);
+    EXPECT_EQ(bundle->text(0), "#bundle");
+    c->sendBundle(later, {{"/track/b/gain", {-3.0f}}, {"/record/marker", {s("")}}});
+    refused = c->receive();
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->text(0), "/record/marker");
+    EXPECT_NE(refused->text(1).find("1 to 200 characters"), std::string::npos) << refused->text(1);
+    EXPECT_TRUE(c->request("/ping"));
+    EXPECT_FALSE(waitFor([&] { return target.batches().size() != before; }, 600ms)) << "nothing was applied";
+    EXPECT_EQ(target.value("/track/b/gain"), 0.0f);
+}
+
+TEST_F(OscServerTest, ARecallWhoseSceneIsGoneAtTheBundlesTimeIsAnErrorToItsSender)
+{
+    auto c = client();
+    ASSERT_TRUE(ask(*c, "/scene/store", {s("verse"), s("/track/a/gain")}));
+    c->sendBundle(toTimetag(std::chrono::system_clock::now() + 300ms), {{"/scene/recall", {s("verse")}}});
+    auto accepted = c->receive();
+    ASSERT_TRUE(accepted);
+    ASSERT_EQ(accepted->address, "/scene/recalled");
+    ASSERT_TRUE(ask(*c, "/scene/delete", {s("verse")}));
+    auto late = c->receive(2000ms);
+    ASSERT_TRUE(late) << "told when the bundle's time came";
+    EXPECT_EQ(late->address, "/error");
+    EXPECT_EQ(late->text(0), "/scene/recall");
+    EXPECT_NE(late->text(1).find("verse"), std::string::npos) << late->text(1);
 }

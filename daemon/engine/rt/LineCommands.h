@@ -11,6 +11,7 @@
 #include "engine/rt/ParamCommands.h"
 #include "engine/rt/Transport.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstddef>
@@ -21,8 +22,8 @@ namespace backline::engine {
 /// Commands waiting for their line, in a fixed array. Audio thread only.
 class LineCommands {
 public:
-    /// [audio] Holds command (its `line` set) until the block its line falls in; false when
-    /// full (the caller then applies it at once and counts it).
+    /// [audio] Holds command (its `line` set) until the block its line — the first at or after
+    /// its atFrame — falls in; false when full (the caller then applies it at once and counts it).
     bool hold(const Command& command) noexcept BACKLINE_NONBLOCKING
     {
         if (count_ == held_.size())
@@ -46,10 +47,17 @@ public:
         const std::int64_t position = transport.position();
         for (std::size_t i = 0; i < count_; ++i) {
             Waiting& waiting = held_[i];
-            std::uint64_t at = start;
+            // Not before its own frame (a timed bundle's): until then it only waits.
+            const std::uint64_t from = std::max(start, waiting.command.atFrame);
+            if (from >= start + nframes) {
+                held_[kept++] = waiting;
+                continue;
+            }
+            std::uint64_t at = from;
             if (transport.rolling() && !(waiting.placed && waiting.lineFrame < position)) {
                 // Found again each block: a tempo change or a locate back moves the line.
-                waiting.lineFrame = transport.grid().nextBoundary(position, *waiting.command.line);
+                const std::int64_t after = position + std::int64_t(from - start);
+                waiting.lineFrame = transport.grid().nextBoundary(after, *waiting.command.line);
                 waiting.placed = true;
                 at = start + std::uint64_t(waiting.lineFrame - position);
             }

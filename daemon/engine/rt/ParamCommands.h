@@ -41,6 +41,8 @@ inline void applyParamBatch(Graph* graph, ParamBatch& batch, std::uint64_t frame
                 graph->morphs.start(graph->slots, change.param, change.value, frame, batch.fadeFrames);
         }
     }
+    batch.landed = graph && batch.generation == graph->generation;
+    batch.landedAt = frame;
     batch.applied.store(true, std::memory_order_release); // pairs with the acquire in Engine's reaping of batches
 }
 

@@ -123,6 +123,22 @@ TEST(LineCommands, ALocateBackWhileItWaitsMovesItsLineAndALocatePastTheLineLands
     EXPECT_EQ(w.runUntilApplied(past, w.clock + bar), std::int64_t(w.clock)) << "the line has gone by: at once";
 }
 
+TEST(LineCommands, OneWithAFrameWaitsForTheFirstLineAtOrAfterIt)
+{
+    // A timed bundle's recall on the bar: its frame falls inside bar 2, so bar 3 is its line.
+    Waiters w;
+    w.request(TransportRequest::Op::Play);
+    w.run(block);
+    ParamBatch timed;
+    Command c;
+    c.type = Command::Type::ApplyBatch;
+    c.batch = &timed;
+    c.line = Boundary::Bar;
+    c.atFrame = bar + 1000;
+    ASSERT_TRUE(w.onLine.hold(c));
+    EXPECT_EQ(w.runUntilApplied(timed, 10 * bar), 2 * bar);
+}
+
 TEST(LineCommands, WhenFullTheCallerIsToldAndNothingIsLost)
 {
     LineCommands onLine;
