@@ -167,6 +167,8 @@ std::span<const OscSentAddress> oscSentAddresses()
         {"/dsp/fault", "a notice: a session DSP blew up"},
         {"/status/transport", "feedback: the transport's state at every change"},
         {"/status/scene", "in /status: the current scene and whether it is dirty"},
+        {"/status/arrangement", "in /status: the song and section playing, the bar in it and the section next"},
+        {"/arrangement/status", "feedback: the arrangement's status whenever a field of it changes"},
         {"/arrangement/section", "a notice: a section of a song started (s:song s:section s:scene)"},
     };
     return sent;
