@@ -92,6 +92,29 @@ TEST(Transport, ALocateToABarLandsOnItsFirstSampleAndRollsOnFromThere)
     EXPECT_EQ(t.read().grid.at(t.read().frame).place.bar, 6) << "two beats on";
 }
 
+TEST(Transport, AMeterChangeOnTheFirstFrameOfABarStartsThatBarThoughItsLineFallsBetweenFrames)
+{
+    // At 112 BPM a beat is 25,714.29 frames: bar 2's line falls between frames 102,857 and
+    // 102,858, and its first frame is a hair past it.
+    Transport t;
+    std::uint64_t clock = 0;
+    TransportRequest tempo = op(TransportRequest::Op::Tempo);
+    tempo.bpm = 112;
+    t.request(tempo, 0, clock);
+    t.request(op(TransportRequest::Op::Play), 0, clock);
+    run(t, clock, 256);
+    const std::int64_t bar2 = t.read().grid.frameOf(2, 1);
+    ASSERT_EQ(bar2, 102858);
+    TransportRequest meter = op(TransportRequest::Op::Meter);
+    meter.num = 3;
+    meter.den = 4;
+    t.request(meter, std::uint64_t(bar2), clock);
+    run(t, clock, 400000);
+    const auto s = t.read();
+    EXPECT_EQ(s.grid.at(bar2).place.bar, 2);
+    EXPECT_EQ(s.grid.frameOf(3, 1), s.grid.tempo.firstFrameOf(4.0 + 3.0)) << "bar 2 already in 3/4: 3 beats long";
+}
+
 TEST(Transport, ALocatePutsBarOneAtZeroSecondsAtTheTempoThenInForce)
 {
     Transport t;
