@@ -406,3 +406,27 @@ TEST(DaemonCli, AnUnknownSongOrASongWithoutARenderIsRefusedWithNothingWritten)
     EXPECT_NE(live.code, 0) << live.output;
     EXPECT_NE(live.output.find("--song requires --render"), std::string::npos) << live.output;
 }
+
+TEST(DaemonCli, TheExampleGigRendersEachOfItsSongsToItsEnd)
+{
+    TempDir dir;
+    const std::string gig = std::string(BACKLINE_SOURCE_DIR) + "/sessions/gig.yaml";
+    const auto out = dir.path() / "song.wav";
+    // The opener's bridge goes to its outro, past the vamp a band only reaches by a jump; its
+    // bar lines fall between frames (112 BPM), and its two bars of 3/4 are 3/4 from the first.
+    auto opener = runBacklined(dir, {"--session", gig, "--render", out.string(), "--song", "opener"});
+    ASSERT_EQ(opener.code, 0) << opener.output;
+    EXPECT_NE(opener.output.find("song 'opener': intro at bar 1 (0.000 s), verse at bar 5 (8.571 s), chorus at bar 13 "
+                                 "(25.714 s), bridge at bar 21 (42.857 s), outro at bar 23 (46.607 s); ends after bar 26 "
+                                 "(55.179 s)"),
+        std::string::npos)
+        << opener.output;
+    auto ballad = runBacklined(dir, {"--session", gig, "--render", out.string(), "--song", "ballad", "--tail", "0"});
+    ASSERT_EQ(ballad.code, 0) << ballad.output;
+    EXPECT_NE(ballad.output.find("song 'ballad': intro at bar 1 (0.000 s), verse at bar 3 (5.455 s), chorus at bar 11 "
+                                 "(27.273 s), outro at bar 15 (38.182 s); ends after bar 16 (43.636 s)"),
+        std::string::npos)
+        << ballad.output;
+    EXPECT_EQ(readLeft(out).left.size(), 2094546u)
+        << "16 bars of 6/8 at 132 eighths a minute (2,094,545.45 frames: the next bar begins on the frame after), no tail";
+}
