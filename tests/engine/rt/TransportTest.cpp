@@ -33,6 +33,15 @@ TransportRequest op(TransportRequest::Op o)
     return r;
 }
 
+/// Asks t, at engine frame clock, to take bpm and roll.
+void playAt(Transport& t, double bpm, std::uint64_t clock)
+{
+    TransportRequest tempo = op(TransportRequest::Op::Tempo);
+    tempo.bpm = bpm;
+    t.request(tempo, 0, clock);
+    t.request(op(TransportRequest::Op::Play), 0, clock);
+}
+
 } // namespace
 
 TEST(Transport, RollingItMovesOneFrameAnEngineFrameAndStoppedItStays)
@@ -98,10 +107,7 @@ TEST(Transport, AMeterChangeOnTheFirstFrameOfABarStartsThatBarThoughItsLineFalls
     // 102,858, and its first frame is a hair past it.
     Transport t;
     std::uint64_t clock = 0;
-    TransportRequest tempo = op(TransportRequest::Op::Tempo);
-    tempo.bpm = 112;
-    t.request(tempo, 0, clock);
-    t.request(op(TransportRequest::Op::Play), 0, clock);
+    playAt(t, 112, clock);
     run(t, clock, 256);
     const std::int64_t bar2 = t.read().grid.frameOf(2, 1);
     ASSERT_EQ(bar2, 102858);
@@ -143,10 +149,8 @@ TEST(Transport, AfterAGlideThePositionIsTheIntegralOfTheTempoWithinAFrame)
 {
     Transport t;
     std::uint64_t clock = 0;
+    playAt(t, 100, clock);
     TransportRequest tempo = op(TransportRequest::Op::Tempo);
-    tempo.bpm = 100;
-    t.request(tempo, 0, clock);
-    t.request(op(TransportRequest::Op::Play), 0, clock);
     tempo.bpm = 200;
     tempo.glideSeconds = 10;
     t.request(tempo, 0, clock);
