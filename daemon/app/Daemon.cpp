@@ -2,6 +2,7 @@
 #include "app/Daemon.h"
 
 #include "app/Signals.h"
+#include "app/SongRender.h"
 #include "control/osc/OscSockets.h"
 #include "core/Config.h"
 #include "engine/OfflineRenderer.h"
@@ -135,13 +136,30 @@ ExitCode Daemon::runOffline()
     if (!renderer)
         return fail(renderer.error());
     const auto started = std::chrono::steady_clock::now();
-    if (auto r = (*renderer)->renderToFile(*options_.render, options_.duration); !r) {
+    double seconds = options_.duration.value_or(defaultRenderSeconds);
+    std::string played;
+    if (options_.song) {
+        SongRender song(engine_, transport_, arrangement_);
+        auto length = [&]() -> Result<double> {
+            if (auto r = song.cue(spec, *options_.song, options_.duration, options_.tail); !r)
+                return r.error();
+            return song.render(**renderer, *options_.render);
+        }();
+        if (!length) {
+            spdlog::error("{}", length.error().message);
+            return ExitCode::Failure;
+        }
+        seconds = *length;
+        played = song.summary();
+    } else if (auto r = (*renderer)->renderToFile(*options_.render, seconds); !r) {
         spdlog::error("{}", r.error().message);
         return ExitCode::Failure;
     }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("rendered {:.3f} s of '{}' at {} Hz to {} in {:.3f} s ({:.0f}x real time)", options_.duration, spec.name,
-        spec.sampleRate, options_.render->string(), elapsed, elapsed > 0 ? options_.duration / elapsed : 0.0);
+    spdlog::info("rendered {:.3f} s of '{}' at {} Hz to {} in {:.3f} s ({:.0f}x real time)", seconds, spec.name,
+        spec.sampleRate, options_.render->string(), elapsed, elapsed > 0 ? seconds / elapsed : 0.0);
+    if (!played.empty())
+        spdlog::info("{}", played);
     return ExitCode::Ok;
 }
 
