@@ -75,6 +75,7 @@ private:
     void meters(OscCall& call);
     void resetLoudness(OscCall& call);
     void reload(OscCall& call);
+    void save(OscCall& call);
     void recordStart(OscCall& call);    // OscRecordRoutes.cpp
     void recordStop(OscCall& call);
     void recordStatus(OscCall& call);
@@ -120,5 +121,7 @@ std::optional<double> numberArg(std::string_view types, lo_arg** argv, int i);
 
 /// "a string", "a blob", "type 'x'": an argument type in words.
 std::string typeName(char type);
+/// [osc, job] The string arguments of a call, or nullopt with problem naming the first that is not one.
+std::optional<std::vector<std::string>> textArgs(std::string_view types, lo_arg** argv, int argc, std::string& problem);
 
 } // namespace backline::control

@@ -13,7 +13,10 @@ namespace backline::control {
 
 namespace {
 
-/// The string arguments of a call, or an error naming the first that is not one.
+int clampInt(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX)); }
+
+} // namespace
+
 std::optional<std::vector<std::string>> textArgs(std::string_view types, lo_arg** argv, int argc, std::string& problem)
 {
     std::vector<std::string> out;
@@ -27,10 +30,6 @@ std::optional<std::vector<std::string>> textArgs(std::string_view types, lo_arg*
     }
     return out;
 }
-
-int clampInt(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX)); }
-
-} // namespace
 
 void OscDispatcher::recordStart(OscCall& call)
 {
