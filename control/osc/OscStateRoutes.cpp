@@ -149,17 +149,8 @@ void OscDispatcher::reload(OscCall& call)
 
 void OscDispatcher::save(OscCall& call)
 {
-    std::string problem;
-    auto args = textArgs(call.types, call.argv, call.argc, problem);
-    if (!args || args->size() > 1) {
-        call.out.push_back(errorReply(call.address, args ? "takes at most one argument: the file to write" : problem));
-        return;
-    }
-    auto path = control_.saveSession(args->empty() ? std::string_view() : std::string_view((*args)[0]));
-    if (!path)
-        call.out.push_back(errorReply(call.address, path.error().message));
-    else
-        call.out.push_back(OscReply {"/session/saved", {*path}});
+    answerOptionalText(call, "the file to write", "/session/saved",
+        [this](std::string_view path) { return control_.saveSession(path); });
 }
 
 } // namespace backline::control

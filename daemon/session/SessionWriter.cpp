@@ -361,7 +361,8 @@ Result<WrittenSession> writeSession(const SessionSpec& spec, const LiveSession& 
         auto root = parseYamlDocument(spec.text, yaml);
         if (!root)
             return root.error();
-        if (!root->IsMap() || spec.text.empty() || spec.text.front() == '{')
+        const auto rootAt = std::size_t(root->Mark().pos);
+        if (!root->IsMap() || root->Mark().is_null() || rootAt >= spec.text.size() || spec.text[rootAt] == '{')
             return makeError(
                 ErrorCode::Session, fmt::format("{}: the saver edits block-style session files only", spec.file.string()));
         auto written = Writer(spec, live, *root).write();
