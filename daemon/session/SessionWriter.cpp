@@ -20,6 +20,9 @@ namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
+/// The most values a new map is given on one line (`{a: 1, b: 2}`); more go a line each.
+constexpr std::size_t mostOnOneLine = 6;
+
 /// The value of key in map, or an invalid node.
 YAML::Node child(const YAML::Node& map, std::string_view key)
 {
@@ -40,14 +43,6 @@ YAML::Node itemNamed(const YAML::Node& list, std::string_view field, std::string
                 return item;
         }
     return YAML::Node(YAML::NodeType::Undefined);
-}
-
-std::string flowMap(const Pairs& pairs)
-{
-    std::string out = "{";
-    for (const auto& [key, value] : pairs)
-        out += fmt::format("{}{}: {}", out.size() > 1 ? ", " : "", yamlScalar(key), value);
-    return out + "}";
 }
 
 /// What the file is to say of one track, bus or the master.
@@ -200,7 +195,7 @@ private:
         if (name == "master") {
             map = child(root_, "master");
             if (!map.IsDefined() || map.IsNull()) {
-                edit_.append(fmt::format("master: {}\n", flowMap(flatten(owner))));
+                edit_.append(fmt::format("master: {}\n", yamlFlowMap(flatten(owner))));
                 return {};
             }
         } else {
@@ -215,8 +210,10 @@ private:
         for (const auto& [key, pairs] : owner.nested) {
             const YAML::Node inner = child(map, key);
             if (!inner.IsDefined() || inner.IsNull()) {
-                if (auto r = set(map, key, flowMap(pairs)); !r)
-                    return r;
+                auto added = pairs.size() <= mostOnOneLine ? set(map, key, yamlFlowMap(pairs))
+                                                           : edit_.addMapToMap(map, key, pairs);
+                if (!added)
+                    return added;
                 continue;
             }
             for (const auto& [path, value] : pairs)
@@ -231,7 +228,7 @@ private:
     {
         Pairs pairs = owner.keys;
         for (const auto& [key, inner] : owner.nested)
-            pairs.emplace_back(key, flowMap(inner));
+            pairs.emplace_back(key, yamlFlowMap(inner));
         return pairs;
     }
 
@@ -246,7 +243,7 @@ private:
                 for (const auto& pair : pairs)
                     if (pair != std::pair<std::string, std::string>("pre", "false")) // the default
                         whole.push_back(pair);
-                added.push_back(flowMap(whole));
+                added.push_back(yamlFlowMap(whole));
                 continue;
             }
             for (const auto& [key, value] : pairs)
@@ -313,14 +310,13 @@ private:
         if (live_.scenes.empty())
             return writeTopLevel("scenes", "scenes: {}\n");
         // A short scene on one line, as people write them; a long one a value a line.
-        constexpr std::size_t mostOnOneLine = 6;
         std::string lines = "scenes:\n";
         for (const auto& scene : live_.scenes) {
             Pairs values;
             for (const auto& [address, value] : scene.values)
                 values.emplace_back(address, fileNumber(float(value)));
             if (values.size() <= mostOnOneLine) {
-                lines += fmt::format("  {}: {}\n", yamlScalar(scene.name), flowMap(values));
+                lines += fmt::format("  {}: {}\n", yamlScalar(scene.name), yamlFlowMap(values));
                 continue;
             }
             lines += fmt::format("  {}:\n", yamlScalar(scene.name));

@@ -146,19 +146,48 @@ Result<void> YamlTextEdit::addToFlow(std::size_t open, std::string_view entry)
     return {};
 }
 
+std::string yamlFlowMap(const std::vector<std::pair<std::string, std::string>>& pairs)
+{
+    std::string out = "{";
+    for (const auto& [key, value] : pairs)
+        out += fmt::format("{}{}: {}", out.size() > 1 ? ", " : "", yamlScalar(key), value);
+    return out + "}";
+}
+
 Result<void> YamlTextEdit::addToMap(const YAML::Node& map, std::string_view key, std::string_view value)
+{
+    const std::string entry = fmt::format("{}: {}", yamlScalar(key), value);
+    return addEntry(map, [&](const std::string&) { return entry; });
+}
+
+Result<void> YamlTextEdit::addMapToMap(
+    const YAML::Node& map, std::string_view key, const std::vector<std::pair<std::string, std::string>>& pairs)
+{
+    const std::string flow = fmt::format("{}: {}", yamlScalar(key), yamlFlowMap(pairs));
+    return addEntry(map, [&](const std::string& indent) {
+        if (indent.empty())
+            return flow;
+        std::string block = fmt::format("{}:", yamlScalar(key));
+        for (const auto& [inner, value] : pairs)
+            block += fmt::format("\n{}  {}: {}", indent, yamlScalar(inner), value);
+        return block;
+    });
+}
+
+Result<void> YamlTextEdit::addEntry(const YAML::Node& map, const std::function<std::string(const std::string&)>& entryAt)
 {
     const YAML::Mark mark = map.Mark();
     if (!map.IsMap() || mark.is_null() || std::size_t(mark.pos) > text_.size())
         return cannot(map, "add a key");
-    const std::string entry = fmt::format("{}: {}", yamlScalar(key), value);
     const auto pos = std::size_t(mark.pos);
     if (pos < text_.size() && text_[pos] == '{')
-        return addToFlow(pos, entry);
+        return addToFlow(pos, entryAt(""));
     if (map.size() == 0)
         return cannot(map, "add a key");
     const YAML::Mark first = map.begin()->first.Mark();
     const std::string indent(std::size_t(first.column), ' ');
+    // A block map's keys sit at a column of their own (the root's, at 0, get theirs by append()).
+    const std::string entry = entryAt(indent);
     // After the last entry whose value is a one-line scalar on its key's line.
     std::vector<std::pair<YAML::Node, YAML::Node>> entries;
     for (const auto& pair : map)

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,6 +29,10 @@ public:
     /// map's last entry that holds a one-line scalar (else before its first key) in a block
     /// map. (New top-level keys go at the end: append().)
     Result<void> addToMap(const YAML::Node& map, std::string_view key, std::string_view value);
+    /// Adds `key:` holding pairs (key, one-line YAML value): as indented lines under it in a
+    /// block map, as `{…}` in a flow map.
+    Result<void> addMapToMap(
+        const YAML::Node& map, std::string_view key, const std::vector<std::pair<std::string, std::string>>& pairs);
     /// Adds item to sequence: after a flow sequence's last item, or as a line of its own
     /// before a block sequence's first `- `.
     Result<void> addToSequence(const YAML::Node& sequence, std::string_view item);
@@ -55,6 +60,9 @@ private:
     std::size_t lineStart(std::size_t at) const;
     std::size_t lineEnd(std::size_t at) const;
     Result<void> addToFlow(std::size_t open, std::string_view entry);
+    /// Adds the entry entryAt(indent) makes for a block map whose keys sit at indent (for a flow
+    /// map: entryAt("")) where addToMap says.
+    Result<void> addEntry(const YAML::Node& map, const std::function<std::string(const std::string&)>& entryAt);
     Error cannot(const YAML::Node& node, std::string_view what) const;
 
     std::string_view text_;
@@ -64,5 +72,8 @@ private:
 /// A scalar as YAML writes it: plain where that reads back the same (addresses, names, numbers),
 /// double-quoted otherwise. Safe in flow collections and as a key.
 std::string yamlScalar(std::string_view text);
+
+/// pairs (key, one-line YAML value) as a flow map: `{a: 1, b: 2}`.
+std::string yamlFlowMap(const std::vector<std::pair<std::string, std::string>>& pairs);
 
 } // namespace backline::session
