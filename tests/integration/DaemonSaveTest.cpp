@@ -204,3 +204,41 @@ TEST(DaemonSave, AutosaveWritesWhatChangedAndOnlyThen)
     EXPECT_NE(readFile(d.session).find("autosave_seconds: 10\n"), std::string::npos);
     EXPECT_NE(d.process->output().find("saved the session to"), std::string::npos);
 }
+
+TEST(DaemonSave, AFileEditedOnDiskIsNeverSavedOverAndAFailedAutosaveIsToldAndTheShowGoesOn)
+{
+    LiveDaemon d(savedSession + "autosave_seconds: 10\n");
+    RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
+    RawOscClient subscriber(RawOscClient::Kind::Udp, d.osc_port);
+    ASSERT_TRUE(ask(subscriber, "/subscribe", {60.0f}));
+    c.send("/track/tone/gain", {-9.0f});
+    // Someone edits the file in an editor while the show runs, and does not reload yet.
+    const std::string edited = savedSession + "autosave_seconds: 10\n# edited by hand\n";
+    d.dir.write("session.yaml", edited);
+
+    auto reply = slow(c, "/session/save");
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->address, "/error");
+    EXPECT_NE(reply->text(1).find("changed on disk since backline loaded it"), std::string::npos) << reply->text(1);
+    auto notice = subscriber.receiveAddress("/session/autosave_failed", 30s);
+    ASSERT_TRUE(notice) << d.process->output();
+    EXPECT_NE(notice->text(0).find("changed on disk"), std::string::npos) << notice->text(0);
+    EXPECT_EQ(readFile(d.session), edited) << "the hand edit is kept";
+    EXPECT_NE(d.process->output().find("autosave failed"), std::string::npos) << "and logged";
+
+    // Elsewhere it may go; after a reload the file is the session's again and saves go over it.
+    reply = slow(c, "/session/save", {s("copy.yaml")});
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->address, "/session/saved") << reply->text(1);
+    EXPECT_EQ(reply->text(0), (d.dir.path() / "copy.yaml").string());
+    EXPECT_NE(readFile(d.dir.path() / "copy.yaml").find("gain: -9"), std::string::npos);
+    reply = slow(c, "/session/reload");
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->address, "/session/reloaded") << reply->text(1);
+    reply = slow(c, "/session/save");
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->address, "/session/saved") << reply->text(1);
+    const std::string saved = readFile(d.session);
+    EXPECT_NE(saved.find("# edited by hand\n"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("gain: -9"), std::string::npos) << "the live value, kept through the reload" << saved;
+}
