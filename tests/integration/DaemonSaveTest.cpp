@@ -3,7 +3,10 @@
 // client. Values set and a scene stored over OSC are saved, and the saved file loads them all
 // back (by a reload, and by a new daemon, which loads it without a warning); a save killed
 // between its write and its rename leaves the old file whole; a save to a place that cannot be
-// written is refused with nothing changed; autosave writes what changed.
+// written is refused with nothing changed; autosave writes what changed. The kill test holds the
+// save at its one pause point for tests: BACKLINE_TEST_SAVE_PAUSE=<file> (read once by
+// app/SessionSaver.cpp) makes a save create <file> once its temporary file is written and
+// synced, and wait until <file> is removed before the rename.
 #include "ShowLive.h"
 #include "WaitFor.h"
 
