@@ -38,8 +38,14 @@ Result<void> writeAll(int fd, std::string_view text)
 } // namespace
 
 Result<void> writeFileAtomically(
-    const std::filesystem::path& file, std::string_view text, const std::function<void()>& beforeRename)
+    const std::filesystem::path& link, std::string_view text, const std::function<void()>& beforeRename)
 {
+    // Through a symbolic link to the file it names: a rename over the link would replace it.
+    std::error_code ec;
+    std::filesystem::path file = link;
+    if (std::filesystem::is_symlink(link, ec))
+        if (auto target = std::filesystem::weakly_canonical(link, ec); !ec)
+            file = std::move(target);
     const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
     struct stat target {};
     if (::stat(file.c_str(), &target) == 0 && S_ISDIR(target.st_mode))

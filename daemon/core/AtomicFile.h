@@ -14,7 +14,8 @@ namespace backline {
 /// same folder (`.<name>.saving-XXXXXX`), which is synced, renamed over file, and the folder is
 /// synced. beforeRename, when given, runs after the temporary file is synced and before the
 /// rename (a test's pause point). On failure file is untouched and the temporary file removed;
-/// the error names file and says why.
+/// the error names file and says why. A symbolic link is written through (the file it names
+/// is replaced; the link stays).
 Result<void> writeFileAtomically(
     const std::filesystem::path& file, std::string_view text, const std::function<void()>& beforeRename = {});
 
