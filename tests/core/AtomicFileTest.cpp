@@ -7,7 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <stdlib.h>
+#include <string>
+#include <unistd.h>
 
 namespace {
 
@@ -23,15 +24,17 @@ std::string readFile(const fs::path& file)
 
 class AtomicFile : public ::testing::Test {
 protected:
+    // A folder of the test's own (its process and name), empty at the start.
     void SetUp() override
     {
-        std::string pattern = (fs::temp_directory_path() / "backline-atomic-XXXXXX").string();
-        ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-        dir_ = pattern;
+        fs::remove_all(dir_);
+        ASSERT_TRUE(fs::create_directories(dir_));
     }
     void TearDown() override { fs::remove_all(dir_); }
     std::size_t entries() const { return std::size_t(std::distance(fs::directory_iterator(dir_), {})); }
-    fs::path dir_;
+    const fs::path dir_ = fs::temp_directory_path()
+        / ("backline-atomic-" + std::to_string(::getpid()) + "-"
+            + ::testing::UnitTest::GetInstance()->current_test_info()->name());
 };
 
 TEST_F(AtomicFile, ReplacesAFileWholeAndLeavesNothingElse)
