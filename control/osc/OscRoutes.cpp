@@ -77,6 +77,8 @@ std::span<const OscRoute> oscRoutes()
         // Slow: a Faust compile or a file sync may take seconds, so not on the OSC thread.
         {Exact, "/session/reload", none, Job, &OscDispatcher::reload, "/session/reloaded",
             "reloads the session file"},
+        {Exact, "/session/save", "none, or the file to write (s)", Job, &OscDispatcher::save, "/session/saved",
+            "writes the session as it plays to its file"},
         {Exact, "/record/start", "none, or the take's name (s)", Job, &OscDispatcher::recordStart,
             "/record/started", "opens a take"},
         {Exact, "/record/stop", none, Job, &OscDispatcher::recordStop, "/record/stopped",

@@ -150,4 +150,10 @@ void OscDispatcher::reload(OscCall& call)
         call.out.push_back(OscReply {"/session/reloaded", {*name}});
 }
 
+void OscDispatcher::save(OscCall& call)
+{
+    answerOptionalText(call, "the file to write", "/session/saved",
+        [this](std::string_view path) { return control_.saveSession(path); });
+}
+
 } // namespace backline::control

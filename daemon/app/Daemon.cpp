@@ -96,9 +96,11 @@ Daemon::Daemon(DaemonOptions options)
           {[this] { return control_.clock(); }})
     , arrangement_(engine_, params_, [this](std::string_view scene) { return scenes_.recallValues(scene); })
     , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_)
-    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_)
+    , saver_(host_, scenes_, listeners_)
+    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_, saver_)
 {
     listeners_.add(&scenes_);
+    listeners_.add(&saver_);
     // A reload may change who may talk to OSC and how fast.
     control_.onReloaded([this] {
         if (!osc_)
@@ -114,7 +116,9 @@ Daemon::~Daemon()
     // Stop order: surfaces first so nothing new arrives, then audio; the session's meters and
     // recording (whose rings the audio thread wrote) go with host_, then the engine's graphs.
     osc_.reset();
+    saver_.stopAutosave();
     jack_.close();
+    listeners_.remove(&saver_);
     listeners_.remove(&scenes_);
 }
 
@@ -176,6 +180,7 @@ ExitCode Daemon::runLive()
         return fail(r.error());
     if (auto r = startOsc(); !r)
         return fail(r.error());
+    saver_.startAutosave();
     const auto summary = host_.summary();
     spdlog::info("ready: session '{}' with {} track(s) on JACK client '{}'; OSC on UDP port {} (try: oscsend localhost {} "
                  "/ping)",
