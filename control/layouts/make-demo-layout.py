@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Writes backline-demo.json, the Open Stage Control session that drives sessions/demo.yaml.
 
-Run it again after changing the demo's tracks or buses (edit TRACKS and BUSES below):
+Run it again after changing the demo's tracks, buses, scenes or songs (edit TRACKS, BUSES,
+SCENES and SONGS below):
     control/layouts/make-demo-layout.py > control/layouts/backline-demo.json
 """
 import json
@@ -11,6 +12,7 @@ import sys
 TRACKS = [("drone", "Drone"), ("chimes", "Chimes"), ("mic", "Mic")]
 BUSES = [("verb", "Reverb"), ("echo", "Echo")]
 SCENES = ["intro", "verse", "chorus", "outro"]
+SONGS = ["dawn", "dusk"]
 METER_HZ = 15
 LEASE = 10        # seconds a subscription lasts unless renewed
 RENEW_MS = 4000   # renewed well before it runs out
@@ -126,7 +128,6 @@ def status_row():
 
 def transport_row():
     return panel("transport_row", [
-        # Scenes are reserved addresses: this version answers them with /error.
         action("transport_play", "Play", "send('/transport/play')", "#5fd35f"),
         action("transport_stop", "Stop", "send('/transport/stop')"),
         action("record_start", "Record", "send('/record/start')", "#d35f5f"),
@@ -136,11 +137,71 @@ def transport_row():
         layout="horizontal", height=70)
 
 
+def display(wid, title, width=110):
+    # A read-only field that the feed scripts below fill in (it has no address of its own).
+    return panel(f"{wid}_box", [
+        widget("text", f"{wid}_title", value=title, height=20, interaction=False),
+        widget("text", wid, value="-", height=30, interaction=False),
+    ], width=width)
+
+
+def feed(wid, address, script):
+    # Runs script with the arguments of each `address` message backlined sends (a reply to
+    # this surface or feedback to subscribers) as `value`, to fill displays without sending.
+    return widget("script", wid, address=address, onValue=script, visible=False)
+
+
+def show(wid, value):
+    return f"set('{wid}', {value}, {{send: false}});"
+
+
+def show_row():
+    # Songs are cued at once while the transport stands (to their start, at their tempo) and
+    # on the next bar while it rolls; the displays follow what backlined says happened.
+    songs = [action(f"song_{s}", s.capitalize(), f"send('/setlist/goto', '{s}')", "#5f8dd3") for s in SONGS]
+    steps = [
+        action("setlist_prev", "Prev song", "send('/setlist/prev')"),
+        action("setlist_next", "Next song", "send('/setlist/next')"),
+        action("arrangement_prev", "Prev section", "send('/arrangement/prev')"),
+        action("arrangement_next", "Next section", "send('/arrangement/next')"),
+    ]
+    displays = [
+        display("show_song", "Song"),
+        display("show_section", "Section"),
+        display("show_next", "Next"),
+        display("transport_position", "Bar.beat"),
+        display("transport_tempo", "Tempo"),
+    ]
+    return panel("show_row", songs + steps + displays, layout="horizontal", height=80)
+
+
+def feeds():
+    return [
+        # /transport/position f:seconds i:bar i:beat f:tick_fraction f:bpm s:state
+        feed("feed_position", "/transport/position",
+             show("transport_position", "value[1] + '.' + value[2]")
+             + show("transport_tempo", "value[4].toFixed(1)")),
+        feed("feed_tempo", "/transport/tempo", show("transport_tempo", "value.toFixed(1)")),
+        # /setlist/cued s:song s:when and /arrangement/jump s:section s:when: what was asked
+        feed("feed_cued", "/setlist/cued", show("show_song", "value[0]")),
+        feed("feed_jump", "/arrangement/jump", show("show_section", "value[0] || '(end)'")),
+        # /arrangement/section s:song s:section s:scene: what started, on its bar
+        feed("feed_section", "/arrangement/section",
+             show("show_song", "value[0]") + show("show_section", "value[1]")),
+        # /arrangement/status s:song i:place s:section i:bar i:bars s:next i:playing i:looping
+        feed("feed_arrangement", "/arrangement/status",
+             show("show_song", "value[0] || '-'") + show("show_section", "value[2] || '-'")
+             + show("show_next", "value[5] || '(end)'")),
+    ]
+
+
 def subscriber():
     # Subscribes to feedback and meters when the session opens, renews before the lease runs
     # out, and asks for /status now and then (its /status/… replies feed the status row).
+    # /transport/position and /arrangement/status fill the show row while nothing changes
+    # (feedback brings every change).
     renew = (f"send('/subscribe', {LEASE}); send('/meters/subscribe', {METER_HZ}, 'single', {LEASE}); "
-             "send('/status');")
+             "send('/status'); send('/transport/position'); send('/arrangement/status');")
     return widget("script", "backline_subscriber", onCreate=renew + f" setInterval(() => {{ {renew} }}, {RENEW_MS});",
                   visible=False)
 
@@ -149,12 +210,13 @@ def session():
     sends = BUSES
     mixer = panel("mixer", [strip(n, t, sends) for n, t in TRACKS] + [bus_strip(n, t) for n, t in BUSES]
                   + [master_strip()], layout="horizontal", expand=True)
-    page = panel("page", [transport_row(), mixer, status_row()], layout="vertical", width="100%", height="100%")
+    page = panel("page", [transport_row(), show_row(), mixer, status_row()], layout="vertical", width="100%",
+                 height="100%")
     root = {
         "type": "root",
         "id": "root",
         "layout": "default",
-        "widgets": [subscriber(), page],
+        "widgets": [subscriber()] + feeds() + [page],
         "tabs": [],
         "variables": {},
         "comments": "backline demo surface: drives sessions/demo.yaml. Generated by "

@@ -5,6 +5,8 @@
 // to subscribers when it does (/arrangement/section).
 #include "control/osc/OscDispatcher.h"
 
+#include "control/osc/ArrangementFeed.h"
+
 #include "control/osc/OscArg.h"
 #include "control/osc/OscPacket.h"
 
@@ -127,9 +129,7 @@ void OscDispatcher::arrangementLoop(OscCall& call)
 
 void OscDispatcher::arrangementStatus(OscCall& call)
 {
-    const port::ArrangementStatus s = control_.arrangement().status();
-    call.out.push_back(OscReply {"/arrangement/status",
-        {s.song, s.setlistPlace, s.section, int(s.barInSection), s.sectionBars, s.next, int(s.playing), int(s.looping)}});
+    call.out.push_back(arrangementStatusMessage(control_.arrangement().status()));
 }
 
 } // namespace backline::control

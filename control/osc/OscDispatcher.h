@@ -75,6 +75,7 @@ private:
     void meters(OscCall& call);
     void resetLoudness(OscCall& call);
     void reload(OscCall& call);
+    void save(OscCall& call);
     void recordStart(OscCall& call);    // OscRecordRoutes.cpp
     void recordStop(OscCall& call);
     void recordStatus(OscCall& call);
@@ -120,5 +121,11 @@ std::optional<double> numberArg(std::string_view types, lo_arg** argv, int i);
 
 /// "a string", "a blob", "type 'x'": an argument type in words.
 std::string typeName(char type);
+/// [osc, job] The string arguments of a call, or nullopt with problem naming the first that is not one.
+std::optional<std::vector<std::string>> textArgs(std::string_view types, lo_arg** argv, int argc, std::string& problem);
+/// [osc, job] Answers a call that takes one optional string (what it is: `what`): `reply s:<what
+/// run returned>` for run(the string, or "" without one), or /error with why.
+void answerOptionalText(OscCall& call, std::string_view what, std::string reply,
+    const std::function<Result<std::string>(std::string_view)>& run);
 
 } // namespace backline::control

@@ -13,7 +13,10 @@ namespace backline::control {
 
 namespace {
 
-/// The string arguments of a call, or an error naming the first that is not one.
+int clampInt(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX)); }
+
+} // namespace
+
 std::optional<std::vector<std::string>> textArgs(std::string_view types, lo_arg** argv, int argc, std::string& problem)
 {
     std::vector<std::string> out;
@@ -28,23 +31,26 @@ std::optional<std::vector<std::string>> textArgs(std::string_view types, lo_arg*
     return out;
 }
 
-int clampInt(std::uint64_t n) { return int(std::min<std::uint64_t>(n, INT_MAX)); }
-
-} // namespace
-
-void OscDispatcher::recordStart(OscCall& call)
+void answerOptionalText(OscCall& call, std::string_view what, std::string reply,
+    const std::function<Result<std::string>(std::string_view)>& run)
 {
     std::string problem;
     auto args = textArgs(call.types, call.argv, call.argc, problem);
     if (!args || args->size() > 1) {
-        call.out.push_back(errorReply(call.address, args ? "takes at most one argument: the take's name" : problem));
+        call.out.push_back(errorReply(call.address, args ? fmt::format("takes at most one argument: {}", what) : problem));
         return;
     }
-    auto folder = control_.recordStart(args->empty() ? std::string_view() : std::string_view((*args)[0]));
-    if (!folder)
-        call.out.push_back(errorReply(call.address, folder.error().message));
+    auto result = run(args->empty() ? std::string_view() : std::string_view((*args)[0]));
+    if (!result)
+        call.out.push_back(errorReply(call.address, result.error().message));
     else
-        call.out.push_back(OscReply {"/record/started", {*folder}});
+        call.out.push_back(OscReply {std::move(reply), {*result}});
+}
+
+void OscDispatcher::recordStart(OscCall& call)
+{
+    answerOptionalText(call, "the take's name", "/record/started",
+        [this](std::string_view name) { return control_.recordStart(name); });
 }
 
 void OscDispatcher::recordStop(OscCall& call)

@@ -77,6 +77,8 @@ std::span<const OscRoute> oscRoutes()
         // Slow: a Faust compile or a file sync may take seconds, so not on the OSC thread.
         {Exact, "/session/reload", none, Job, &OscDispatcher::reload, "/session/reloaded",
             "reloads the session file"},
+        {Exact, "/session/save", "none, or the file to write (s)", Job, &OscDispatcher::save, "/session/saved",
+            "writes the session as it plays to its file"},
         {Exact, "/record/start", "none, or the take's name (s)", Job, &OscDispatcher::recordStart,
             "/record/started", "opens a take"},
         {Exact, "/record/stop", none, Job, &OscDispatcher::recordStop, "/record/stopped",
@@ -167,6 +169,8 @@ std::span<const OscSentAddress> oscSentAddresses()
         {"/dsp/fault", "a notice: a session DSP blew up"},
         {"/status/transport", "feedback: the transport's state at every change"},
         {"/status/scene", "in /status: the current scene and whether it is dirty"},
+        {"/status/arrangement", "in /status: the song and section playing, the bar in it and the section next"},
+        {"/arrangement/status", "feedback: the arrangement's status whenever a field of it changes"},
         {"/arrangement/section", "a notice: a section of a song started (s:song s:section s:scene)"},
     };
     return sent;

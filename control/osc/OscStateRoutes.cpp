@@ -87,6 +87,8 @@ void OscDispatcher::status(OscCall& call)
     const std::string transport = toString(s.transport);
     const std::string recording = toString(s.recording);
     const port::SceneCurrent scene = control_.scenes().current();
+    const port::ArrangementStatus song = control_.arrangement().status();
+    const int barInSection = int(std::clamp<std::int64_t>(song.barInSection, 0, INT_MAX));
     // One positional message for scripts (new fields go at its end), then one message per
     // field for surfaces to bind.
     call.out.push_back(OscReply {"/status",
@@ -94,7 +96,7 @@ void OscDispatcher::status(OscCall& call)
             s.tracks, s.buses, float(s.dspLoadPercent), transport, recording, count(c.clients), count(c.subscribers),
             count(c.meterSubscribers), count(c.received), count(c.errors), count(c.dropped), count(c.blocked),
             count(c.refusedBytes), count(c.refusedConnections), count(c.evicted), count(c.noticesDropped), scene.name,
-            int(scene.dirty)}});
+            int(scene.dirty), song.song, song.section, barInSection, song.next}});
     const std::pair<const char*, OscReply::Arg> fields[] = {
         {"session", s.session},
         {"sample_rate", s.sampleRate},
@@ -123,6 +125,7 @@ void OscDispatcher::status(OscCall& call)
     for (const auto& [name, value] : fields)
         call.out.push_back(OscReply {fmt::format("/status/{}", name), {value}});
     call.out.push_back(OscReply {"/status/scene", {scene.name, int(scene.dirty)}});
+    call.out.push_back(OscReply {"/status/arrangement", {song.song, song.section, barInSection, song.next}});
 }
 
 void OscDispatcher::meters(OscCall& call)
@@ -145,6 +148,12 @@ void OscDispatcher::reload(OscCall& call)
         call.out.push_back(errorReply(call.address, name.error().message));
     else
         call.out.push_back(OscReply {"/session/reloaded", {*name}});
+}
+
+void OscDispatcher::save(OscCall& call)
+{
+    answerOptionalText(call, "the file to write", "/session/saved",
+        [this](std::string_view path) { return control_.saveSession(path); });
 }
 
 } // namespace backline::control

@@ -143,6 +143,8 @@ void OscSubscriptions::sendShowFeeds(std::int64_t nowNs)
     auto messages = transportFeed_.poll(nowNs);
     if (auto scene = sceneFeed_.poll())
         messages.push_back(std::move(*scene));
+    if (auto arrangement = arrangementFeed_.poll())
+        messages.push_back(std::move(*arrangement));
     if (messages.empty())
         return;
     clients_.forEach([&](ClientState& c) {

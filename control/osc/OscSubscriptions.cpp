@@ -44,6 +44,7 @@ OscSubscriptions::OscSubscriptions(
     , log_(wake_, [this](const port::Notice& notice) { post(notice); })
     , transportFeed_(control.transport())
     , sceneFeed_(control.scenes())
+    , arrangementFeed_(control.arrangement())
     , subscribedLog_(spdlog::level::info, std::chrono::nanoseconds(config::oscWarningInterval).count(),
           [](std::uint64_t n, const std::string& latest) {
               return n == 1 ? fmt::format("OSC client {} subscribed to feedback", latest)

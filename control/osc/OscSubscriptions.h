@@ -8,6 +8,7 @@
 #include "control/osc/OscRoutes.h"
 #include "control/osc/PacketSink.h"
 #include "control/osc/SceneFeed.h"
+#include "control/osc/ArrangementFeed.h"
 #include "control/osc/TransportFeed.h"
 #include "port/ControlPort.h"
 
@@ -97,6 +98,7 @@ private:
     MeterStream meterStream_;
     TransportFeed transportFeed_;
     SceneFeed sceneFeed_;
+    ArrangementFeed arrangementFeed_;
     std::vector<std::pair<std::string, float>> changes_;
     bool snapshotsDue_ = false;
     LogThrottle subscribedLog_;

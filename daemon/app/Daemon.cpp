@@ -2,6 +2,7 @@
 #include "app/Daemon.h"
 
 #include "app/Signals.h"
+#include "app/SongRender.h"
 #include "control/osc/OscSockets.h"
 #include "core/Config.h"
 #include "engine/OfflineRenderer.h"
@@ -95,9 +96,11 @@ Daemon::Daemon(DaemonOptions options)
           {[this] { return control_.clock(); }})
     , arrangement_(engine_, params_, [this](std::string_view scene) { return scenes_.recallValues(scene); })
     , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_)
-    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_)
+    , saver_(host_, scenes_, listeners_)
+    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_, saver_)
 {
     listeners_.add(&scenes_);
+    listeners_.add(&saver_);
     // A reload may change who may talk to OSC and how fast.
     control_.onReloaded([this] {
         if (!osc_)
@@ -113,7 +116,9 @@ Daemon::~Daemon()
     // Stop order: surfaces first so nothing new arrives, then audio; the session's meters and
     // recording (whose rings the audio thread wrote) go with host_, then the engine's graphs.
     osc_.reset();
+    saver_.stopAutosave();
     jack_.close();
+    listeners_.remove(&saver_);
     listeners_.remove(&scenes_);
 }
 
@@ -135,13 +140,30 @@ ExitCode Daemon::runOffline()
     if (!renderer)
         return fail(renderer.error());
     const auto started = std::chrono::steady_clock::now();
-    if (auto r = (*renderer)->renderToFile(*options_.render, options_.duration); !r) {
+    double seconds = options_.duration.value_or(defaultRenderSeconds);
+    std::string played;
+    if (options_.song) {
+        SongRender song(engine_, transport_, arrangement_);
+        auto length = [&]() -> Result<double> {
+            if (auto r = song.cue(spec, *options_.song, options_.duration, options_.tail); !r)
+                return r.error();
+            return song.render(**renderer, *options_.render);
+        }();
+        if (!length) {
+            spdlog::error("{}", length.error().message);
+            return ExitCode::Failure;
+        }
+        seconds = *length;
+        played = song.summary();
+    } else if (auto r = (*renderer)->renderToFile(*options_.render, seconds); !r) {
         spdlog::error("{}", r.error().message);
         return ExitCode::Failure;
     }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("rendered {:.3f} s of '{}' at {} Hz to {} in {:.3f} s ({:.0f}x real time)", options_.duration, spec.name,
-        spec.sampleRate, options_.render->string(), elapsed, elapsed > 0 ? options_.duration / elapsed : 0.0);
+    spdlog::info("rendered {:.3f} s of '{}' at {} Hz to {} in {:.3f} s ({:.0f}x real time)", seconds, spec.name,
+        spec.sampleRate, options_.render->string(), elapsed, elapsed > 0 ? seconds / elapsed : 0.0);
+    if (!played.empty())
+        spdlog::info("{}", played);
     return ExitCode::Ok;
 }
 
@@ -158,6 +180,7 @@ ExitCode Daemon::runLive()
         return fail(r.error());
     if (auto r = startOsc(); !r)
         return fail(r.error());
+    saver_.startAutosave();
     const auto summary = host_.summary();
     spdlog::info("ready: session '{}' with {} track(s) on JACK client '{}'; OSC on UDP port {} (try: oscsend localhost {} "
                  "/ping)",

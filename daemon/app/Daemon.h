@@ -5,6 +5,7 @@
 #include "app/DaemonOptions.h"
 #include "app/JackSupervisor.h"
 #include "app/SessionHost.h"
+#include "app/SessionSaver.h"
 #include "control/osc/OscServer.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
@@ -59,6 +60,7 @@ private:
     engine::ArrangementControl arrangement_;
     std::uint64_t sceneRevision_ = 0; // of scenes_ when the arrangement last rebuilt its recalls (main thread)
     SessionHost host_;
+    SessionSaver saver_; // a listener of listeners_ from construction to destruction
     DaemonControl control_;
     std::unique_ptr<control::OscServer> osc_;
 };

@@ -3,6 +3,7 @@
 
 #include "app/JackSupervisor.h"
 #include "app/SessionHost.h"
+#include "app/SessionSaver.h"
 #include "engine/ArrangementControl.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
@@ -22,7 +23,7 @@ class DaemonControl final : public port::ControlPort {
 public:
     DaemonControl(engine::Engine& engine, engine::ParamControl& params, engine::TransportControl& transport,
         port::Listeners& listeners, JackSupervisor& jack, SessionHost& host, show::SceneBook& scenes,
-        engine::ArrangementControl& arrangement)
+        engine::ArrangementControl& arrangement, SessionSaver& saver)
         : engine_(engine)
         , params_(params)
         , transport_(transport)
@@ -31,6 +32,7 @@ public:
         , host_(host)
         , scenes_(scenes)
         , arrangement_(arrangement)
+        , saver_(saver)
     {
     }
 
@@ -48,6 +50,7 @@ public:
     port::MeterSnapshot meters() override { return host_.meters(); }
     void resetLoudness() override { host_.resetLoudness(); }
     Result<std::string> reloadSession() override;
+    Result<std::string> saveSession(std::string_view path) override { return saver_.save(path); }
     Result<std::string> recordStart(std::string_view name) override { return host_.recordStart(name); }
     Result<void> recordStop() override;
     Result<void> recordMarker(std::string_view name, std::optional<std::uint64_t> engineFrame = std::nullopt) override;
@@ -64,6 +67,7 @@ private:
     SessionHost& host_;
     show::SceneBook& scenes_;
     engine::ArrangementControl& arrangement_;
+    SessionSaver& saver_;
     std::function<void()> onReloaded_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

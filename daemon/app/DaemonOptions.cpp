@@ -13,7 +13,7 @@ ParsedOptions parseOptions(int argc, char** argv)
     DaemonOptions options;
     CLI::App cli {"backlined: live-performance audio engine (JACK, Faust, OSC)", "backlined"};
     cli.set_version_flag("--version", std::string("backlined ") + version);
-    std::string session, render, cacheDir;
+    std::string session, render, song, cacheDir;
     int oscPort = 0;
     cli.add_option("--session,-s", session, "Session file (YAML) to run")->required();
     cli.add_option("--jack-server", options.jackServer, "JACK server name (default: JACK's default server)");
@@ -22,9 +22,20 @@ ParsedOptions parseOptions(int argc, char** argv)
                            ->check(CLI::Range(1, 65535));
     auto* renderOption = cli.add_option("--render", render,
         "Render offline to this audio file (.wav .w64 .caf .flac .aiff) instead of running live; needs no JACK");
-    cli.add_option("--duration", options.duration, "Seconds to render with --render")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
+    double duration = 0.0;
+    auto* durationOption = cli.add_option("--duration", duration,
+                                   "Seconds to render with --render (default 10; with --song, the song's own length)")
+                               ->check(CLI::PositiveNumber);
+    auto* songOption = cli.add_option("--song", song,
+                               "With --render: cue this song and render it through its sections to its end, as "
+                               "live (scene changes on the same samples)")
+                           ->needs(renderOption);
+    cli.add_option("--tail", options.tail,
+           "With --song and no --duration: seconds rendered after the song's end (reverb and echo tails)")
+        ->check(CLI::Range(0.0, 600.0))
+        ->capture_default_str()
+        ->needs(songOption)
+        ->excludes(durationOption);
     cli.add_option("--cache-dir", cacheDir, "Where compiled Faust machine code is cached (default ~/.cache/backline/faust)");
     cli.add_flag("--no-cache", options.noCache, "Compile every .dsp afresh, without the machine-code cache");
     try {
@@ -37,6 +48,10 @@ ParsedOptions parseOptions(int argc, char** argv)
         options.oscPort = oscPort;
     if (renderOption->count())
         options.render = render;
+    if (durationOption->count())
+        options.duration = duration;
+    if (songOption->count())
+        options.song = song;
     options.cacheDir = cacheDir;
     return ParsedOptions {options, 0};
 }

@@ -7,6 +7,9 @@
 
 namespace backline::app {
 
+/// How long an offline render lasts when neither --duration nor --song says.
+inline constexpr double defaultRenderSeconds = 10.0;
+
 /// Everything the command line says, parsed once.
 struct DaemonOptions {
     std::filesystem::path session;
@@ -14,7 +17,9 @@ struct DaemonOptions {
     std::string clientName = "backline";
     std::optional<int> oscPort;       ///< overrides the session's osc.port
     std::optional<std::filesystem::path> render; ///< offline: write the master output here
-    double duration = 10.0;           ///< offline: seconds to render
+    std::optional<double> duration;   ///< offline: seconds to render; none: 10, or with song its own length
+    std::optional<std::string> song;  ///< offline: render this song through the arrangement
+    double tail = 2.0;                ///< offline, song's own length: seconds rendered after its end
     std::filesystem::path cacheDir;   ///< Faust machine-code cache; empty: the default
     bool noCache = false;
 };

@@ -105,7 +105,9 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     const session::TransportSpec previous = spec_.transport;
     transport_.adopt(spec.transport, adopted_ ? &previous : nullptr);
     adopted_ = true;
+    ++loads_;
     spec_ = std::move(spec);
+    autosaveSeconds_.store(spec_.autosaveSeconds.value_or(0), std::memory_order_relaxed);
     std::lock_guard cache(summaryMutex_);
     oscSpec_ = spec_.osc;
 }

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,24 @@ public:
     port::MeterSnapshot meters();
     void resetLoudness();
 
+    /// What a save writes, read together under the session lock so a reload cannot come
+    /// between them: the session as loaded (its text too) and every parameter's live value
+    /// with what that session gives it.
+    struct SaveSource {
+        session::SessionSpec spec;
+        engine::CarriedValues values;
+        std::uint64_t loads = 0; ///< counts loads: which one spec is
+    };
+    /// [control] Waits for a reload in progress.
+    SaveSource saveSource();
+    /// [control] A save wrote the session's own file: spec is what it now holds and values what
+    /// it gives the parameters, so the next save edits that text and the next reload keeps a
+    /// live value unless the file changed since. Ignored when another load came after the one
+    /// the save read (loads, from its SaveSource).
+    void savedOver(std::uint64_t loads, session::SessionSpec spec, std::span<const port::ParamChange> values);
+    /// [any] The running session's `autosave_seconds`, 0 when it has none.
+    int autosaveSeconds() const noexcept { return autosaveSeconds_.load(std::memory_order_relaxed); }
+
     /// The recording, null when unavailable. Requests go through the methods below.
     Recording* recording() const noexcept { return recording_.get(); }
     /// [control] Opens a take named name (the session's when empty); returns its folder.
@@ -150,6 +169,8 @@ private:
     std::mutex summaryMutex_; // guards lastSummary_, what summary() answers while mutex_ is busy
     Summary lastSummary_;
     session::OscSpec oscSpec_; // guarded by summaryMutex_
+    std::uint64_t loads_ = 0; // adopt()s so far, under mutex_
+    std::atomic<int> autosaveSeconds_ {0}; // a setting alone: nothing is published with it
     MemoryRelease memory_;
 };
 

@@ -45,6 +45,26 @@ void SessionHost::reportDspFaults()
     }
 }
 
+SessionHost::SaveSource SessionHost::saveSource()
+{
+    std::lock_guard lock(mutex_);
+    return {spec_, params_.carried(), loads_};
+}
+
+void SessionHost::savedOver(
+    std::uint64_t loads, session::SessionSpec spec, std::span<const port::ParamChange> values)
+{
+    std::lock_guard lock(mutex_);
+    if (loads != loads_)
+        return;
+    // Only the text and what it gives change: the settings the running session was started
+    // with (transport, recording, OSC) are a save's to keep, not to apply.
+    spec_.text = std::move(spec.text);
+    spec_.scenes = std::move(spec.scenes);
+    spec_.safe = std::move(spec.safe);
+    params_.fileSays(values);
+}
+
 void SessionHost::sectionStarted(const engine::SectionNews& news)
 {
     spdlog::info("song '{}': section '{}'{}{}", news.song, news.section, news.scene.empty() ? "" : ", scene ",

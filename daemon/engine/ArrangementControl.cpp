@@ -51,6 +51,25 @@ Result<void> ArrangementControl::adopt(const session::SessionSpec& spec)
     return install(same);
 }
 
+Result<void> ArrangementControl::adoptSong(const session::SessionSpec& spec, std::string_view song)
+{
+    std::vector<std::string_view> names;
+    for (const session::SongSpec& candidate : spec.songs) {
+        if (candidate.name != song) {
+            names.push_back(candidate.name);
+            continue;
+        }
+        session::SessionSpec solo;
+        solo.songs = spec.songs;
+        solo.setlist = {session::SetlistEntry {candidate.name, candidate.where}};
+        solo.transport = spec.transport;
+        return adopt(solo);
+    }
+    return makeError(ErrorCode::Param,
+        spec.songs.empty() ? std::string("the session has no songs")
+                           : fmt::format("no song '{}' in the session{}", song, suggestion(song, names)));
+}
+
 Result<void> ArrangementControl::refresh()
 {
     std::lock_guard lock(mutex_);

@@ -35,6 +35,9 @@ public:
     /// [control] Plays spec's songs and setlist on the graph running now (call after each
     /// install): where the songs are the same as before, the show plays on where it is.
     Result<void> adopt(const session::SessionSpec& spec);
+    /// [control] As adopt, with a setlist of song alone (an offline render of one song, which
+    /// the session's setlist may leave out); an error names a song the session lacks.
+    Result<void> adoptSong(const session::SessionSpec& spec, std::string_view song);
     /// [control] Rebuilds the plan with the scenes as they are now (after a store, an edit, a
     /// rename, a delete or a safe changed); the show plays on where it is.
     Result<void> refresh();

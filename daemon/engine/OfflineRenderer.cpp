@@ -83,12 +83,26 @@ Result<std::unique_ptr<OfflineRenderer>> OfflineRenderer::create(Engine& engine,
     return renderer;
 }
 
+void OfflineRenderer::settle()
+{
+    std::vector<const float*> inputs(numInputChannels_, nullptr);
+    float* none[2] = {nullptr, nullptr};
+    engine_.process(inputs.data(), inputs.size(), none, 2, 0);
+    engine_.collectGarbage();
+}
+
 Result<void> OfflineRenderer::render(std::uint64_t frames, const BlockSink& sink)
+{
+    return render([frames](std::uint64_t) -> Result<std::uint64_t> { return frames; }, sink);
+}
+
+Result<void> OfflineRenderer::render(const Length& length, const BlockSink& sink)
 {
     std::vector<const float*> inputs(numInputChannels_, nullptr);
     AudioBuffer out(2, blockFrames_);
-    for (std::uint64_t done = 0; done < frames;) {
-        const auto n = std::uint32_t(std::min<std::uint64_t>(blockFrames_, frames - done));
+    auto total = length(0);
+    for (std::uint64_t done = 0; total && done < *total;) {
+        const auto n = std::uint32_t(std::min<std::uint64_t>(blockFrames_, *total - done));
         for (auto& input : inputs_) {
             input->read(n);
             for (int c = 0; c < input->channels; ++c)
@@ -96,10 +110,19 @@ Result<void> OfflineRenderer::render(std::uint64_t frames, const BlockSink& sink
         }
         engine_.process(inputs.data(), inputs.size(), out.pointers(), 2, n);
         engine_.collectGarbage();
-        if (auto r = sink(out.pointers(), n); !r)
-            return r;
+        total = length(done + n);
+        if (!total)
+            break;
+        // A length learnt from this very block (a song's end in it, and a tail shorter than
+        // the rest of the block) keeps the block only up to it.
+        const auto keep = std::uint32_t(std::min<std::uint64_t>(n, *total > done ? *total - done : 0));
+        if (keep > 0)
+            if (auto r = sink(out.pointers(), keep); !r)
+                return r;
         done += n;
     }
+    if (!total)
+        return total.error();
     return {};
 }
 
@@ -140,6 +163,12 @@ Result<void> OfflineRenderer::renderToFile(const std::filesystem::path& file, do
 {
     if (!std::isfinite(seconds) || seconds <= 0.0)
         return makeError(ErrorCode::Engine, fmt::format("render duration must be a positive number of seconds, got {}", seconds));
+    const auto frames = std::uint64_t(std::llround(seconds * sampleRate_));
+    return renderToFile(file, [frames](std::uint64_t) -> Result<std::uint64_t> { return frames; });
+}
+
+Result<void> OfflineRenderer::renderToFile(const std::filesystem::path& file, const Length& length)
+{
     SF_INFO info {};
     info.samplerate = sampleRate_;
     info.channels = 2;
@@ -152,8 +181,7 @@ Result<void> OfflineRenderer::renderToFile(const std::filesystem::path& file, do
     if (!out)
         return makeError(ErrorCode::Io, fmt::format("cannot write {}: {}", temp.string(), sf_strerror(nullptr)));
     std::vector<float> interleaved(std::size_t(blockFrames_) * 2);
-    const auto frames = std::uint64_t(std::llround(seconds * sampleRate_));
-    auto result = render(frames, [&](const float* const* master, std::uint32_t n) -> Result<void> {
+    auto result = render(length, [&](const float* const* master, std::uint32_t n) -> Result<void> {
         for (std::uint32_t i = 0; i < n; ++i) {
             interleaved[2 * i] = master[0][i];
             interleaved[2 * i + 1] = master[1][i];

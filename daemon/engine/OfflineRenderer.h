@@ -22,6 +22,11 @@ class OfflineRenderer {
 public:
     /// Receives each rendered block: two master channels of n frames.
     using BlockSink = std::function<Result<void>(const float* const* master, std::uint32_t n)>;
+    /// Asked before the first block (with 0) and after each (with the frames rendered): the
+    /// render's whole length as far as it is known then (UINT64_MAX: not yet), or an error that
+    /// stops it. Lets a render end where the engine says (a song's end); a length shorter than
+    /// what is rendered cuts the last block there.
+    using Length = std::function<Result<std::uint64_t>(std::uint64_t rendered)>;
 
     /// [control] Opens the input files graph's tracks name; graph must be (or be about to be)
     /// installed in engine. Errors name the file (unreadable, wrong sample rate).
@@ -29,8 +34,15 @@ public:
         std::uint32_t blockFrames = config::offlineBlockFrames);
     ~OfflineRenderer();
 
+    /// [control] Runs a block of no frames: what the control side queued so far takes effect
+    /// (a song cued while the transport stands goes to its start) before the first sample.
+    void settle();
+
     /// [control] Renders frames, handing each block to sink; stops at the sink's first error.
     Result<void> render(std::uint64_t frames, const BlockSink& sink);
+    /// [control] Renders until length says the render is long enough, handing each block to
+    /// sink; stops at the first error of either.
+    Result<void> render(const Length& length, const BlockSink& sink);
 
     /// [control] Renders frames into out (two channels, appended).
     Result<void> renderInto(std::uint64_t frames, std::vector<float>& left, std::vector<float>& right);
@@ -39,6 +51,8 @@ public:
     /// its extension (.wav/.w64/.caf: 32-bit float, .flac/.aiff: 24-bit); written to a
     /// temporary file and renamed, so a failed render never leaves a half file behind.
     Result<void> renderToFile(const std::filesystem::path& file, double seconds);
+    /// [control] As above, as long as length says.
+    Result<void> renderToFile(const std::filesystem::path& file, const Length& length);
 
 private:
     struct InputFile;

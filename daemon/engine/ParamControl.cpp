@@ -52,6 +52,16 @@ CarriedValues ParamControl::carried() const
     return out;
 }
 
+void ParamControl::fileSays(std::span<const port::ParamChange> values)
+{
+    std::lock_guard lock(mutex_);
+    if (!table_)
+        return;
+    for (const auto& [address, value] : values)
+        if (const auto id = table_->find(address); id && *id < sessionValues_.size())
+            sessionValues_[*id] = float(value);
+}
+
 void ParamControl::detach()
 {
     std::lock_guard lock(mutex_);

@@ -45,6 +45,10 @@ public:
     /// rule: carried only where the next session says the same).
     CarriedValues carried() const;
 
+    /// [control] The session's file now says values (a save wrote them into it): the reload
+    /// rule compares the next file with these. Addresses the graph does not have are ignored.
+    void fileSays(std::span<const port::ParamChange> values);
+
     /// [control] The audio thread has stopped (its JACK server went away). Until the next
     /// install(), changes are checked, remembered and told to listeners as ever, but nothing is
     /// sent to the engine: the next graph is built with them (snapshot()) instead.

@@ -57,6 +57,10 @@ public:
     /// [slow] Reloads the session file and returns the name of the session now playing; on
     /// failure the running graph plays on untouched.
     virtual Result<std::string> reloadSession() = 0;
+    /// [slow] Writes the session as it plays (live values, scenes, safes) to its file, or to
+    /// path (relative: against the session file's folder); returns the absolute path written.
+    /// On failure nothing is written and the file stays as it was.
+    virtual Result<std::string> saveSession(std::string_view path) = 0;
 
     /// [slow] Opens a take (name may be empty: the session's); returns its folder.
     virtual Result<std::string> recordStart(std::string_view name) = 0;

@@ -36,8 +36,8 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 14> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
-    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist" };
+constexpr std::array<std::string_view, 15> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
+    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist", "autosave_seconds" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
 Result<void> checkVersion(const YamlReader& yaml, const YAML::Node& root, const std::vector<YamlEntry>& entries)
@@ -93,6 +93,11 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             if (!rate)
                 return rate.error();
             session.sampleRate = *rate;
+        } else if (entry.key == "autosave_seconds") {
+            auto seconds = yaml.integer(entry, minAutosaveSeconds, maxAutosaveSeconds);
+            if (!seconds)
+                return seconds.error();
+            session.autosaveSeconds = *seconds;
         } else if (entry.key == "osc") {
             read = readOsc(yaml, entry, session.osc);
         } else if (entry.key == "transport") {

@@ -175,6 +175,10 @@ struct SceneRecallSpec {
     SourceLocation where;
 };
 
+/// Shortest and longest time between autosaves (`autosave_seconds`): a save costs a file sync.
+inline constexpr int minAutosaveSeconds = 10;
+inline constexpr int maxAutosaveSeconds = 86'400;
+
 /// The whole session file.
 struct SessionSpec {
     std::filesystem::path file; ///< the file it was loaded from (absolute)
@@ -191,6 +195,8 @@ struct SessionSpec {
     SceneRecallSpec sceneRecall;
     std::vector<SongSpec> songs;       ///< `songs:` in file order
     std::vector<SetlistEntry> setlist; ///< in playing order (`setlist:`, else every song in file order)
+    /// Seconds between saves of what changed (`autosave_seconds`); nullopt: no autosave.
+    std::optional<int> autosaveSeconds;
     std::string text; ///< the file as read (snapshots in take.yaml)
 };
 

@@ -224,6 +224,30 @@ int SongSpec::sectionIndex(std::string_view wanted) const
     return -1;
 }
 
+const SectionSpec* SongSpec::firstRepeat() const
+{
+    std::vector<bool> played(sections.size(), false);
+    for (std::size_t i = 0; i < sections.size();) {
+        if (played[i])
+            return &sections[i];
+        played[i] = true;
+        const SectionSpec& section = sections[i];
+        switch (section.then) {
+        case SectionEnd::Stop:
+            return nullptr;
+        case SectionEnd::Loop:
+            return &section;
+        case SectionEnd::Goto:
+            i = std::size_t(sectionIndex(section.gotoSection)); // checked when the song was read
+            break;
+        case SectionEnd::Next:
+            ++i;
+            break;
+        }
+    }
+    return nullptr;
+}
+
 Result<void> readSongs(const YamlReader& yaml, const YamlEntry& entry, std::vector<SongSpec>& songs)
 {
     if (!entry.value.IsSequence())

@@ -51,6 +51,10 @@ struct SongSpec {
 
     /// The index of the section called wanted, or -1.
     int sectionIndex(std::string_view wanted) const;
+    /// The section a play from the first one comes back to as written (a `loop`, a `goto` to
+    /// itself or back), so the song never ends by itself; nullptr when it does (a `stop`, or
+    /// `next` after its last section).
+    const SectionSpec* firstRepeat() const;
 };
 
 /// One place of the setlist: a song by name (a song may be played more than once).

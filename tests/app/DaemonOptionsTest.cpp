@@ -34,7 +34,9 @@ TEST(DaemonOptions, ASessionAloneRunsLiveWithTheDefaults)
     EXPECT_EQ(o.clientName, "backline");
     EXPECT_FALSE(o.oscPort) << "the session's osc.port decides";
     EXPECT_FALSE(o.render) << "live, not offline";
-    EXPECT_EQ(o.duration, 10.0);
+    EXPECT_FALSE(o.duration) << "10 s, or a song's own length";
+    EXPECT_FALSE(o.song);
+    EXPECT_EQ(o.tail, 2.0);
     EXPECT_TRUE(o.cacheDir.empty()) << "the default cache";
     EXPECT_FALSE(o.noCache);
 }
@@ -78,5 +80,28 @@ TEST(DaemonOptions, ARenderLengthMustBePositive)
         const auto parsed = parse({"--session", "show.yaml", "--render", "out.wav", "--duration", seconds});
         EXPECT_FALSE(parsed.options) << seconds;
         EXPECT_NE(parsed.exitCode, 0) << seconds;
+    }
+}
+
+TEST(DaemonOptions, ASongIsRenderedWithATailUnlessADurationIsGiven)
+{
+    const auto song = parse({"--session", "show.yaml", "--render", "out.wav", "--song", "opener", "--tail", "0"});
+    ASSERT_TRUE(song.options);
+    EXPECT_EQ(song.options->song, "opener");
+    EXPECT_EQ(song.options->tail, 0.0);
+    EXPECT_FALSE(song.options->duration);
+    const auto capped = parse({"--session", "show.yaml", "--render", "out.wav", "--song", "opener", "--duration", "30"});
+    ASSERT_TRUE(capped.options);
+    EXPECT_EQ(capped.options->duration, 30.0);
+    const std::vector<std::vector<std::string>> refused = {
+        {"--session", "show.yaml", "--song", "opener"}, // live: there is no render to put it in
+        {"--session", "show.yaml", "--render", "out.wav", "--tail", "1"}, // a tail of what?
+        {"--session", "show.yaml", "--render", "out.wav", "--song", "opener", "--tail", "1", "--duration", "9"},
+        {"--session", "show.yaml", "--render", "out.wav", "--song", "opener", "--tail", "-1"},
+    };
+    for (const auto& args : refused) {
+        const auto parsed = parse(args);
+        EXPECT_FALSE(parsed.options) << args.size();
+        EXPECT_NE(parsed.exitCode, 0) << args.size();
     }
 }

@@ -70,6 +70,7 @@ public:
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
     Result<std::string> reloadSession() override { return std::string("bench"); }
+    Result<std::string> saveSession(std::string_view) override { return std::string("bench.yaml"); }
     /// [audio, here] Takes the queued commands as a block would.
     void drain() { engine_.beginBlock(); }
 

@@ -113,3 +113,35 @@ TEST(OfflineRender, RendersTheSameBitsTwice)
     EXPECT_EQ(la, lb);
     EXPECT_EQ(ra, rb);
 }
+
+TEST(OfflineRender, ALengthLearntInABlockCutsThatBlockThereAndAnErrorStopsTheRender)
+{
+    OfflineSession s(toneSession(0.0, 0.0));
+    std::vector<std::uint64_t> asked;
+    std::uint64_t delivered = 0;
+    const auto count = [&](const float* const*, std::uint32_t n) -> backline::Result<void> {
+        delivered += n;
+        return {};
+    };
+    // Unknown until 1,000 frames are rendered (4 blocks of 256 = 1,024); then 1,010 in all.
+    auto r = s.renderer->render(
+        [&](std::uint64_t rendered) -> backline::Result<std::uint64_t> {
+            asked.push_back(rendered);
+            return rendered >= 1000 ? 1010 : UINT64_MAX;
+        },
+        count);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(delivered, 1010u);
+    EXPECT_EQ(asked, (std::vector<std::uint64_t> {0, 256, 512, 768, 1024}));
+    delivered = 0;
+    auto failed = s.renderer->render(
+        [&](std::uint64_t rendered) -> backline::Result<std::uint64_t> {
+            if (rendered >= 512)
+                return backline::makeError(backline::ErrorCode::Engine, "enough");
+            return UINT64_MAX;
+        },
+        count);
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().message, "enough");
+    EXPECT_EQ(delivered, 256u) << "the block after which the length failed is not delivered";
+}

@@ -43,6 +43,11 @@ public:
     port::ScenePort& scenes() override { return scenes_; }
     port::ArrangementPort& arrangement() override { return arrangement_; }
     Result<std::string> reloadSession() override;
+    /// Refused: a fuzzer must never write files (its /session/save inputs test the OSC side).
+    Result<std::string> saveSession(std::string_view) override
+    {
+        return makeError(ErrorCode::Io, "saving is off in the fuzz target");
+    }
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }

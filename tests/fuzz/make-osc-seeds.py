@@ -90,6 +90,10 @@ raw = {
     "status": message("/status"),
     "status-arg": message("/status", ("i", 1)),
     "reload": message("/session/reload"),
+    # The fuzz target refuses every save (EngineTarget::saveSession): no seed writes a file.
+    "save": message("/session/save"),
+    "save-path": message("/session/save", ("s", "elsewhere.yaml")),
+    "save-bad": message("/session/save", ("i", 1), ("s", "x")),
     "no-typetag": osc_string("/ping"),
     "truncated": message("/track/tone/gain", ("f", 1.0))[:-2],
     "bundle": bundle(IMMEDIATE, message("/track/tone/gain", ("f", -1.0)), message("/ping")),

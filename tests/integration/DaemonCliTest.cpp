@@ -270,3 +270,163 @@ TEST(DaemonCli, RenderFeedsTrackInputsFromTheFilesTheSessionNames)
         right.push_back(interleaved[2 * i + 1]);
     EXPECT_NEAR(toneDb(right, 440.0, 48000.0), 20.0 * std::log10(0.25), 0.1);
 }
+
+namespace {
+
+/// The left channel of an audio file and its sample rate (0: it did not open).
+struct Rendered {
+    int sampleRate = 0;
+    std::vector<float> left;
+};
+
+Rendered readLeft(const std::filesystem::path& file)
+{
+    SF_INFO info {};
+    SNDFILE* f = sf_open(file.c_str(), SFM_READ, &info);
+    if (!f)
+        return {};
+    std::vector<float> interleaved(std::size_t(info.frames) * std::size_t(info.channels));
+    sf_readf_float(f, interleaved.data(), info.frames);
+    sf_close(f);
+    Rendered out {info.samplerate, std::vector<float>(std::size_t(info.frames))};
+    for (std::size_t i = 0; i < out.left.size(); ++i)
+        out.left[i] = interleaved[i * std::size_t(info.channels)];
+    return out;
+}
+
+/// A DC track whose level each scene sets, and song "four": 2 bars of 4/4 at 120 BPM, 2 bars of
+/// 3/4, 1 bar of 4/4 at 90 BPM and 1 more, each section recalling its own level. Its bars begin
+/// on frames 0, 192,000, 336,000 and 464,000 at 48 kHz, and it ends on 592,000 (12.333 s).
+/// Song "round" loops; "halt" stops after its first section.
+const std::string fourSectionSession = "backline: 1\ntracks:\n  - {name: dc, dsp: " BACKLINE_TEST_DATA_DIR
+                                       "/faust/dc_level.dsp, params: {level: 0.05}}\n"
+                                       "scenes:\n"
+                                       "  one: {/track/dc/dsp/level: 0.1}\n"
+                                       "  two: {/track/dc/dsp/level: 0.2}\n"
+                                       "  three: {/track/dc/dsp/level: 0.3}\n"
+                                       "  four: {/track/dc/dsp/level: 0.15}\n"
+                                       "songs:\n"
+                                       "  - name: four\n    tempo: 120\n    meter: [4, 4]\n    sections:\n"
+                                       "      - {name: a, bars: 2, scene: one}\n"
+                                       "      - {name: b, bars: 2, scene: two, meter: [3, 4]}\n"
+                                       "      - {name: c, bars: 1, scene: three, tempo: 90, meter: [4, 4]}\n"
+                                       "      - {name: d, bars: 1, scene: four}\n"
+                                       "  - name: round\n    sections:\n"
+                                       "      - {name: intro, bars: 1, scene: one}\n"
+                                       "      - {name: vamp, bars: 1, scene: two, then: goto intro}\n"
+                                       "  - name: halt\n    sections:\n"
+                                       "      - {name: first, bars: 1, scene: one, then: stop}\n"
+                                       "      - {name: never, bars: 1, scene: two}\n"
+                                       "setlist: [round]\n";
+
+/// backlined --render out.wav on the four-section session, with args after.
+Run renderSong(const TempDir& dir, std::vector<std::string> args)
+{
+    const auto session = dir.write("gig.yaml", fourSectionSession);
+    args.insert(args.begin(), {"--session", session.string(), "--render", (dir.path() / "out.wav").string(),
+                                  "--cache-dir", (dir.path() / "cache").string()});
+    return runBacklined(dir, args);
+}
+
+} // namespace
+
+TEST(DaemonCli, RenderingASongPutsEverySceneChangeOnItsBarsFirstSampleAndEndsAfterItsTail)
+{
+    TempDir dir;
+    // "four" is not in the setlist: a band previews any song of the session.
+    auto r = renderSong(dir, {"--song", "four"});
+    ASSERT_EQ(r.code, 0) << r.output;
+    const auto out = readLeft(dir.path() / "out.wav");
+    ASSERT_EQ(out.sampleRate, 48000);
+    const auto changes = edges(out.left);
+    ASSERT_EQ(changes.size(), 4u) << "the first scene, then three changes:\n" << r.output;
+    // The master's limiter delays everything by its lookahead: the first scene, recalled on the
+    // file's first sample, sounds after it, and so does every change.
+    const std::size_t latency = changes[0];
+    EXPECT_LT(latency, 1000u);
+    EXPECT_EQ(changes[1] - latency, 192000u) << "b: bar 3, after 2 bars of 4/4 at 120 BPM";
+    EXPECT_EQ(changes[2] - latency, 336000u) << "c: bar 5, after 2 bars of 3/4";
+    EXPECT_EQ(changes[3] - latency, 464000u) << "d: bar 6, after a bar of 4/4 at 90 BPM";
+    EXPECT_EQ(out.left.size(), 592000u + 96000u) << "the song's 12.333 s and the default 2 s tail";
+    EXPECT_NE(r.output.find("song 'four': a at bar 1 (0.000 s), b at bar 3 (4.000 s), c at bar 5 (7.000 s), d at bar "
+                            "6 (9.667 s); ends after bar 6 (12.333 s)"),
+        std::string::npos)
+        << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "out.wav.partial"));
+}
+
+TEST(DaemonCli, ASongThatStopsEndsTheRenderThereAndTheTailIsAsAsked)
+{
+    TempDir dir;
+    auto r = renderSong(dir, {"--song", "halt", "--tail", "0.5"});
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_EQ(readLeft(dir.path() / "out.wav").left.size(), 96000u + 24000u) << "one bar, then half a second";
+    EXPECT_NE(r.output.find("song 'halt': first at bar 1 (0.000 s); ends after bar 1 (2.000 s)"), std::string::npos)
+        << r.output;
+}
+
+TEST(DaemonCli, ASongThatNeverEndsRendersOnlyForTheDurationAsked)
+{
+    TempDir dir;
+    auto refused = renderSong(dir, {"--song", "round"});
+    EXPECT_EQ(refused.code, 1) << refused.output;
+    EXPECT_NE(refused.output.find("song 'round' never ends by itself: section 'intro' plays again (a goto back); give "
+                                  "--duration SECONDS"),
+        std::string::npos)
+        << refused.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "out.wav"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "out.wav.partial"));
+
+    auto r = renderSong(dir, {"--song", "round", "--duration", "5"});
+    ASSERT_EQ(r.code, 0) << r.output;
+    const auto out = readLeft(dir.path() / "out.wav");
+    EXPECT_EQ(out.left.size(), 240000u);
+    const auto changes = edges(out.left);
+    ASSERT_EQ(changes.size(), 3u) << "intro, vamp, intro again";
+    EXPECT_EQ(changes[1] - changes[0], 96000u);
+    EXPECT_EQ(changes[2] - changes[0], 2 * 96000u);
+    EXPECT_NE(r.output.find("song 'round': intro at bar 1 (0.000 s), vamp at bar 2 (2.000 s), intro at bar 3 (4.000 "
+                            "s); still playing where the render ends"),
+        std::string::npos)
+        << r.output;
+}
+
+TEST(DaemonCli, AnUnknownSongOrASongWithoutARenderIsRefusedWithNothingWritten)
+{
+    TempDir dir;
+    auto unknown = renderSong(dir, {"--song", "fuor"});
+    EXPECT_EQ(unknown.code, 1) << unknown.output;
+    EXPECT_NE(unknown.output.find("no song 'fuor' in the session (did you mean 'four'?)"), std::string::npos)
+        << unknown.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "out.wav"));
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "out.wav.partial"));
+
+    const auto session = dir.write("s.yaml", fourSectionSession);
+    auto live = runBacklined(dir, {"--session", session.string(), "--song", "four"});
+    EXPECT_NE(live.code, 0) << live.output;
+    EXPECT_NE(live.output.find("--song requires --render"), std::string::npos) << live.output;
+}
+
+TEST(DaemonCli, TheExampleGigRendersEachOfItsSongsToItsEnd)
+{
+    TempDir dir;
+    const std::string gig = std::string(BACKLINE_SOURCE_DIR) + "/sessions/gig.yaml";
+    const auto out = dir.path() / "song.wav";
+    // The opener's bridge goes to its outro, past the vamp a band only reaches by a jump; its
+    // bar lines fall between frames (112 BPM), and its two bars of 3/4 are 3/4 from the first.
+    auto opener = runBacklined(dir, {"--session", gig, "--render", out.string(), "--song", "opener"});
+    ASSERT_EQ(opener.code, 0) << opener.output;
+    EXPECT_NE(opener.output.find("song 'opener': intro at bar 1 (0.000 s), verse at bar 5 (8.571 s), chorus at bar 13 "
+                                 "(25.714 s), bridge at bar 21 (42.857 s), outro at bar 23 (46.607 s); ends after bar 26 "
+                                 "(55.179 s)"),
+        std::string::npos)
+        << opener.output;
+    auto ballad = runBacklined(dir, {"--session", gig, "--render", out.string(), "--song", "ballad", "--tail", "0"});
+    ASSERT_EQ(ballad.code, 0) << ballad.output;
+    EXPECT_NE(ballad.output.find("song 'ballad': intro at bar 1 (0.000 s), verse at bar 3 (5.455 s), chorus at bar 11 "
+                                 "(27.273 s), outro at bar 15 (38.182 s); ends after bar 16 (43.636 s)"),
+        std::string::npos)
+        << ballad.output;
+    EXPECT_EQ(readLeft(out).left.size(), 2094546u)
+        << "16 bars of 6/8 at 132 eighths a minute (2,094,545.45 frames: the next bar begins on the frame after), no tail";
+}

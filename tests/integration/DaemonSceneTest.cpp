@@ -206,6 +206,7 @@ TEST(DaemonScene, AFadedRecallRisesMonotonicallyAtTheOutputAndLandsOnTime)
     // left over right, frame by frame (tests/support/GainMeasure.h).
     LiveDaemon d(R"(backline: 1
 name: morph
+transport: {tempo: 30}
 tracks:
   - {name: x, dsp: tone, params: {freq: 1000, level: -20}, gain: -40, pan: -1}
   - {name: ref, dsp: tone, params: {freq: 1000, level: -20}, pan: 1}
@@ -215,17 +216,18 @@ scenes:
     JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
     // Recalled on the next bar line, the fade starts on a frame of its own whatever the machine's
-    // speed, so it can be captured with JACK freewheeling (no block dropped or repeated): asked
-    // in a bar's first beat, the line is at least 1.5 s of audio away.
+    // speed, so it can be captured with JACK freewheeling (no block dropped or repeated). At 30
+    // BPM a bar lasts 8 s: asked in bar 1's first beat, the line is at least 6 s of audio away,
+    // more than a loaded machine takes between the question and the capture's start.
     ASSERT_TRUE(ask(c, "/transport/play"));
     ASSERT_TRUE(waitFor([&] {
         const auto w = where(c);
-        return w.state == "rolling" && w.bar >= 2 && w.beat == 1;
+        return w.state == "rolling" && w.bar == 1 && w.beat == 1 && w.frame > 0;
     }, defaultWait, 10ms));
     auto recalled = ask(c, "/scene/recall", {s("up"), 1.0f, s("bar")});
     ASSERT_TRUE(recalled);
     ASSERT_EQ(recalled->address, "/scene/recalled") << recalled->text(1);
-    auto [left, right] = listener.captureFreewheeling(4 * 48000);
+    auto [left, right] = listener.captureFreewheeling(10 * 48000);
     const auto g = gain::gainDb(left, right);
     ASSERT_NEAR(gain::levelAt(g, 0, 480), -40.0, 0.05) << "the capture starts before the fade";
     ASSERT_NEAR(gain::levelAt(g, g.size() - 480, g.size()), 0.0, 0.05) << "and ends after it";

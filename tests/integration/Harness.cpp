@@ -199,6 +199,49 @@ std::pair<int, int> takeShmSlot()
     }
 }
 
+/// Processes left running with name among their arguments — a slot's jackd and the backlined
+/// on it, orphaned when their test process was killed outright — are ended: holding the slot's
+/// lock, no live test can own them, and a stray server by the slot's name would take the next
+/// test's clients (its own jackd could not start).
+void endStrays(const std::string& name)
+{
+    std::vector<pid_t> strays;
+    std::error_code ec; // processes come and go while /proc is read
+    for (auto it = std::filesystem::directory_iterator("/proc", ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec)) {
+        const auto& entry = *it;
+        const std::string pidText = entry.path().filename().string();
+        if (pidText.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        const auto pid = pid_t(std::stol(pidText));
+        if (pid == getpid())
+            continue;
+        std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+        std::string arg;
+        while (std::getline(in, arg, '\0'))
+            if (arg == name) {
+                strays.push_back(pid);
+                break;
+            }
+    }
+    for (const pid_t pid : strays) {
+        std::fprintf(stderr, "ending pid %d, left running on %s by a test that was killed\n", int(pid), name.c_str());
+        ::kill(pid, SIGKILL);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (const pid_t pid : strays) {
+        // Gone, or a zombie its parent has yet to reap (it holds nothing then).
+        for (;;) {
+            std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+            std::string line;
+            if (!std::getline(stat, line) || line.find(") Z ") != std::string::npos
+                || std::chrono::steady_clock::now() > deadline)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+}
+
 std::string shmReport()
 {
     struct statvfs fs {};
@@ -223,6 +266,7 @@ JackServer::JackServer(int sampleRate, int period, Scheduling scheduling)
     const auto [fd, index] = takeShmSlot();
     slot_.fd = fd;
     name_ = "bltest-slot" + std::to_string(index);
+    endStrays(name_);
     start();
 }
 

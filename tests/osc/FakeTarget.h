@@ -153,6 +153,12 @@ public:
         return std::string("fake-reloaded");
     }
 
+    Result<std::string> saveSession(std::string_view path) override
+    {
+        savedTo = std::string(path);
+        return std::string("/fake/") + (path.empty() ? "session.yaml" : std::string(path));
+    }
+
     port::DaemonStatus status() override
     {
         port::DaemonStatus s;
@@ -218,6 +224,7 @@ public:
     /// When valid, a reload waits for it: the test decides when the reload is done.
     std::shared_future<void> reloadGate;
     std::atomic<int> reloads {0};
+    std::string savedTo; ///< the path the last save was asked for (job thread)
     std::atomic<bool> reloadStarted {false};
 
 private:

@@ -8,6 +8,7 @@
 using namespace backline;
 using namespace backline::control;
 using namespace backline::test;
+using namespace std::chrono_literals;
 
 TEST_F(OscServerTest, SongRequestsAnswerWhatTheyAskedFor)
 {
@@ -71,4 +72,34 @@ TEST_F(OscServerTest, BadSongRequestsAreAnsweredWithAnErrorAndChangeNothing)
     auto noSection = ask(*c, "/arrangement/goto", {std::string("bridge")});
     ASSERT_TRUE(noSection);
     EXPECT_EQ(noSection->text(1), "song 'opener' has no section 'bridge'");
+}
+
+TEST_F(OscServerTest, SubscribersHearTheArrangementWhenItChangesAndStatusSaysWhereTheSongIs)
+{
+    auto tablet = client();
+    auto other = client();
+    subscribe(*tablet);
+    ASSERT_TRUE(tablet->receiveUntilPong()) << "whatever came with the subscription is read";
+    ASSERT_TRUE(ask(*other, "/setlist/goto", {std::string("ballad")}));
+    auto cued = tablet->receiveAddress("/arrangement/status", 2000ms);
+    ASSERT_TRUE(cued) << "a cue changes the status: subscribers are told, whoever cued";
+    ASSERT_EQ(cued->args.size(), 8u);
+    EXPECT_EQ(cued->text(0), "ballad");
+    EXPECT_EQ(cued->number(1), 1.0);
+    EXPECT_EQ(cued->text(2), "verse");
+    ASSERT_TRUE(ask(*other, "/arrangement/loop", {1}));
+    auto looping = tablet->receiveAddress("/arrangement/status", 2000ms);
+    ASSERT_TRUE(looping);
+    EXPECT_EQ(looping->number(7), 1.0) << "looping";
+    ASSERT_TRUE(ask(*other, "/arrangement/status"));
+    EXPECT_FALSE(tablet->receiveAddress("/arrangement/status", 300ms)) << "asking changes nothing: nothing is pushed";
+
+    other->send("/status");
+    auto status = other->receiveAddress("/status/arrangement");
+    ASSERT_TRUE(status);
+    ASSERT_EQ(status->args.size(), 4u);
+    EXPECT_EQ(status->text(0), "ballad");
+    EXPECT_EQ(status->text(1), "verse");
+    EXPECT_EQ(status->number(2), 0.0) << "no section plays";
+    EXPECT_EQ(status->text(3), "chorus");
 }

@@ -190,8 +190,10 @@ TEST(OscServerNotices, SubscribersGetNumberedNoticesAndStatusCountsTheDropped)
     c.send("/status");
     auto status = c.receiveAddress("/status");
     ASSERT_TRUE(status);
-    ASSERT_EQ(status->args.size(), 24u);
+    ASSERT_EQ(status->args.size(), 28u);
     EXPECT_EQ(status->number(21), 0.0) << "notices dropped: the last field before the scene's two";
+    EXPECT_EQ(status->text(24), "") << "then the song's four: none cued";
+    EXPECT_EQ(status->number(26), 0.0);
     auto dropped = c.receiveAddress("/status/osc/notices_dropped");
     ASSERT_TRUE(dropped);
     EXPECT_EQ(dropped->number(0), 0.0);

@@ -114,3 +114,35 @@ TEST(OscRoutes, ARouteThatTakesNoArgumentsRefusesAnyWhereverItRuns)
     }
     EXPECT_EQ(target.reloads, 0) << "nothing ran";
 }
+
+TEST(OscRoutes, SaveRunsOffTheOscThreadWithAnOptionalPathAndRepliesWhereItWrote)
+{
+    EXPECT_EQ(findRoute("/session/save")->thread, RouteThread::Job);
+    FakeTarget target;
+    OscDispatcher dispatcher(target);
+    auto saved = dispatch(dispatcher, "/session/save");
+    ASSERT_EQ(saved.size(), 1u);
+    EXPECT_EQ(saved[0].address, "/session/saved");
+    EXPECT_EQ(std::get<std::string>(saved[0].args.at(0)), "/fake/session.yaml");
+    EXPECT_EQ(target.savedTo, "");
+
+    char path[] = "copy.yaml\0\0";
+    lo_arg* argv[] = {reinterpret_cast<lo_arg*>(path)};
+    std::vector<OscReply> out;
+    dispatcher.dispatch("/session/save", "s", argv, 1, out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(std::get<std::string>(out[0].args.at(0)), "/fake/copy.yaml");
+    EXPECT_EQ(target.savedTo, "copy.yaml");
+
+    out.clear();
+    target.savedTo = "untouched";
+    std::int32_t one = 1;
+    lo_arg* number[] = {reinterpret_cast<lo_arg*>(&one)};
+    dispatcher.dispatch("/session/save", "i", number, 1, out);
+    EXPECT_EQ(errorText(out), "argument 1 must be a string, got type 'i'");
+    out.clear();
+    lo_arg* two[] = {reinterpret_cast<lo_arg*>(path), reinterpret_cast<lo_arg*>(path)};
+    dispatcher.dispatch("/session/save", "ss", two, 2, out);
+    EXPECT_EQ(errorText(out), "takes at most one argument: the file to write");
+    EXPECT_EQ(target.savedTo, "untouched") << "nothing ran";
+}

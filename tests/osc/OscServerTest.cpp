@@ -206,7 +206,7 @@ TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
     auto subscribers = a->receiveAddress("/status/osc/subscribers");
     ASSERT_TRUE(subscribers);
     EXPECT_EQ(subscribers->number(0), 1.0);
-    a->receiveAddress("/status/scene"); // the last field
+    a->receiveAddress("/status/arrangement"); // the last field
 
     a->send("/state", {2, 3});
     std::vector<RawMessage> page;

@@ -71,6 +71,37 @@ TEST(SessionSongs, ReadsSongsSectionsAndWhatEachSectionDoesAtItsEnd)
     EXPECT_TRUE(ballad.sections[0].scene.empty());
 }
 
+TEST(SessionSongs, ASongEndsByItselfUnlessASectionPlaysAgainAsWritten)
+{
+    auto s = load(R"(songs:
+  - name: through
+    sections:
+      - {name: a, bars: 1, then: goto c}
+      - {name: b, bars: 1, then: loop}
+      - {name: c, bars: 1}
+  - name: halts
+    sections:
+      - {name: a, bars: 1, then: stop}
+      - {name: b, bars: 1, then: loop}
+  - name: loops
+    sections:
+      - {name: a, bars: 1}
+      - {name: b, bars: 1, then: loop}
+  - name: back
+    sections:
+      - {name: a, bars: 1}
+      - {name: b, bars: 1}
+      - {name: c, bars: 1, then: goto b}
+)");
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->songs[0].firstRepeat(), nullptr) << "a goto forward skips the loop; the last section ends it";
+    EXPECT_EQ(s->songs[1].firstRepeat(), nullptr) << "a stop ends it before the loop";
+    ASSERT_NE(s->songs[2].firstRepeat(), nullptr);
+    EXPECT_EQ(s->songs[2].firstRepeat()->name, "b");
+    ASSERT_NE(s->songs[3].firstRepeat(), nullptr);
+    EXPECT_EQ(s->songs[3].firstRepeat()->name, "b") << "the section the goto goes back to";
+}
+
 TEST(SessionSongs, WithoutASetlistTheSongsArePlayedInFileOrder)
 {
     auto s = load(twoSongs);

@@ -2,6 +2,7 @@
 // Songs played by the audio thread's arrangement through the real engine, offline (frame-exact
 // whatever the machine's speed): each section's scene lands on its bar's first sample.
 #include "EngineFixture.h"
+#include "Signal.h"
 
 #include "core/AudioRing.h"
 #include "engine/ArrangementControl.h"
@@ -16,6 +17,7 @@
 
 using namespace backline;
 using backline::test::OfflineSession;
+using backline::test::edges;
 
 namespace {
 
@@ -61,24 +63,6 @@ struct Gig {
     show::SceneBook book {s.control, transport};
     AudioRing ring;
 };
-
-/// The frames where x starts to move away from a value it held steady (a mute's fade is one
-/// change, at its first frame).
-std::vector<std::size_t> edges(const std::vector<float>& x)
-{
-    std::vector<std::size_t> out;
-    std::size_t steady = 0; // how long x has held its value
-    for (std::size_t i = 1; i < x.size(); ++i) {
-        if (x[i] == x[i - 1]) {
-            ++steady;
-            continue;
-        }
-        if (steady >= 64)
-            out.push_back(i);
-        steady = 0;
-    }
-    return out;
-}
 
 const std::string dcSong = "backline: 1\ntracks:\n  - {name: dc, dsp: " BACKLINE_TEST_DATA_DIR
                            "/faust/dc_level.dsp, params: {level: 0.5}}\n"

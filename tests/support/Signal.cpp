@@ -70,4 +70,20 @@ std::span<const float> settled(const std::vector<float>& v)
     return std::span<const float>(v).subspan(v.size() / 2);
 }
 
+std::vector<std::size_t> edges(std::span<const float> x)
+{
+    std::vector<std::size_t> out;
+    std::size_t steady = 0; // how long x has held its value
+    for (std::size_t i = 1; i < x.size(); ++i) {
+        if (x[i] == x[i - 1]) {
+            ++steady;
+            continue;
+        }
+        if (steady >= 64)
+            out.push_back(i);
+        steady = 0;
+    }
+    return out;
+}
+
 } // namespace backline::test

@@ -20,6 +20,9 @@ double toneDb(std::span<const float> samples, double frequency, double sampleRat
 double toneDbMedian(std::span<const float> samples, double frequency, double sampleRate, std::size_t chunkFrames = 4800);
 /// A sine of `frequency` Hz with peak amplitude `amplitude`.
 std::vector<float> sine(std::size_t frames, double frequency, double sampleRate, double amplitude);
+/// The frames where x starts to move away from a value it held for 64 frames or more: a step,
+/// smoothed or not, is one change at its first frame (a level's scene changes in a render).
+std::vector<std::size_t> edges(std::span<const float> x);
 /// The second half of v (skips smoothing ramps at the start of a render).
 std::span<const float> settled(const std::vector<float>& v);
 

@@ -147,10 +147,17 @@ void Transport::apply(const TransportRequest& request) noexcept
         grid_.tempo = grid_.tempo.withTempo(position_, request.bpm, std::llround(request.glideSeconds * rate));
         ++changes_;
         break;
-    case TransportRequest::Op::Meter:
-        grid_.meter = grid_.meter.withMeter(request.num, request.den, grid_.tempo.beatsAt(position_));
+    case TransportRequest::Op::Meter: {
+        // A bar line between two frames puts its first frame a hair past it: on that frame the
+        // change starts the bar, as on a line that falls on a frame (else it waited a bar).
+        double beats = grid_.tempo.beatsAt(position_);
+        const double barStart = double(grid_.meter.place(beats).barStart);
+        if (grid_.tempo.firstFrameOf(barStart) == position_)
+            beats = barStart;
+        grid_.meter = grid_.meter.withMeter(request.num, request.den, beats);
         ++changes_;
         break;
+    }
     case TransportRequest::Op::BarLine: {
         const MeterMap meter = grid_.meter.withBarLineAt(std::llround(grid_.tempo.beatsAt(position_)));
         if (meter.anchorBeats != grid_.meter.anchorBeats || meter.anchorBar != grid_.meter.anchorBar) {

@@ -33,6 +33,15 @@ TransportRequest op(TransportRequest::Op o)
     return r;
 }
 
+/// Asks t, at engine frame clock, to take bpm and roll.
+void playAt(Transport& t, double bpm, std::uint64_t clock)
+{
+    TransportRequest tempo = op(TransportRequest::Op::Tempo);
+    tempo.bpm = bpm;
+    t.request(tempo, 0, clock);
+    t.request(op(TransportRequest::Op::Play), 0, clock);
+}
+
 } // namespace
 
 TEST(Transport, RollingItMovesOneFrameAnEngineFrameAndStoppedItStays)
@@ -92,6 +101,26 @@ TEST(Transport, ALocateToABarLandsOnItsFirstSampleAndRollsOnFromThere)
     EXPECT_EQ(t.read().grid.at(t.read().frame).place.bar, 6) << "two beats on";
 }
 
+TEST(Transport, AMeterChangeOnTheFirstFrameOfABarStartsThatBarThoughItsLineFallsBetweenFrames)
+{
+    // At 112 BPM a beat is 25,714.29 frames: bar 2's line falls between frames 102,857 and
+    // 102,858, and its first frame is a hair past it.
+    Transport t;
+    std::uint64_t clock = 0;
+    playAt(t, 112, clock);
+    run(t, clock, 256);
+    const std::int64_t bar2 = t.read().grid.frameOf(2, 1);
+    ASSERT_EQ(bar2, 102858);
+    TransportRequest meter = op(TransportRequest::Op::Meter);
+    meter.num = 3;
+    meter.den = 4;
+    t.request(meter, std::uint64_t(bar2), clock);
+    run(t, clock, 400000);
+    const auto s = t.read();
+    EXPECT_EQ(s.grid.at(bar2).place.bar, 2);
+    EXPECT_EQ(s.grid.frameOf(3, 1), s.grid.tempo.firstFrameOf(4.0 + 3.0)) << "bar 2 already in 3/4: 3 beats long";
+}
+
 TEST(Transport, ALocatePutsBarOneAtZeroSecondsAtTheTempoThenInForce)
 {
     Transport t;
@@ -120,10 +149,8 @@ TEST(Transport, AfterAGlideThePositionIsTheIntegralOfTheTempoWithinAFrame)
 {
     Transport t;
     std::uint64_t clock = 0;
+    playAt(t, 100, clock);
     TransportRequest tempo = op(TransportRequest::Op::Tempo);
-    tempo.bpm = 100;
-    t.request(tempo, 0, clock);
-    t.request(op(TransportRequest::Op::Play), 0, clock);
     tempo.bpm = 200;
     tempo.glideSeconds = 10;
     t.request(tempo, 0, clock);
