@@ -8,8 +8,10 @@
 //   throughput  sets offered at rising rates (spread over enough sockets to stay under the
 //               per-client limit) while 8 clients are subscribed: what backlined takes in,
 //               drops, pushes back, and what it costs in CPU, side by side with no subscriber
+//   --recall    instead: a desk of 72 tracks (2,000 and more parameters); a scene recall of
+//               every value, sent → the block that applied it, side by side with one set
 //
-// Usage: osc_live_bench [--trials N] [--seconds S] [--rates r1,r2,…]
+// Usage: osc_live_bench [--trials N] [--seconds S] [--rates r1,r2,…] [--recall]
 #include "../integration/Harness.h"
 #include "RawOscClient.h"
 #include "Percentile.h"
@@ -20,6 +22,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -36,12 +39,13 @@ constexpr int period = 128;
 /// faust/master/master.dsp: the limiter's lookahead, 135 frames at 48 kHz.
 constexpr jack_nframes_t masterLatency = 135;
 
-std::string session(int port)
+/// The DC track and `tones` muted tone tracks.
+std::string session(int port, int tones = 8)
 {
     const std::string dc = std::string(BACKLINE_TEST_DATA_DIR) + "/faust/dc_level.dsp";
     std::string yaml = "backline: 1\nname: oscbench\nosc: {port: " + std::to_string(port) + "}\ntracks:\n";
     yaml += "  - name: dc\n    dsp: " + dc + "\n    params: {level: 0}\n";
-    for (int t = 0; t < 8; ++t)
+    for (int t = 0; t < tones; ++t)
         // Muted, so the DC track alone reaches the listener; their parameters take the throughput test's sets.
         yaml += "  - name: t" + std::to_string(t) + "\n    dsp: tone\n    params: {freq: 440, level: -40}\n    mute: true\n";
     return yaml;
@@ -261,8 +265,13 @@ struct Latency {
     std::vector<double> heardMs;   ///< sent → the end of the cycle that carried it out (+ the master's lookahead)
 };
 
-/// Flips the DC track between 0 and 0.5 trials times and times each change.
-Latency measureLatency(int port, CycleListener& listener, RawOscClient::Kind kind, int trials)
+/// Moves the DC track to level: one set.
+void setLevel(RawOscClient& c, float level) { c.send("/track/dc/dsp/level", {level}); }
+
+/// Flips the DC track between 0 and 0.5 trials times, by `change` (a set, or a scene recall
+/// holding the level), and times each change.
+Latency measureLatency(int port, CycleListener& listener, RawOscClient::Kind kind, int trials,
+    const std::function<void(RawOscClient&, float)>& change = setLevel)
 {
     RawOscClient c(kind, port);
     Latency out;
@@ -280,18 +289,18 @@ Latency measureLatency(int port, CycleListener& listener, RawOscClient::Kind kin
         std::this_thread::sleep_for(std::chrono::microseconds(60000 + jitter % 2667));
         listener.watch(level * float(M_SQRT1_2), 1e-5f, masterLatency);
         const auto sent = nowNs();
-        c.send("/track/dc/dsp/level", {next});
-        auto change = listener.wait(2000ms);
+        change(c, next);
+        auto heard = listener.wait(2000ms);
         level = next;
-        if (!change)
+        if (!heard)
             continue;
         if (std::getenv("OSC_BENCH_DEBUG"))
-            std::fprintf(stderr, "frame %u (block offset %u) applied %.3f ms heard %.3f ms\n", change->frame,
-                change->frame % period, double(change->appliedCycleNs - sent) / 1e6,
-                double(change->heardNs - sent) / 1e6);
-        if (change->appliedCycleNs != 0)
-            out.appliedMs.push_back(double(change->appliedCycleNs - sent) / 1e6);
-        out.heardMs.push_back(double(change->heardNs - sent) / 1e6);
+            std::fprintf(stderr, "frame %u (block offset %u) applied %.3f ms heard %.3f ms\n", heard->frame,
+                heard->frame % period, double(heard->appliedCycleNs - sent) / 1e6,
+                double(heard->heardNs - sent) / 1e6);
+        if (heard->appliedCycleNs != 0)
+            out.appliedMs.push_back(double(heard->appliedCycleNs - sent) / 1e6);
+        out.heardMs.push_back(double(heard->heardNs - sent) / 1e6);
     }
     return out;
 }
@@ -370,6 +379,48 @@ Throughput measureThroughput(int port, pid_t daemon, Subscribers* subscribers, d
     return t;
 }
 
+/// One row of a latency table: ms to the end of the block that applied it, and in blocks.
+void latencyRow(const char* name, const Latency& l, double periodMs)
+{
+    std::printf("%-34s | %7.2f %7.2f %7.2f | %6.2f %6.2f %6.2f\n", name, percentile(l.appliedMs, 0.5),
+        percentile(l.appliedMs, 0.99), percentile(l.appliedMs, 1.0), percentile(l.appliedMs, 0.5) / periodMs,
+        percentile(l.appliedMs, 0.99) / periodMs, percentile(l.appliedMs, 1.0) / periodMs);
+}
+
+/// A recall of every value of the desk (scenes `low` and `high`, the DC track's level the only
+/// difference), side by side with one set, over UDP.
+int recallLatency(int port, CycleListener& listener, int trials, double periodMs)
+{
+    RawOscClient c(RawOscClient::Kind::Udp, port);
+    setLevel(c, 0.0f);
+    std::this_thread::sleep_for(100ms);
+    auto ask = [&](const std::string& address, std::vector<control::OscReply::Arg> args) {
+        c.send(address, std::move(args));
+        return c.receive(2000ms);
+    };
+    const auto stored = ask("/scene/store", {std::string("low")});
+    if (!stored || stored->address != "/scene/stored")
+        return std::fprintf(stderr, "the scene could not be stored\n"), 1;
+    const int values = int(stored->number(1));
+    ask("/scene/store", {std::string("high")});
+    auto edited = ask("/scene/edit", {std::string("high"), std::string("/track/dc/dsp/level"), 0.5f});
+    if (!edited || edited->address == "/error")
+        return std::fprintf(stderr, "the scene could not be edited\n"), 1;
+    auto recallLevel = [](RawOscClient& client, float level) {
+        client.send("/scene/recall", {std::string(level == 0.0f ? "low" : "high")});
+    };
+    std::printf("== a scene recall of %d values, %d each: from sendto() to the end of the block that applied it\n",
+        values, trials);
+    std::printf("%-34s | %7s %7s %7s | %6s %6s %6s\n", "", "ms med", "p99", "max", "blocks", "p99", "max");
+    latencyRow("one set (UDP)", measureLatency(port, listener, RawOscClient::Kind::Udp, trials), periodMs);
+    latencyRow(("recall of " + std::to_string(values) + " values (UDP)").c_str(),
+        measureLatency(port, listener, RawOscClient::Kind::Udp, trials, recallLevel), periodMs);
+    std::printf("(blocks: the time in %.2f ms periods. A change waits for the next block to start, then that block is\n"
+                " computed: about one block and a half for a set that takes no time to read)\n",
+        periodMs);
+    return 0;
+}
+
 std::vector<double> parseRates(const std::string& text)
 {
     std::vector<double> out;
@@ -387,8 +438,15 @@ int main(int argc, char** argv)
     int trials = 200;
     double seconds = 2.0;
     std::vector<double> rates {1000, 5000, 20000, 80000, 160000};
+    bool recall = false;
+    for (int i = 1; i < argc; ++i)
+        recall = recall || std::string(argv[i]) == "--recall";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
+        if (flag == "--recall") {
+            --i; // takes no value
+            continue;
+        }
         if (flag == "--trials")
             trials = std::stoi(argv[i + 1]);
         else if (flag == "--seconds")
@@ -399,7 +457,7 @@ int main(int argc, char** argv)
     JackServer jack(sampleRate, period);
     TempDir dir;
     const int port = freeOscPort();
-    const auto file = dir.write("bench.yaml", session(port));
+    const auto file = dir.write("bench.yaml", session(port, recall ? 72 : 8));
     Process daemon({backlinedPath().string(), "--session", file.string(), "--jack-server", jack.name(), "--cache-dir",
                        (dir.path() / "cache").string()},
         dir.path() / "backlined.log");
@@ -418,6 +476,9 @@ int main(int argc, char** argv)
     const double periodMs = 1000.0 * period / sampleRate;
     std::printf("backlined on jackd dummy, %d Hz, %d-frame periods (%.2f ms); %s\n\n", sampleRate, period, periodMs,
         "figures from one run, side by side");
+
+    if (recall)
+        return recallLatency(port, listener, trials, periodMs);
 
     std::printf("== set-to-effect latency, %d changes each: ms from sendto() to ...\n", trials);
     std::printf("%-28s | %-38s | %-24s\n", "", "... the end of the block that applied it", "... heard at the output");
