@@ -269,7 +269,10 @@ Result<std::string> YamlTextEdit::result() const
     std::vector<const Edit*> order;
     for (const auto& edit : edits_)
         order.push_back(&edit);
-    std::stable_sort(order.begin(), order.end(), [](const Edit* a, const Edit* b) { return a->begin < b->begin; });
+    // Edits at one place keep the order they were made in: edits_ is one array, so its
+    // addresses are that order (std::stable_sort's temporary buffer is deprecated in C++17).
+    std::sort(order.begin(), order.end(),
+        [](const Edit* a, const Edit* b) { return a->begin != b->begin ? a->begin < b->begin : a < b; });
     std::string out;
     std::size_t cursor = 0;
     for (const Edit* edit : order) {
