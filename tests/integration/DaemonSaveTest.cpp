@@ -100,7 +100,8 @@ TEST(DaemonSave, WhatWasSetAndStoredIsSavedAndLoadsBackExactly)
     const std::string saved = readFile(d.session);
     EXPECT_NE(saved.find("# saved by the tests\n"), std::string::npos) << saved;
     EXPECT_NE(saved.find("  - name: tone    # the test tone\n"), std::string::npos) << saved;
-    EXPECT_TRUE(std::none_of(filesIn(d.dir.path()).begin(), filesIn(d.dir.path()).end(),
+    const auto files = filesIn(d.dir.path());
+    EXPECT_TRUE(std::none_of(files.begin(), files.end(),
         [](const std::string& name) { return name.find(".saving-") != std::string::npos; }))
         << "no temporary file is left";
 
