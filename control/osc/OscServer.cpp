@@ -137,6 +137,7 @@ OscServer::OscServer(OscServerOptions options, port::ControlPort& control, Socke
     , jobs_([this] { wake(); })
 {
     requirePin_.store(options_.requirePin, std::memory_order_relaxed);
+    subscriptions_.setPin(options_.pin);
     // /status runs on this thread: the counts are brought up to date first, so the client
     // asking counts itself.
     dispatcher_.setCounters([this] {

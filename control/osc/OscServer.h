@@ -155,8 +155,6 @@ private:
     void drainWeb();
     /// [osc] Sends a packet to a web client, paid from its connection's reply budget.
     void sendWeb(const Endpoint& to, std::span<const std::uint8_t> packet);
-    /// [osc] `/auth s:pin` from client.
-    void authenticate(ClientState& client, OscCall& call);
 
     // Admission and bounds (OscAdmission.cpp).
     void acceptTcp();

@@ -2,12 +2,11 @@
 // The OSC server's WebSocket clients: the web thread hands over opens, packets and closes
 // (a bounded inbox and the wake eventfd), the OSC thread takes them in order and treats each
 // packet like a datagram or a TCP frame; what it sends a web client goes back through the
-// WebOutlet. And `/auth`, the PIN check every transport shares.
+// WebOutlet.
 #include "control/osc/OscServer.h"
 
 #include "control/osc/Timetag.h"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace backline::control {
@@ -126,35 +125,6 @@ void OscServer::sendWeb(const Endpoint& to, std::span<const std::uint8_t> packet
         webOutlet_->deliver(to.connection, std::move(copy));
     else
         dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-}
-
-void OscServer::authenticate(ClientState& client, OscCall& call)
-{
-    if (call.types != "s") {
-        call.out.push_back(errorReply("/auth", "/auth takes the PIN as one string: /auth s:<pin>"));
-        return;
-    }
-    if (!options_.pin || !options_.pin->active()) {
-        client.authenticated = true;
-        call.out.push_back(OscReply {"/auth/ok", {}});
-        return;
-    }
-    const auto answer
-        = options_.pin->check(PeerAddress::of(client.endpoint), std::string_view(&call.argv[0]->s), call.nowNs);
-    switch (answer.verdict) {
-    case PinGate::Verdict::Accepted:
-        client.authenticated = true;
-        call.out.push_back(OscReply {"/auth/ok", {}});
-        return;
-    case PinGate::Verdict::Wrong:
-        call.out.push_back(errorReply("/auth", "wrong PIN"));
-        return;
-    case PinGate::Verdict::LockedOut:
-        call.out.push_back(errorReply("/auth",
-            fmt::format("too many wrong PINs from {}: try again in {} s", PeerAddress::of(client.endpoint).str(),
-                answer.retryAfter.count())));
-        return;
-    }
 }
 
 } // namespace backline::control
