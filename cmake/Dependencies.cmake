@@ -9,6 +9,8 @@ find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
+# Boost.Beast and Boost.Asio (the web surface), header-only.
+find_package(Boost 1.74 REQUIRED)
 
 # readerwriterqueue is header-only; Debian ships it under /usr/include/readerwriterqueue.
 find_path(READERWRITERQUEUE_INCLUDE_DIR readerwriterqueue/readerwriterqueue.h REQUIRED)

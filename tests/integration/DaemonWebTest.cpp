@@ -67,7 +67,7 @@ TEST(DaemonWeb, ThePinGuardsBrowsersAndOscClients)
     EXPECT_EQ(udp.request("/track/tone/gain", 5s)->address, "/track/tone/gain");
 
     EXPECT_EQ(request(webPort, "GET", "/").status, 401);
-    EXPECT_EQ(WsClient(webPort).handshakeStatus(), 401);
+    EXPECT_EQ(upgradeStatus(webPort), 401);
     EXPECT_EQ(request(webPort, "POST", "/auth", {}, "pin=1111").status, 401);
     auto login = request(webPort, "POST", "/auth", {}, "pin=2468");
     ASSERT_EQ(login.status, 303);

@@ -111,6 +111,17 @@ HttpReply request(int port, const std::string& method, const std::string& target
     return exchange(port, text, std::chrono::seconds(5), local);
 }
 
+int upgradeStatus(int port, const std::string& cookie, const std::string& target, const std::string& local)
+{
+    std::string text = "GET " + target
+        + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    if (!cookie.empty())
+        text += "Cookie: " + cookie + "\r\n";
+    text += "\r\n";
+    return exchange(port, text, std::chrono::seconds(2), local).status;
+}
+
 bool closedWithin(int fd, std::chrono::milliseconds timeout)
 {
     std::string ignored;

@@ -29,6 +29,11 @@ HttpReply exchange(int port, const std::string& bytes, std::chrono::milliseconds
 HttpReply request(int port, const std::string& method, const std::string& target, const std::string& headers = {},
     const std::string& body = {}, const std::string& local = "127.0.0.1");
 
+/// The status of the answer to a WebSocket upgrade to target (with the Cookie header's value
+/// cookie, when given); 0 when none came. For refusals: an accepted upgrade is held open.
+int upgradeStatus(int port, const std::string& cookie = {}, const std::string& target = "/osc",
+    const std::string& local = "127.0.0.1");
+
 /// A connected TCP socket from local to 127.0.0.1:port (-1 when it failed).
 int connectTo(int port, const std::string& local = "127.0.0.1");
 /// Whether the server closed fd within timeout (reading and discarding what comes).

@@ -46,9 +46,8 @@ TEST_F(WebPinTest, APageWithoutTheCookieGetsTheForm)
 
 TEST_F(WebPinTest, TheRightPinEarnsACookieThatOpensThePageAndTheWebSocket)
 {
-    WsClient refused(port());
-    EXPECT_EQ(refused.handshakeStatus(), 401) << "no WebSocket without the cookie";
-    EXPECT_FALSE(refused.open());
+    EXPECT_EQ(upgradeStatus(port()), 401) << "no WebSocket without the cookie";
+    EXPECT_FALSE(WsClient(port()).open());
 
     auto login = request(port(), "POST", "/auth", {}, "pin=2468");
     EXPECT_EQ(login.status, 303);
@@ -59,6 +58,7 @@ TEST_F(WebPinTest, TheRightPinEarnsACookieThatOpensThePageAndTheWebSocket)
     EXPECT_NE(setCookie.find("Max-Age="), std::string::npos);
     const std::string cookie = cookieOf(login);
     ASSERT_EQ(cookie.rfind("backline_pin=", 0), 0u) << setCookie;
+    EXPECT_EQ(upgradeStatus(port(), "backline_pin=made-up"), 401);
 
     auto page = request(port(), "GET", "/", "Cookie: theme=dark; " + cookie + "\r\n");
     EXPECT_EQ(page.status, 200);

@@ -113,11 +113,17 @@ TEST_F(WebServerTest, ATextMessageClosesTheWebSocket)
 TEST_F(WebServerTest, AMessageLargerThanAnOscPacketClosesTheWebSocket)
 {
     WsClient ws(port());
-    std::vector<std::uint8_t> huge(16 << 20, 0x2f);
-    ws.sendBinary(huge); // the server may close before all of it is written
+    ASSERT_TRUE(ws.sendBinary(std::vector<std::uint8_t>(70 * 1024, 0x2f)));
     int code = 0;
     EXPECT_TRUE(ws.closedWithin(20s, &code));
     EXPECT_EQ(code, 1009) << "too big";
+    EXPECT_EQ(web->counters().badMessages, 1u);
+
+    // 16 MB: refused from its frame header on, whatever becomes of the rest of its bytes.
+    WsClient flood(port());
+    flood.sendBinary(std::vector<std::uint8_t>(16 << 20, 0x2f));
+    EXPECT_TRUE(flood.closedWithin(20s));
+    EXPECT_TRUE(waitFor([&] { return web->counters().badMessages == 2; }));
     WsClient next(port());
     ASSERT_TRUE(next.send("/ping"));
     EXPECT_TRUE(next.receiveAddress("/pong"));
