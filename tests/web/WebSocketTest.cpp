@@ -116,8 +116,10 @@ TEST_F(WebServerTest, AMessageLargerThanAnOscPacketClosesTheWebSocket)
     ASSERT_TRUE(ws.sendBinary(std::vector<std::uint8_t>(70 * 1024, 0x2f)));
     int code = 0;
     EXPECT_TRUE(ws.closedWithin(20s, &code));
-    EXPECT_EQ(code, 1009) << "too big";
-    EXPECT_EQ(web->counters().badMessages, 1u);
+    // Close 1009 (too big) is sent; the kernel may reset the connection before the client
+    // reads it, since the server leaves the rest of the message unread.
+    EXPECT_TRUE(code == 1009 || code == 0) << code;
+    EXPECT_TRUE(waitFor([&] { return web->counters().badMessages == 1; }));
 
     // 16 MB: refused from its frame header on, whatever becomes of the rest of its bytes.
     WsClient flood(port());
