@@ -128,6 +128,11 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
         if (!read)
             return read;
     }
+    if (session.web.port && *session.web.port == session.osc.port)
+        return yaml.errorAt(yaml.locate(root),
+            fmt::format("'web.port' is {0}, the OSC port too (osc.port, default 9000): OSC listens on TCP {0} "
+                        "already; choose another port for the web surface (8080, say)",
+                session.osc.port));
     if (session.osc.requirePin && session.web.pin.empty())
         return yaml.errorAt(yaml.locate(root),
             "'osc.require_pin' is set but the session has no PIN: add 'web.pin' or 'web.pin_file'");

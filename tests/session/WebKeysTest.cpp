@@ -74,6 +74,7 @@ TEST(SessionWeb, BadValuesAreClearErrors)
         << errorOf("web:\n  pine: 1234\n");
     EXPECT_NE(errorOf("osc: {require_pin: true}\n").find("'osc.require_pin' is set but the session has no PIN"),
         std::string::npos);
+    EXPECT_NE(errorOf("web: {port: 9000}\n").find("the OSC port too"), std::string::npos);
     EXPECT_NE(errorOf("osc: {require_pin: maybe}\n").find("require_pin"), std::string::npos);
 }
 
