@@ -10,7 +10,9 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
 #include <filesystem>
+#include <regex>
 
 using namespace backline::test;
 using namespace std::chrono_literals;
@@ -93,4 +95,33 @@ TEST(DaemonWeb, AMissingPinFileStopsTheStartWithItsPosition)
     EXPECT_EQ(*code, 2);
     EXPECT_NE(p.output().find("s.yaml:9:"), std::string::npos) << p.output();
     EXPECT_NE(p.output().find("web.pin_file 'pin.txt' not found"), std::string::npos) << p.output();
+}
+
+TEST(DaemonWeb, WebPortZeroTakesAFreePortAndLogsIt)
+{
+    TempDir dir;
+    const auto session = dir.write("s.yaml", toneSessionYaml);
+    JackServer jack;
+    const int oscPort = freeOscPort();
+    Process p({backlinedPath().string(), "--session", session.string(), "--jack-server", jack.name(), "--osc-port",
+                  std::to_string(oscPort), "--web-port", "0", "--web-root", BACKLINE_SOURCE_DIR "/tests/data/web",
+                  "--cache-dir", (dir.path() / "cache").string()},
+        dir.path() / "log");
+    OscClient osc(oscPort);
+    ASSERT_TRUE(osc.waitForPong(20s)) << p.output();
+    std::smatch found;
+    const std::string output = p.output();
+    ASSERT_TRUE(std::regex_search(output, found, std::regex("web surface on TCP port ([0-9]+)"))) << output;
+    const int webPort = std::stoi(found[1]);
+    ASSERT_GT(webPort, 0);
+    auto page = request(webPort, "GET", "/");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("backline test page"), std::string::npos) << "--web-root's files";
+    WsClient ws(webPort);
+    ASSERT_TRUE(ws.send("/ping"));
+    EXPECT_TRUE(ws.receiveAddress("/pong", 5s));
+    p.signal(SIGTERM);
+    auto code = p.wait(10000ms);
+    ASSERT_TRUE(code) << "stops with a WebSocket open";
+    EXPECT_EQ(*code, 0) << p.output();
 }
