@@ -125,3 +125,24 @@ TEST(DaemonWeb, WebPortZeroTakesAFreePortAndLogsIt)
     ASSERT_TRUE(code) << "stops with a WebSocket open";
     EXPECT_EQ(*code, 0) << p.output();
 }
+
+TEST(DaemonWeb, AReloadAppliesANewPinAndSaysThePortNeedsARestart)
+{
+    const int webPort = freeOscPort();
+    const std::string web = "web:\n  port: " + std::to_string(webPort) + "\n";
+    LiveDaemon d(std::string(toneSessionYaml) + web + "  pin: 2468\n");
+    auto login = request(webPort, "POST", "/auth", {}, "pin=2468");
+    ASSERT_EQ(login.status, 303);
+    const std::string cookie = "Cookie: " + cookieOf(login) + "\r\n";
+    ASSERT_NE(request(webPort, "GET", "/", cookie).status, 401);
+
+    d.dir.write("session.yaml", std::string(toneSessionYaml) + "web:\n  port: " + std::to_string(webPort + 1)
+            + "\n  pin: 1357\n");
+    RawOscClient udp(RawOscClient::Kind::Udp, d.osc_port);
+    udp.send("/session/reload");
+    ASSERT_TRUE(udp.receiveAddress("/session/reloaded", 30s)) << d.process->output();
+    EXPECT_EQ(request(webPort, "GET", "/", cookie).status, 401) << "the old PIN's cookie is void";
+    EXPECT_EQ(request(webPort, "POST", "/auth", {}, "pin=1357").status, 303) << "on the same port";
+    EXPECT_TRUE(waitFor([&] { return d.process->output().find("restart backlined to apply it") != std::string::npos; }))
+        << d.process->output();
+}
