@@ -9,6 +9,8 @@ find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+pkg_check_modules(AVAHI REQUIRED IMPORTED_TARGET avahi-client)
 
 # readerwriterqueue is header-only; Debian ships it under /usr/include/readerwriterqueue.
 find_path(READERWRITERQUEUE_INCLUDE_DIR readerwriterqueue/readerwriterqueue.h REQUIRED)
