@@ -14,7 +14,7 @@ std::string Endpoint::str() const
 {
     char host[INET6_ADDRSTRLEN] {};
     int port = 0;
-    const char* proto = transport == Transport::Tcp ? "tcp" : "udp";
+    const char* proto = transport == Transport::Tcp ? "tcp" : transport == Transport::Web ? "ws" : "udp";
     if (address.ss_family == AF_INET) {
         const auto* in = reinterpret_cast<const sockaddr_in*>(&address);
         inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);

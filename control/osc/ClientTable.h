@@ -17,14 +17,14 @@
 namespace backline::control {
 
 /// The transport a client talks over; replies and feedback go back the same way.
-enum class Transport { Udp, Tcp };
+enum class Transport { Udp, Tcp, Web };
 
-/// Where a client is: its socket address and, over TCP, the connection it came in on.
+/// Where a client is: its socket address and, over TCP or a WebSocket, the connection it came in on.
 struct Endpoint {
     Transport transport = Transport::Udp;
     sockaddr_storage address {};
     socklen_t addressLength = 0;
-    std::uint64_t connection = 0; ///< TCP: the connection's id; UDP: 0
+    std::uint64_t connection = 0; ///< TCP and Web: the connection's id (one numbering for both); UDP: 0
     /// UDP: the address of ours the client's datagrams arrive at. Replies leave from it, so a
     /// client of a host with several addresses (wired and Wi-Fi on stage) hears the address it
     /// spoke to; many OSC apps drop anything else. Not part of the identity: family 0 when
@@ -36,7 +36,7 @@ struct Endpoint {
         unsigned interface = 0;
     } local;
 
-    /// "udp 192.168.1.20:9001", "tcp [::1]:40112".
+    /// "udp 192.168.1.20:9001", "tcp [::1]:40112", "ws [::1]:40112".
     std::string str() const;
     bool operator==(const Endpoint& other) const;
 };
@@ -104,6 +104,9 @@ struct ClientState {
     std::uint64_t received = 0;
     std::uint64_t dropped = 0;
     std::int64_t lastLimitNoticeNs = 0;
+    /// Whether it has given the PIN (`/auth`, or the web surface's cookie); asked only when
+    /// the session sets `osc.require_pin`.
+    bool authenticated = false;
 
     struct Feedback {
         /// sentVersion's value while the client is owed a whole snapshot.
@@ -164,7 +167,7 @@ public:
     {
         return client.lastSeenNs - client.firstSeenNs >= limits_.establishedAfterNs;
     }
-    /// Forgets every client of a closed TCP connection.
+    /// Forgets every client of a closed TCP or WebSocket connection.
     void forgetConnection(std::uint64_t connection);
     /// Ends subscriptions past their time and forgets unsubscribed clients idle too long.
     /// Returns how many subscriptions ended.

@@ -38,7 +38,7 @@ void OscServer::acceptTcp()
             refusedTcpLog_.note(now, from.str());
             continue;
         }
-        from.connection = nextConnectionId_++;
+        from.connection = nextConnectionId_.fetch_add(1, std::memory_order_relaxed); // a unique number, nothing more
         TcpConnection connection;
         connection.socket = std::move(socket);
         connection.id = from.connection;
@@ -113,6 +113,10 @@ double OscServer::replyBytesAvailable(const Endpoint& endpoint, std::int64_t now
 {
     if (endpoint.transport == Transport::Udp)
         return clients_.replyBytesAvailable(endpoint, nowNs);
+    if (endpoint.transport == Transport::Web) {
+        auto web = webConnections_.find(endpoint.connection);
+        return web == webConnections_.end() ? 0.0 : web->second.replyBudget.available(nowNs);
+    }
     auto it = connections_.find(endpoint.connection);
     return it == connections_.end() ? 0.0 : it->second.replyBudget.available(nowNs);
 }
@@ -175,6 +179,8 @@ void OscServer::applyLimits(const OscLimits& limits)
         options_.replyRate = limits.replyRate;
         clients_.setReplyRate(limits.replyRate);
         for (auto& [id, connection] : connections_)
+            connection.replyBudget.setRate(limits.replyRate, limits.replyRate);
+        for (auto& [id, connection] : webConnections_)
             connection.replyBudget.setRate(limits.replyRate, limits.replyRate);
         spdlog::info("OSC clients may be sent {:g} reply bytes a second each", options_.replyRate);
     }

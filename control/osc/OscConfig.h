@@ -72,6 +72,9 @@ inline constexpr std::chrono::seconds oscDefaultTcpIdleTimeout {120};
 /// Bytes waiting to go out on one TCP connection; a client that lets more pile up is
 /// disconnected (a stalled tablet must not hold the server).
 inline constexpr std::size_t oscTcpOutputLimit = 1 << 20;
+/// Packets from WebSocket clients waiting for the OSC thread, in bytes; past it a packet is
+/// dropped and counted (the web thread never waits for the OSC thread).
+inline constexpr std::size_t oscWebInboxBytes = 4 << 20;
 /// Bytes read from one TCP connection per turn of the server loop (fairness between clients).
 inline constexpr std::size_t oscTcpReadPerTurn = 64 * 1024;
 /// UDP datagrams read per turn of the server loop before timers and TCP get their turn.

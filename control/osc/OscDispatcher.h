@@ -31,6 +31,7 @@ struct OscCounters {
     std::size_t subscribers = 0;   ///< live /subscribe
     std::size_t meterSubscribers = 0;
     std::size_t tcpConnections = 0;
+    std::size_t webConnections = 0; ///< WebSocket clients (the web surface)
 };
 
 /// Runs the routes that need the control port alone (parameters, /ping, /state, /status,

@@ -122,6 +122,12 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
 
 void OscServer::handleMessage(ClientState& client, OscInMessage& message, OscCall& call)
 {
+    if (!client.authenticated && message.address != "/ping" && message.address != "/auth"
+        && requirePin_.load(std::memory_order_relaxed)) {
+        call.out.push_back(errorReply(message.address,
+            "this backline asks for its PIN first: send /auth s:<pin> (session key osc.require_pin)"));
+        return;
+    }
     const OscRoute* route = findRoute(message.address);
     if (!route) {
         call.out.push_back(unknownAddressReply(message.address));

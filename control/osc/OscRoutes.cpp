@@ -53,6 +53,8 @@ std::span<const OscRoute> oscRoutes()
 
         // The server and the session: stateless.
         {Exact, "/ping", "any (ignored)", Osc, &OscDispatcher::ping, "/pong", "is the server there"},
+        {Exact, "/auth", "s:pin", Client, &OscSubscriptions::auth, "/auth/ok",
+            "gives the PIN when the session sets osc.require_pin"},
         {Exact, "/state", "none, or two whole numbers: first index, count", Osc, &OscDispatcher::state,
             "/state/param /state/end", "every parameter with its range and unit (paged within the reply budget)"},
         {Exact, "/status", none, Osc, &OscDispatcher::status,

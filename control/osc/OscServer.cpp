@@ -136,6 +136,8 @@ OscServer::OscServer(OscServerOptions options, port::ControlPort& control, Socke
           })
     , jobs_([this] { wake(); })
 {
+    requirePin_.store(options_.requirePin, std::memory_order_relaxed);
+    subscriptions_.setPin(options_.pin);
     // /status runs on this thread: the counts are brought up to date first, so the client
     // asking counts itself.
     dispatcher_.setCounters([this] {
@@ -184,6 +186,11 @@ void OscServer::setLimits(OscLimits limits)
     wake();
 }
 
+void OscServer::setRequirePin(bool require)
+{
+    requirePin_.store(require, std::memory_order_relaxed); // a flag read per message, nothing else hangs on it
+}
+
 OscCounters OscServer::counters() const
 {
     OscCounters c;
@@ -199,6 +206,7 @@ OscCounters OscServer::counters() const
     c.subscribers = subscriberCount_.load(std::memory_order_relaxed);
     c.meterSubscribers = meterSubscriberCount_.load(std::memory_order_relaxed);
     c.tcpConnections = tcpCount_.load(std::memory_order_relaxed);
+    c.webConnections = webCount_.load(std::memory_order_relaxed);
     return c;
 }
 
@@ -226,6 +234,7 @@ void OscServer::run()
             std::uint64_t count = 0;
             [[maybe_unused]] const auto n = ::read(wakeFd_, &count, sizeof count);
         }
+        drainWeb();
         if (accessChanged_.exchange(false, std::memory_order_acquire)) {
             std::lock_guard lock(accessMutex_);
             if (pendingAccess_) {
@@ -299,6 +308,7 @@ void OscServer::publishCounts()
     subscriberCount_.store(clients_.subscribers(), std::memory_order_relaxed);
     meterSubscriberCount_.store(clients_.meterSubscribers(), std::memory_order_relaxed);
     tcpCount_.store(connections_.size(), std::memory_order_relaxed);
+    webCount_.store(webConnections_.size(), std::memory_order_relaxed);
 }
 
 } // namespace backline::control

@@ -12,6 +12,8 @@
 #include "control/osc/OscSockets.h"
 #include "control/osc/OscSubscriptions.h"
 #include "control/osc/PacketSink.h"
+#include "control/osc/PinGate.h"
+#include "control/osc/WebLink.h"
 #include "core/Config.h"
 #include "core/Result.h"
 
@@ -19,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +45,10 @@ struct OscServerOptions {
     ClientLimits clients;                          ///< clients remembered, in all and per address
     std::size_t maxTcpConnections = config::oscMaxTcpConnections;
     std::size_t maxTcpConnectionsPerAddress = config::oscMaxTcpConnectionsPerAddress;
+    /// The PIN shared with the web surface (none: no PIN, and /auth always answers /auth/ok).
+    std::shared_ptr<PinGate> pin;
+    /// `osc.require_pin`: UDP and TCP clients must send `/auth s:pin` before anything but /ping.
+    bool requirePin = false;
 };
 
 /// The limits a session sets that a reload may change while clients talk.
@@ -61,7 +68,8 @@ struct OscLimits {
 ///
 /// Its parts, one file each: the thread's loop (OscServer.cpp), the transport (sockets, reading
 /// and sending: OscTransport.cpp), admission and bounds (OscAdmission.cpp), and requests
-/// (packet → routes → replies, bundles → BundleScheduler: OscRequests.cpp).
+/// (packet → routes → replies, bundles → BundleScheduler: OscRequests.cpp), and WebSocket
+/// clients handed over by the web server (OscWeb.cpp).
 class OscServer final : private PacketSink {
 public:
     /// [control] Binds the port (UDP and TCP) and starts serving. The error names the port
@@ -82,8 +90,25 @@ public:
     /// (a second's worth at once), reply budget and the TCP idle timeout, for clients already
     /// talking too.
     void setLimits(OscLimits limits);
+    /// [any] Whether clients must give the PIN first (after a reload changed `osc.require_pin`).
+    void setRequirePin(bool require);
     /// [any] The counters /status shows.
     OscCounters counters() const;
+
+    // WebSocket clients (OscWeb.cpp): the web server's thread hands their packets over, and
+    // gets back what the OSC server sends them through the WebOutlet. Each goes through the
+    // same admission, rate limits, routes and subscriptions as a UDP or TCP client.
+    /// [any] Where packets for web clients go from now on (nullptr: nowhere; call before the
+    /// outlet is destroyed).
+    void attachWeb(WebOutlet* outlet);
+    /// [web] A WebSocket client connected from peer; authenticated when it came with a valid
+    /// PIN cookie (or no PIN is set). Returns its endpoint (Transport::Web, its connection id).
+    Endpoint openWeb(const sockaddr_storage& peer, socklen_t length, bool authenticated);
+    /// [web] One OSC packet from web connection `connection`; false (dropped, counted) when
+    /// the OSC thread has too much waiting already.
+    bool webPacket(std::uint64_t connection, std::vector<std::uint8_t> packet);
+    /// [web] The WebSocket connection closed: its client and subscriptions are forgotten.
+    void closeWeb(std::uint64_t connection);
 
 private:
     class PacketAllowance;
@@ -114,6 +139,23 @@ private:
     void runLater(const OscRoute& route, ClientState& client, OscInMessage& message, std::vector<OscReply>& replies);
     void applyBatch(const Endpoint& from, std::uint64_t timetag, ParamBatch& batch, std::vector<OscReply>& replies);
 
+    // Web clients (OscWeb.cpp).
+    struct WebEvent {
+        enum class Kind { Open, Packet, Close } kind;
+        Endpoint endpoint;
+        bool authenticated = false;
+        std::vector<std::uint8_t> packet;
+    };
+    struct WebConnection {
+        Endpoint endpoint;
+        RateLimit replyBudget {0.0, 0.0};
+        bool authenticated = false;
+    };
+    /// [osc] Takes what the web thread handed over: opens, packets, closes, in order.
+    void drainWeb();
+    /// [osc] Sends a packet to a web client, paid from its connection's reply budget.
+    void sendWeb(const Endpoint& to, std::span<const std::uint8_t> packet);
+
     // Admission and bounds (OscAdmission.cpp).
     void acceptTcp();
     /// [osc] Whether a TCP connection from endpoint may be added (making room when fair).
@@ -139,6 +181,7 @@ private:
     int port_ = 0;
     std::thread thread_;
     std::atomic<bool> stopping_ {false};
+    std::atomic<bool> requirePin_ {false};
 
     // Shared with other threads.
     mutable std::mutex accessMutex_; // guards pendingAccess_ and pendingLimits_
@@ -156,12 +199,20 @@ private:
     std::atomic<std::size_t> subscriberCount_ {0};
     std::atomic<std::size_t> meterSubscriberCount_ {0};
     std::atomic<std::size_t> tcpCount_ {0};
+    std::atomic<std::size_t> webCount_ {0};
+    /// Connection ids for TCP (the OSC thread) and WebSocket clients (the web thread) alike.
+    std::atomic<std::uint64_t> nextConnectionId_ {1};
+
+    mutable std::mutex webMutex_; // guards webOutlet_, webInbox_, webInboxBytes_
+    WebOutlet* webOutlet_ = nullptr;
+    std::deque<WebEvent> webInbox_;
+    std::size_t webInboxBytes_ = 0;
 
     // The OSC thread's own (but for the subscriptions' post() and listener).
     ClientTable clients_;
     OscSubscriptions subscriptions_;
     std::map<std::uint64_t, TcpConnection> connections_;
-    std::uint64_t nextConnectionId_ = 1;
+    std::map<std::uint64_t, WebConnection> webConnections_;
     std::vector<std::uint8_t> buffer_;
     std::int64_t nextExpiryNs_ = 0;
     BundleScheduler scheduler_;

@@ -113,6 +113,7 @@ void OscDispatcher::status(OscCall& call)
         {"osc/subscribers", count(c.subscribers)},
         {"osc/meter_subscribers", count(c.meterSubscribers)},
         {"osc/tcp_connections", count(c.tcpConnections)},
+        {"osc/web_connections", count(c.webConnections)},
         {"osc/received", count(c.received)},
         {"osc/errors", count(c.errors)},
         {"osc/dropped", count(c.dropped)},

@@ -7,6 +7,7 @@
 #include "control/osc/MeterStream.h"
 #include "control/osc/OscRoutes.h"
 #include "control/osc/PacketSink.h"
+#include "control/osc/PinGate.h"
 #include "control/osc/SceneFeed.h"
 #include "control/osc/ArrangementFeed.h"
 #include "control/osc/TransportFeed.h"
@@ -15,6 +16,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -64,6 +66,8 @@ public:
     void pollLog(std::int64_t nowNs) { subscribedLog_.poll(nowNs); }
     /// [osc, or once the OSC thread is gone] Writes what the log line counted so far.
     void flushLog() { subscribedLog_.flush(); }
+    /// [control, before the OSC thread starts] The PIN `/auth` checks (none: every PIN is right).
+    void setPin(std::shared_ptr<PinGate> pin) { pin_ = std::move(pin); }
 
 private:
     friend std::span<const OscRoute> oscRoutes();
@@ -78,6 +82,8 @@ private:
     // Listening to single parameters (OscListens.cpp).
     void listen(OscCall& call);
     void ignore(OscCall& call);
+    /// `/auth s:pin` (OscAuth.cpp): marks the client as having given the PIN.
+    void auth(OscCall& call);
 
     // What is pushed (OscStreams.cpp).
     void sendSnapshot(ClientState& client, std::int64_t nowNs);
@@ -108,6 +114,7 @@ private:
     std::vector<std::pair<std::string, float>> changes_;
     bool snapshotsDue_ = false;
     LogThrottle subscribedLog_;
+    std::shared_ptr<PinGate> pin_;
 };
 
 } // namespace backline::control

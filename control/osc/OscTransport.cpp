@@ -67,6 +67,10 @@ void OscServer::send(const Endpoint& to, std::span<const std::uint8_t> packet)
             dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
         return;
     }
+    if (to.transport == Transport::Web) {
+        sendWeb(to, packet);
+        return;
+    }
     auto it = connections_.find(to.connection);
     if (it == connections_.end()) {
         dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic

@@ -102,19 +102,15 @@ Daemon::Daemon(DaemonOptions options)
     listeners_.add(&scenes_);
     listeners_.add(&saver_);
     // A reload may change who may talk to OSC and how fast.
-    control_.onReloaded([this] {
-        if (!osc_)
-            return;
-        const auto osc = host_.oscSpec();
-        osc_->setAccess(oscAccessFor(osc));
-        osc_->setLimits(oscLimitsFor(osc));
-    });
+    control_.onReloaded([this] { applyReloadedSurfaces(); });
 }
 
 Daemon::~Daemon()
 {
     // Stop order: surfaces first so nothing new arrives, then audio; the session's meters and
     // recording (whose rings the audio thread wrote) go with host_, then the engine's graphs.
+    // The web server before the OSC server: its WebSockets are the OSC server's clients.
+    web_.reset();
     osc_.reset();
     saver_.stopAutosave();
     jack_.close();
@@ -176,15 +172,25 @@ ExitCode Daemon::runLive()
     // connect to the playback ports and play into the PA until it finds its port taken.
     if (auto r = oscPortAvailable(options_.oscPort.value_or(probe->osc.port)); !r)
         return fail(r.error());
+    if (const auto webPort = options_.webPort ? options_.webPort : probe->web.port; webPort && *webPort != 0)
+        if (!control::Socket::tcpListener(*webPort))
+            return fail(Error {ErrorCode::Osc,
+                fmt::format("cannot listen for the web surface on TCP port {}: is another program using it? Choose "
+                            "another with --web-port or the session key web.port",
+                    *webPort)});
     if (auto r = host_.startLive(); !r)
         return fail(r.error());
     if (auto r = startOsc(); !r)
         return fail(r.error());
+    if (auto r = startWeb(); !r)
+        return fail(r.error());
     saver_.startAutosave();
     const auto summary = host_.summary();
     spdlog::info("ready: session '{}' with {} track(s) on JACK client '{}'; OSC on UDP port {} (try: oscsend localhost {} "
-                 "/ping)",
-        summary.name, summary.tracks, jack_.backend()->clientName(), osc_->port(), osc_->port());
+                 "/ping){}",
+        summary.name, summary.tracks, jack_.backend()->clientName(), osc_->port(), osc_->port(),
+        web_ ? fmt::format("; web surface on TCP port {} (open http://<this host>:{}/)", web_->port(), web_->port())
+             : std::string());
     serveUntilSignal();
     spdlog::info("stopping");
     host_.fadeOutForStop();
@@ -201,11 +207,53 @@ Result<void> Daemon::startOsc()
     oscOptions.replyRate = limits.replyRate;
     oscOptions.tcpIdleTimeout = limits.tcpIdleTimeout;
     oscOptions.access = oscAccessFor(osc);
+    pin_ = std::make_shared<control::PinGate>(host_.webSpec().pin);
+    oscOptions.pin = pin_;
+    oscOptions.requirePin = osc.requirePin;
     auto server = control::OscServer::start(std::move(oscOptions), control_);
     if (!server)
         return server.error();
     osc_ = std::move(server.value());
     return {};
+}
+
+Result<void> Daemon::startWeb()
+{
+    const auto web = host_.webSpec();
+    webPort_ = options_.webPort ? options_.webPort : web.port;
+    if (!webPort_)
+        return {};
+    control::WebServerOptions webOptions;
+    webOptions.port = *webPort_;
+    webOptions.root = options_.webRoot;
+    webOptions.access = oscAccessFor(host_.oscSpec());
+    webOptions.pin = pin_;
+    auto server = control::WebServer::start(std::move(webOptions), *osc_);
+    if (!server)
+        return server.error();
+    web_ = std::move(server.value());
+    return {};
+}
+
+void Daemon::applyReloadedSurfaces()
+{
+    if (!osc_)
+        return;
+    const auto osc = host_.oscSpec();
+    const auto web = host_.webSpec();
+    const auto access = oscAccessFor(osc);
+    osc_->setAccess(access);
+    osc_->setLimits(oscLimitsFor(osc));
+    if (pin_)
+        pin_->setPin(web.pin); // a changed PIN also voids the browsers' PIN cookies
+    osc_->setRequirePin(osc.requirePin);
+    if (web_)
+        web_->setAccess(access);
+    // The ports stay as they were: the surfaces on them would drop every client.
+    if (!options_.webPort && web.port != webPort_)
+        spdlog::warn("the session's web.port changed ({} → {}): restart backlined to apply it (the PIN and the "
+                     "allowed addresses apply now)",
+            webPort_ ? std::to_string(*webPort_) : "off", web.port ? std::to_string(*web.port) : "off");
 }
 
 void Daemon::serviceShow()

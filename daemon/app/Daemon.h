@@ -7,6 +7,7 @@
 #include "app/SessionHost.h"
 #include "app/SessionSaver.h"
 #include "control/osc/OscServer.h"
+#include "control/web/WebServer.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
 #include "engine/TransportControl.h"
@@ -15,6 +16,7 @@
 #include "show/SceneBook.h"
 
 #include <memory>
+#include <optional>
 
 namespace backline::app {
 
@@ -44,6 +46,11 @@ private:
     ExitCode runLive();
     /// [main] Starts the OSC surface on the control port.
     Result<void> startOsc();
+    /// [main] Starts the web surface when the session's web.port or --web-port asks for it.
+    Result<void> startWeb();
+    /// [main] What a reload changed of the surfaces' settings: applied (access, limits, PIN)
+    /// or, for the ports, named in the log as needing a restart.
+    void applyReloadedSurfaces();
     /// [main] Serves until a stop signal: reloads on SIGHUP, rejoins JACK, upkeep every 50 ms.
     void serveUntilSignal();
     /// [main] The arrangement's upkeep: its section recalls rebuilt after a scene changed, the
@@ -62,7 +69,10 @@ private:
     SessionHost host_;
     SessionSaver saver_; // a listener of listeners_ from construction to destruction
     DaemonControl control_;
+    std::shared_ptr<control::PinGate> pin_; // shared by the OSC and the web server
+    std::optional<int> webPort_;             // the web port asked for at start (nullopt: none)
     std::unique_ptr<control::OscServer> osc_;
+    std::unique_ptr<control::WebServer> web_; // declared after osc_: it goes first
 };
 
 } // namespace backline::app

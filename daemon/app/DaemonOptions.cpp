@@ -20,6 +20,14 @@ ParsedOptions parseOptions(int argc, char** argv)
     cli.add_option("--client-name", options.clientName, "JACK client name")->capture_default_str();
     auto* portOption = cli.add_option("--osc-port", oscPort, "UDP port for OSC (overrides the session's osc.port)")
                            ->check(CLI::Range(1, 65535));
+    int webPort = 0;
+    auto* webPortOption = cli.add_option("--web-port", webPort,
+                                  "TCP port of the web surface (overrides the session's web.port; 0: any free port, "
+                                  "named in the log)")
+                              ->check(CLI::Range(0, 65535));
+    std::string webRoot;
+    auto* webRootOption = cli.add_option("--web-root", webRoot,
+        "Serve the web page from this folder instead of the files built into backlined")->check(CLI::ExistingDirectory);
     auto* renderOption = cli.add_option("--render", render,
         "Render offline to this audio file (.wav .w64 .caf .flac .aiff) instead of running live; needs no JACK");
     double duration = 0.0;
@@ -46,6 +54,10 @@ ParsedOptions parseOptions(int argc, char** argv)
     options.session = session;
     if (portOption->count())
         options.oscPort = oscPort;
+    if (webPortOption->count())
+        options.webPort = webPort;
+    if (webRootOption->count())
+        options.webRoot = webRoot;
     if (renderOption->count())
         options.render = render;
     if (durationOption->count())

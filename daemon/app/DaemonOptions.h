@@ -16,6 +16,8 @@ struct DaemonOptions {
     std::string jackServer;           ///< empty: JACK's default server
     std::string clientName = "backline";
     std::optional<int> oscPort;       ///< overrides the session's osc.port
+    std::optional<int> webPort;       ///< overrides the session's web.port (0: any free port)
+    std::optional<std::filesystem::path> webRoot; ///< the web page's files; none: those built in
     std::optional<std::filesystem::path> render; ///< offline: write the master output here
     std::optional<double> duration;   ///< offline: seconds to render; none: 10, or with song its own length
     std::optional<std::string> song;  ///< offline: render this song through the arrangement

@@ -110,6 +110,7 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     autosaveSeconds_.store(spec_.autosaveSeconds.value_or(0), std::memory_order_relaxed);
     std::lock_guard cache(summaryMutex_);
     oscSpec_ = spec_.osc;
+    webSpec_ = spec_.web;
 }
 
 void SessionHost::adoptSongs()

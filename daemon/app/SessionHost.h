@@ -87,6 +87,8 @@ public:
     Summary summary();
     /// [any] The OSC settings of the running session (for the surface's limits after a reload).
     session::OscSpec oscSpec();
+    /// [any] The web surface's settings of the running session (its PIN after a reload).
+    session::WebSpec webSpec();
     /// [any] Meters and loudness.
     port::MeterSnapshot meters();
     void resetLoudness();
@@ -169,6 +171,7 @@ private:
     std::mutex summaryMutex_; // guards lastSummary_, what summary() answers while mutex_ is busy
     Summary lastSummary_;
     session::OscSpec oscSpec_; // guarded by summaryMutex_
+    session::WebSpec webSpec_; // guarded by summaryMutex_
     std::uint64_t loads_ = 0; // adopt()s so far, under mutex_
     std::atomic<int> autosaveSeconds_ {0}; // a setting alone: nothing is published with it
     MemoryRelease memory_;

@@ -135,6 +135,12 @@ session::OscSpec SessionHost::oscSpec()
     return oscSpec_;
 }
 
+session::WebSpec SessionHost::webSpec()
+{
+    std::lock_guard cache(summaryMutex_);
+    return webSpec_;
+}
+
 port::MeterSnapshot SessionHost::meters()
 {
     std::lock_guard lock(metersMutex_);

@@ -10,7 +10,8 @@ namespace backline::session {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> oscKeys { "port", "allow", "client_rate", "reply_rate", "tcp_idle_timeout" };
+constexpr std::array<std::string_view, 6> oscKeys { "port", "allow", "client_rate", "reply_rate", "tcp_idle_timeout",
+    "require_pin" };
 
 Result<std::vector<AddressRange>> readAllow(const YamlReader& yaml, const YamlEntry& field)
 {
@@ -63,6 +64,11 @@ Result<void> readOsc(const YamlReader& yaml, const YamlEntry& entry, OscSpec& os
             if (!seconds)
                 return seconds.error();
             osc.tcpIdleTimeout = *seconds;
+        } else if (field.key == "require_pin") {
+            auto require = yaml.boolean(field);
+            if (!require)
+                return require.error();
+            osc.requirePin = *require;
         }
     }
     return {};

@@ -8,7 +8,7 @@
 /// Internal to the session library: the `osc:` map ([control]).
 namespace backline::session {
 
-/// Reads the `osc:` entry into osc (port, allow, client_rate, reply_rate, tcp_idle_timeout).
+/// Reads the `osc:` entry into osc (port, allow, client_rate, reply_rate, tcp_idle_timeout, require_pin).
 Result<void> readOsc(const YamlReader& yaml, const YamlEntry& entry, OscSpec& osc);
 
 } // namespace backline::session

@@ -6,6 +6,7 @@
 #include "session/BusReader.h"
 #include "session/MasterReader.h"
 #include "session/OscReader.h"
+#include "session/WebReader.h"
 #include "session/RecordReader.h"
 #include "session/SceneReader.h"
 #include "session/SessionValidator.h"
@@ -36,7 +37,7 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 15> topKeys { "backline", "name", "sample_rate", "osc", "transport", "tracks",
+constexpr std::array<std::string_view, 16> topKeys { "backline", "name", "sample_rate", "osc", "web", "transport", "tracks",
     "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist", "autosave_seconds" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
@@ -100,6 +101,8 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             session.autosaveSeconds = *seconds;
         } else if (entry.key == "osc") {
             read = readOsc(yaml, entry, session.osc);
+        } else if (entry.key == "web") {
+            read = readWeb(yaml, entry, folder, session.web);
         } else if (entry.key == "transport") {
             read = readTransport(yaml, entry, session.transport);
         } else if (entry.key == "tracks") {
@@ -125,6 +128,14 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
         if (!read)
             return read;
     }
+    if (session.web.port && *session.web.port == session.osc.port)
+        return yaml.errorAt(yaml.locate(root),
+            fmt::format("'web.port' is {0}, the OSC port too (osc.port, default 9000): OSC listens on TCP {0} "
+                        "already; choose another port for the web surface (8080, say)",
+                session.osc.port));
+    if (session.osc.requirePin && session.web.pin.empty())
+        return yaml.errorAt(yaml.locate(root),
+            "'osc.require_pin' is set but the session has no PIN: add 'web.pin' or 'web.pin_file'");
     if (!hasTracks)
         return yaml.errorAt(
             yaml.locate(root), "missing 'tracks' at the top level (a list of tracks; write 'tracks: []' for none)");

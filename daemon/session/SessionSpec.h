@@ -112,6 +112,20 @@ struct OscSpec {
     /// Seconds a TCP connection may send nothing before it is closed (`osc.tcp_idle_timeout`);
     /// nullopt: the server's default.
     std::optional<double> tcpIdleTimeout;
+    /// UDP and TCP clients must give the PIN (`/auth s:pin`) before anything but /ping
+    /// (`osc.require_pin`); needs `web.pin` or `web.pin_file`.
+    bool requirePin = false;
+};
+
+/// The web surface (`web:`): backlined serves the page and OSC over a WebSocket (control/web).
+struct WebSpec {
+    /// TCP port (`web.port`); nullopt: no web surface (unless --web-port asks for one).
+    std::optional<int> port;
+    /// The PIN a browser (and, with osc.require_pin, an OSC client) must give: `web.pin`, or
+    /// the first line of `web.pin_file` read when the session loads. Empty: no PIN.
+    std::string pin;
+    /// `web.pin_file` as resolved (absolute), when the PIN comes from a file.
+    std::optional<std::filesystem::path> pinFile;
 };
 
 /// One source a take records, as written (`track/vox/input`, `track/*/post`, `bus/verb`, `master`).
@@ -185,6 +199,7 @@ struct SessionSpec {
     std::string name;           ///< shown in logs and /status; defaults to the file's stem
     int sampleRate = 48000;     ///< offline renders only; live sessions run at JACK's rate
     OscSpec osc;
+    WebSpec web;
     TransportSpec transport;
     std::vector<TrackSpec> tracks;
     std::vector<BusSpec> buses;

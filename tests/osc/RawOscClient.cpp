@@ -156,18 +156,19 @@ bool RawOscClient::sendBundle(std::uint64_t timetag, const std::vector<control::
     return sendBytes(writer.bytes());
 }
 
-void RawOscClient::decode(std::span<const std::uint8_t> packet, std::int64_t receivedNs)
+std::vector<RawMessage> decodeOscPacket(std::span<const std::uint8_t> packet, std::int64_t receivedNs,
+    std::uint64_t packetNumber)
 {
-    ++packets_;
+    std::vector<RawMessage> out;
     auto parsed = control::parsePacket(packet);
     if (parsed.error) {
         RawMessage m;
         m.address = "#malformed";
         m.args.emplace_back(parsed.error->message);
         m.receivedNs = receivedNs;
-        m.packet = packets_;
-        inbox_.push_back(std::move(m));
-        return;
+        m.packet = packetNumber;
+        out.push_back(std::move(m));
+        return out;
     }
     for (const auto& in : parsed.messages) {
         RawMessage m;
@@ -176,7 +177,7 @@ void RawOscClient::decode(std::span<const std::uint8_t> packet, std::int64_t rec
         m.inBundle = parsed.bundle;
         m.bundleTime = parsed.timetag;
         m.receivedNs = receivedNs;
-        m.packet = packets_;
+        m.packet = packetNumber;
         for (int i = 0; i < in.argc; ++i) {
             lo_arg* a = in.argv[i];
             switch (in.types[std::size_t(i)]) {
@@ -195,8 +196,15 @@ void RawOscClient::decode(std::span<const std::uint8_t> packet, std::int64_t rec
             default: m.args.emplace_back(std::string("?"));
             }
         }
-        inbox_.push_back(std::move(m));
+        out.push_back(std::move(m));
     }
+    return out;
+}
+
+void RawOscClient::decode(std::span<const std::uint8_t> packet, std::int64_t receivedNs)
+{
+    for (auto& m : decodeOscPacket(packet, receivedNs, ++packets_))
+        inbox_.push_back(std::move(m));
 }
 
 void RawOscClient::pump(int timeoutMs)

@@ -104,6 +104,10 @@ private:
     std::uint64_t bytes_ = 0;
 };
 
+/// The messages of one packet (a bundle's, unpacked; "#malformed" with the reason when it is not OSC).
+std::vector<RawMessage> decodeOscPacket(std::span<const std::uint8_t> packet, std::int64_t receivedNs = 0,
+    std::uint64_t packetNumber = 0);
+
 /// CLOCK_MONOTONIC now in nanoseconds.
 std::int64_t nowNs();
 

@@ -410,7 +410,7 @@ TEST(SessionLoader, ListsTheKnownKeysWhenNoneIsClose)
 {
     EXPECT_EQ(errorOf("backline: 1\ntracks: []\nosc:\n  colour: red\n"),
         "demo.yaml:4:3: unknown key 'colour' in 'osc' (expected one of: port, allow, client_rate, reply_rate, "
-        "tcp_idle_timeout)");
+        "tcp_idle_timeout, require_pin)");
 }
 
 TEST(SessionLoader, RejectsUnknownKeysAtEveryLevel)

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The web surface through backlined on jackd dummy: the built-in page files, OSC over the
+// WebSocket at /osc next to UDP clients, the PIN, and bad web keys refused at start.
+#include "HttpProbe.h"
+#include "OscLive.h"
+#include "WaitFor.h"
+#include "WsClient.h"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <filesystem>
+#include <regex>
+
+using namespace backline::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string cookieOf(const HttpReply& reply)
+{
+    auto it = reply.headers.find("set-cookie");
+    return it == reply.headers.end() ? std::string() : it->second.substr(0, it->second.find(';'));
+}
+
+} // namespace
+
+TEST(DaemonWeb, ABrowserIsOneMoreOscClient)
+{
+    const int webPort = freeOscPort();
+    LiveDaemon d(std::string(toneSessionYaml) + "web:\n  port: " + std::to_string(webPort) + "\n");
+    EXPECT_NE(d.process->output().find(fmt::format("web surface on TCP port {}", webPort)), std::string::npos)
+        << d.process->output();
+
+    // The PIN form is the server's own; the page is whatever control/web/www held at build time.
+    EXPECT_EQ(request(webPort, "GET", "/auth").status, 200);
+    const bool pageBuiltIn = std::filesystem::exists(BACKLINE_SOURCE_DIR "/control/web/www/index.html");
+    EXPECT_EQ(request(webPort, "GET", "/").status, pageBuiltIn ? 200 : 404);
+    EXPECT_EQ(request(webPort, "GET", "/%2e%2e/%2e%2e/etc/passwd").status, 400);
+
+    WsClient ws(webPort);
+    ASSERT_EQ(ws.handshakeStatus(), 101);
+    ASSERT_TRUE(ws.send("/ping"));
+    ASSERT_TRUE(ws.receiveAddress("/pong", 5s));
+    RawOscClient udp(RawOscClient::Kind::Udp, d.osc_port);
+    ASSERT_FALSE(subscribeAndReadSnapshot(udp).empty());
+    ASSERT_TRUE(ws.send("/track/tone/gain", {-12.0f}));
+    auto fed = udp.receiveAddress("/track/tone/gain", 5s);
+    ASSERT_TRUE(fed) << "the browser's change reaches the UDP subscriber";
+    EXPECT_FLOAT_EQ(float(fed->number(0)), -12.0f);
+    const auto status = readStatus(udp);
+    ASSERT_TRUE(status.count("/status/osc/web_connections"));
+    EXPECT_EQ(status.at("/status/osc/web_connections").number(0), 1.0);
+}
+
+TEST(DaemonWeb, ThePinGuardsBrowsersAndOscClients)
+{
+    const int webPort = freeOscPort();
+    LiveDaemon d(std::string(toneSessionYaml) + "web:\n  port: " + std::to_string(webPort)
+        + "\n  pin: 2468\nosc:\n  require_pin: true\n");
+    RawOscClient udp(RawOscClient::Kind::Udp, d.osc_port);
+    auto refused = udp.request("/track/tone/gain", 5s);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->address, "/error");
+    udp.send("/auth", {std::string("2468")});
+    EXPECT_TRUE(udp.receiveAddress("/auth/ok", 5s));
+    EXPECT_EQ(udp.request("/track/tone/gain", 5s)->address, "/track/tone/gain");
+
+    EXPECT_EQ(request(webPort, "GET", "/").status, 401);
+    EXPECT_EQ(upgradeStatus(webPort), 401);
+    EXPECT_EQ(request(webPort, "POST", "/auth", {}, "pin=1111").status, 401);
+    auto login = request(webPort, "POST", "/auth", {}, "pin=2468");
+    ASSERT_EQ(login.status, 303);
+    WsClient::Options withCookie;
+    withCookie.cookie = cookieOf(login);
+    WsClient ws(webPort, withCookie);
+    ASSERT_EQ(ws.handshakeStatus(), 101);
+    ASSERT_TRUE(ws.send("/track/tone/gain"));
+    auto gain = ws.receive(5s);
+    ASSERT_TRUE(gain);
+    EXPECT_EQ(gain->address, "/track/tone/gain") << "the cookie counts as /auth";
+}
+
+TEST(DaemonWeb, AMissingPinFileStopsTheStartWithItsPosition)
+{
+    TempDir dir;
+    const auto session = dir.write("s.yaml", std::string(toneSessionYaml) + "web:\n  port: 8080\n  pin_file: pin.txt\n");
+    JackServer jack;
+    Process p({backlinedPath().string(), "--session", session.string(), "--jack-server", jack.name()},
+        dir.path() / "log");
+    auto code = p.wait(10000ms);
+    ASSERT_TRUE(code);
+    EXPECT_EQ(*code, 2);
+    EXPECT_NE(p.output().find("s.yaml:9:"), std::string::npos) << p.output();
+    EXPECT_NE(p.output().find("web.pin_file 'pin.txt' not found"), std::string::npos) << p.output();
+}
+
+TEST(DaemonWeb, WebPortZeroTakesAFreePortAndLogsIt)
+{
+    TempDir dir;
+    const auto session = dir.write("s.yaml", toneSessionYaml);
+    JackServer jack;
+    const int oscPort = freeOscPort();
+    Process p({backlinedPath().string(), "--session", session.string(), "--jack-server", jack.name(), "--osc-port",
+                  std::to_string(oscPort), "--web-port", "0", "--web-root", BACKLINE_SOURCE_DIR "/tests/data/web",
+                  "--cache-dir", (dir.path() / "cache").string()},
+        dir.path() / "log");
+    OscClient osc(oscPort);
+    ASSERT_TRUE(osc.waitForPong(20s)) << p.output();
+    std::smatch found;
+    const std::string output = p.output();
+    ASSERT_TRUE(std::regex_search(output, found, std::regex("web surface on TCP port ([0-9]+)"))) << output;
+    const int webPort = std::stoi(found[1]);
+    ASSERT_GT(webPort, 0);
+    auto page = request(webPort, "GET", "/");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("backline test page"), std::string::npos) << "--web-root's files";
+    WsClient ws(webPort);
+    ASSERT_TRUE(ws.send("/ping"));
+    EXPECT_TRUE(ws.receiveAddress("/pong", 5s));
+    p.signal(SIGTERM);
+    auto code = p.wait(10000ms);
+    ASSERT_TRUE(code) << "stops with a WebSocket open";
+    EXPECT_EQ(*code, 0) << p.output();
+}
