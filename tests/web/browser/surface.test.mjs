@@ -135,7 +135,8 @@ describe("the web surface", () => {
         await waitFor(async () => (await faderValue(second, "/track/bass/gain")) === -20.5, "the second page's bass at -20.5");
         await drag(page, "/track/hats/gain", 0, -40);
         const shown = await faderValue(page, "/track/hats/gain");
-        await waitFor(async () => (await faderValue(second, "/track/hats/gain")) === shown, () => `the second page's hats at ${shown}`);
+        assert.ok(shown > -6, `the first page's hats moved up (shows ${shown})`);
+        await waitFor(async () => Math.abs((await faderValue(second, "/track/hats/gain")) - shown) < 0.051, () => `the second page's hats at ${shown}`);
         await second.close();
     });
 
@@ -158,17 +159,24 @@ describe("the web surface", () => {
             await view.screenshot({ path: path.join(artifacts, `surface-${name}.png`) });
             const layout = await view.evaluate(() => {
                 const small = [];
+                const cut = [];
                 for (const e of document.querySelectorAll("button, select, [role=slider]")) {
                     const r = e.getBoundingClientRect();
                     if (r.width === 0 && r.height === 0)
                         continue; // hidden (another tab)
+                    const name = `${e.getAttribute("aria-label") ?? e.textContent} ${Math.round(r.width)}×${Math.round(r.height)}`;
                     if (Math.min(r.width, r.height) < 44)
-                        small.push(`${e.getAttribute("aria-label") ?? e.textContent} ${Math.round(r.width)}×${Math.round(r.height)}`);
+                        small.push(name);
+                    // The strips may scroll sideways inside their own row; nothing else may
+                    // stick out of the window (hidden by the page's overflow, it could not be reached).
+                    if (!e.closest(".mix") && (r.left < -1 || r.right > innerWidth + 1))
+                        cut.push(`${name} at ${Math.round(r.left)}…${Math.round(r.right)}`);
                 }
-                return { scrollWidth: document.documentElement.scrollWidth, width: innerWidth, small };
+                return { scrollWidth: document.documentElement.scrollWidth, width: innerWidth, small, cut };
             });
             assert.ok(layout.scrollWidth <= layout.width, `page ${layout.scrollWidth} px wide in a ${layout.width} px window`);
-            assert.deepEqual(layout.small, []);
+            assert.deepEqual(layout.small, [], "controls smaller than 44 px");
+            assert.deepEqual(layout.cut, [], "controls outside the window");
             await view.close();
         });
     }
