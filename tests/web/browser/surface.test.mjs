@@ -45,7 +45,10 @@ songs:
     sections:
       - {name: verse, bars: 4, scene: verse}
       - {name: chorus, bars: 4, scene: chorus}
-setlist: [opener]
+  - name: closer
+    sections:
+      - {name: outro, bars: 2}
+setlist: [opener, closer]
 record: {folder: takes, format: wav, bits: 16, min_free_mb: 1, sources: [master]}
 `;
 
@@ -88,7 +91,6 @@ describe("the web surface", () => {
         assert.equal(await page.locator("#session").textContent(), "web-test");
         await waitFor(async () => (await page.locator("[data-scene]").count()) === 2, "two scene buttons");
         assert.equal(await faderValue(page, "/track/kick/gain"), -10);
-        assert.equal(await page.locator("#song").textContent(), "opener");
     });
 
     test("a fader moved on the page sets the parameter in backlined, without a jump on touch", async () => {
@@ -153,6 +155,35 @@ describe("the web surface", () => {
         await waitFor(async () => (await page.locator("#take-time").textContent()) !== "0:00", "the take's time running", 30000);
         await page.locator("#record").click();
         await waitFor(async () => (await page.locator("#record").getAttribute("data-state")) === "idle", "the recorder idle again", 30000);
+    });
+
+    test("the song and section buttons cue songs and sections", async () => {
+        const song = page.locator("#song");
+        for (let i = 0; i < 3 && (await song.textContent()) !== "closer"; ++i) {
+            await page.locator("#song-next").click();
+            await page.waitForTimeout(300);
+        }
+        await waitFor(async () => (await song.textContent()) === "closer", "the closer cued");
+        await page.locator("#song-prev").click();
+        await waitFor(async () => (await song.textContent()) === "opener", "the opener cued");
+        await waitFor(async () => (await page.locator("#section").textContent()).startsWith("verse"), "its verse shown");
+        await page.locator("#section-next").click();
+        await waitFor(async () => (await page.locator("#section").textContent()).startsWith("chorus"), "its chorus shown");
+        const status = await rig.cli("send", "/arrangement/status");
+        assert.match(status, /opener/);
+    });
+
+    test("the transport plays, counts bars and beats, changes tempo and stops", async () => {
+        await page.locator("#tempo-up").click();
+        await waitFor(async () => /\/transport\/tempo 101\b/.test(await rig.cli("send", "/transport/tempo")), "backlined at 101 BPM");
+        await waitFor(async () => (await page.locator("#tempo").textContent()) === "101", "the page at 101 BPM");
+        await page.locator("#play").click();
+        await waitFor(async () => (await page.locator("#play").getAttribute("aria-pressed")) === "true", "play lit");
+        const start = await page.locator("#position").textContent();
+        await waitFor(async () => (await page.locator("#position").textContent()) !== start, "bar.beat moving", 30000);
+        await page.locator("#stop").click();
+        await waitFor(async () => (await page.locator("#stop").getAttribute("aria-pressed")) === "true", "stop lit");
+        assert.match(await rig.cli("send", "/transport/position"), /stopped/);
     });
 
     for (const [name, viewport] of [["tablet-landscape", { width: 1280, height: 800 }], ["phone-portrait", { width: 390, height: 844 }]]) {
