@@ -57,7 +57,7 @@ export class ParamBoard {
     /// The names of the owners with an address of the form /<kind>/<name>/gain, in order.
     names(kind) {
         const out = [];
-        const pattern = new RegExp(`^/${kind}/(.+)/gain$`);
+        const pattern = new RegExp(`^/${kind}/([^/]+)/gain$`);
         for (const address of this.params.keys()) {
             const match = pattern.exec(address);
             if (match)
