@@ -73,6 +73,13 @@ export class Mixer {
         this.meters_.get(name)?.set(levels);
     }
 
+    /// Empties every meter and the loudness (offline: a frozen reading would pass for a live one).
+    clearMeters() {
+        for (const meter of this.meters_.values())
+            meter.set([-200, -200, -200, -200]);
+        this.loudness([-200, -200, -200, -200, -200]);
+    }
+
     /// The master's loudness: momentary, short-term, integrated, range, true peak.
     loudness(values) {
         if (!this.loudness_)

@@ -54,6 +54,8 @@ class Surface {
             clearInterval(timer);
         this.timers_ = [];
         if (state === LinkState.Offline || state === LinkState.Refused) {
+            this.pendingMeters_.clear();
+            this.mixer_.clearMeters();
             if (!this.offlineSince_)
                 this.offlineSince_ = Date.now();
             $("offline-note").textContent = `Offline since ${new Date(this.offlineSince_).toLocaleTimeString()}: the controls show the last values known.`;
