@@ -245,6 +245,7 @@ describe("the web surface", () => {
         await page.waitForSelector('body[data-link="offline"]', { timeout: 20000 });
         assert.ok(await page.locator("#offline-note").isVisible(), "the offline note shows");
         assert.match(await page.locator("#link").textContent(), /offline/);
+        await waitFor(async () => (await page.locator('[data-strip="/master"] .meter').getAttribute("data-peak")) === "-200.0", "the meters emptied while offline");
         await page.screenshot({ path: path.join(artifacts, "surface-offline.png") });
         // The session comes back with the file's values: the page must show them, not what it had.
         await rig.startDaemon();
