@@ -78,7 +78,8 @@ export class LiveRig {
         this.webPort = Number(match[2]);
         this.jack = match[3];
         this.url = `http://127.0.0.1:${this.webPort}/`;
-        await waitFor(async () => (await fetch(this.url)).ok, `backlined's page at ${this.url}`);
+        // Any answer will do: behind a PIN the page is the server's PIN form (401).
+        await waitFor(async () => (await fetch(this.url)).status > 0, `backlined's web server at ${this.url}`);
     }
 
     /// Stops backlined (SIGTERM) and waits until it is gone.

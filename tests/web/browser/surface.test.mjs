@@ -258,3 +258,41 @@ describe("the web surface", () => {
         await waitFor(async () => (await faderValue(page, "/track/toms/gain")) === -30, "toms at -30 after the reconnection");
     });
 });
+
+describe("the web surface behind a PIN", () => {
+    let rig;
+    let browser;
+
+    before(async () => {
+        rig = await LiveRig.start(`backline: 1
+name: pin-test
+web: {pin: "0246"}
+tracks:
+  - {name: tone, dsp: tone}
+`);
+        browser = await launchChromium();
+    });
+
+    after(async () => {
+        await browser?.close();
+        await rig?.close();
+    });
+
+    test("asks the PIN once, then shows the mixer; says 'not authorised' when the PIN is forgotten", async () => {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        const first = await page.goto(rig.url);
+        assert.equal(first.status(), 401, "the server's PIN form first");
+        await page.fill('input[name="pin"]', "9999");
+        await Promise.all([page.waitForNavigation(), page.press('input[name="pin"]', "Enter")]);
+        assert.equal(await page.locator("body[data-link]").count(), 0, "a wrong PIN does not open the mixer");
+        await page.fill('input[name="pin"]', "0246");
+        await Promise.all([page.waitForNavigation(), page.press('input[name="pin"]', "Enter")]);
+        await page.waitForSelector('body[data-link="live"][data-built="true"]', { timeout: 20000 });
+        assert.equal(await page.locator("[data-strip]").count(), 2, "the tone track and the master");
+        // A restarted backlined has forgotten the cookie it gave: the page says why it cannot connect.
+        await rig.stopDaemon();
+        await rig.startDaemon();
+        await page.waitForSelector('body[data-link="refused"]', { timeout: 30000 });
+        assert.match(await page.locator("#link").textContent(), /not authorised/);
+    });
+});
