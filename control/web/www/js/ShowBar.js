@@ -94,12 +94,10 @@ export class ShowBar {
 
     /// An /error about one of this bar's requests; true when it was one.
     handleError(address) {
-        if (address === "/record/status" || address === "/record/start") {
-            if (address === "/record/status")
-                this.recorder_(["unavailable"]);
-            return address === "/record/status";
-        }
-        return false;
+        if (address !== "/record/status")
+            return false; // shown to the person (a refused /record/start says why)
+        this.recorder_(["unavailable"]);
+        return true;
     }
 
     /// Called every second: while a take runs, its clock is asked for.
