@@ -112,13 +112,18 @@ export class LiveRig {
         return Number(match[1]);
     }
 
-    /// Stops everything and removes the scratch folder.
+    /// Stops everything and removes the scratch folder; throws what the rig reported (a
+    /// sanitizer's report in backlined's output, under the asan and rtsan presets).
     async close() {
-        if (this.process.exitCode === null) {
+        if (this.process.exitCode === null && this.process.signalCode === null) {
+            const exited = new Promise((r) => this.process.on("exit", r));
             this.process.stdin.end("quit\n");
-            await new Promise((r) => this.process.on("exit", r));
+            await exited;
         }
         rmSync(this.dir, { recursive: true, force: true });
+        const errors = this.lines_.filter((line) => line.startsWith("error") && line !== "error the rig exited");
+        if (errors.length > 0 || this.process.exitCode !== 0)
+            throw new Error(`web_live_rig (exit ${this.process.exitCode}): ${errors.join("\n")}`);
     }
 }
 
