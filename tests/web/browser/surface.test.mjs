@@ -122,6 +122,33 @@ describe("the web surface", () => {
         await waitFor(async () => (await rig.get("/track/keys-l/pan")) < -0.1, "keys-l panned left in backlined");
     });
 
+    test("a fader held by the user is not moved by feedback; the user's value wins", async () => {
+        const address = "/track/keys-r/gain"; // in view, clear of the master strip
+        const box = await faderOf(page, address).boundingBox();
+        const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.mouse.move(x, y - 30, { steps: 6 });
+        const held = await faderValue(page, address);
+        await rig.cli("send", address, "-40");
+        await waitFor(async () => (await rig.get(address)) === -40, "backlined at -40 from elsewhere");
+        await page.waitForTimeout(300); // feedback has reached the page by now (50 packets a second)
+        assert.equal(await faderValue(page, address), held, "the held fader stayed under the finger");
+        await page.mouse.move(x, y - 40, { steps: 4 });
+        await page.mouse.up();
+        const released = await faderValue(page, address);
+        assert.ok(released > held, `the last move counted (${held} → ${released})`);
+        await waitFor(async () => Math.abs((await rig.get(address)) - released) < 0.051, () => `backlined at the page's ${released}`);
+    });
+
+    test("a double tap puts a fader back to its default", async () => {
+        const address = "/track/gtr-1/gain";
+        const box = await faderOf(page, address).boundingBox();
+        await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+        await waitFor(async () => (await faderValue(page, address)) === 0, "the fader at its default 0 dB");
+        await waitFor(async () => (await rig.get(address)) === 0, "backlined at 0 dB");
+    });
+
     test("a scene button recalls the scene and lights", async () => {
         await page.locator('[data-scene="chorus"]').click();
         await waitFor(async () => (await page.locator('[data-scene="chorus"]').getAttribute("aria-current")) === "true", "the chorus button lit");
