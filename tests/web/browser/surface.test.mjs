@@ -220,27 +220,30 @@ describe("the web surface", () => {
             await view.waitForSelector('body[data-link="live"][data-built="true"]');
             await waitFor(async () => (await view.locator("[data-scene]").count()) === 2, "the scene buttons");
             await view.waitForTimeout(500); // meters drawn, for the picture
-            await view.screenshot({ path: path.join(artifacts, `surface-${name}.png`) });
-            const layout = await view.evaluate(() => {
-                const small = [];
-                const cut = [];
-                for (const e of document.querySelectorAll("button, select, [role=slider]")) {
-                    const r = e.getBoundingClientRect();
-                    if (r.width === 0 && r.height === 0)
-                        continue; // hidden (another tab)
-                    const name = `${e.getAttribute("aria-label") ?? e.textContent} ${Math.round(r.width)}×${Math.round(r.height)}`;
-                    if (Math.min(r.width, r.height) < 44)
-                        small.push(name);
-                    // The strips may scroll sideways inside their own row; nothing else may
-                    // stick out of the window (hidden by the page's overflow, it could not be reached).
-                    if (!e.closest(".mix") && (r.left < -1 || r.right > innerWidth + 1))
-                        cut.push(`${name} at ${Math.round(r.left)}…${Math.round(r.right)}`);
-                }
-                return { scrollWidth: document.documentElement.scrollWidth, width: innerWidth, small, cut };
-            });
-            assert.ok(layout.scrollWidth <= layout.width, `page ${layout.scrollWidth} px wide in a ${layout.width} px window`);
-            assert.deepEqual(layout.small, [], "controls smaller than 44 px");
-            assert.deepEqual(layout.cut, [], "controls outside the window");
+            for (const tab of ["mix", "sends"]) {
+                await view.locator(`[data-tab="${tab}"]`).click();
+                await view.screenshot({ path: path.join(artifacts, `surface-${name}${tab === "mix" ? "" : "-sends"}.png`) });
+                const layout = await view.evaluate(() => {
+                    const small = [];
+                    const cut = [];
+                    for (const e of document.querySelectorAll("button, select, [role=slider]")) {
+                        const r = e.getBoundingClientRect();
+                        if (r.width === 0 && r.height === 0)
+                            continue; // hidden (the other tab, another aux)
+                        const name = `${e.getAttribute("aria-label") ?? e.textContent} ${Math.round(r.width)}×${Math.round(r.height)}`;
+                        if (Math.min(r.width, r.height) < 44)
+                            small.push(name);
+                        // The strips may scroll sideways inside their own row; nothing else may
+                        // stick out of the window (hidden by the page's overflow, it could not be reached).
+                        if (!e.closest(".mix") && (r.left < -1 || r.right > innerWidth + 1))
+                            cut.push(`${name} at ${Math.round(r.left)}…${Math.round(r.right)}`);
+                    }
+                    return { scrollWidth: document.documentElement.scrollWidth, width: innerWidth, small, cut };
+                });
+                assert.ok(layout.scrollWidth <= layout.width, `${tab}: page ${layout.scrollWidth} px wide in a ${layout.width} px window`);
+                assert.deepEqual(layout.small, [], `${tab}: controls smaller than 44 px`);
+                assert.deepEqual(layout.cut, [], `${tab}: controls outside the window`);
+            }
             await view.close();
         });
     }
