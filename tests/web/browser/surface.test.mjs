@@ -9,6 +9,10 @@ import { after, before, describe, test } from "node:test";
 
 import { LiveRig, artifacts, daemonServesWeb, haveChromium, launchChromium, waitFor } from "./liveRig.mjs";
 
+if (Number(process.versions.node.split(".")[0]) < 20) {
+    console.log(`playwright-core needs Node.js 20 or later; this is ${process.version}`);
+    process.exit(1);
+}
 if (!haveChromium()) {
     console.log("SKIP: /usr/bin/chromium is not installed (scripts/setup-deps installs it)");
     process.exit(77);
