@@ -72,11 +72,6 @@ export class OscLink {
         return true;
     }
 
-    /// Closes the socket as if the connection were lost (for reconnection from outside).
-    drop() {
-        this.socket_?.close();
-    }
-
     retry_(wasOpen) {
         // A socket refused before it opened may mean the server wants a PIN the page lacks:
         // ask the page's own address, whose answer tells "not authorised" from "not there".
