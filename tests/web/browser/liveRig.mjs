@@ -2,7 +2,7 @@
 // The browser tests' real parts: backlined on a jackd dummy (through web_live_rig, which holds
 // the integration harness's safeguards), headless Debian Chromium, and the `backline` CLI.
 
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -144,14 +144,4 @@ export async function launchChromium() {
 /// Whether the browser the tests need is there (CTest skips them, exit 77, when it is not).
 export function haveChromium() {
     return existsSync(chromiumPath);
-}
-
-/// Whether the backlined under test has a web server (`--web-port` in its --help).
-export function daemonServesWeb() {
-    const daemon = process.env.BACKLINE_WEB_DAEMON ?? process.env.BACKLINE_DAEMON;
-    if (!daemon)
-        return true; // LiveRig.start says what is missing
-    if (process.env.BACKLINE_WEB_DAEMON)
-        return true; // a stand-in chosen by hand
-    return execFileSync(daemon, ["--help"], { encoding: "utf8" }).includes("--web-port");
 }
