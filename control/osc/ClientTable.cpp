@@ -156,7 +156,7 @@ ClientState* ClientTable::touch(const Endpoint& endpoint, std::int64_t nowNs, st
             erase(out);
         }
         ClientState client {.endpoint = endpoint, .name = endpoint.str(), .limit = RateLimit(rate_, burst_),
-            .firstSeenNs = nowNs, .feedback = {}, .meters = {}};
+            .firstSeenNs = nowNs, .feedback = {}, .meters = {}, .listens = {}};
         it = clients_.emplace(endpoint, std::move(client)).first;
         ++peer(address).clients;
     }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 #include <unordered_map>
 
 namespace backline::control {
@@ -128,6 +129,14 @@ struct ClientState {
         std::uint32_t sequence = 0;
         std::uint64_t layoutSent = 0; ///< meter layout (names) this client has been sent
     } meters;
+
+    /// Parameters it listens to one by one (`/listen`, OSCQuery's LISTEN): over a connection
+    /// only, for the connection's life, without a subscription's lease or snapshot.
+    struct Listens {
+        std::vector<std::string> addresses;
+        std::uint64_t sentVersion = 0; ///< FeedbackLog version sent up to (Feedback::snapshotOwed: values owed)
+        std::int64_t lastSentNs = 0;
+    } listens;
 };
 
 /// How many clients the table holds, and when one counts as established.

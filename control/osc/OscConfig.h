@@ -29,6 +29,8 @@ inline constexpr double oscMaxSubscribeSeconds = 3600.0;
 /// Feedback packets per second a subscriber gets at most (its coalescing interval), by default
 /// and within the range a client may ask for.
 inline constexpr double oscDefaultFeedbackHz = 50.0;
+/// Parameters one client may listen to one by one (`/listen`).
+inline constexpr std::size_t oscMaxListens = 1024;
 inline constexpr double oscMinFeedbackHz = 1.0;
 inline constexpr double oscMaxFeedbackHz = 200.0;
 /// Meter stream rates a client may ask for.

@@ -73,6 +73,10 @@ std::span<const OscRoute> oscRoutes()
             &OscSubscriptions::subscribeMeters, "/meters/subscribed /meters/names", "a meter stream"},
         {Exact, "/meters/unsubscribe", none, Client, &OscSubscriptions::unsubscribeMeters,
             "/meters/unsubscribed", "ends the meter stream"},
+        {Exact, "/listen", "s:address (a parameter's)", Client, &OscSubscriptions::listen, "/track/… /bus/… /master/…",
+            "the parameter's value now and each change of it after (over TCP or a WebSocket, for the connection's life)"},
+        {Exact, "/ignore", "s:address", Client, &OscSubscriptions::ignore, "",
+            "stops a /listen"},
         {Exact, "/meters/names", none, Client, &OscSubscriptions::meterNames, "/meters/names",
             "the meters in stream order"},
 

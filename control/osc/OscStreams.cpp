@@ -8,6 +8,13 @@
 
 namespace backline::control {
 
+namespace {
+
+/// A listener's changes go out at most this often (as a subscriber's do by default).
+constexpr std::int64_t feedbackIntervalNs = std::int64_t(1e9 / config::oscDefaultFeedbackHz);
+
+} // namespace
+
 void OscSubscriptions::post(const port::Notice& notice)
 {
     {
@@ -54,6 +61,8 @@ void OscSubscriptions::collect(std::int64_t nowNs)
         clients_.forEach([](ClientState& c) {
             if (c.feedback.active)
                 c.feedback.sentVersion = ClientState::Feedback::snapshotOwed;
+            if (!c.listens.addresses.empty())
+                c.listens.sentVersion = ClientState::Feedback::snapshotOwed;
         });
         snapshotsDue_ = true;
     }
@@ -70,6 +79,10 @@ void OscSubscriptions::push(std::int64_t nowNs)
             else if (version > c.feedback.sentVersion && nowNs >= c.feedback.lastSentNs + c.feedback.intervalNs)
                 sendFeedback(c, nowNs);
         }
+        if (!c.listens.addresses.empty() && !c.feedback.active
+            && (c.listens.sentVersion == ClientState::Feedback::snapshotOwed
+                || (version > c.listens.sentVersion && nowNs >= c.listens.lastSentNs + feedbackIntervalNs)))
+            sendListened(c, nowNs);
         metersDue = metersDue || (c.meters.active && nowNs >= c.meters.nextNs);
     });
     snapshotsDue_ = false;
@@ -100,6 +113,8 @@ std::int64_t OscSubscriptions::nextDeadline(std::int64_t deadline) const
         }
         if (c.meters.active)
             deadline = std::min({deadline, c.meters.untilNs, c.meters.nextNs});
+        if (!c.listens.addresses.empty() && !c.feedback.active && version > c.listens.sentVersion)
+            deadline = std::min(deadline, c.listens.lastSentNs + feedbackIntervalNs);
     });
     if (subscribed)
         deadline = std::min(deadline, transportFeed_.nextPollNs());

@@ -79,6 +79,9 @@ private:
     void subscribeMeters(OscCall& call);
     void unsubscribeMeters(OscCall& call);
     void meterNames(OscCall& call);
+    // Listening to single parameters (OscListens.cpp).
+    void listen(OscCall& call);
+    void ignore(OscCall& call);
     /// `/auth s:pin` (OscAuth.cpp): marks the client as having given the PIN.
     void auth(OscCall& call);
 
@@ -86,6 +89,9 @@ private:
     void sendSnapshot(ClientState& client, std::int64_t nowNs);
     void sendFeedback(ClientState& client, std::int64_t nowNs);
     void sendMeters(ClientState& client);
+    /// [osc] To a listener: the changes of its addresses since it was last sent them (or, when
+    /// owed, their values), as plain messages.
+    void sendListened(ClientState& client, std::int64_t nowNs);
     /// [osc] The transport's and the current scene's news (TransportFeed, SceneFeed), to every subscriber.
     void sendShowFeeds(std::int64_t nowNs);
 

@@ -226,8 +226,9 @@ void HttpSession::upgrade(Request request)
 {
     std::string why;
     const auto target = httptext::parseTarget(request.target(), &why);
-    if (!target || target->path != "/osc") {
-        auto response = plain(request, http::status::not_found, "the WebSocket is at /osc");
+    // OSCQuery clients open their WebSocket at the HTTP server's root; the page at /osc.
+    if (!target || (target->path != "/osc" && target->path != "/")) {
+        auto response = plain(request, http::status::not_found, "the WebSocket is at /osc (or /)");
         response.keep_alive(false);
         return send(std::move(response));
     }

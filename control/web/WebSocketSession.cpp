@@ -3,6 +3,8 @@
 // packets from the OSC server out, bounded; text, oversized and silent peers closed.
 #include "control/web/WebSocketSession.h"
 
+#include "control/web/OscQueryCommand.h"
+
 #include <spdlog/spdlog.h>
 
 namespace backline::control {
@@ -73,14 +75,18 @@ void WebSocketSession::onRead(beast::error_code ec)
     }
     if (ec)
         return; // closed, reset or timed out: the destructor tells the OSC server
-    if (!ws_.got_binary()) {
+    const auto data = buffer_.cdata();
+    std::vector<std::uint8_t> packet;
+    if (ws_.got_binary()) {
+        packet.assign(static_cast<const std::uint8_t*>(data.data()), static_cast<const std::uint8_t*>(data.data()) + data.size());
+    } else if (auto command = oscQueryCommandPacket(std::string_view(static_cast<const char*>(data.data()), data.size()))) {
+        packet = std::move(*command); // OSCQuery's LISTEN or IGNORE, as /listen or /ignore
+    } else {
         hub_.badMessages.fetch_add(1, std::memory_order_relaxed); // a statistic
-        refuse(websocket::close_code::unknown_data, "backline's /osc takes OSC packets as binary messages only");
+        refuse(websocket::close_code::unknown_data,
+            "backline's /osc takes OSC packets as binary messages, and OSCQuery's LISTEN and IGNORE as text");
         return;
     }
-    const auto data = buffer_.cdata();
-    std::vector<std::uint8_t> packet(static_cast<const std::uint8_t*>(data.data()),
-        static_cast<const std::uint8_t*>(data.data()) + data.size());
     buffer_.consume(buffer_.size());
     if (!hub_.osc().webPacket(connection_, std::move(packet)))
         hub_.droppedPackets.fetch_add(1, std::memory_order_relaxed); // a statistic

@@ -4,6 +4,7 @@
 #include "app/Signals.h"
 #include "app/SongRender.h"
 #include "control/osc/OscSockets.h"
+#include "control/oscquery/OscQueryHook.h"
 #include "core/Config.h"
 #include "engine/OfflineRenderer.h"
 #include "session/SessionLoader.h"
@@ -110,6 +111,7 @@ Daemon::~Daemon()
     // Stop order: surfaces first so nothing new arrives, then audio; the session's meters and
     // recording (whose rings the audio thread wrote) go with host_, then the engine's graphs.
     // The web server before the OSC server: its WebSockets are the OSC server's clients.
+    announcer_.reset();
     web_.reset();
     osc_.reset();
     saver_.stopAutosave();
@@ -232,6 +234,14 @@ Result<void> Daemon::startWeb()
     if (!server)
         return server.error();
     web_ = std::move(server.value());
+    // OSCQuery on the same port: the namespace over HTTP, LISTEN over its WebSockets.
+    web_->setHook(control::oscquery::OscQueryHook(params_,
+        [this, oscPort = osc_->port(), webPort = web_->port()] {
+            return control::oscquery::HostInfo {"backline: " + host_.summary().name, oscPort, webPort, true};
+        }));
+    if (web.announce)
+        announcer_ = std::make_unique<control::oscquery::ServiceAnnouncer>("backline " + host_.summary().name,
+            std::vector<control::oscquery::Service> {{"_oscjson._tcp", web_->port()}, {"_osc._udp", osc_->port()}});
     return {};
 }
 

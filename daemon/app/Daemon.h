@@ -7,6 +7,7 @@
 #include "app/SessionHost.h"
 #include "app/SessionSaver.h"
 #include "control/osc/OscServer.h"
+#include "control/oscquery/ServiceAnnouncer.h"
 #include "control/web/WebServer.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
@@ -73,6 +74,7 @@ private:
     std::optional<int> webPort_;             // the web port asked for at start (nullopt: none)
     std::unique_ptr<control::OscServer> osc_;
     std::unique_ptr<control::WebServer> web_; // declared after osc_: it goes first
+    std::unique_ptr<control::oscquery::ServiceAnnouncer> announcer_; // withdrawn first
 };
 
 } // namespace backline::app

@@ -126,6 +126,8 @@ struct WebSpec {
     std::string pin;
     /// `web.pin_file` as resolved (absolute), when the PIN comes from a file.
     std::optional<std::filesystem::path> pinFile;
+    /// `web.announce`: announce the web port (OSCQuery) and the OSC port over mDNS/DNS-SD.
+    bool announce = true;
 };
 
 /// One source a take records, as written (`track/vox/input`, `track/*/post`, `bus/verb`, `master`).

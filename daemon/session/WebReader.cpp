@@ -14,7 +14,7 @@ namespace backline::session {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> webKeys { "port", "pin", "pin_file" };
+constexpr std::array<std::string_view, 4> webKeys { "port", "pin", "pin_file", "announce" };
 constexpr std::size_t maxPinLength = 128;
 
 /// Why pin cannot be a PIN, or empty when it can.
@@ -60,7 +60,12 @@ Result<void> readWeb(const YamlReader& yaml, const YamlEntry& entry, const std::
                           [](const YamlEntry& e) { return e.key == "pin" || e.key == "pin_file"; })
         > 1;
     for (const YamlEntry& field : *entries) {
-        if (field.key == "port") {
+        if (field.key == "announce") {
+            auto announce = yaml.boolean(field);
+            if (!announce)
+                return announce.error();
+            web.announce = *announce;
+        } else if (field.key == "port") {
             auto port = yaml.integer(field, 1, 65535);
             if (!port)
                 return port.error();
