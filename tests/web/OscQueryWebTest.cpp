@@ -50,7 +50,7 @@ TEST_F(OscQueryWebTest, TheNamespaceIsServedWhileBrowsersStillGetThePage)
     // No Accept header at all: an OSCQuery client too.
     EXPECT_EQ(json::parse(request(port(), "GET", "/").body, nullptr, false)["FULL_PATH"], "/");
 
-    const HttpReply page = request(port(), "GET", "/", "Accept: text/html,application/xhtml+xml\r\n");
+    HttpReply page = request(port(), "GET", "/", "Accept: text/html,application/xhtml+xml\r\n");
     EXPECT_EQ(page.status, 200);
     EXPECT_NE(page.headers["content-type"].find("text/html"), std::string::npos);
 
