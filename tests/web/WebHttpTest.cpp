@@ -57,12 +57,12 @@ TEST_F(WebServerTest, AnUnknownFileIs404AndOtherMethodsAre405)
 
 TEST_F(WebServerTest, PathsOutOfTheFolderAreRefused)
 {
-    for (const std::string target : {"/../WebHttpTest.cpp", "/%2e%2e/%2e%2e/CMakeLists.txt", "/js/../../x",
+    for (const std::string path : {"/../WebHttpTest.cpp", "/%2e%2e/%2e%2e/CMakeLists.txt", "/js/../../x",
              "/%2E%2E/x", "/..%2fx", "/js/%2e%2e/%2e%2e/x", "/./index.html", "/a\\..\\x", "/%00", "/%zz",
              "//etc/passwd", "http://localhost/etc/passwd", "*"}) {
-        auto reply = request(port(), "GET", target);
-        EXPECT_EQ(reply.status, 400) << target << ": " << reply.raw;
-        EXPECT_EQ(reply.body.find("TEST_F"), std::string::npos) << target;
+        auto reply = request(port(), "GET", path);
+        EXPECT_EQ(reply.status, 400) << path << ": " << reply.raw;
+        EXPECT_EQ(reply.body.find("TEST_F"), std::string::npos) << path;
     }
     EXPECT_TRUE(waitFor([&] { return web->counters().connections == 0; })) << "every one answered and closed";
 }
