@@ -28,6 +28,13 @@ protected:
         start(std::move(options));
     }
 
+    static WsClient::Options rootSocket()
+    {
+        WsClient::Options options;
+        options.target = "/"; // where OSCQuery clients open it
+        return options;
+    }
+
     json getJson(const std::string& target_, int status = 200, const std::string& accept = "application/json")
     {
         const HttpReply reply = request(port(), "GET", target_, "Accept: " + accept + "\r\n");
@@ -75,7 +82,7 @@ TEST_F(OscQueryWebTest, WhatIsNotInTheNamespaceIsLeftToThePagesFiles)
 
 TEST_F(OscQueryWebTest, ListenOverTheRootWebSocketStreamsOneParametersChangesAsOsc)
 {
-    WsClient ws(port(), WsClient::Options {.target = "/"});
+    WsClient ws(port(), rootSocket());
     ASSERT_EQ(ws.handshakeStatus(), 101);
     ASSERT_TRUE(ws.sendText(R"({"COMMAND":"LISTEN","DATA":"/track/a/gain"})"));
     ASSERT_TRUE(ws.receiveAddress("/track/a/gain")) << "the value now";
@@ -108,7 +115,7 @@ TEST_F(OscQueryWebTest, ATextThatIsNoCommandStillClosesTheWebSocket)
 {
     for (const std::string text : {R"({"COMMAND":"LISTEN"})", R"({"COMMAND":"RENAME","DATA":"/a"})", "[1,2",
              R"({"COMMAND":"LISTEN","DATA":7})", R"("LISTEN")"}) {
-        WsClient ws(port(), WsClient::Options {.target = "/"});
+        WsClient ws(port(), rootSocket());
         ASSERT_TRUE(ws.sendText(text));
         int code = 0;
         EXPECT_TRUE(ws.closedWithin(10s, &code)) << text;
