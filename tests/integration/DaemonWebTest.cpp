@@ -37,7 +37,7 @@ TEST(DaemonWeb, ABrowserIsOneMoreOscClient)
     // The PIN form is the server's own; the page is whatever control/web/www held at build time.
     EXPECT_EQ(request(webPort, "GET", "/auth").status, 200);
     const bool pageBuiltIn = std::filesystem::exists(BACKLINE_SOURCE_DIR "/control/web/www/index.html");
-    EXPECT_EQ(request(webPort, "GET", "/").status, pageBuiltIn ? 200 : 404);
+    EXPECT_EQ(request(webPort, "GET", "/", "Accept: text/html\r\n").status, pageBuiltIn ? 200 : 404);
     EXPECT_EQ(request(webPort, "GET", "/%2e%2e/%2e%2e/etc/passwd").status, 400);
 
     WsClient ws(webPort);
@@ -114,7 +114,8 @@ TEST(DaemonWeb, WebPortZeroTakesAFreePortAndLogsIt)
     ASSERT_TRUE(std::regex_search(output, found, std::regex("web surface on TCP port ([0-9]+)"))) << output;
     const int webPort = std::stoi(found[1]);
     ASSERT_GT(webPort, 0);
-    auto page = request(webPort, "GET", "/");
+    // A browser's Accept: without it the daemon answers OSCQuery's JSON at /.
+    auto page = request(webPort, "GET", "/", "Accept: text/html\r\n");
     EXPECT_EQ(page.status, 200);
     EXPECT_NE(page.body.find("backline test page"), std::string::npos) << "--web-root's files";
     WsClient ws(webPort);
