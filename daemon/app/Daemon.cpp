@@ -239,9 +239,18 @@ Result<void> Daemon::startWeb()
         [this, oscPort = osc_->port(), webPort = web_->port()] {
             return control::oscquery::HostInfo {"backline: " + host_.summary().name, oscPort, webPort, true};
         }));
-    if (web.announce)
+    if (web.announce) {
+        // Behind a PIN the namespace is too (an OSCQuery client cannot give one): it is not
+        // announced where nobody who finds it could read it.
+        std::vector<control::oscquery::Service> services {{"_osc._udp", osc_->port()}};
+        if (web.pin.empty())
+            services.insert(services.begin(), {"_oscjson._tcp", web_->port()});
+        else
+            spdlog::info("mDNS: OSCQuery is not announced: the web surface asks for its PIN, which OSCQuery clients "
+                         "cannot give");
         announcer_ = std::make_unique<control::oscquery::ServiceAnnouncer>("backline " + host_.summary().name,
-            std::vector<control::oscquery::Service> {{"_oscjson._tcp", web_->port()}, {"_osc._udp", osc_->port()}});
+            std::move(services));
+    }
     return {};
 }
 
