@@ -11,7 +11,10 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <regex>
 
 using namespace backline::test;
@@ -146,4 +149,61 @@ TEST(DaemonWeb, AReloadAppliesANewPinAndSaysThePortNeedsARestart)
     EXPECT_EQ(request(webPort, "POST", "/auth", {}, "pin=1357").status, 303) << "on the same port";
     EXPECT_TRUE(waitFor([&] { return d.process->output().find("restart backlined to apply it") != std::string::npos; }))
         << d.process->output();
+}
+
+namespace {
+
+/// The resolved _oscjson._tcp entries avahi-daemon knows (empty when none runs).
+std::string browseOscQuery()
+{
+    std::string out;
+    if (FILE* pipe = popen("avahi-browse -rtp _oscjson._tcp 2>/dev/null", "r")) {
+        char buffer[4096];
+        while (fgets(buffer, sizeof buffer, pipe))
+            out += buffer;
+        pclose(pipe);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(DaemonWeb, AnOscQueryClientFindsReadsAndListensToTheWholeNamespace)
+{
+    const int webPort = freeOscPort();
+    LiveDaemon d(std::string(toneSessionYaml) + "web:\n  port: " + std::to_string(webPort) + "\n");
+    RawOscClient udp(RawOscClient::Kind::Udp, d.osc_port);
+    udp.send("/track/tone/gain", {-7.0f});
+    ASSERT_EQ(udp.request("/track/tone/gain", 5s)->address, "/track/tone/gain");
+
+    const auto info = request(webPort, "GET", "/?HOST_INFO");
+    ASSERT_EQ(info.status, 200) << info.raw;
+    EXPECT_NE(info.body.find(fmt::format("\"OSC_PORT\":{}", d.osc_port)), std::string::npos) << info.body;
+    EXPECT_NE(info.body.find("\"NAME\":\"backline: "), std::string::npos) << info.body;
+    const auto value = request(webPort, "GET", "/track/tone/gain?VALUE");
+    ASSERT_EQ(value.status, 200) << value.raw;
+    EXPECT_EQ(value.body, "{\"VALUE\":[-7.0]}");
+    const auto root = request(webPort, "GET", "/", "Accept: application/json\r\n");
+    ASSERT_EQ(root.status, 200);
+    EXPECT_NE(root.body.find("\"FULL_PATH\":\"/master/gain\""), std::string::npos);
+    EXPECT_NE(root.body.find("\"FULL_PATH\":\"/scene/recall\""), std::string::npos);
+
+    WsClient::Options atRoot;
+    atRoot.target = "/";
+    WsClient ws(webPort, atRoot);
+    ASSERT_EQ(ws.handshakeStatus(), 101);
+    ASSERT_TRUE(ws.sendText(R"({"COMMAND":"LISTEN","DATA":"/track/tone/gain"})"));
+    ASSERT_TRUE(ws.receiveAddress("/track/tone/gain", 5s));
+    udp.send("/track/tone/gain", {-11.0f});
+    auto change = ws.receiveAddress("/track/tone/gain", 5s);
+    ASSERT_TRUE(change);
+    EXPECT_FLOAT_EQ(float(change->number(0)), -11.0f);
+
+    // Discovery: only where avahi-daemon runs (CI starts one: scripts/start-mdns).
+    if (system("avahi-browse -tp _services._dns-sd._udp >/dev/null 2>&1") != 0) {
+        std::cout << "no avahi-daemon here: the announcement is not checked\n";
+        return;
+    }
+    const std::string port = ";" + std::to_string(webPort) + ";";
+    EXPECT_TRUE(waitFor([&] { return browseOscQuery().find(port) != std::string::npos; }, 30s)) << browseOscQuery();
 }
