@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <fmt/format.h>
 
 #include <csignal>
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <regex>
 
 using namespace backline::test;
@@ -153,6 +156,16 @@ TEST(DaemonWeb, AReloadAppliesANewPinAndSaysThePortNeedsARestart)
 
 namespace {
 
+/// Every method of an OSCQuery tree that has a value (a parameter), with it.
+void collectValues(const nlohmann::json& node, std::map<std::string, float>& out)
+{
+    if (node.contains("VALUE"))
+        out[node["FULL_PATH"].get<std::string>()] = node["VALUE"][0].get<float>();
+    if (node.contains("CONTENTS"))
+        for (const auto& [name, child] : node["CONTENTS"].items())
+            collectValues(child, out);
+}
+
 /// The resolved _oscjson._tcp entries avahi-daemon knows (empty when none runs).
 std::string browseOscQuery()
 {
@@ -185,8 +198,13 @@ TEST(DaemonWeb, AnOscQueryClientFindsReadsAndListensToTheWholeNamespace)
     EXPECT_EQ(value.body, "{\"VALUE\":[-7.0]}");
     const auto root = request(webPort, "GET", "/", "Accept: application/json\r\n");
     ASSERT_EQ(root.status, 200);
-    EXPECT_NE(root.body.find("\"FULL_PATH\":\"/master/gain\""), std::string::npos);
     EXPECT_NE(root.body.find("\"FULL_PATH\":\"/scene/recall\""), std::string::npos);
+    // The tree's parameters are /state's, every one, with the same values.
+    std::map<std::string, float> inTree;
+    collectValues(nlohmann::json::parse(root.body), inTree);
+    const auto state = readState(udp);
+    ASSERT_GT(state.size(), 10u);
+    EXPECT_EQ(inTree, state);
 
     WsClient::Options atRoot;
     atRoot.target = "/";
@@ -198,6 +216,12 @@ TEST(DaemonWeb, AnOscQueryClientFindsReadsAndListensToTheWholeNamespace)
     auto change = ws.receiveAddress("/track/tone/gain", 5s);
     ASSERT_TRUE(change);
     EXPECT_FLOAT_EQ(float(change->number(0)), -11.0f);
+    // A value set over the same WebSocket (binary OSC) lands.
+    ASSERT_TRUE(ws.send("/master/gain", {-4.5f}));
+    EXPECT_TRUE(waitFor([&] {
+        auto m = udp.request("/master/gain", 2s);
+        return m && m->address == "/master/gain" && m->number(0) == -4.5;
+    })) << "set through the OSCQuery WebSocket";
 
     // Discovery: only where avahi-daemon runs (CI starts one: scripts/start-mdns).
     if (system("avahi-browse -tp _services._dns-sd._udp >/dev/null 2>&1") != 0) {
