@@ -55,6 +55,11 @@ json& nodeAt(json& root, std::string_view address)
     return *node;
 }
 
+/// JSON text of value. Text from the network (an address, an attribute) or a session may be any
+/// bytes: what is not UTF-8 is written as U+FFFD rather than thrown about (nlohmann's default,
+/// which would end the web thread).
+std::string jsonText(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
 std::string describe(const port::ParamInfo& info)
 {
     std::string text = fmt::format("{}, default {:g}", port::toString(info.kind), info.init);
@@ -139,20 +144,20 @@ QueryAnswer OscQueryTree::answer(std::string_view path, std::string_view query, 
 {
     std::string attribute;
     if (!percentDecode(query, attribute))
-        return {400, json {{"ERROR", "a bad %-escape in the query"}}.dump()};
+        return {400, jsonText(json {{"ERROR", "a bad %-escape in the query"}})};
     if (attribute == "HOST_INFO")
-        return {200, hostInfo(host).dump()};
+        return {200, jsonText(hostInfo(host))};
     const json* node = find(path);
     if (!node)
-        return {404, json {{"ERROR", fmt::format("no node {}", path)}}.dump()};
+        return {404, jsonText(json {{"ERROR", fmt::format("no node {}", path)}})};
     if (attribute.empty())
-        return {200, node->dump()};
+        return {200, jsonText(*node)};
     if (std::find(knownAttributes.begin(), knownAttributes.end(), attribute) == knownAttributes.end())
-        return {400, json {{"ERROR", fmt::format("OSCQuery has no attribute {}", attribute)}}.dump()};
+        return {400, jsonText(json {{"ERROR", fmt::format("OSCQuery has no attribute {}", attribute)}})};
     const auto it = node->find(attribute);
     if (it == node->end())
         return {204, {}};
-    return {200, json {{attribute, *it}}.dump()};
+    return {200, jsonText(json {{attribute, *it}})};
 }
 
 bool percentDecode(std::string_view s, std::string& out)

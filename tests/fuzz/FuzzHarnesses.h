@@ -24,5 +24,12 @@ int fuzzOsc(const std::uint8_t* data, std::size_t size);
 /// two blocks. Aborts when an error message does not start with the file's name, or on
 /// non-finite audio.
 int fuzzSession(const std::uint8_t* data, std::size_t size);
+/// What the web server reads itself out of a request or a WebSocket text message: the first
+/// byte picks which. A request's target (parseTarget: aborts when a path that climbs out of the
+/// page's folder gets through, or a refusal gives no reason), then OSCQuery's answer to it
+/// (aborts on a status OSCQuery does not name or a body that is not JSON), the PIN cookie and
+/// form; a text message as OSCQuery's LISTEN/IGNORE (aborts unless it becomes exactly one
+/// /listen or /ignore message with one string).
+int fuzzWeb(const std::uint8_t* data, std::size_t size);
 
 } // namespace backline::fuzz

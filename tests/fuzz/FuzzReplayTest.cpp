@@ -58,6 +58,12 @@ TEST(FuzzReplay, OscSeedsAndPastCrashesRunClean)
     EXPECT_GT(count, 10u);
 }
 
+TEST(FuzzReplay, WebSeedsAndPastCrashesRunClean)
+{
+    const auto count = replay(backline::fuzz::fuzzWeb, {fuzzDir / "corpus/web", fuzzDir / "regressions/web"});
+    EXPECT_GE(count, 10u);
+}
+
 TEST(FuzzReplay, SessionSeedsExamplesFixturesAndPastCrashesRunClean)
 {
     // The example sessions and the loader's fixtures are seeds too, so new keys are covered as

@@ -143,6 +143,23 @@ TEST_F(OscQueryTreeTest, BadRequestsGetTheStatusOscQueryNamesAndAReason)
     EXPECT_TRUE(tree.contains("/master/gain"));
 }
 
+TEST_F(OscQueryTreeTest, BytesThatAreNotUtf8AreAnsweredNotThrownAbout)
+{
+    // nlohmann's dump() throws on invalid UTF-8 by default: on the web thread that ended backlined
+    // (found by the web fuzzer's first design review, before it ran).
+    const QueryAnswer missing = tree.answer("/track/\xff\xfe", {}, host);
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_FALSE(json::parse(missing.body, nullptr, false).is_discarded());
+    const QueryAnswer attribute = tree.answer("/track/drone/gain", "%C3%28", host);
+    EXPECT_EQ(attribute.status, 400);
+    EXPECT_FALSE(json::parse(attribute.body, nullptr, false).is_discarded());
+    std::vector<port::ParamState> odd {param("/track/\xc3/gain", -1.0f, -120.0f, 12.0f, "dB")};
+    const OscQueryTree oddTree {odd, oscRoutes()};
+    const QueryAnswer whole = oddTree.answer("/", {}, host);
+    EXPECT_EQ(whole.status, 200);
+    EXPECT_FALSE(json::parse(whole.body, nullptr, false).is_discarded());
+}
+
 TEST_F(OscQueryTreeTest, PercentDecodingIsExact)
 {
     std::string out;
