@@ -62,10 +62,13 @@ std::string session(int oscPort)
 float moveValue(int k) { return -50.0f + 0.1f * float(k % 500); }
 int moveIndex(double value) { return int(std::lround((value + 50.0) * 10.0)); }
 
-/// One surface of the round trip: sends, and hears with receive (nullopt after a timeout).
+/// One surface of the round trip: sends, hears with receive (nullopt after a timeout), and
+/// renews its subscription as the page does (a first one lasts 10 s until the client is
+/// established).
 struct Surface {
     std::function<bool(float)> set;
     std::function<std::optional<RawMessage>()> receive;
+    std::function<void()> renew;
 };
 
 /// Moves page 0's fader `moves` times, 50 ms apart; returns every other surface's delay (ms)
@@ -79,7 +82,12 @@ std::vector<double> roundTrips(std::vector<Surface>& surfaces, int moves)
     std::vector<std::thread> listeners;
     for (std::size_t s = 1; s < surfaces.size(); ++s)
         listeners.emplace_back([&, s] {
+            std::int64_t renewedNs = nowNs();
             while (!stop.load()) {
+                if (nowNs() - renewedNs > 4'000'000'000) {
+                    surfaces[s].renew();
+                    renewedNs = nowNs();
+                }
                 auto m = surfaces[s].receive();
                 if (!m || m->address != "/track/t0/gain")
                     continue;
@@ -157,7 +165,7 @@ int main(int argc, char** argv)
         }
         for (auto& c : ws)
             surfaces.push_back({[&c](float v) { return c->send("/track/t0/gain", {v}); },
-                [&c] { return c->receive(100ms); }});
+                [&c] { return c->receive(100ms); }, [&c] { c->send("/subscribe", {60.0f}); }});
         printDelays("page → daemon → other pages", roundTrips(surfaces, moves), moves * (pages - 1));
     }
     {
@@ -169,7 +177,7 @@ int main(int argc, char** argv)
         }
         for (auto& c : udp)
             surfaces.push_back({[&c](float v) { return c->send("/track/t0/gain", {v}); },
-                [&c] { return c->receive(100ms); }});
+                [&c] { return c->receive(100ms); }, [&c] { c->send("/subscribe", {60.0f}); }});
         printDelays("UDP client → daemon → other UDP", roundTrips(surfaces, moves), moves * (pages - 1));
     }
 
