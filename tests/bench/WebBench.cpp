@@ -8,9 +8,14 @@
 //               over N UDP subscribers: what the WebSocket path adds to OSC's
 //   meters      backlined's CPU over S seconds with no client, then with N pages subscribed to
 //               meters at 30 Hz and reading them (as N tablets showing the mixer)
+//   flood       the xruns JACK reports (/status) over S quiet seconds, then over S seconds of
+//               hostile traffic at the web port (128 idle connections held open, requests with
+//               16 KB headers, WebSockets sent text and 70 KB messages, as fast as they are
+//               answered), side by side: what the web surface's abuse costs the audio
 //
 // Usage: web_bench [--pages N] [--moves M] [--seconds S]
 #include "../integration/Harness.h"
+#include "../web/HttpProbe.h"
 #include "../web/WsClient.h"
 #include "Percentile.h"
 #include "RawOscClient.h"
@@ -120,6 +125,52 @@ void printDelays(const char* what, const std::vector<double>& delays, int expect
         delays.empty() ? std::nan("") : *std::max_element(delays.begin(), delays.end()));
 }
 
+/// The xruns backlined's /status counts so far (-1 when it did not answer).
+double xruns(RawOscClient& osc)
+{
+    osc.send("/status");
+    auto m = osc.receiveAddress("/status/xruns", 2s);
+    return m ? m->number(0) : -1.0;
+}
+
+/// Hostile traffic at the web port for `seconds`; returns how many attacks were made.
+long flood(int webPort, double seconds)
+{
+    std::vector<int> idle;
+    for (int i = 0; i < 128; ++i)
+        if (const int fd = connectTo(webPort); fd >= 0)
+            idle.push_back(fd); // slow clients that never send: the cap and the deadline close them
+    std::atomic<bool> stop {false};
+    std::atomic<long> attacks {0};
+    const std::string hugeHeader = "X-Junk: " + std::string(16 * 1024, 'j') + "\r\n";
+    std::vector<std::thread> attackers;
+    attackers.emplace_back([&] {
+        while (!stop.load()) {
+            (void)request(webPort, "GET", "/index.html", hugeHeader);
+            (void)request(webPort, "GET", "/%2e%2e/%2e%2e/etc/passwd");
+            attacks.fetch_add(2);
+        }
+    });
+    attackers.emplace_back([&] {
+        while (!stop.load()) {
+            WsClient text(webPort);
+            (void)text.sendText("not osc");
+            (void)text.closedWithin(2s);
+            WsClient big(webPort);
+            (void)big.sendBinary(std::vector<std::uint8_t>(70 * 1024, 0x2f));
+            (void)big.closedWithin(2s);
+            attacks.fetch_add(2);
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    stop = true;
+    for (auto& t : attackers)
+        t.join();
+    for (const int fd : idle)
+        close(fd);
+    return attacks.load();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -212,5 +263,20 @@ int main(int argc, char** argv)
     std::printf("  backlined CPU, no client           %6.1f %% of a core\n", idle);
     std::printf("  backlined CPU, %d pages × meters    %6.1f %% of a core (×%.2f; %.1f readings/s per page, one /meters/loudness each)\n", pages,
         metered, metered / idle, rate);
+    ws.clear();
+
+    // Xruns: a quiet window, then the same length under the flood.
+    RawOscClient osc(RawOscClient::Kind::Udp, oscPort);
+    std::this_thread::sleep_for(1s);
+    const double x0 = xruns(osc);
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const double x1 = xruns(osc);
+    c0 = cpuSeconds(daemon.pid());
+    const long attacks = flood(webPort, seconds);
+    const double flooded = (cpuSeconds(daemon.pid()) - c0) / seconds * 100.0;
+    const double x2 = xruns(osc);
+    std::printf("  xruns in %.0f s, quiet                %6.0f\n", seconds, x1 - x0);
+    std::printf("  xruns in %.0f s, web port flooded     %6.0f (%ld attacks; backlined %.1f %% of a core)\n", seconds,
+        x2 - x1, attacks, flooded);
     return 0;
 }
