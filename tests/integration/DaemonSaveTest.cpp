@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -214,6 +216,11 @@ TEST(DaemonSave, AFileEditedOnDiskIsNeverSavedOverAndAFailedAutosaveIsToldAndThe
     LiveDaemon d(savedSession + "autosave_seconds: 10\n");
     RawOscClient c(RawOscClient::Kind::Udp, d.osc_port);
     RawOscClient subscriber(RawOscClient::Kind::Udp, d.osc_port);
+    ASSERT_TRUE(ask(subscriber, "/subscribe", {60.0f}));
+    // A first subscription lasts 10 s until the client is established (heard again a second
+    // later): renewed then, it gets its 60 s, so the autosave's failure 10 s on (later under
+    // ASan) cannot fall just after it ran out (CI's ASan stage saw exactly that).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     ASSERT_TRUE(ask(subscriber, "/subscribe", {60.0f}));
     c.send("/track/tone/gain", {-9.0f});
     // Someone edits the file in an editor while the show runs, and does not reload yet.
