@@ -15,6 +15,7 @@
 #include "../integration/Harness.h"
 #include "RawOscClient.h"
 #include "Percentile.h"
+#include "ProcessCpu.h"
 
 #include <algorithm>
 #include <array>
@@ -140,23 +141,6 @@ private:
     jack_nframes_t latency_ = 0;
     Change change_;
 };
-
-/// CPU seconds (user + system) the process has used.
-double cpuSeconds(pid_t pid)
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    std::istringstream rest(text.substr(text.rfind(')') + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14)
-            utime = std::stod(field);
-        if (i == 15)
-            stime = std::stod(field);
-    }
-    return (utime + stime) / double(sysconf(_SC_CLK_TCK));
-}
 
 /// A status field, asked on a fresh socket.
 double statusField(int port, const std::string& key)

@@ -18,6 +18,7 @@
 #include "../web/HttpProbe.h"
 #include "../web/WsClient.h"
 #include "Percentile.h"
+#include "ProcessCpu.h"
 #include "RawOscClient.h"
 
 #include <atomic>
@@ -36,23 +37,6 @@ using namespace backline::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-/// CPU seconds (user + system) the process has used.
-double cpuSeconds(pid_t pid)
-{
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    std::istringstream rest(text.substr(text.rfind(')') + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14)
-            utime = std::stod(field);
-        if (i == 15)
-            stime = std::stod(field);
-    }
-    return (utime + stime) / double(sysconf(_SC_CLK_TCK));
-}
 
 std::string session(int oscPort)
 {
