@@ -10,7 +10,10 @@
 #include <avahi-common/error.h>
 #include <avahi-common/malloc.h>
 #include <avahi-common/thread-watch.h>
+#include <avahi-common/timeval.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace backline::control::oscquery {
 
@@ -36,7 +39,14 @@ struct ServiceAnnouncer::Avahi {
     AvahiThreadedPoll* poll = nullptr;
     AvahiClient* client = nullptr;
     AvahiEntryGroup* group = nullptr;
+    AvahiTimeout* retry = nullptr; // a new client after avahi_client_new failed
+    int retryMs = firstRetryMs;
     bool toldNoDaemon = false;
+
+    // A system bus that comes up after backlined (boot order, a container's late start) is
+    // joined within half a minute; the first tries are quick for a bus that was only restarting.
+    static constexpr int firstRetryMs = 1000;
+    static constexpr int lastRetryMs = 30000;
 
     explicit Avahi(ServiceAnnouncer& o)
         : owner(o)
@@ -56,16 +66,41 @@ struct ServiceAnnouncer::Avahi {
     }
 
     /// [avahi] A client that waits for avahi-daemon when there is none (AVAHI_CLIENT_NO_FAIL).
+    /// Without a system D-Bus even that cannot be made: then it tries again, later and later.
     bool connect()
     {
         int error = 0;
         client = avahi_client_new(avahi_threaded_poll_get(poll), AVAHI_CLIENT_NO_FAIL, &Avahi::onClient, this, &error);
         if (!client) {
-            spdlog::warn("mDNS: cannot use Avahi ({}); backline is not announced on the network", avahi_strerror(error));
-            setState(std::string("not announced: ") + avahi_strerror(error));
+            if (!toldNoDaemon) {
+                spdlog::warn("mDNS: cannot reach avahi-daemon ({}); backline will be announced once it can", avahi_strerror(error));
+                toldNoDaemon = true;
+            }
+            setState("waiting for avahi-daemon");
+            retryLater();
             return false;
         }
+        retryMs = firstRetryMs;
         return true;
+    }
+
+    void retryLater()
+    {
+        const AvahiPoll* api = avahi_threaded_poll_get(poll);
+        timeval when {};
+        avahi_elapse_time(&when, static_cast<unsigned>(retryMs), 0);
+        if (retry)
+            api->timeout_update(retry, &when);
+        else
+            retry = api->timeout_new(api, &when, &Avahi::onRetry, this);
+        retryMs = std::min(retryMs * 2, lastRetryMs);
+    }
+
+    static void onRetry(AvahiTimeout* timeout, void* userdata)
+    {
+        auto* self = static_cast<Avahi*>(userdata);
+        avahi_threaded_poll_get(self->poll)->timeout_update(timeout, nullptr);
+        self->connect();
     }
 
     /// [avahi] Adds every service under the current name.
@@ -172,8 +207,13 @@ struct ServiceAnnouncer::Avahi {
                 self->client = nullptr;
                 self->connect();
             } else {
-                spdlog::warn("mDNS: Avahi failed: {}", avahi_strerror(avahi_client_errno(c)));
-                self->setState(std::string("not announced: ") + avahi_strerror(avahi_client_errno(c)));
+                const std::string why = avahi_strerror(avahi_client_errno(c));
+                spdlog::warn("mDNS: Avahi failed ({}); trying again", why);
+                self->setState("not announced: " + why + " (trying again)");
+                self->group = nullptr;
+                avahi_client_free(c);
+                self->client = nullptr;
+                self->retryLater();
             }
             break;
         }
@@ -192,9 +232,9 @@ ServiceAnnouncer::ServiceAnnouncer(std::string name, std::vector<Service> servic
         state_ = "not announced: cannot start Avahi's thread";
         return;
     }
-    // The client is made before the thread runs, so no callback races the constructor.
-    if (!avahi_->connect())
-        return;
+    // The client is made before the thread runs, so no callback races the constructor; when it
+    // cannot be made, the thread still runs to try again.
+    avahi_->connect();
     if (avahi_threaded_poll_start(avahi_->poll) < 0) {
         spdlog::warn("mDNS: cannot start Avahi's thread; backline is not announced on the network");
         state_ = "not announced: cannot start Avahi's thread";
@@ -209,6 +249,8 @@ ServiceAnnouncer::~ServiceAnnouncer()
     // Freeing the client withdraws its entry groups from avahi-daemon.
     if (avahi_->client)
         avahi_client_free(avahi_->client);
+    if (avahi_->retry)
+        avahi_threaded_poll_get(avahi_->poll)->timeout_free(avahi_->retry);
     avahi_threaded_poll_free(avahi_->poll);
 }
 

@@ -18,8 +18,9 @@ struct Service {
 /// client library), so OSCQuery clients (ossia score, Chataigne, TouchOSC) find it without
 /// configuration. Its own thread (Avahi's threaded poll), never the audio thread.
 ///
-/// It never stops the show: without avahi-daemon (a container, a minimal install) it says so
-/// once in the log and waits for one to appear; a daemon that restarts is rejoined; a name
+/// It never stops the show: without avahi-daemon or the system D-Bus it runs on (a container, a
+/// minimal install, a boot where they start late) it says so once in the log and keeps trying
+/// until they appear; a daemon that restarts is rejoined; a name
 /// another host holds is replaced by Avahi's next alternative ("backline #2").
 class ServiceAnnouncer {
 public:

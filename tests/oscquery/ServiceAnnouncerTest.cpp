@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -93,13 +94,75 @@ TEST(ServiceAnnouncer, ASecondBacklineWithTheSameNameTakesTheNextAlternative)
     EXPECT_TRUE(waitFor([&] { return listed("_oscjson._tcp", name + "\\032\\0352", 45681); }, 30s)) << resolved("_oscjson._tcp");
 }
 
-TEST(ServiceAnnouncer, WithoutAvahiDaemonItWaitsAndNeverFails)
+/// DBUS_SYSTEM_BUS_ADDRESS for the lifetime of one scope (Avahi's client reads it for every new
+/// client), put back after.
+class SystemBusAddress {
+public:
+    explicit SystemBusAddress(const std::string& address)
+    {
+        if (const char* old = std::getenv("DBUS_SYSTEM_BUS_ADDRESS"))
+            old_ = old;
+        setenv("DBUS_SYSTEM_BUS_ADDRESS", address.c_str(), 1);
+    }
+    ~SystemBusAddress()
+    {
+        if (old_)
+            setenv("DBUS_SYSTEM_BUS_ADDRESS", old_->c_str(), 1);
+        else
+            unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+    }
+    SystemBusAddress(const SystemBusAddress&) = delete;
+    SystemBusAddress& operator=(const SystemBusAddress&) = delete;
+
+private:
+    std::optional<std::string> old_;
+};
+
+/// Runs in a process of its own: libdbus keeps the first system bus address a process used.
+[[noreturn]] void announceOnALateBus(bool daemonHere)
 {
-    // Only where no avahi-daemon runs (a container, a minimal install): the other tests need one.
-    if (avahiRuns())
-        GTEST_SKIP() << "avahi-daemon runs here: the tests above cover this machine";
-    ServiceAnnouncer announcer("backline-test-nodaemon", {{"_oscjson._tcp", 45682}});
-    EXPECT_TRUE(waitFor([&] { return announcer.state() == "waiting for avahi-daemon"; }, 10s)) << announcer.state();
+    const auto fail = [](const std::string& why) {
+        std::fprintf(stderr, "%s\n", why.c_str());
+        std::exit(1);
+    };
+    char dir[] = "/tmp/backline-nobus-XXXXXX";
+    if (!mkdtemp(dir))
+        fail("mkdtemp failed");
+    const std::string socket = std::string(dir) + "/system_bus_socket";
+    const std::string name = uniqueName("latebus");
+    std::string why;
+    {
+        const SystemBusAddress address("unix:path=" + socket);
+        ServiceAnnouncer announcer(name, {{"_oscjson._tcp", 45682}});
+        if (announcer.state() != "waiting for avahi-daemon")
+            why = "without a bus: " + announcer.state();
+        else if (!daemonHere) {
+            // No bus to bring: it keeps waiting through its first retries without failing.
+            std::this_thread::sleep_for(3500ms);
+            if (announcer.state() != "waiting for avahi-daemon")
+                why = "after its retries: " + announcer.state();
+        } else if (symlink("/run/dbus/system_bus_socket", socket.c_str()) != 0) {
+            why = "cannot link the bus";
+        } else if (!waitFor([&] { return announcer.state() == "announced as " + name; }, 30s)) {
+            why = "once the bus is there: " + announcer.state();
+        } else if (!waitFor([&] { return listed("_oscjson._tcp", name, 45682); }, 30s)) {
+            why = "not listed: " + resolved("_oscjson._tcp");
+        }
+    }
+    unlink(socket.c_str());
+    rmdir(dir);
+    if (!why.empty())
+        fail(why);
+    std::exit(0);
+}
+
+TEST(ServiceAnnouncer, WithoutASystemBusItWaitsAndAnnouncesOnceOneAppears)
+{
+    // The bus address names a socket that is not there yet (a boot where D-Bus starts after
+    // backlined, a container without one); later it appears as a link to this machine's bus.
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    const bool daemonHere = avahiRuns();
+    EXPECT_EXIT(announceOnALateBus(daemonHere), testing::ExitedWithCode(0), "");
 }
 
 TEST(ServiceAnnouncer, ALongNameIsCutToOneDnsLabelOnACharacterBoundary)
