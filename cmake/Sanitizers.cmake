@@ -8,6 +8,9 @@
 #   BACKLINE_FUZZERS   builds the libFuzzer harnesses in tests/fuzz; every target then carries
 #                      libFuzzer's coverage instrumentation (-fsanitize=fuzzer-no-link), so one
 #                      ASan/UBSan build serves both the test suite and the fuzzers.
+# The rtsan and asan presets build with -gline-tables-only instead of -g: a report's frames
+# need only files, lines and inlined calls, and full debug information for template-heavy
+# code (Beast, GoogleTest) made those builds about a third slower.
 set(BACKLINE_SANITIZE "" CACHE STRING "Sanitizers for every target: realtime, or address;undefined (clang only)")
 option(BACKLINE_FUZZERS "Build the libFuzzer harnesses (clang only)" OFF)
 

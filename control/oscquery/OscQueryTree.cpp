@@ -4,6 +4,8 @@
 // and send to them.
 #include "control/oscquery/OscQueryTree.h"
 
+#include "control/web/HttpText.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -142,9 +144,10 @@ json OscQueryTree::hostInfo(const HostInfo& host)
 
 QueryAnswer OscQueryTree::answer(std::string_view path, std::string_view query, const HostInfo& host) const
 {
-    std::string attribute;
-    if (!percentDecode(query, attribute))
+    const auto decoded = httptext::percentDecode(query);
+    if (!decoded || decoded->find('\0') != std::string::npos)
         return {400, jsonText(json {{"ERROR", "a bad %-escape in the query"}})};
+    const std::string& attribute = *decoded;
     if (attribute == "HOST_INFO")
         return {200, jsonText(hostInfo(host))};
     const json* node = find(path);
@@ -158,38 +161,6 @@ QueryAnswer OscQueryTree::answer(std::string_view path, std::string_view query, 
     if (it == node->end())
         return {204, {}};
     return {200, jsonText(json {{attribute, *it}})};
-}
-
-bool percentDecode(std::string_view s, std::string& out)
-{
-    const auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
-    out.clear();
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= s.size())
-                return false;
-            const int high = hex(s[i + 1]);
-            const int low = hex(s[i + 2]);
-            if (high < 0 || low < 0)
-                return false;
-            c = char(high * 16 + low);
-            i += 2;
-        }
-        if (c == '\0')
-            return false;
-        out += c;
-    }
-    return true;
 }
 
 } // namespace backline::control::oscquery

@@ -54,7 +54,4 @@ private:
     nlohmann::json root_;
 };
 
-/// [any] Percent-decodes s into out ("%2F" → "/"); false on a bad escape or a decoded NUL.
-bool percentDecode(std::string_view s, std::string& out);
-
 } // namespace backline::control::oscquery

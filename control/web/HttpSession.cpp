@@ -108,7 +108,14 @@ void HttpSession::onRead(beast::error_code ec)
     }
     if (websocket::is_upgrade(request))
         return upgrade(std::move(request));
-    send(answer(request));
+    Response response = answer(request);
+    if (request.method() == http::verb::head) {
+        // What a GET would get, headers only (RFC 9110 9.3.2): the length stays the body's.
+        const std::size_t size = response.body().size();
+        response.body().clear();
+        response.content_length(size);
+    }
+    send(std::move(response));
 }
 
 HttpSession::Response HttpSession::answer(const Request& request)
@@ -213,12 +220,8 @@ HttpSession::Response HttpSession::answerFile(const Request& request, const std:
         response.result(http::status::not_modified);
         return response;
     }
-    const std::size_t size = file->body.size();
-    if (request.method() != http::verb::head)
-        response.body() = std::move(file->body);
+    response.body() = std::move(file->body);
     response.prepare_payload();
-    if (request.method() == http::verb::head)
-        response.content_length(size);
     return response;
 }
 

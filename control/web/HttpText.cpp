@@ -17,7 +17,7 @@ int hexValue(char c)
     return -1;
 }
 
-std::optional<std::string> percentDecode(std::string_view text, bool plusIsSpace)
+std::optional<std::string> decode(std::string_view text, bool plusIsSpace)
 {
     std::string out;
     out.reserve(text.size());
@@ -50,6 +50,8 @@ bool fail(std::string* why, const char* text)
 
 } // namespace
 
+std::optional<std::string> percentDecode(std::string_view text) { return decode(text, false); }
+
 std::optional<Target> parseTarget(std::string_view target, std::string* why)
 {
     if (target.empty() || target.front() != '/') {
@@ -65,7 +67,7 @@ std::optional<Target> parseTarget(std::string_view target, std::string* why)
     const auto hash = target.find('#');
     if (hash != std::string_view::npos)
         target = target.substr(0, hash);
-    auto decoded = percentDecode(target, false);
+    auto decoded = decode(target, false);
     if (!decoded) {
         fail(why, "the path has a bad %-escape");
         return std::nullopt;
@@ -97,7 +99,7 @@ std::optional<Target> parseTarget(std::string_view target, std::string* why)
     return out;
 }
 
-std::optional<std::string> formDecode(std::string_view text) { return percentDecode(text, true); }
+std::optional<std::string> formDecode(std::string_view text) { return decode(text, true); }
 
 std::optional<std::string> formField(std::string_view body, std::string_view name)
 {

@@ -6,7 +6,8 @@
 #include <string_view>
 
 /// The text of a request the web server reads itself: the target's path (percent-decoded and
-/// checked against traversal), form fields and cookies. No Beast: tested and fuzzed alone.
+/// checked against traversal), form fields and cookies, and OSCQuery's query strings. No Beast:
+/// a library of its own (backline_httptext), tested and fuzzed alone.
 namespace backline::control::httptext {
 
 /// A target's path and query.
@@ -19,6 +20,9 @@ struct Target {
 /// is not one, has a bad or NUL escape, a backslash, or a "." or ".." segment (spelled out or
 /// %-encoded): nothing may name a file outside the page's folder.
 std::optional<Target> parseTarget(std::string_view target, std::string* why = nullptr);
+
+/// Decodes %XX (a '+' stays a '+'); nullopt on a bad escape.
+std::optional<std::string> percentDecode(std::string_view text);
 
 /// Decodes %XX and '+' (a form's space); nullopt on a bad escape.
 std::optional<std::string> formDecode(std::string_view text);

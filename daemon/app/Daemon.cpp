@@ -172,14 +172,21 @@ ExitCode Daemon::runLive()
         return fail(probe.error());
     // The OSC port before JACK: a second backlined started by mistake must not open a client,
     // connect to the playback ports and play into the PA until it finds its port taken.
-    if (auto r = oscPortAvailable(options_.oscPort.value_or(probe->osc.port)); !r)
+    const int oscPort = options_.oscPort.value_or(probe->osc.port);
+    if (auto r = oscPortAvailable(oscPort); !r)
         return fail(r.error());
-    if (const auto webPort = options_.webPort ? options_.webPort : probe->web.port; webPort && *webPort != 0)
+    if (const auto webPort = options_.webPort ? options_.webPort : probe->web.port; webPort && *webPort != 0) {
+        if (*webPort == oscPort)
+            return fail(Error {ErrorCode::Osc,
+                fmt::format("the web surface and OSC both ask for port {}, and OSC listens on TCP there too: give the "
+                            "web surface another port (--web-port or the session key web.port)",
+                    oscPort)});
         if (!control::Socket::tcpListener(*webPort))
             return fail(Error {ErrorCode::Osc,
                 fmt::format("cannot listen for the web surface on TCP port {}: is another program using it? Choose "
                             "another with --web-port or the session key web.port",
                     *webPort)});
+    }
     if (auto r = host_.startLive(); !r)
         return fail(r.error());
     if (auto r = startOsc(); !r)

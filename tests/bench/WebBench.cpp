@@ -13,7 +13,9 @@
 //               16 KB headers, WebSockets sent text and 70 KB messages, as fast as they are
 //               answered), side by side: what the web surface's abuse costs the audio
 //
-// Usage: web_bench [--pages N] [--moves M] [--seconds S]
+// Usage: web_bench [--pages N] [--moves M] [--seconds S] [--realtime]
+// --realtime runs jackd (and so backlined's audio thread) with SCHED_FIFO, as on stage: on an
+// idle machine its xrun count is the flood's own, where a non-real-time jackd's counts the load.
 #include "../integration/Harness.h"
 #include "../web/HttpProbe.h"
 #include "../web/WsClient.h"
@@ -162,15 +164,21 @@ int main(int argc, char** argv)
     int pages = 8;
     int moves = 200;
     double seconds = 10.0;
+    auto scheduling = JackServer::Scheduling::Normal;
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--realtime"))
+            scheduling = JackServer::Scheduling::Realtime;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--pages"))
+        if (!std::strcmp(argv[i], "--realtime"))
+            --i; // a flag: the next argument is an option's name
+        else if (!std::strcmp(argv[i], "--pages"))
             pages = std::max(2, std::atoi(argv[i + 1]));
         else if (!std::strcmp(argv[i], "--moves"))
             moves = std::clamp(std::atoi(argv[i + 1]), 10, 500);
         else if (!std::strcmp(argv[i], "--seconds"))
             seconds = std::max(1.0, std::atof(argv[i + 1]));
     }
-    JackServer jack(48000, 128);
+    JackServer jack(48000, 128, scheduling);
     TempDir dir;
     const int oscPort = freeOscPort();
     const int webPort = freeOscPort();
@@ -188,7 +196,8 @@ int main(int argc, char** argv)
             return 1;
         }
     }
-    std::printf("web_bench: backlined on jackd dummy (48 kHz, 128 frames), 16 tone tracks, %d pages\n", pages);
+    std::printf("web_bench: backlined on jackd dummy (48 kHz, 128 frames, %s), 16 tone tracks, %d pages\n",
+        scheduling == JackServer::Scheduling::Realtime ? "real-time" : "not real-time", pages);
 
     // Round trip over WebSockets, then the same over UDP subscribers.
     {

@@ -29,7 +29,9 @@ int fuzzSession(const std::uint8_t* data, std::size_t size);
 /// page's folder gets through, or a refusal gives no reason), then OSCQuery's answer to it
 /// (aborts on a status OSCQuery does not name or a body that is not JSON), the PIN cookie and
 /// form; a text message as OSCQuery's LISTEN/IGNORE (aborts unless it becomes exactly one
-/// /listen or /ignore message with one string).
+/// /listen or /ignore message with one string); or the frames that follow a WebSocket's
+/// handshake, through Beast with the session's settings (aborts when a message larger than an
+/// OSC packet may be gets through), each message then read as the session reads it.
 int fuzzWeb(const std::uint8_t* data, std::size_t size);
 
 } // namespace backline::fuzz

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The web surface's own reading of what arrives over HTTP and the WebSocket (Beast's framing
-// and HTTP parser are Beast's; what backline reads out of them is here): request targets,
-// cookies and PIN forms, OSCQuery's questions and its LISTEN/IGNORE commands.
+// The web surface's reading of what arrives over HTTP and the WebSocket: request targets,
+// cookies and PIN forms, OSCQuery's questions and its LISTEN/IGNORE commands, and the
+// WebSocket's frames themselves through Beast, set up as WebSocketSession sets it up.
 #include "FuzzHarnesses.h"
 
 #include "control/osc/OscPacket.h"
 #include "control/oscquery/OscQueryTree.h"
 #include "control/web/HttpText.h"
 #include "control/web/OscQueryCommand.h"
+#include "control/web/WebConfig.h"
+
+#include <boost/beast/_experimental/test/stream.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -117,6 +122,47 @@ void command(std::string_view text)
         std::abort();
 }
 
+/// Bytes a browser could send once its WebSocket at /osc is open (frames: masked or not,
+/// fragmented, control frames, closes, lengths of any size), read by Beast with the session's
+/// limits, each message handled as the session handles it.
+void frames(std::string_view bytes)
+{
+    namespace beast = boost::beast;
+    namespace websocket = beast::websocket;
+    static constexpr std::string_view upgrade =
+        "GET /osc HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    boost::asio::io_context io;
+    beast::test::stream server(io, std::string(upgrade) + std::string(bytes));
+    beast::test::stream client(io); // takes what the server writes (the handshake, pongs, closes)
+    server.connect(client);
+    client.close(); // after the bytes, the server reads the end of the stream
+    websocket::stream<beast::test::stream&> ws(server);
+    ws.read_message_max(config::oscMaxPacketBytes);
+    ws.binary(true);
+    beast::error_code ec;
+    ws.accept(ec);
+    if (ec)
+        std::abort(); // the handshake is a browser's own
+    beast::flat_buffer buffer;
+    for (;;) {
+        ws.read(buffer, ec);
+        if (ec)
+            return; // closed, refused (1002, 1009, …) or the end: the session ends the same way
+        if (buffer.size() > config::oscMaxPacketBytes)
+            std::abort(); // a message over the limit reached backline
+        const auto data = buffer.cdata();
+        const std::string_view message(static_cast<const char*>(data.data()), data.size());
+        if (ws.got_binary()) {
+            const std::vector<std::uint8_t> packet(message.begin(), message.end());
+            (void)control::parsePacket(packet);
+        } else {
+            command(message);
+        }
+        buffer.consume(buffer.size());
+    }
+}
+
 } // namespace
 
 int fuzzWeb(const std::uint8_t* data, std::size_t size)
@@ -124,10 +170,17 @@ int fuzzWeb(const std::uint8_t* data, std::size_t size)
     if (size == 0)
         return 0;
     const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-    if (data[0] & 1)
-        command(text);
-    else
+    switch (data[0] % 3) {
+    case 0:
         request(text);
+        break;
+    case 1:
+        command(text);
+        break;
+    default:
+        frames(text);
+        break;
+    }
     return 0;
 }
 

@@ -103,6 +103,24 @@ TEST(DaemonWeb, AMissingPinFileStopsTheStartWithItsPosition)
     EXPECT_NE(p.output().find("web.pin_file 'pin.txt' not found"), std::string::npos) << p.output();
 }
 
+TEST(DaemonWeb, TheWebOnTheOscPortIsRefusedBeforeJack)
+{
+    // OSC listens on UDP and TCP at its port: each check alone would pass and the web server
+    // would only find its port taken after JACK had started.
+    TempDir dir;
+    const auto session = dir.write("s.yaml", toneSessionYaml);
+    JackServer jack;
+    const int port = freeOscPort();
+    Process p({backlinedPath().string(), "--session", session.string(), "--jack-server", jack.name(), "--osc-port",
+                  std::to_string(port), "--web-port", std::to_string(port), "--cache-dir", (dir.path() / "cache").string()},
+        dir.path() / "log");
+    auto code = p.wait(20000ms);
+    ASSERT_TRUE(code) << p.output();
+    EXPECT_EQ(*code, 4) << p.output();
+    EXPECT_NE(p.output().find(fmt::format("both ask for port {}", port)), std::string::npos) << p.output();
+    EXPECT_EQ(p.output().find("ready:"), std::string::npos) << p.output();
+}
+
 TEST(DaemonWeb, WebPortZeroTakesAFreePortAndLogsIt)
 {
     TempDir dir;

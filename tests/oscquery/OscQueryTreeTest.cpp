@@ -160,17 +160,5 @@ TEST_F(OscQueryTreeTest, BytesThatAreNotUtf8AreAnsweredNotThrownAbout)
     EXPECT_FALSE(json::parse(whole.body, nullptr, false).is_discarded());
 }
 
-TEST_F(OscQueryTreeTest, PercentDecodingIsExact)
-{
-    std::string out;
-    EXPECT_TRUE(percentDecode("a%2Fb%2fc", out));
-    EXPECT_EQ(out, "a/b/c");
-    EXPECT_TRUE(percentDecode("", out));
-    EXPECT_EQ(out, "");
-    EXPECT_FALSE(percentDecode("%", out));
-    EXPECT_FALSE(percentDecode("%4", out));
-    EXPECT_FALSE(percentDecode("%G0", out));
-}
-
 } // namespace
 } // namespace backline::control::oscquery

@@ -83,6 +83,15 @@ TEST(HttpText, DecodesPathsAndRefusesTraversal)
     EXPECT_TRUE(httptext::parseTarget("/..a/b..")) << "dots inside a name are fine";
 }
 
+TEST(HttpText, PercentDecodingIsExact)
+{
+    EXPECT_EQ(httptext::percentDecode("a%2Fb%2fc+d"), "a/b/c+d");
+    EXPECT_EQ(httptext::percentDecode(""), "");
+    EXPECT_EQ(httptext::percentDecode("%00"), std::string(1, '\0')) << "the caller decides about NUL";
+    for (const char* bad : {"%", "%4", "%G0", "a%2"})
+        EXPECT_FALSE(httptext::percentDecode(bad)) << bad;
+}
+
 TEST(HttpText, ReadsFormsAndCookies)
 {
     EXPECT_EQ(httptext::formField("a=1&pin=12%2034+5", "pin"), "12 34 5");

@@ -48,6 +48,18 @@ TEST_F(WebServerTest, KeepsTheConnectionForTheNextRequest)
     EXPECT_EQ(answers, 3u) << reply.raw;
 }
 
+TEST_F(WebServerTest, HeadIsGetWithoutTheBody)
+{
+    for (const std::string path : {"/", "/js/app.js", "/nothing.js"}) {
+        const auto get = request(port(), "GET", path);
+        const auto head = request(port(), "HEAD", path);
+        EXPECT_EQ(head.status, get.status) << path;
+        ASSERT_TRUE(head.headers.count("content-length")) << path;
+        EXPECT_EQ(head.headers.at("content-length"), std::to_string(get.body.size())) << path;
+        EXPECT_EQ(head.raw.substr(head.raw.find("\r\n\r\n") + 4), "") << path << ": nothing after the headers";
+    }
+}
+
 TEST_F(WebServerTest, AnUnknownFileIs404AndOtherMethodsAre405)
 {
     EXPECT_EQ(request(port(), "GET", "/nothing.js").status, 404);

@@ -42,6 +42,9 @@ TEST_F(WebPinTest, APageWithoutTheCookieGetsTheForm)
     EXPECT_EQ(reply.body.find("backline test page"), std::string::npos) << "no file of the page before the PIN";
     EXPECT_EQ(request(port(), "GET", "/js/app.js").status, 401);
     EXPECT_EQ(request(port(), "GET", "/auth").status, 200);
+    const auto head = request(port(), "HEAD", "/auth");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.raw.substr(head.raw.find("\r\n\r\n") + 4), "") << "HEAD: the form's headers only";
 }
 
 TEST_F(WebPinTest, TheRightPinEarnsACookieThatOpensThePageAndTheWebSocket)

@@ -7,13 +7,16 @@
 // Usage: web_live_rig SESSION.yaml BACKLINED
 // Prints "ready osc=<port> web=<port> jack=<name>" once backlined answers /ping; then reads
 // lines: "stop" (SIGTERM backlined, wait, print "stopped"), "start" (start it again on the same
-// ports, print "ready …"), "quit" or the end of input (stop everything, exit 0). On a failure it
-// prints "error <what>" and exits 1.
+// ports, print "ready …"), "level" (what backlined plays at its JACK ports backline:out_L/R over
+// 400 ms of JACK's frames, as "level <RMS dBFS of the left channel>"), "quit" or the end of input
+// (stop everything, exit 0). On a failure it prints "error <what>" and exits 1.
 
 #include "../../integration/Harness.h"
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -30,6 +33,7 @@ struct Rig {
     int oscPort = 0;
     int webPort = 0;
     std::unique_ptr<Process> daemon;
+    std::unique_ptr<JackListener> listener; // made at the first "level", after backlined's ports exist
 
     /// Starts backlined and waits for its /ping; a port taken meanwhile is tried again elsewhere.
     void start(bool newPorts)
@@ -57,8 +61,24 @@ struct Rig {
         }
     }
 
+    /// RMS of the left output over 400 ms of JACK's frames, in dBFS.
+    double level()
+    {
+        if (!listener)
+            listener = std::make_unique<JackListener>(jack.name(), "backline:out_L", "backline:out_R");
+        const auto [left, right] = listener->capture(std::chrono::milliseconds(400));
+        if (left.empty())
+            throw std::runtime_error("JACK delivered no frames to the level meter");
+        double sum = 0.0;
+        for (const float s : left)
+            sum += double(s) * double(s);
+        return 10.0 * std::log10(std::max(sum / double(left.size()), 1e-20));
+    }
+
     void stop()
     {
+        listener.reset(); // its connections go with backlined's ports
+
         if (daemon && daemon->running()) {
             daemon->signal(SIGTERM);
             if (!daemon->wait(std::chrono::seconds(15)))
@@ -76,7 +96,7 @@ int main(int argc, char** argv)
         return 2;
     }
     try {
-        Rig rig {argv[1], argv[2], JackServer(48000, 256), {}, 0, 0, {}};
+        Rig rig {argv[1], argv[2], JackServer(48000, 256), {}, 0, 0, {}, {}};
         rig.start(true);
         std::cout << "ready osc=" << rig.oscPort << " web=" << rig.webPort << " jack=" << rig.jack.name() << std::endl;
         std::string line;
@@ -88,6 +108,10 @@ int main(int argc, char** argv)
                 rig.start(false);
                 std::cout << "ready osc=" << rig.oscPort << " web=" << rig.webPort << " jack=" << rig.jack.name()
                           << std::endl;
+            } else if (line == "level") {
+                char text[32];
+                std::snprintf(text, sizeof text, "%.2f", rig.level());
+                std::cout << "level " << text << std::endl;
             } else if (line == "log") {
                 std::cout << "log " << rig.daemon->output().size() << std::endl;
                 std::cerr << rig.daemon->output();

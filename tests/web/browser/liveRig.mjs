@@ -96,6 +96,16 @@ export class LiveRig {
         await this.ready_();
     }
 
+    /// What backlined plays at its JACK output (left), as RMS dBFS over 400 ms of JACK's frames.
+    async level() {
+        this.process.stdin.write("level\n");
+        const line = await this.nextLine_();
+        const match = /^level (-?[0-9.]+)$/.exec(line);
+        if (!match)
+            throw new Error(`web_live_rig: ${line}`);
+        return Number(match[1]);
+    }
+
     /// Runs `backline ARGS…` against this daemon over UDP and returns its output.
     async cli(...args) {
         const cli = process.env.BACKLINE_CLI;

@@ -107,6 +107,25 @@ describe("the web surface", () => {
         await waitFor(async () => Math.abs((await rig.get(address)) - shown) < 0.051, () => `backlined's ${address} to become ${shown}`);
     });
 
+    test("the master fader moved on the page changes what backlined plays at its JACK output by as many dB", async () => {
+        const address = "/master/gain";
+        const before = await faderValue(page, address);
+        const levelBefore = await rig.level();
+        assert.ok(levelBefore > -40, `the tones play at the output (RMS ${levelBefore} dBFS)`);
+        await drag(page, address, 0, 60);
+        const shown = await faderValue(page, address);
+        assert.ok(shown <= before - 3, `the master fader moved down at least 3 dB (from ${before} to ${shown})`);
+        await waitFor(async () => Math.abs((await rig.get(address)) - shown) < 0.051, () => `backlined's master at ${shown}`);
+        // The gain glides to its new value (no click); the fader's few dB settle well within this.
+        await page.waitForTimeout(300);
+        const levelAfter = await rig.level();
+        const drop = levelBefore - levelAfter;
+        assert.ok(Math.abs(drop - (before - shown)) < 0.5,
+            `the output fell ${drop.toFixed(2)} dB for a fader move of ${(before - shown).toFixed(2)} dB`);
+        await rig.cli("send", address, String(before));
+        await waitFor(async () => (await faderValue(page, address)) === before, "the master fader back");
+    });
+
     test("a value set over UDP OSC moves the page's fader", async () => {
         await rig.cli("send", "/track/bass/gain", "-20.5");
         await waitFor(async () => (await faderValue(page, "/track/bass/gain")) === -20.5, "the bass fader to show -20.5");
