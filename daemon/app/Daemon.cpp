@@ -134,7 +134,7 @@ ExitCode Daemon::runOffline()
     auto graph = host_.startOffline(spec);
     if (!graph)
         return fail(graph.error());
-    auto renderer = engine::OfflineRenderer::create(engine_, **graph);
+    auto renderer = engine::OfflineRenderer::create(engine_, **graph, config::offlineBlockFrames, options_.workers.value_or(0));
     if (!renderer)
         return fail(renderer.error());
     const auto started = std::chrono::steady_clock::now();
@@ -158,8 +158,9 @@ ExitCode Daemon::runOffline()
         return ExitCode::Failure;
     }
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("rendered {:.3f} s of '{}' at {} Hz to {} in {:.3f} s ({:.0f}x real time)", seconds, spec.name,
-        spec.sampleRate, options_.render->string(), elapsed, elapsed > 0 ? seconds / elapsed : 0.0);
+    spdlog::info("rendered {:.3f} s of '{}' at {} Hz to {} in {:.3f} s ({:.0f}x real time, {} worker{})", seconds,
+        spec.name, spec.sampleRate, options_.render->string(), elapsed, elapsed > 0 ? seconds / elapsed : 0.0,
+        (*renderer)->workers(), (*renderer)->workers() == 1 ? "" : "s");
     if (!played.empty())
         spdlog::info("{}", played);
     return ExitCode::Ok;
@@ -187,6 +188,7 @@ ExitCode Daemon::runLive()
                             "another with --web-port or the session key web.port",
                     *webPort)});
     }
+    jack_.setWorkers(options_.workers.value_or(probe->workers.value_or(0)));
     if (auto r = host_.startLive(); !r)
         return fail(r.error());
     if (auto r = startOsc(); !r)

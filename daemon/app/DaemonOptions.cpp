@@ -2,6 +2,7 @@
 #include "app/DaemonOptions.h"
 
 #include "app/Version.h"
+#include "core/Config.h"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -44,6 +45,11 @@ ParsedOptions parseOptions(int argc, char** argv)
         ->capture_default_str()
         ->needs(songOption)
         ->excludes(durationOption);
+    int workers = 0;
+    auto* workersOption = cli.add_option("--workers", workers,
+                                  "Threads that run the mix, the audio thread included (overrides the session's "
+                                  "workers; default: one per core, live only when JACK runs real-time)")
+                              ->check(CLI::Range(1, config::maxWorkers));
     cli.add_option("--cache-dir", cacheDir, "Where compiled Faust machine code is cached (default ~/.cache/backline/faust)");
     cli.add_flag("--no-cache", options.noCache, "Compile every .dsp afresh, without the machine-code cache");
     try {
@@ -64,6 +70,8 @@ ParsedOptions parseOptions(int argc, char** argv)
         options.duration = duration;
     if (songOption->count())
         options.song = song;
+    if (workersOption->count())
+        options.workers = workers;
     options.cacheDir = cacheDir;
     return ParsedOptions {options, 0};
 }

@@ -22,6 +22,7 @@ struct DaemonOptions {
     std::optional<double> duration;   ///< offline: seconds to render; none: 10, or with song its own length
     std::optional<std::string> song;  ///< offline: render this song through the arrangement
     double tail = 2.0;                ///< offline, song's own length: seconds rendered after its end
+    std::optional<int> workers;       ///< overrides the session's workers
     std::filesystem::path cacheDir;   ///< Faust machine-code cache; empty: the default
     bool noCache = false;
 };

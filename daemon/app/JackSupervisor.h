@@ -27,6 +27,8 @@ public:
     {
     }
 
+    /// [main] Threads the next client's graph runs on (JackBackend::Options::workers).
+    void setWorkers(int workers) noexcept { options_.workers = workers; }
     /// [main, session lock] Opens a client (not yet active) on the server.
     Result<void> open();
     /// [session lock] The client; null while the server is away.

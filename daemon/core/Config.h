@@ -49,5 +49,11 @@ inline constexpr std::size_t maxTracks = 512;
 inline constexpr std::size_t maxInputChannels = maxTracks * 2;
 /// Buses (aux and group) a session may hold.
 inline constexpr std::size_t maxBuses = 64;
+/// Nodes a graph may have (rt/ProcessNode.h): every track, every bus, the master, with room
+/// for what comes next.
+inline constexpr std::size_t maxGraphNodes = 1024;
+/// Threads that may run a graph's nodes at once (the session's `workers`), the audio thread
+/// included.
+inline constexpr int maxWorkers = 64;
 
 } // namespace backline::config

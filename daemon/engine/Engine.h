@@ -119,6 +119,7 @@ public:
     using BlockProcessor::runBlock;
     using BlockProcessor::process;
     using BlockProcessor::setBlockClock;
+    using BlockProcessor::useWorkers;
     using BlockProcessor::activeTaps;
     using BlockProcessor::crossfading;
     using BlockProcessor::fadeOut;

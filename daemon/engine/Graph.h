@@ -5,9 +5,11 @@
 #pragma once
 
 #include "engine/AudioBuffer.h"
+#include "engine/NodeOrder.h"
 #include "engine/ParamTable.h"
 #include "engine/rt/Morphs.h"
 #include "engine/rt/ParamSlot.h"
+#include "engine/rt/ProcessNode.h"
 #include "engine/rt/Smoother.h"
 #include "faust/DspFactory.h"
 
@@ -55,9 +57,29 @@ struct RouteNode {
     Smoother gain;
 };
 
-/// A track: inputs → optional DSP → channel strip → fader/pan → mute/solo gate → its routes;
-/// sends tap before (pre) or after (post) the fader.
-struct TrackNode {
+/// A node's levels over one stretch (peak and energy per side), left by the node for the audio
+/// thread to send to the meters in meter order.
+struct MeterReading {
+    float peak[2] {};
+    float sumSquares[2] {};
+};
+
+/// What a bus or the master sums, in the order it sums them (so the sum is the same bits
+/// whichever threads ran the tracks): a track's send or route, or a bus's output.
+struct Feed {
+    enum class Kind : std::uint8_t { Send, Route, Bus };
+    Kind kind = Kind::Route;
+    std::uint32_t from = 0; ///< track index (Send, Route) or bus index (Bus)
+    std::uint32_t slot = 0; ///< the track's send or route index
+};
+
+/// A track: inputs → optional DSP → channel strip → fader/pan → mute/solo gate, leaving its
+/// post-fader (and, when a send wants it, pre-fader) signal for the buses and the master that
+/// its routes and sends feed, which read it themselves (rt/TrackProcess.cpp).
+struct TrackNode final : ProcessNode {
+    void process(const NodeRun& run, const NodeScratch& scratch) noexcept BACKLINE_NONBLOCKING override;
+
+    std::uint32_t index = 0; ///< in Graph::tracks: its meter id and tap index
     std::string name;
     int channels = 1;
     int inputBase = -1;                ///< first engine input channel, or -1 when it takes none
@@ -72,10 +94,16 @@ struct TrackNode {
     Smoother audible;  ///< mute and solo, gliding
     std::vector<SendNode> sends;
     std::vector<RouteNode> routes;
+    bool anyPre = false;  ///< this stretch, preStereo holds the pre-fader signal a send reads
+    MeterReading meter;   ///< this stretch's post-fader levels
 };
 
-/// A stereo bus: summed input → optional DSP → fader/balance → mute/solo gate → master.
-struct BusNode {
+/// A stereo bus: its feeds summed → optional DSP → fader/balance → mute/solo gate, left for
+/// the master to read (rt/BusProcess.cpp).
+struct BusNode final : ProcessNode {
+    void process(const NodeRun& run, const NodeScratch& scratch) noexcept BACKLINE_NONBLOCKING override;
+
+    std::uint32_t index = 0; ///< in Graph::buses: its meter id is tracks.size() + index
     std::string name;
     bool aux = true;                ///< aux (fed by sends) or group (fed by tracks' routes)
     std::optional<std::size_t> dsp; ///< its DSP stage
@@ -85,6 +113,16 @@ struct BusNode {
     float solo = 0.0f;     ///< parameter zone
     float soloSafe = 0.0f; ///< parameter zone
     Smoother audible;
+    std::vector<Feed> feeds; ///< the tracks' sends (aux) or routes (group) into it, by track
+    MeterReading meter;      ///< this stretch's output levels
+};
+
+/// The master: the tracks routed to it and every bus summed → the session's master DSP, if
+/// any → the built-in master chain (rt/MasterProcess.cpp). Its output is masterOutput().
+struct MasterNode final : ProcessNode {
+    void process(const NodeRun& run, const NodeScratch& scratch) noexcept BACKLINE_NONBLOCKING override;
+
+    std::vector<Feed> feeds; ///< tracks' master routes by track, then every bus
 };
 
 /// Where the audio thread can copy audio out (meters, loudness, recording).
@@ -101,6 +139,7 @@ struct Graph {
     std::uint64_t generation = 0; ///< unique per build; commands carry it
     int sampleRate = 48000;
     std::uint32_t maxFrames = 0;
+    int workers = 0; ///< the session's `workers` (0: not said)
 
     std::vector<DspStage> stages;
     /// By stage: blocks a guarded stage's output was silenced in (the audio thread counts, the
@@ -112,7 +151,10 @@ struct Graph {
     std::size_t master = 0;                ///< the built-in master chain stage
     AudioBuffer masterBus;                 ///< sum into the master (2 × maxFrames)
     AudioBuffer silence;                   ///< 1 × maxFrames of zeros for unconnected inputs
-    AudioBuffer gains;                     ///< 2 × maxFrames of scratch gains for ramps
+    AudioBuffer gains;                     ///< 2 × maxFrames of scratch for the thread that calls renderGraph
+    MasterNode masterNode;
+    /// Every node (tracks, buses, the master) and which reads which: what the workers run.
+    NodeOrder order;
 
     std::shared_ptr<const ParamTable> params;
     std::vector<ParamSlot> slots;     ///< by ParamId

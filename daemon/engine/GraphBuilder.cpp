@@ -5,6 +5,7 @@
 
 #include "core/Config.h"
 #include "core/Decibels.h"
+#include "engine/NodeWiring.h"
 #include "engine/ParamCurve.h"
 #include "engine/rt/Audibility.h"
 
@@ -45,6 +46,7 @@ public:
         graph_->generation = nextGeneration.fetch_add(1, std::memory_order_relaxed); // a unique id, no ordering needed
         graph_->sampleRate = sampleRate;
         graph_->maxFrames = maxFrames;
+        graph_->workers = spec.workers.value_or(0);
         graph_->masterBus = AudioBuffer(2, maxFrames);
         graph_->silence = AudioBuffer(1, maxFrames);
         graph_->gains = AudioBuffer(2, maxFrames);
@@ -64,6 +66,8 @@ public:
             if (auto r = addTrack(track); !r)
                 return r.error();
         if (auto r = addMaster(); !r)
+            return r.error();
+        if (auto r = wireNodes(*graph_); !r)
             return r.error();
         graph_->params = table_;
         graph_->sessionValues = graph_->initialValues;

@@ -5,10 +5,12 @@
 
 #include "engine/rt/BufferOps.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <sndfile.h>
 #include <system_error>
+#include <thread>
 
 namespace backline::engine {
 
@@ -49,10 +51,14 @@ OfflineRenderer::OfflineRenderer(Engine& engine, int sampleRate, std::uint32_t b
 {
 }
 
-OfflineRenderer::~OfflineRenderer() = default;
+OfflineRenderer::~OfflineRenderer()
+{
+    if (pool_)
+        engine_.useWorkers(nullptr);
+}
 
 Result<std::unique_ptr<OfflineRenderer>> OfflineRenderer::create(Engine& engine, const Graph& graph,
-    std::uint32_t blockFrames)
+    std::uint32_t blockFrames, int workers)
 {
     if (blockFrames == 0 || blockFrames > graph.maxFrames)
         return makeError(ErrorCode::Engine, fmt::format("offline block of {} frames exceeds the graph's {}", blockFrames,
@@ -79,6 +85,16 @@ Result<std::unique_ptr<OfflineRenderer>> OfflineRenderer::create(Engine& engine,
         input->planar = AudioBuffer(input->info.channels, blockFrames);
         input->mapped = AudioBuffer(track.channels, blockFrames);
         renderer->inputs_.push_back(std::move(input));
+    }
+    if (workers == 0)
+        workers = graph.workers > 0 ? graph.workers
+                                    : int(std::min(std::max(1u, std::thread::hardware_concurrency()), unsigned(config::maxWorkers)));
+    if (workers > 1) {
+        auto pool = WorkerPool::create(workers);
+        if (!pool)
+            return pool.error();
+        renderer->pool_ = std::move(pool.value());
+        engine.useWorkers(&renderer->pool_->scheduler());
     }
     return renderer;
 }

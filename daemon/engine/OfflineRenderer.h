@@ -5,6 +5,7 @@
 #include "core/Result.h"
 #include "engine/Engine.h"
 #include "engine/Graph.h"
+#include "engine/WorkerPool.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -29,10 +30,16 @@ public:
     using Length = std::function<Result<std::uint64_t>(std::uint64_t rendered)>;
 
     /// [control] Opens the input files graph's tracks name; graph must be (or be about to be)
-    /// installed in engine. Errors name the file (unreadable, wrong sample rate).
+    /// installed in engine. Errors name the file (unreadable, wrong sample rate). The graph's
+    /// nodes run on `workers` threads (this one and helpers; 0: the session's `workers`, else
+    /// one per core), the same bits however many.
     static Result<std::unique_ptr<OfflineRenderer>> create(Engine& engine, const Graph& graph,
-        std::uint32_t blockFrames = config::offlineBlockFrames);
+        std::uint32_t blockFrames = config::offlineBlockFrames, int workers = 0);
+    /// [control] Stops the helpers; the engine runs on one thread again.
     ~OfflineRenderer();
+
+    /// Threads that run the graph's nodes.
+    int workers() const noexcept { return pool_ ? pool_->workers() : 1; }
 
     /// [control] Runs a block of no frames: what the control side queued so far takes effect
     /// (a song cued while the transport stands goes to its start) before the first sample.
@@ -63,6 +70,7 @@ private:
     std::uint32_t blockFrames_;
     std::vector<std::unique_ptr<InputFile>> inputs_;
     std::size_t numInputChannels_ = 0;
+    std::unique_ptr<WorkerPool> pool_;
 };
 
 } // namespace backline::engine

@@ -5,6 +5,7 @@
 
 #include "core/Config.h"
 
+#include <algorithm>
 #include <chrono>
 #include <pthread.h>
 #include <fmt/format.h>
@@ -41,10 +42,12 @@ void jackInfo(const char* message) { spdlog::debug("jack: {}", message); }
 
 } // namespace
 
-JackBackend::JackBackend(jack_client_t* client, engine::Engine& engine)
+JackBackend::JackBackend(jack_client_t* client, engine::Engine& engine, int workers)
     : client_(client)
     , clientName_(jack_get_client_name(client))
     , sampleRate_(int(jack_get_sample_rate(client)))
+    , engine_(engine)
+    , workersWanted_(workers)
     , callback_(client, engine.audio(), sampleRate_)
 {
     bufferSize_.store(jack_get_buffer_size(client), std::memory_order_relaxed);
@@ -68,7 +71,7 @@ Result<std::unique_ptr<JackBackend>> JackBackend::open(const Options& options, e
             fmt::format("cannot connect to JACK server '{}' ({}). Is it running? Start one with: jackd -n {} -d "
                         "dummy (or -d alsa), or pass --jack-server NAME",
                 server, statusText(status), server));
-    std::unique_ptr<JackBackend> backend(new JackBackend(client, engine));
+    std::unique_ptr<JackBackend> backend(new JackBackend(client, engine, options.workers));
     jack_set_process_callback(client, &ProcessCallback::onProcess, &backend->callback_);
     jack_set_xrun_callback(client, &JackBackend::onXrun, backend.get());
     jack_set_buffer_size_callback(client, &JackBackend::onBufferSize, backend.get());
@@ -85,7 +88,15 @@ JackBackend::~JackBackend()
     // on an overloaded machine, is cancelled inside the engine, whose noexcept frames turn
     // the cancellation's unwinding into std::terminate: backlined aborted at shutdown (seen
     // with 256 tracks on 2 cores). So first the callback is emptied and left.
-    quiesce();
+    const bool left = quiesce();
+    if (workers_) {
+        engine_.useWorkers(nullptr);
+        // A pool is joined only once no cycle can be inside it; an audio thread stuck in a
+        // stalled server might be, so then its threads are left to the process's end.
+        if (!left)
+            static_cast<void>(workers_.release());
+        workers_.reset();
+    }
     if (active_ && !serverGone())
         jack_deactivate(client_);
     jack_client_close(client_);
@@ -135,6 +146,24 @@ Result<void> JackBackend::preparePorts(engine::Graph& graph)
 
 Result<void> JackBackend::activate()
 {
+    const bool realtime = jack_is_realtime(client_) != 0;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const int workers = workersWanted_ > 0 ? workersWanted_ : realtime ? int(std::min<unsigned>(cores, unsigned(config::maxWorkers))) : 1;
+    if (workers > 1 && !workers_) {
+        const int priority = realtime ? jack_client_real_time_priority(client_) : 0;
+        auto pool = engine::WorkerPool::create(workers, [this, priority, realtime](void* (*entry)(void*), void* arg) -> Result<pthread_t> {
+            jack_native_thread_t thread {};
+            if (jack_client_create_thread(client_, &thread, priority, realtime ? 1 : 0, entry, arg) != 0)
+                return makeError(ErrorCode::Jack, "JACK could not start a worker thread");
+            return thread;
+        });
+        if (!pool)
+            return pool.error();
+        workers_ = std::move(pool.value());
+        engine_.useWorkers(&workers_->scheduler()); // before the first cycle
+        spdlog::info("{} workers run the graph ({} helper thread(s){})", workers, workers - 1,
+            realtime ? fmt::format(", real-time at priority {}", priority) : ", not real-time");
+    }
     if (jack_activate(client_) != 0)
         return makeError(ErrorCode::Jack, "JACK refused to activate the client");
     active_ = true;

@@ -7,10 +7,12 @@
 #include "core/Result.h"
 #include "engine/Engine.h"
 #include "engine/Graph.h"
+#include "engine/WorkerPool.h"
 #include "jack/JackTransport.h"
 #include "jack/rt/ProcessCallback.h"
 
 #include <jack/jack.h>
+#include <jack/thread.h>
 
 #include <atomic>
 #include <cstdint>
@@ -29,6 +31,10 @@ public:
     struct Options {
         std::string serverName; ///< empty: $JACK_DEFAULT_SERVER or "default"
         std::string clientName = "backline";
+        /// Threads that run the graph's nodes, the audio thread included (session `workers`,
+        /// --workers); 0: one per core when JACK runs real-time, 1 when it does not (helpers
+        /// without real-time scheduling would hold up every cycle they are late for).
+        int workers = 0;
     };
 
     /// [control] Connects to a running JACK server (never starts one). The error says which
@@ -48,8 +54,12 @@ public:
     /// handles in the graph. Call before installing the graph.
     Result<void> preparePorts(engine::Graph& graph);
 
-    /// [control] Starts the process callback, on a thread named "backline-audio".
+    /// [control] Starts the helper threads the options ask for (JACK threads, real-time at
+    /// JACK's priority when JACK is, named "backline-work"), then the process callback, on a
+    /// thread named "backline-audio".
     Result<void> activate();
+    /// [control] Threads that run the graph's nodes (1 before activate()).
+    int workers() const noexcept { return workers_ ? workers_->workers() : 1; }
 
     /// [control] Makes the connections graph asks for (master outputs default to the first two
     /// physical playback ports; an empty list connects them to nothing). Returns one warning
@@ -79,7 +89,7 @@ public:
     bool serverGone() const noexcept { return serverGone_.load(std::memory_order_acquire); }
 
 private:
-    JackBackend(jack_client_t* client, engine::Engine& engine);
+    JackBackend(jack_client_t* client, engine::Engine& engine, int workers);
 
     // JACK's notification thread calls these.
     static int onXrun(void* self) noexcept;
@@ -94,6 +104,9 @@ private:
     std::atomic<std::uint64_t> xruns_ {0};
     std::atomic<bool> serverGone_ {false};
     std::map<std::string, jack_port_t*> ports_; // control thread only
+    engine::Engine& engine_;
+    int workersWanted_ = 0;
+    std::unique_ptr<engine::WorkerPool> workers_; // from activate() on
     ProcessCallback callback_; // the audio thread's, once activated
     JackTransport transport_ {client_, callback_};
 };

@@ -3,6 +3,7 @@
 // each, then the checks across them ([control]).
 #include "session/SessionLoader.h"
 
+#include "core/Config.h"
 #include "session/BusReader.h"
 #include "session/MasterReader.h"
 #include "session/OscReader.h"
@@ -37,8 +38,8 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 16> topKeys { "backline", "name", "sample_rate", "osc", "web", "transport", "tracks",
-    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist", "autosave_seconds" };
+constexpr std::array<std::string_view, 17> topKeys { "backline", "name", "sample_rate", "osc", "web", "transport", "tracks",
+    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist", "autosave_seconds", "workers" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
 Result<void> checkVersion(const YamlReader& yaml, const YAML::Node& root, const std::vector<YamlEntry>& entries)
@@ -99,6 +100,11 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             if (!seconds)
                 return seconds.error();
             session.autosaveSeconds = *seconds;
+        } else if (entry.key == "workers") {
+            auto workers = yaml.integer(entry, 1, config::maxWorkers);
+            if (!workers)
+                return workers.error();
+            session.workers = *workers;
         } else if (entry.key == "osc") {
             read = readOsc(yaml, entry, session.osc);
         } else if (entry.key == "web") {

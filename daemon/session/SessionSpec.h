@@ -214,6 +214,9 @@ struct SessionSpec {
     std::vector<SetlistEntry> setlist; ///< in playing order (`setlist:`, else every song in file order)
     /// Seconds between saves of what changed (`autosave_seconds`); nullopt: no autosave.
     std::optional<int> autosaveSeconds;
+    /// Threads that run the graph's nodes, the audio thread included (`workers`); nullopt:
+    /// as many as the machine has cores (live: only when JACK runs real-time).
+    std::optional<int> workers;
     std::string text; ///< the file as read (snapshots in take.yaml)
 };
 

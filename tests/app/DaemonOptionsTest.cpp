@@ -105,3 +105,15 @@ TEST(DaemonOptions, ASongIsRenderedWithATailUnlessADurationIsGiven)
         EXPECT_NE(parsed.exitCode, 0) << args.size();
     }
 }
+
+TEST(DaemonOptions, WorkersAreOneToSixtyFourAndOverrideTheSession)
+{
+    EXPECT_FALSE(parse({"--session", "show.yaml"}).options->workers) << "the session's, else one per core";
+    EXPECT_EQ(parse({"--session", "show.yaml", "--workers", "1"}).options->workers, 1);
+    EXPECT_EQ(parse({"--session", "show.yaml", "--workers", "64"}).options->workers, 64);
+    for (const char* bad : {"0", "65", "-2", "all", "1.5"}) {
+        const auto parsed = parse({"--session", "show.yaml", "--workers", bad});
+        EXPECT_FALSE(parsed.options) << bad;
+        EXPECT_NE(parsed.exitCode, 0) << bad;
+    }
+}

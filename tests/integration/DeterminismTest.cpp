@@ -2,7 +2,7 @@
 // "Anything that sounds different between the two backends is a bug": the same session played
 // live by backlined on jackd (dummy backend) and captured by a JACK client, rendered offline by
 // the engine in this process, and rendered by `backlined --render`, gives the same samples,
-// bit for bit; and two offline renders are identical.
+// bit for bit; two offline renders are identical, and so are renders on 1, 2 and 4 workers.
 #include "LiveDaemon.h"
 #include "Signal.h"
 
@@ -31,21 +31,34 @@ namespace {
 /// Something of everything that makes sound without inputs: an oscillator with a frequency
 /// that does not divide the sample rate (so no two stretches of the output are alike), the
 /// generative drone (noise-driven, stereo, long echoes), a panned mono strip, a silent input
-/// track (unconnected live, no input file offline) and the master's limiter driven into
-/// gain reduction.
+/// track (unconnected live, no input file offline), a reverb return fed post- and pre-fader,
+/// a group bus, and the master's limiter driven into gain reduction. On two workers, live and
+/// offline: the tracks run side by side, then the buses, then the master.
 const char* sessionYaml = R"(backline: 1
 name: determinism
+workers: 2
+buses:
+  - name: verb
+    dsp: reverb
+    params: {decay: 1.2}
+    gain: -4
+  - name: pads
+    kind: group
+    gain: -2
 tracks:
   - name: tone
     dsp: tone
     params: {freq: 997, level: -3}
     pan: -0.4
     gain: 6
+    sends: [{bus: verb, level: -10}]
   - name: drone
     channels: 2
     dsp: drone
     params: {tempo: 150, density: 90}
     gain: 3
+    output: pads
+    sends: [{bus: verb, level: -14, pre: true}]
   - name: mic
     inputs: []
 master:
@@ -60,10 +73,11 @@ struct Stereo {
     std::vector<float> left, right;
 };
 
-/// Renders seconds of sessionYaml offline through the engine, in blocks of blockFrames.
+/// Renders seconds of sessionYaml offline through the engine, in blocks of blockFrames, on
+/// `workers` threads (0: the session's).
 class OfflineRender {
 public:
-    explicit OfflineRender(std::uint32_t blockFrames)
+    explicit OfflineRender(std::uint32_t blockFrames, int workers = 0)
         : control_(engine_, listeners_)
     {
         auto spec = session::loadSessionText(sessionYaml, std::filesystem::path(BACKLINE_TEST_DATA_DIR) / "d.yaml");
@@ -74,12 +88,14 @@ public:
             [](const session::DspSpec& dsp) { return faust::builtinFactory(dsp.builtin); });
         if (!graph)
             throw std::runtime_error(graph.error().message);
-        auto renderer = engine::OfflineRenderer::create(engine_, **graph, blockFrames);
+        auto renderer = engine::OfflineRenderer::create(engine_, **graph, blockFrames, workers);
         if (!renderer)
             throw std::runtime_error(renderer.error().message);
         renderer_ = std::move(*renderer);
         control_.install(std::move(*graph));
     }
+
+    int workers() const { return renderer_->workers(); }
 
     /// Appends frames more to out.
     void render(std::uint64_t frames, Stereo& out)
@@ -131,6 +147,26 @@ TEST(Determinism, TwoOfflineRendersAreBitIdentical)
     ASSERT_EQ(a.left.size(), b.left.size());
     EXPECT_EQ(firstDifference(a.left.data(), b.left.data(), a.left.size()), std::nullopt);
     EXPECT_EQ(firstDifference(a.right.data(), b.right.data(), a.right.size()), std::nullopt);
+}
+
+TEST(Determinism, OneWorkerAndManyWorkersRenderTheSameBits)
+{
+    Stereo one;
+    OfflineRender single(period, 1);
+    ASSERT_EQ(single.workers(), 1);
+    single.render(10 * sampleRate, one);
+    ASSERT_GT(rmsDb(one.left), -40.0) << "the render is (nearly) silent";
+    for (int workers : {2, 4}) {
+        Stereo many;
+        OfflineRender parallel(period, workers);
+        ASSERT_EQ(parallel.workers(), workers);
+        parallel.render(10 * sampleRate, many);
+        ASSERT_EQ(one.left.size(), many.left.size());
+        EXPECT_EQ(firstDifference(one.left.data(), many.left.data(), one.left.size()), std::nullopt)
+            << "left differs on " << workers << " workers";
+        EXPECT_EQ(firstDifference(one.right.data(), many.right.data(), one.right.size()), std::nullopt)
+            << "right differs on " << workers << " workers";
+    }
 }
 
 TEST(Determinism, LivePlaybackOnJackMatchesTheOfflineRenderBitForBit)

@@ -128,6 +128,7 @@ void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs,
                     outputs[c][i] = 0.0f;
     } else {
         const TapSet* taps = taps_ && taps_->generation == current_->generation ? taps_ : nullptr;
+        NodeScheduler* workers = workers_.load(std::memory_order_acquire); // pairs with useWorkers()' release
         std::uint32_t done = 0;
         Morphs& morphs = current_->morphs;
         while (done < nframes) {
@@ -155,13 +156,14 @@ void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs,
             io.taps = taps;
             io.meters = &meters_;
             io.droppedMeterEvents = &droppedMeterEvents_;
+            io.workers = workers;
             renderGraph(*current_, io, end - done);
             if (fade_.active()) {
                 // Into the master's output, before it is played, recorded and metered: a take
                 // that spans a reload holds the crossfade the speakers hear.
                 const std::size_t k = std::min(numOutgoingInputs, offsetOutgoingInputs_.size());
                 offsetChannels(outgoingInputs, k, done, offsetOutgoingInputs_.data());
-                fade_.mix(offsetOutgoingInputs_.data(), k, masterOutput(*current_), end - done);
+                fade_.mix(offsetOutgoingInputs_.data(), k, masterOutput(*current_), end - done, workers);
             }
             finishGraph(*current_, io, end - done);
             done = end;

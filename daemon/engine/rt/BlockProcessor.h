@@ -23,6 +23,8 @@
 
 namespace backline::engine {
 
+class NodeScheduler;
+
 /// Runs the current graph one block at a time. Knows nothing of JACK. Each block it drains the
 /// command queue (graph and tap swaps, parameter changes and batches), runs the graph (split at
 /// the frames of timed changes and, while parameters morph, into short stretches that move them),
@@ -98,6 +100,14 @@ public:
     /// [any] The arrangement after the last block.
     ArrangementSnapshot arrangementSnapshot() const noexcept { return arrangement_.read(); }
 
+    /// [control, no block running] The workers that run the graphs' nodes from the next block
+    /// on (nullptr: the audio thread alone, as before any). The pool must stay until it is
+    /// replaced and no block runs (a stopped backend, or a quiesced one).
+    void useWorkers(NodeScheduler* workers) noexcept
+    {
+        workers_.store(workers, std::memory_order_release); // pairs with runBlock()'s acquire
+    }
+
     /// [any] Blocks processed so far.
     std::uint64_t blocks() const noexcept { return blocks_.load(std::memory_order_relaxed); }
     /// [any] The engine's sample clock: frames processed before the current block.
@@ -153,6 +163,7 @@ private:
     std::vector<const float*> offsetInputs_;         // this block's inputs from a split point on
     std::vector<const float*> offsetOutgoingInputs_; // the same for a reload's outgoing graph
 
+    std::atomic<NodeScheduler*> workers_ {nullptr};
     std::atomic<const TapSet*> activeTaps_ {nullptr}; // for identification only, never dereferenced
     std::atomic<std::uint64_t> tapsSince_ {0};
     std::atomic<std::uint64_t> blocks_ {0};

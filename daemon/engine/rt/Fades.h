@@ -16,6 +16,8 @@
 
 namespace backline::engine {
 
+class NodeScheduler;
+
 /// [audio] The gain of a fade in at t (0 … 1): a smoothstep, which starts and ends without a
 /// corner, and whose complement 1 - smoothstep(t) fades out so that the two sum to one.
 inline float smoothstep(float t) noexcept BACKLINE_NONBLOCKING
@@ -51,9 +53,9 @@ public:
     const Graph* outgoing() const noexcept BACKLINE_NONBLOCKING { return outgoing_; }
     /// [audio] The next nframes of the fade: runs the outgoing graph on inputs (in the order of
     /// its own inputs; null = silence) and mixes it out of outputs (the new graph's master, two
-    /// channels, null = none) as outputs fades in.
-    void mix(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::uint32_t nframes) noexcept
-        BACKLINE_NONBLOCKING;
+    /// channels, null = none) as outputs fades in; on workers when given.
+    void mix(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::uint32_t nframes,
+        NodeScheduler* workers = nullptr) noexcept BACKLINE_NONBLOCKING;
     /// [audio] Ends a fade at once (no graph can run this block).
     void cut() noexcept BACKLINE_NONBLOCKING;
 

@@ -1,34 +1,24 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The audio thread's walk through a graph for one block: inputs → tracks → buses → master →
-// outputs, with taps and meters on the way. Every function here runs in the process callback.
+// The audio thread's run of a graph for one stretch: its nodes (tracks, buses, the master) in
+// the order they read each other, on the workers when there are some, then outputs, taps and
+// meters. Every function here runs in the process callback.
 #pragma once
 
 #include "core/Nonblocking.h"
 #include "engine/Graph.h"
-#include "engine/Taps.h"
+#include "engine/rt/BlockIo.h"
 
-#include <atomic>
-#include <cstddef>
 #include <cstdint>
 
 namespace backline::engine {
 
-/// The outside world of one call to runGraph.
-struct BlockIo {
-    const float* const* inputs = nullptr; ///< per engine input channel (null = silence)
-    std::size_t numInputs = 0;
-    float* const* outputs = nullptr; ///< the two master outputs (null = discarded)
-    std::size_t numOutputs = 0;
-    const TapSet* taps = nullptr;  ///< taps of this graph, or null
-    MeterQueue* meters = nullptr;  ///< where levels go, or null
-    std::atomic<std::uint64_t>* droppedMeterEvents = nullptr;
-};
-
-/// [audio] Inputs → tracks → buses → master → outputs for nframes (≤ graph.maxFrames):
+/// [audio] Every node of the graph for nframes (≤ graph.maxFrames), then the outputs:
 /// renderGraph() then finishGraph().
 void runGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
 
-/// [audio] Inputs → tracks → buses → the master chain, whose output masterOutput() holds.
+/// [audio] Every node of the graph — tracks, buses, the master chain — whose output
+/// masterOutput() then holds; on io.workers when given, on this thread otherwise, the same
+/// bits either way. The tracks' and buses' levels go to io.meters in meter order.
 void renderGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
 
 /// [audio] The master's output: what finishGraph() plays, taps and meters (a reload's

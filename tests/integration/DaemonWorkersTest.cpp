@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// backlined's workers live: the helpers that run the mix beside the audio thread are JACK's
+// threads, scheduled like the audio thread, as many as the session says; without a word from
+// the session, one per core when JACK runs real-time and none when it does not. (That the mix
+// is the same bits on any number of them is DeterminismTest's.)
+#include "LiveDaemon.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <sched.h>
+#include <string>
+#include <thread>
+
+using namespace backline::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Threads of pid named name.
+int countThreads(pid_t pid, const std::string& name)
+{
+    const std::string states = threadStates(pid);
+    int count = 0;
+    for (std::size_t at = states.find("  " + name + " "); at != std::string::npos;
+         at = states.find("  " + name + " ", at + 1))
+        ++count;
+    return count;
+}
+
+/// Waits up to 10 s for pid to have `want` threads named name (they name themselves as they
+/// start); returns how many it has.
+int awaitThreads(pid_t pid, const std::string& name, int want)
+{
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    int count = countThreads(pid, name);
+    while (count != want && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(20ms);
+        count = countThreads(pid, name);
+    }
+    return count;
+}
+
+const char* threeWorkers = R"(backline: 1
+name: workers
+workers: 3
+buses:
+  - {name: verb, dsp: reverb}
+tracks:
+  - {name: a, dsp: tone, params: {freq: 440, level: -20}, sends: [{bus: verb, level: -12}]}
+  - {name: b, dsp: tone, params: {freq: 660, level: -20}}
+  - {name: c, dsp: tone, params: {freq: 880, level: -20}}
+)";
+
+} // namespace
+
+TEST(DaemonWorkers, TheSessionsWorkersAreJackThreadsScheduledLikeTheAudioThread)
+{
+    LiveDaemon d(threeWorkers);
+    const pid_t pid = d.process->pid();
+    EXPECT_EQ(awaitThreads(pid, "backline-work", 2), 2) << threadStates(pid);
+    EXPECT_EQ(threadPolicy(pid, "backline-work"), threadPolicy(pid, "backline-audio")) << threadStates(pid);
+    EXPECT_NE(d.process->output().find("3 workers run the graph (2 helper thread(s)"), std::string::npos)
+        << d.process->output();
+    // The mix runs on them: the daemon answers and plays on.
+    EXPECT_TRUE(d.osc->waitForPong(5s));
+}
+
+TEST(DaemonWorkers, WithoutRealTimeJackAndNoWordFromTheSessionTheAudioThreadRunsTheMixAlone)
+{
+    LiveDaemon d; // jackd without -R, no `workers`
+    const pid_t pid = d.process->pid();
+    ASSERT_TRUE(d.osc->waitForPong(5s));
+    EXPECT_EQ(countThreads(pid, "backline-work"), 0) << threadStates(pid);
+    EXPECT_EQ(d.process->output().find("workers run the graph"), std::string::npos) << d.process->output();
+}
+
+TEST(DaemonWorkers, WithRealTimeJackEveryCoreRunsTheMix)
+{
+    LiveDaemon d(toneSessionYaml, JackServer::Scheduling::Realtime);
+    const pid_t pid = d.process->pid();
+    ASSERT_TRUE(d.osc->waitForPong(5s));
+    const auto audio = threadPolicy(pid, "backline-audio");
+    ASSERT_TRUE(audio) << threadStates(pid);
+    if (*audio != SCHED_FIFO && *audio != SCHED_RR)
+        GTEST_SKIP() << "jackd could not get real-time scheduling here, so it runs without: nothing to check";
+    const int cores = int(std::thread::hardware_concurrency());
+    EXPECT_EQ(awaitThreads(pid, "backline-work", cores - 1), cores - 1) << threadStates(pid);
+    if (cores > 1) {
+        EXPECT_EQ(threadPolicy(pid, "backline-work"), audio) << threadStates(pid);
+    }
+}
