@@ -188,7 +188,8 @@ ExitCode Daemon::runLive()
                             "another with --web-port or the session key web.port",
                     *webPort)});
     }
-    jack_.setWorkers(options_.workers.value_or(probe->workers.value_or(0)));
+    workersSaid_ = probe->workers.value_or(0);
+    jack_.setWorkers(options_.workers.value_or(workersSaid_));
     if (auto r = host_.startLive(); !r)
         return fail(r.error());
     if (auto r = startOsc(); !r)
@@ -282,6 +283,9 @@ void Daemon::applyReloadedSurfaces()
         spdlog::warn("the session's web.port changed ({} → {}): restart backlined to apply it (the PIN and the "
                      "allowed addresses apply now)",
             webPort_ ? std::to_string(*webPort_) : "off", web.port ? std::to_string(*web.port) : "off");
+    if (const int workers = host_.sessionWorkers(); !options_.workers && workers != workersSaid_)
+        spdlog::warn("the session's workers changed ({} → {}): restart backlined to apply it", workersSaid_ ? std::to_string(workersSaid_) : "not said",
+            workers ? std::to_string(workers) : "not said");
 }
 
 void Daemon::serviceShow()

@@ -71,6 +71,7 @@ private:
     SessionSaver saver_; // a listener of listeners_ from construction to destruction
     DaemonControl control_;
     std::shared_ptr<control::PinGate> pin_; // shared by the OSC and the web server
+    int workersSaid_ = 0;                    // the session's workers at start (0: not said)
     std::optional<int> webPort_;             // the web port asked for at start (nullopt: none)
     std::unique_ptr<control::OscServer> osc_;
     std::unique_ptr<control::WebServer> web_; // declared after osc_: it goes first

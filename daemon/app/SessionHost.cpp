@@ -108,6 +108,7 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     ++loads_;
     spec_ = std::move(spec);
     autosaveSeconds_.store(spec_.autosaveSeconds.value_or(0), std::memory_order_relaxed);
+    workers_.store(spec_.workers.value_or(0), std::memory_order_relaxed);
     std::lock_guard cache(summaryMutex_);
     oscSpec_ = spec_.osc;
     webSpec_ = spec_.web;

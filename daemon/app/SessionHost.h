@@ -110,6 +110,8 @@ public:
     void savedOver(std::uint64_t loads, session::SessionSpec spec, std::span<const port::ParamChange> values);
     /// [any] The running session's `autosave_seconds`, 0 when it has none.
     int autosaveSeconds() const noexcept { return autosaveSeconds_.load(std::memory_order_relaxed); }
+    /// [any] The running session's `workers` (0: not said).
+    int sessionWorkers() const noexcept { return workers_.load(std::memory_order_relaxed); }
 
     /// The recording, null when unavailable. Requests go through the methods below.
     Recording* recording() const noexcept { return recording_.get(); }
@@ -174,6 +176,7 @@ private:
     session::WebSpec webSpec_; // guarded by summaryMutex_
     std::uint64_t loads_ = 0; // adopt()s so far, under mutex_
     std::atomic<int> autosaveSeconds_ {0}; // a setting alone: nothing is published with it
+    std::atomic<int> workers_ {0};         // a setting alone
     MemoryRelease memory_;
 };
 
