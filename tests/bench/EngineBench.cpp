@@ -4,11 +4,13 @@
 // the master chain, at 48 kHz in 128-frame blocks. Measured two ways side by side in one run:
 // the engine's process() and the very same Faust instances' compute() called directly in a
 // loop; the difference is the engine's own cost (mixing, sends, ramps, meters, taps).
+// The same desk on 1 and on 2 workers (wall-clock time: the helpers' time is not the caller's).
 // Then morphs: the same desk grown to 72 tracks, run with no morph and with 2,000 parameters
 // morphing at once (each block moves every one of them), at 128 and at 1,024 frames a block.
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "engine/ParamControl.h"
+#include "engine/WorkerPool.h"
 #include "faust/DspFactory.h"
 #include "session/SessionLoader.h"
 
@@ -116,6 +118,22 @@ void engineProcess(benchmark::State& state)
         = benchmark::Counter(double(state.iterations()) * block / rate, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(engineProcess)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+
+/// The desk on N workers (the argument): wall-clock time per block, since the helpers' time is
+/// not the calling thread's. 1 worker is the same path as engineProcess.
+void deskOnWorkers(benchmark::State& state)
+{
+    Desk desk;
+    auto pool = engine::WorkerPool::create(int(state.range(0)));
+    if (!pool)
+        throw std::runtime_error(pool.error().message);
+    desk.engine.useWorkers(&(*pool)->scheduler());
+    for (auto _ : state)
+        desk.process();
+    desk.engine.useWorkers(nullptr);
+    state.counters["realtime_x"] = benchmark::Counter(double(state.iterations()) * block / rate, benchmark::Counter::kIsRate);
+}
+BENCHMARK(deskOnWorkers)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->MinTime(2.0)->UseRealTime();
 
 void directCompute(benchmark::State& state)
 {

@@ -23,9 +23,11 @@ namespace {
 
 /// The tone session with a mono input track on the first capture port (silent on the dummy
 /// backend), so that input ports and their connections have to come back too, and the master
-/// as a record source (takes go to the session's folder).
+/// as a record source (takes go to the session's folder). On two workers, so a lost server
+/// also takes its worker threads, and a rejoin starts new ones.
 const char* toneAndMicSessionYaml = R"(backline: 1
 name: it
+workers: 2
 tracks:
   - name: tone
     dsp: tone
