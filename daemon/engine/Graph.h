@@ -28,7 +28,7 @@ namespace backline::engine {
 /// One DSP instance in the graph, with the buffers it reads and writes.
 struct DspStage {
     std::unique_ptr<faust::DspInstance> dsp;
-    AudioBuffer in;                    ///< numInputs channels (filled by channel mapping)
+    AudioBuffer in;                    ///< numInputs channels, filled by channel mapping (a session's DSP only)
     AudioBuffer out;                   ///< numOutputs channels
     std::vector<ParamId> rampedParams; ///< parameters the engine smooths for this stage
     /// A session's own DSP: its output is checked every block for NaN, infinity and values past
@@ -73,9 +73,22 @@ struct Feed {
     std::uint32_t slot = 0; ///< the track's send or route index
 };
 
-/// A track: inputs → optional DSP → channel strip → fader/pan → mute/solo gate, leaving its
-/// post-fader (and, when a send wants it, pre-fader) signal for the buses and the master that
-/// its routes and sends feed, which read it themselves (rt/TrackProcess.cpp).
+/// One switchable section of a channel strip (high-pass, gate, EQ, compressor): a DSP of its
+/// own, computed only while it is on, warming up or fading. Off and faded out, it costs nothing
+/// and its input passes untouched (rt/TrackProcess.cpp).
+struct StripSection {
+    std::size_t stage = 0;           ///< its DSP stage (channels → channels)
+    float on = 0.0f;                 ///< parameter zone: `<section>/on`
+    Smoother mix;                    ///< 0: its input passes; 1: its output; glides over 20 ms
+    std::uint32_t warmupFrames = 0;  ///< switched on from off, it runs unheard this long first
+    std::uint32_t warming = 0;       ///< frames of that warm-up left
+    bool running = false;            ///< computed this stretch
+};
+
+/// A track: inputs → optional DSP → channel strip (trim and polarity, then its sections) →
+/// fader/pan → mute/solo gate, leaving its post-fader (and, when a send wants it, pre-fader)
+/// signal for the buses and the master that its routes and sends feed, which read it
+/// themselves (rt/TrackProcess.cpp).
 struct TrackNode final : ProcessNode {
     void process(const NodeRun& run, const NodeScratch& scratch) noexcept BACKLINE_NONBLOCKING override;
 
@@ -84,9 +97,13 @@ struct TrackNode final : ProcessNode {
     int channels = 1;
     int inputBase = -1;                ///< first engine input channel, or -1 when it takes none
     std::optional<std::size_t> source; ///< its DSP stage
-    std::size_t strip = 0;             ///< channel strip stage (channels → channels)
+    float trimDb = 0.0f;               ///< parameter zone: `trim`
+    float polarity = 0.0f;             ///< parameter zone: `polarity`
+    Smoother inputGain;                ///< trim × polarity, gliding; at exactly 1 nothing is computed
+    std::vector<StripSection> sections; ///< the strip's high-pass, gate, EQ and compressor, in that order
     std::size_t fader = 0;             ///< fader stage (channels → 2)
-    AudioBuffer signal;                ///< channels × maxFrames: what enters the strip
+    AudioBuffer signal;                ///< channels × maxFrames: the source's output, then trimmed
+    float* stripOut[2] {};             ///< this stretch: the strip's output (pre-fader), wherever it is
     AudioBuffer preStereo;             ///< 2 × maxFrames: the pre-fader signal for sends
     std::optional<std::filesystem::path> inputFile; ///< offline renders feed the inputs from it
     float mute = 0.0f; ///< parameter zone

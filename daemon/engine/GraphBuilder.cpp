@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cmath>
 #include <fmt/format.h>
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -58,7 +59,7 @@ public:
         // Parameter zones point into tracks and buses: their vectors must never reallocate.
         graph_->tracks.reserve(spec_.tracks.size());
         graph_->buses.reserve(spec_.buses.size());
-        graph_->stages.reserve(spec_.tracks.size() * 3 + spec_.buses.size() * 2 + 2);
+        graph_->stages.reserve(spec_.tracks.size() * 7 + spec_.buses.size() * 2 + 2);
         for (const auto& bus : spec_.buses)
             if (auto r = addBus(bus); !r)
                 return r.error();
@@ -108,13 +109,16 @@ private:
         auto dsp = instantiate(builtin, "built-in");
         if (!dsp)
             return dsp.error();
-        return addStage(std::move(dsp.value()));
+        return addStage(std::move(dsp.value()), false);
     }
 
-    std::size_t addStage(std::unique_ptr<faust::DspInstance> dsp)
+    /// mapped: the stage is run through runStageMapped (a session's DSP, fitted to its
+    /// place's channels), which needs an input buffer of its own; built-ins read in place.
+    std::size_t addStage(std::unique_ptr<faust::DspInstance> dsp, bool mapped)
     {
         DspStage stage;
-        stage.in = AudioBuffer(dsp->numInputs(), graph_->maxFrames);
+        if (mapped)
+            stage.in = AudioBuffer(dsp->numInputs(), graph_->maxFrames);
         stage.out = AudioBuffer(dsp->numOutputs(), graph_->maxFrames);
         stage.dsp = std::move(dsp);
         graph_->stages.push_back(std::move(stage));
@@ -202,7 +206,15 @@ private:
     /// fade in) rather than gliding there from defaults.
     void settleGlides()
     {
+        const auto stripFrames = std::uint32_t(std::lround(config::smoothingSeconds * graph_->sampleRate));
         for (auto& track : graph_->tracks) {
+            track.inputGain.prepare(stripFrames, dbToGain(track.trimDb) * (track.polarity >= 0.5f ? -1.0f : 1.0f));
+            for (auto& section : track.sections) {
+                const bool on = section.on >= 0.5f;
+                section.mix.prepare(stripFrames, on ? 1.0f : 0.0f);
+                section.running = on;
+                section.warming = 0;
+            }
             for (auto& send : track.sends) {
                 send.level.prepare(switchFrames_, dbToGain(send.levelDb));
                 send.preMix.prepare(switchFrames_, send.pre);
@@ -262,7 +274,7 @@ private:
                 fmt::format("{}: {}: {} has no outputs; it must produce sound", dspSpec.where.str(), owner,
                     (*dsp)->origin()));
         const std::string origin = (*dsp)->origin();
-        const std::size_t stage = addStage(std::move(dsp.value()));
+        const std::size_t stage = addStage(std::move(dsp.value()), true);
         graph_->stages[stage].guarded = true;
         graph_->stages[stage].label = fmt::format("{} ({})", owner, origin);
         if (auto r = addStageParams(stage, prefix, false); !r)
@@ -309,6 +321,65 @@ private:
         return std::nullopt;
     }
 
+    /// A track's channel strip: trim and polarity (the engine's own gain), then its sections,
+    /// each a DSP of its own with an engine switch `<section>/on`, and the session's `strip:`
+    /// values.
+    Result<void> addStrip(TrackNode& track, const session::TrackSpec& spec, const std::string& prefix,
+        const std::string& owner)
+    {
+        std::vector<std::string> paths {"trim", "polarity"};
+        ParamInfo trim;
+        trim.address = prefix + "trim";
+        trim.unit = "dB";
+        trim.kind = port::ParamKind::Continuous;
+        trim.min = -24.0f;
+        trim.max = 24.0f;
+        trim.init = 0.0f;
+        trim.step = 0.1f;
+        if (auto id = addParam(trim, &track.trimDb, Smoothing::Node); !id)
+            return id.error();
+        if (auto r = addSwitch(prefix + "polarity", &track.polarity, 0.0f); !r)
+            return r;
+
+        struct Kind {
+            const char* name;
+            float on;            // the switch's default (the EQ starts in, flat)
+            double warmupSeconds; // unheard after a switch-on from off (faust/README.md, "Strip sections")
+        };
+        static constexpr Kind kinds[] = {{"hpf", 0.0f, 0.0}, {"gate", 0.0f, 0.0}, {"eq", 1.0f, 0.0}, {"comp", 0.0f, 0.050}};
+        const char* width = spec.channels == 1 ? "mono" : "stereo";
+        track.sections.reserve(std::size(kinds)); // zones point into it
+        for (const Kind& kind : kinds) {
+            auto stage = addBuiltinStage(fmt::format("strip_{}_{}", kind.name, width), spec.where);
+            if (!stage)
+                return stage.error();
+            StripSection& section = track.sections.emplace_back();
+            section.stage = *stage;
+            section.warmupFrames = std::uint32_t(std::lround(kind.warmupSeconds * graph_->sampleRate));
+            const std::string on = std::string(kind.name) + "/on";
+            paths.push_back(on);
+            if (auto r = addSwitch(prefix + on, &section.on, kind.on); !r)
+                return r;
+            if (auto r = addStageParams(section.stage, prefix, true); !r)
+                return r;
+            for (const auto& p : graph_->stages[section.stage].dsp->params())
+                paths.push_back(p.path);
+        }
+        for (const auto& v : spec.strip) {
+            if (std::find(paths.begin(), paths.end(), v.path) == paths.end()) {
+                std::string names;
+                for (const auto& path : paths)
+                    names += (names.empty() ? "" : ", ") + path;
+                return makeError(ErrorCode::Session,
+                    fmt::format("{}: {}: the channel strip has no parameter '{}' (it has: {})", v.where.str(), owner, v.path,
+                        names));
+            }
+            if (auto r = setInitial(prefix + v.path, v.value, v.where); !r)
+                return r;
+        }
+        return {};
+    }
+
     Result<void> addTrack(const session::TrackSpec& spec)
     {
         const std::string owner = fmt::format("track '{}'", spec.name);
@@ -333,41 +404,36 @@ private:
             }
         }
 
+        graph_->tracks.push_back(std::move(node));
+        TrackNode& track = graph_->tracks.back();
+
         const bool mono = spec.channels == 1;
-        auto strip = addBuiltinStage(mono ? "channel_mono" : "channel_stereo", spec.where);
-        if (!strip)
-            return strip.error();
-        node.strip = *strip;
-        if (auto r = addStageParams(node.strip, prefix, true); !r)
-            return r;
-        if (auto r = setStageValues(node.strip, spec.strip, prefix, owner, "the channel strip"); !r)
+        if (auto r = addStrip(track, spec, prefix, owner); !r)
             return r;
         auto fader = addBuiltinStage(mono ? "fader_mono" : "fader_stereo", spec.where);
         if (!fader)
             return fader.error();
-        node.fader = *fader;
-        if (auto r = addStageParams(node.fader, prefix, true); !r)
+        track.fader = *fader;
+        if (auto r = addStageParams(track.fader, prefix, true); !r)
             return r;
 
         for (std::size_t b = 0; b < graph_->buses.size(); ++b) {
             if (graph_->buses[b].aux) {
                 SendNode send;
                 send.bus = b;
-                node.sends.push_back(send);
+                track.sends.push_back(send);
             }
         }
         RouteNode toMaster;
         toMaster.destination = masterDestination;
-        node.routes.push_back(toMaster);
+        track.routes.push_back(toMaster);
         for (std::size_t b = 0; b < graph_->buses.size(); ++b) {
             if (!graph_->buses[b].aux) {
                 RouteNode route;
                 route.destination = b;
-                node.routes.push_back(route);
+                track.routes.push_back(route);
             }
         }
-        graph_->tracks.push_back(std::move(node));
-        TrackNode& track = graph_->tracks.back();
 
         if (auto r = addSwitch(prefix + "mute", &track.mute, spec.mute ? 1.0f : 0.0f); !r)
             return r;

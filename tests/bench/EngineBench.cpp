@@ -152,9 +152,14 @@ void directCompute(benchmark::State& state)
         for (auto& track : graph.tracks) {
             float* in[2] = {const_cast<float*>(desk.inputPointers[std::size_t(track.inputBase)]),
                 const_cast<float*>(desk.inputPointers[std::size_t(track.inputBase + 1)])};
-            auto& strip = graph.stages[track.strip];
-            compute(track.strip, in, strip.out.pointers());
-            compute(track.fader, strip.out.pointers(), graph.stages[track.fader].out.pointers());
+            float* const* signal = in;
+            for (auto& section : track.sections) {
+                if (!section.running)
+                    continue;
+                compute(section.stage, signal, graph.stages[section.stage].out.pointers());
+                signal = graph.stages[section.stage].out.pointers();
+            }
+            compute(track.fader, signal, graph.stages[track.fader].out.pointers());
         }
         for (auto& bus : graph.buses) {
             float* const* signal = bus.input.pointers();

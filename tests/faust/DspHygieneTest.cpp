@@ -59,6 +59,11 @@ double designedGainDb(const std::string& name)
     constexpr double eq = 4 * 18 + 2 * 6;
     if (name == "channel_mono" || name == "channel_stereo")
         return 24 + eq + 24;
+    // The strip's sections on their own (the engine's strips): the EQ's bands, the compressor's make-up.
+    if (name == "strip_eq_mono" || name == "strip_eq_stereo")
+        return eq;
+    if (name == "strip_comp_mono" || name == "strip_comp_stereo")
+        return 24;
     if (name == "master")
         return 12 + eq + 24;
     // Delay: level +12 dB and 95 % feedback, whose repeats of a steady signal sum to 1 / (1 - 0.95).

@@ -58,7 +58,8 @@ TEST(ParamDiscovery, CatalogueHoldsEveryBuiltin)
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names,
         (std::vector<std::string> { "channel_mono", "channel_stereo", "delay", "drone", "fader_mono", "fader_stereo",
-            "master", "reverb", "tone" }));
+            "master", "reverb", "strip_comp_mono", "strip_comp_stereo", "strip_eq_mono", "strip_eq_stereo",
+            "strip_gate_mono", "strip_gate_stereo", "strip_hpf_mono", "strip_hpf_stereo", "tone" }));
     EXPECT_EQ(backline::faust::builtinCatalog().size(), names.size());
 }
 

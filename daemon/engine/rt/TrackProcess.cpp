@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A track's node: inputs → optional DSP → strip → fader → mute/solo gate. The buses and the
-// master read its output themselves (BusProcess.cpp, MasterProcess.cpp).
+// A track's node: inputs → optional DSP → strip (trim and polarity, then the sections that are
+// on) → fader → mute/solo gate. The buses and the master read its output themselves
+// (BusProcess.cpp, MasterProcess.cpp).
 #include "engine/Graph.h"
 
 #include "core/Decibels.h"
@@ -8,7 +9,75 @@
 #include "engine/rt/NodeSignals.h"
 #include "engine/rt/StageRunner.h"
 
+#include <algorithm>
+
 namespace backline::engine {
+
+namespace {
+
+/// Trim and polarity: one gain gliding over 20 ms. At exactly 1 (0 dB, polarity normal, no
+/// glide) the signal passes untouched; otherwise it is scaled into `into`.
+void trim(Smoother& gain, float** signal, int channels, float* const* into, float* scratch, std::uint32_t n) noexcept
+    BACKLINE_NONBLOCKING
+{
+    if (!gain.ramping() && gain.current() == 1.0f)
+        return;
+    const bool constant = gain.render(scratch, n);
+    for (int c = 0; c < channels; ++c) {
+        const float* from = signal[c];
+        float* to = into[c];
+        for (std::uint32_t i = 0; i < n; ++i)
+            to[i] = from[i] * (constant ? scratch[0] : scratch[i]);
+        signal[c] = to;
+    }
+}
+
+/// One strip section for a stretch: off and faded out, nothing (signal passes); switched on
+/// from off, it starts from rest (cleared), runs unheard through its warm-up, then fades in;
+/// switched off, it fades out and stops. Points signal at its output when it is heard.
+void runSection(Graph& graph, StripSection& section, float** signal, int channels, float* scratch, std::uint32_t n) noexcept
+    BACKLINE_NONBLOCKING
+{
+    const bool wanted = section.on >= 0.5f;
+    auto& stage = graph.stages[section.stage];
+    if (!section.running) {
+        if (!wanted)
+            return; // off: costs nothing, its input passes
+        stage.dsp->clear();
+        section.running = true;
+        section.warming = section.warmupFrames;
+    }
+    if (!wanted)
+        section.warming = 0;
+    if (section.warming == 0)
+        section.mix.follow(wanted ? 1.0f : 0.0f);
+    if (!wanted && section.mix.silent()) {
+        section.running = false; // faded out: from here on it costs nothing
+        return;
+    }
+    float* const* wet = stage.out.pointers();
+    runStage(graph, stage, signal, wet, n);
+    if (section.warming > 0) {
+        section.warming -= std::min(section.warming, n); // unheard until its detectors have settled
+        return;
+    }
+    if (!section.mix.ramping() && section.mix.current() == 1.0f) {
+        for (int c = 0; c < channels; ++c)
+            signal[c] = wet[c];
+        return;
+    }
+    // Fading: dry + mix × (wet − dry), sample by sample.
+    section.mix.render(scratch, n);
+    for (int c = 0; c < channels; ++c) {
+        const float* dry = signal[c];
+        float* out = wet[c];
+        for (std::uint32_t i = 0; i < n; ++i)
+            out[i] = dry[i] + scratch[i] * (out[i] - dry[i]);
+        signal[c] = out;
+    }
+}
+
+} // namespace
 
 void TrackNode::process(const NodeRun& run, const NodeScratch& scratch) noexcept
 {
@@ -26,19 +95,23 @@ void TrackNode::process(const NodeRun& run, const NodeScratch& scratch) noexcept
     if (inputBase >= 0)
         tapInto(io, TapPoint::Kind::TrackInput, index, in, nframes);
 
-    float* const* sourced = signal.pointers();
+    // The strip works on pointers: a stage that is skipped leaves them where they are.
+    // Faust never writes its inputs, so the strip may read the input buffers in place.
+    stripOut[0] = const_cast<float*>(in[0]);
+    stripOut[1] = const_cast<float*>(in[1]);
     if (source) {
         auto& stage = graph.stages[*source];
-        runStageMapped(graph, stage, in, stage.dsp->numInputs() > 0 ? channels : 0, sourced, channels, nframes);
-    } else {
-        // Faust never writes its inputs: the strip reads the input buffers where they are.
-        sourced = const_cast<float* const*>(in);
+        runStageMapped(graph, stage, in, stage.dsp->numInputs() > 0 ? channels : 0, signal.pointers(), channels, nframes);
+        for (int c = 0; c < channels; ++c)
+            stripOut[c] = signal.channel(c);
     }
+    inputGain.follow(dbToGain(trimDb) * (polarity >= 0.5f ? -1.0f : 1.0f));
+    trim(inputGain, stripOut, channels, signal.pointers(), scratch.gains[0], nframes);
+    for (auto& section : sections)
+        runSection(graph, section, stripOut, channels, scratch.gains[0], nframes);
 
-    auto& stripStage = graph.stages[strip];
-    runStage(graph, stripStage, sourced, stripStage.out.pointers(), nframes);
     auto& faderStage = graph.stages[fader];
-    runStage(graph, faderStage, stripStage.out.pointers(), faderStage.out.pointers(), nframes);
+    runStage(graph, faderStage, stripOut, faderStage.out.pointers(), nframes);
 
     // Mute and solo gate the track's output and its sends alike.
     float* gate = scratch.gains[0];
@@ -55,7 +128,7 @@ void TrackNode::process(const NodeRun& run, const NodeScratch& scratch) noexcept
     }
     if (anyPre) {
         float* pre[2] = {preStereo.channel(0), preStereo.channel(1)};
-        mapChannels(stripStage.out.pointers(), channels, pre, 2, nframes);
+        mapChannels(stripOut, channels, pre, 2, nframes);
         scale(pre[0], gate, gateConstant, nframes);
         scale(pre[1], gate, gateConstant, nframes);
     }
