@@ -4,6 +4,7 @@
 // the master chain, at 48 kHz in 128-frame blocks. Measured two ways side by side in one run:
 // the engine's process() and the very same Faust instances' compute() called directly in a
 // loop; the difference is the engine's own cost (mixing, sends, ramps, meters, taps).
+// 64 mono tracks with every strip section off, typical, and all on (what off saves).
 // The same desk on 1 and on 2 workers (wall-clock time: the helpers' time is not the caller's).
 // Then morphs: the same desk grown to 72 tracks, run with no morph and with 2,000 parameters
 // morphing at once (each block moves every one of them), at 128 and at 1,024 frames a block.
@@ -53,9 +54,14 @@ struct Desk {
     std::vector<float> out[2];
 
     explicit Desk(int tracks = deskTracks, std::uint32_t blockFrames = block)
+        : Desk(deskSession(tracks), blockFrames)
+    {
+    }
+
+    explicit Desk(const std::string& yaml, std::uint32_t blockFrames = block)
         : frames(blockFrames)
     {
-        auto spec = session::loadSessionText(deskSession(tracks), "/tmp/desk.yaml");
+        auto spec = session::loadSessionText(yaml, "/tmp/desk.yaml");
         if (!spec)
             throw std::runtime_error(spec.error().message);
         auto built = engine::buildGraph(*spec, rate, frames, [](const session::DspSpec& dsp) {
@@ -118,6 +124,24 @@ void engineProcess(benchmark::State& state)
         = benchmark::Counter(double(state.iterations()) * block / rate, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(engineProcess)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
+
+/// 64 mono tracks, each an input through its strip and fader to the master, no buses: the
+/// strip as the argument sets it — 0 every section off, 1 typical (high-pass, EQ, compressor),
+/// 2 every section on. What a track costs with its sections off against on.
+void monoTracks(benchmark::State& state)
+{
+    static const char* strips[] = {"{eq/on: 0}", "{hpf/on: 1, eq/on: 1, eq/mid1/gain: 3, comp/on: 1}",
+        "{hpf/on: 1, gate/on: 1, gate/threshold: -70, eq/on: 1, eq/mid1/gain: 3, comp/on: 1}"};
+    std::string yaml = "backline: 1\ntracks:\n";
+    for (int t = 0; t < 64; ++t)
+        yaml += "  - {name: m" + std::to_string(t) + ", strip: " + strips[state.range(0)] + "}\n";
+    Desk desk(yaml);
+    for (auto _ : state)
+        desk.process();
+    state.counters["per_track_cpu_per_audio_second"] = benchmark::Counter(
+        double(state.iterations()) * block / rate * 64, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(monoTracks)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
 /// The desk on N workers (the argument): wall-clock time per block, since the helpers' time is
 /// not the calling thread's. 1 worker is the same path as engineProcess.
