@@ -179,7 +179,7 @@ TEST(SessionWriter, EveryChangedParameterSceneAndSafeLoadsBackExactly)
         EXPECT_NE(written->text.find(kept), std::string::npos) << kept << "\n" << written->text;
     EXPECT_LT(written->text.find("tracks:"), written->text.find("buses:"));
     // A new map of many values a line each, under its owner's keys, as a person would lay it out.
-    EXPECT_NE(written->text.find("\n    strip:\n      comp/attack: "), std::string::npos) << written->text;
+    EXPECT_NE(written->text.find("\n    strip:\n      trim: "), std::string::npos) << written->text;
     EXPECT_LT(written->text.find("scenes:"), written->text.find("songs:"));
 
     // Written again from what it loads as, the text stays as it is.
