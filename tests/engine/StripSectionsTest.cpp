@@ -178,3 +178,31 @@ TEST(StripSections, TheStripKeysAreCheckedAndNamedWhenWrong)
         EXPECT_NE(message.find("comp/on"), std::string::npos) << message;
     }
 }
+
+TEST(StripSections, AMutedTracksStripAndFaderStopOnceItsFadeIsOverAndTheSourcePlaysOn)
+{
+    // Two identical tracks; the second is muted for a while, with its compressor and EQ on.
+    OfflineSession s(toneTracks({"comp/on: 1, eq/mid1/gain: 3", "comp/on: 1, eq/mid1/gain: 3"}));
+    TrackTaps taps(s, {0, 1});
+    const engine::Graph& graph = *s.installedGraph();
+    taps.render(0.1);
+    ASSERT_TRUE(s.control.set("/track/t1/mute", 1.0));
+    const auto muted = taps.render(0.3);
+    // Silent from the end of the mute's 10 ms fade on, exactly.
+    for (std::size_t i = 480; i < muted[1].left.size(); ++i)
+        ASSERT_EQ(muted[1].left[i], 0.0f) << "frame " << i;
+    ASSERT_TRUE(s.control.set("/track/t1/mute", 0.0));
+    const auto back = taps.render(0.3);
+    // Back under a 10 ms fade-in, without a step beyond the steady tone's...
+    EXPECT_LE(largestStep(back[1].left, 0, 960), 1.01 * largestStep(back[0].left, 0, back[0].left.size()));
+    // ...in time with the track that played on (the tone kept its phase), at its level.
+    const double level0 = peakDb(back[0].left, 4800, back[0].left.size());
+    EXPECT_NEAR(peakDb(back[1].left, 4800, back[1].left.size()), level0, 0.05);
+    double worst = 0.0;
+    for (std::size_t i = 4800; i < back[0].left.size(); ++i)
+        worst = std::max(worst, double(std::fabs(back[0].left[i] - back[1].left[i])));
+    // (A tone one sample out of place would differ by -17.6 dB; what is left is the
+    // compressor's detector, whose 10 ms stretches resumed where they stopped.)
+    EXPECT_LT(20.0 * std::log10(worst + 1e-30) - level0, -25.0) << "the muted track's tone lost its place";
+    EXPECT_TRUE(graph.tracks[1].sections[3].running);
+}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A track's node: inputs → optional DSP → strip (trim and polarity, then the sections that are
-// on) → fader → mute/solo gate. The buses and the master read its output themselves
-// (BusProcess.cpp, MasterProcess.cpp).
+// on) → fader → mute/solo gate; muted and faded out, only the source runs. The buses and the
+// master read its output themselves (BusProcess.cpp, MasterProcess.cpp).
 #include "engine/Graph.h"
 
 #include "core/Decibels.h"
@@ -105,20 +105,27 @@ void TrackNode::process(const NodeRun& run, const NodeScratch& scratch) noexcept
         for (int c = 0; c < channels; ++c)
             stripOut[c] = signal.channel(c);
     }
-    inputGain.follow(dbToGain(trimDb) * (polarity >= 0.5f ? -1.0f : 1.0f));
-    trim(inputGain, stripOut, channels, signal.pointers(), scratch.gains[0], nframes);
-    for (auto& section : sections)
-        runSection(graph, section, stripOut, channels, scratch.gains[0], nframes);
-
     auto& faderStage = graph.stages[fader];
-    runStage(graph, faderStage, stripOut, faderStage.out.pointers(), nframes);
-
-    // Mute and solo gate the track's output and its sends alike.
-    float* gate = scratch.gains[0];
-    const bool gateConstant = audible.render(gate, nframes);
     float* post[2] = {faderStage.out.channel(0), faderStage.out.channel(1)};
-    scale(post[0], gate, gateConstant, nframes);
-    scale(post[1], gate, gateConstant, nframes);
+    float* gate = scratch.gains[0];
+    bool gateConstant = true;
+    // Mute and solo gate the track's output and its sends alike. Silenced and faded out, the
+    // strip and the fader would be multiplied by an exact 0: they stop (the source plays on,
+    // keeping its time) and resume where they stopped under the next fade-in.
+    const bool silenced = audible.silent();
+    if (silenced) {
+        zero(post[0], nframes);
+        zero(post[1], nframes);
+    } else {
+        inputGain.follow(dbToGain(trimDb) * (polarity >= 0.5f ? -1.0f : 1.0f));
+        trim(inputGain, stripOut, channels, signal.pointers(), scratch.gains[0], nframes);
+        for (auto& section : sections)
+            runSection(graph, section, stripOut, channels, scratch.gains[0], nframes);
+        runStage(graph, faderStage, stripOut, faderStage.out.pointers(), nframes);
+        gateConstant = audible.render(gate, nframes);
+        scale(post[0], gate, gateConstant, nframes);
+        scale(post[1], gate, gateConstant, nframes);
+    }
 
     anyPre = false;
     for (auto& send : sends) {
@@ -128,9 +135,14 @@ void TrackNode::process(const NodeRun& run, const NodeScratch& scratch) noexcept
     }
     if (anyPre) {
         float* pre[2] = {preStereo.channel(0), preStereo.channel(1)};
-        mapChannels(stripOut, channels, pre, 2, nframes);
-        scale(pre[0], gate, gateConstant, nframes);
-        scale(pre[1], gate, gateConstant, nframes);
+        if (silenced) {
+            zero(pre[0], nframes);
+            zero(pre[1], nframes);
+        } else {
+            mapChannels(stripOut, channels, pre, 2, nframes);
+            scale(pre[0], gate, gateConstant, nframes);
+            scale(pre[1], gate, gateConstant, nframes);
+        }
     }
     for (auto& route : routes)
         route.gain.follow(route.on >= 0.5f ? 1.0f : 0.0f);
