@@ -5,12 +5,10 @@
 
 #include "engine/rt/BufferOps.h"
 
-#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <sndfile.h>
 #include <system_error>
-#include <thread>
 
 namespace backline::engine {
 
@@ -87,8 +85,7 @@ Result<std::unique_ptr<OfflineRenderer>> OfflineRenderer::create(Engine& engine,
         renderer->inputs_.push_back(std::move(input));
     }
     if (workers == 0)
-        workers = graph.workers > 0 ? graph.workers
-                                    : int(std::min(std::max(1u, std::thread::hardware_concurrency()), unsigned(config::maxWorkers)));
+        workers = graph.workers > 0 ? graph.workers : WorkerPool::defaultWorkers();
     if (workers > 1) {
         auto pool = WorkerPool::create(workers);
         if (!pool)

@@ -5,7 +5,9 @@
 #include "core/Config.h"
 #include "engine/AudioBuffer.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <sched.h>
 #include <cstring>
 #include <fmt/format.h>
 
@@ -21,6 +23,16 @@ struct WorkerPool::Helper {
     pthread_t thread {};
     AudioBuffer gains {2, config::maxBlockFrames};
 };
+
+int WorkerPool::defaultWorkers()
+{
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    int count = 1;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0)
+        count = CPU_COUNT(&cpus);
+    return std::clamp(count, 1, config::maxWorkers);
+}
 
 Result<pthread_t> WorkerPool::plainThread(void* (*entry)(void*), void* arg)
 {
@@ -65,6 +77,9 @@ WorkerPool::~WorkerPool()
 void WorkerPool::wake(void* self, std::uint32_t count) noexcept
 {
     auto* pool = static_cast<WorkerPool*>(self);
+    // Only as many posts as helpers sleep: one still awake from the last run looks for the new
+    // one before it sleeps again, and the semaphore does not pile up posts nobody takes.
+    count = std::min(count, pool->sleeping_.load(std::memory_order_acquire));
     for (std::uint32_t i = 0; i < count; ++i)
         // Audited: glibc's sem_post is an atomic add and, when a helper sleeps, one FUTEX_WAKE;
         // it never waits (RealtimeSanitizer agrees: it does not intercept it).
@@ -89,8 +104,11 @@ void WorkerPool::helperLoop(Helper& helper)
     const NodeScratch scratch {{helper.gains.channel(0), helper.gains.channel(1)}};
     std::uint32_t seen = 0;
     for (;;) {
+        scheduler_->help(scratch, seen); // a run that opened while this helper was awake
+        sleeping_.fetch_add(1, std::memory_order_acq_rel);
         while (sem_wait(&wake_) != 0 && errno == EINTR) {
         }
+        sleeping_.fetch_sub(1, std::memory_order_acq_rel);
         if (quit_.load(std::memory_order_acquire))
             return;
         scheduler_->help(scratch, seen);

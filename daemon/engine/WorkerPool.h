@@ -38,6 +38,10 @@ public:
     /// What the engine runs its graphs through.
     NodeScheduler& scheduler() noexcept { return *scheduler_; }
 
+    /// [control] One worker per core this process may run on (its CPU affinity: taskset,
+    /// systemd's CPUAffinity=, a container's cpuset), at most config::maxWorkers.
+    static int defaultWorkers();
+
     /// [control] A plain pthread at the caller's scheduling.
     static Result<pthread_t> plainThread(void* (*entry)(void*), void* arg);
 
@@ -52,6 +56,7 @@ private:
     sem_t wake_ {};
     bool semaphoreReady_ = false;
     std::atomic<bool> quit_ {false};
+    std::atomic<std::uint32_t> sleeping_ {0}; // helpers in (or about to be in) sem_wait
     std::unique_ptr<NodeScheduler> scheduler_;
     std::vector<std::unique_ptr<Helper>> helpers_;
 };

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <pthread.h>
+#include <sched.h>
 #include <fmt/format.h>
 #include <set>
 #include <thread>
@@ -146,31 +147,48 @@ Result<void> JackBackend::preparePorts(engine::Graph& graph)
 
 Result<void> JackBackend::activate()
 {
-    const bool realtime = jack_is_realtime(client_) != 0;
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const int workers = workersWanted_ > 0 ? workersWanted_ : realtime ? int(std::min<unsigned>(cores, unsigned(config::maxWorkers))) : 1;
-    if (workers > 1 && !workers_) {
-        const int priority = realtime ? jack_client_real_time_priority(client_) : 0;
-        auto pool = engine::WorkerPool::create(workers, [this, priority, realtime](void* (*entry)(void*), void* arg) -> Result<pthread_t> {
-            jack_native_thread_t thread {};
-            if (jack_client_create_thread(client_, &thread, priority, realtime ? 1 : 0, entry, arg) != 0)
-                return makeError(ErrorCode::Jack, "JACK could not start a worker thread");
-            return thread;
-        });
-        if (!pool)
-            return pool.error();
-        workers_ = std::move(pool.value());
-        engine_.useWorkers(&workers_->scheduler()); // before the first cycle
-        spdlog::info("{} workers run the graph ({} helper thread(s){})", workers, workers - 1,
-            realtime ? fmt::format(", real-time at priority {}", priority) : ", not real-time");
-    }
     if (jack_activate(client_) != 0)
         return makeError(ErrorCode::Jack, "JACK refused to activate the client");
     active_ = true;
     // The process thread exists from here on. Named from outside: on the thread itself it would
     // be a system call in a cycle. Lets ps, top and the tests tell it from JACK's other threads.
     pthread_setname_np(jack_client_thread_id(client_), "backline-audio");
+    startWorkers();
     return {};
+}
+
+void JackBackend::startWorkers()
+{
+    if (workers_)
+        return;
+    // Whether the helpers can be real-time is what the audio thread got, not what the server
+    // asks for: jackd runs with -R by default, and a client without the rights to real-time
+    // scheduling runs its audio thread without it, where a helper asked for real-time would
+    // not start at all.
+    int policy = SCHED_OTHER;
+    sched_param param {};
+    pthread_getschedparam(jack_client_thread_id(client_), &policy, &param);
+    const bool realtime = policy == SCHED_FIFO || policy == SCHED_RR;
+    const int workers = workersWanted_ > 0 ? workersWanted_ : realtime ? engine::WorkerPool::defaultWorkers() : 1;
+    if (workers <= 1)
+        return;
+    const int priority = realtime ? param.sched_priority : 0;
+    auto pool = engine::WorkerPool::create(workers, [this, priority, realtime](void* (*entry)(void*), void* arg) -> Result<pthread_t> {
+        jack_native_thread_t thread {};
+        if (jack_client_create_thread(client_, &thread, priority, realtime ? 1 : 0, entry, arg) != 0)
+            return makeError(ErrorCode::Jack, "JACK could not start a worker thread");
+        return thread;
+    });
+    if (!pool) {
+        // The show goes on: the audio thread runs the whole graph, as with one worker.
+        spdlog::warn("{}; the audio thread runs the mix alone", pool.error().message);
+        return;
+    }
+    workers_ = std::move(pool.value());
+    // While cycles run: the audio thread takes it up at its next block.
+    engine_.useWorkers(&workers_->scheduler());
+    spdlog::info("{} workers run the graph ({} helper thread(s){})", workers, workers - 1,
+        realtime ? fmt::format(", real-time at priority {}", priority) : ", not real-time");
 }
 
 std::vector<std::string> JackBackend::connect(const engine::Graph& graph)

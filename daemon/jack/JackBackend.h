@@ -32,8 +32,9 @@ public:
         std::string serverName; ///< empty: $JACK_DEFAULT_SERVER or "default"
         std::string clientName = "backline";
         /// Threads that run the graph's nodes, the audio thread included (session `workers`,
-        /// --workers); 0: one per core when JACK runs real-time, 1 when it does not (helpers
-        /// without real-time scheduling would hold up every cycle they are late for).
+        /// --workers); 0: one per core this process may use when its audio thread got real-time
+        /// scheduling, 1 when it did not (helpers without it would hold up every cycle they are
+        /// late for).
         int workers = 0;
     };
 
@@ -54,9 +55,10 @@ public:
     /// handles in the graph. Call before installing the graph.
     Result<void> preparePorts(engine::Graph& graph);
 
-    /// [control] Starts the helper threads the options ask for (JACK threads, real-time at
-    /// JACK's priority when JACK is, named "backline-work"), then the process callback, on a
-    /// thread named "backline-audio".
+    /// [control] Starts the process callback, on a thread named "backline-audio", then the
+    /// helper threads the options ask for (JACK threads named "backline-work", real-time at the
+    /// audio thread's priority when it got real-time scheduling). Helpers that cannot start
+    /// are logged, and the audio thread runs the mix alone.
     Result<void> activate();
     /// [control] Threads that run the graph's nodes (1 before activate()).
     int workers() const noexcept { return workers_ ? workers_->workers() : 1; }
@@ -92,6 +94,7 @@ private:
     JackBackend(jack_client_t* client, engine::Engine& engine, int workers);
 
     // JACK's notification thread calls these.
+    void startWorkers();
     static int onXrun(void* self) noexcept;
     static int onBufferSize(jack_nframes_t nframes, void* self) noexcept;
     static void onShutdown(jack_status_t code, const char* reason, void* self) noexcept;

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sched.h>
 #include <string>
@@ -84,9 +85,38 @@ TEST(DaemonWorkers, WithRealTimeJackEveryCoreRunsTheMix)
     ASSERT_TRUE(audio) << threadStates(pid);
     if (*audio != SCHED_FIFO && *audio != SCHED_RR)
         GTEST_SKIP() << "jackd could not get real-time scheduling here, so it runs without: nothing to check";
-    const int cores = int(std::thread::hardware_concurrency());
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    ASSERT_EQ(sched_getaffinity(pid, sizeof cpus, &cpus), 0);
+    const int cores = std::min(CPU_COUNT(&cpus), 64); // the cores it may use, at most 64 workers
     EXPECT_EQ(awaitThreads(pid, "backline-work", cores - 1), cores - 1) << threadStates(pid);
     if (cores > 1) {
         EXPECT_EQ(threadPolicy(pid, "backline-work"), audio) << threadStates(pid);
     }
+}
+
+TEST(DaemonWorkers, WithoutTheRightToRealTimeItStartsAndPlaysAllTheSame)
+{
+    // jackd runs real-time (as it does by default), but backlined may not: no CAP_SYS_NICE, an
+    // RLIMIT_RTPRIO of 0. Its audio thread then runs without real-time scheduling, and so must
+    // any helper: one asked for real-time would not start, and backlined with it.
+    const std::vector<std::string> noRealTime
+        = {"setpriv", "--bounding-set", "-sys_nice", "--inh-caps", "-sys_nice", "--", "prlimit", "--rtprio=0", "--"};
+    {
+        LiveDaemon d(toneSessionYaml, noRealTime, JackServer::Scheduling::Realtime);
+        const pid_t pid = d.process->pid();
+        ASSERT_TRUE(d.osc->waitForPong(5s));
+        const auto audio = threadPolicy(pid, "backline-audio");
+        ASSERT_TRUE(audio) << threadStates(pid);
+        if (*audio == SCHED_FIFO || *audio == SCHED_RR)
+            GTEST_SKIP() << "backlined got real-time scheduling all the same here: nothing to check";
+        EXPECT_EQ(countThreads(pid, "backline-work"), 0) << "no word from the session: the audio thread alone";
+    }
+    LiveDaemon d(threeWorkers, noRealTime, JackServer::Scheduling::Realtime);
+    const pid_t pid = d.process->pid();
+    ASSERT_TRUE(d.osc->waitForPong(5s));
+    EXPECT_EQ(awaitThreads(pid, "backline-work", 2), 2) << threadStates(pid) << d.process->output();
+    EXPECT_EQ(threadPolicy(pid, "backline-work"), SCHED_OTHER) << threadStates(pid);
+    EXPECT_NE(d.process->output().find("3 workers run the graph (2 helper thread(s), not real-time)"), std::string::npos)
+        << d.process->output();
 }

@@ -100,9 +100,10 @@ public:
     /// [any] The arrangement after the last block.
     ArrangementSnapshot arrangementSnapshot() const noexcept { return arrangement_.read(); }
 
-    /// [control, no block running] The workers that run the graphs' nodes from the next block
-    /// on (nullptr: the audio thread alone, as before any). The pool must stay until it is
-    /// replaced and no block runs (a stopped backend, or a quiesced one).
+    /// [control] The workers that run the graphs' nodes from the next block on (nullptr: the
+    /// audio thread alone, as before any). Installing one may happen while blocks run;
+    /// replacing or removing one only while none runs (a stopped backend, or a quiesced one),
+    /// and the pool must stay until then.
     void useWorkers(NodeScheduler* workers) noexcept
     {
         workers_.store(workers, std::memory_order_release); // pairs with runBlock()'s acquire

@@ -59,17 +59,18 @@ private:
 
     // One run's state. The audio thread writes the plain fields while epoch_ is odd (closed)
     // and no helper is inside (active_ == 0); helpers read them after seeing it even.
-    std::atomic<std::uint32_t> epoch_ {0};
-    std::atomic<std::uint32_t> active_ {0};
+    // The counters every thread hammers during a run each get a cache line of their own.
+    alignas(64) std::atomic<std::uint32_t> epoch_ {0};
+    alignas(64) std::atomic<std::uint32_t> active_ {0};
     const NodeOrder* order_ = nullptr;
     NodeRun run_ {};
     std::uint32_t count_ = 0;
     std::unique_ptr<std::atomic<std::uint32_t>[]> waiting_; // by node: nodes it still waits for
     std::unique_ptr<std::atomic<std::int32_t>[]> ready_;    // by slot: a ready node's id, -1 until pushed
-    std::atomic<std::uint32_t> pushed_ {0};                 // slots filled
-    std::atomic<std::uint32_t> taken_ {0};                  // slots taken
-    std::atomic<std::uint32_t> remaining_ {0};              // nodes not yet run
-    std::atomic<std::uint64_t> helperNodes_ {0};
+    alignas(64) std::atomic<std::uint32_t> pushed_ {0};     // slots filled
+    alignas(64) std::atomic<std::uint32_t> taken_ {0};      // slots taken
+    alignas(64) std::atomic<std::uint32_t> remaining_ {0};  // nodes not yet run
+    alignas(64) std::atomic<std::uint64_t> helperNodes_ {0};
 };
 
 } // namespace backline::engine

@@ -33,8 +33,9 @@ void trim(Smoother& gain, float** signal, int channels, float* const* into, floa
 }
 
 /// One strip section for a stretch: off and faded out, nothing (signal passes); switched on
-/// from off, it starts from rest (cleared), runs unheard through its warm-up, then fades in;
-/// switched off, it fades out and stops. Points signal at its output when it is heard.
+/// from off, it starts from rest (cleared), runs unheard through its warm-up, then fades in
+/// from the warm-up's last frame on (whatever the block size); switched off, it fades out and
+/// stops. Points signal at its output when it is heard.
 void runSection(Graph& graph, StripSection& section, float** signal, int channels, float* scratch, std::uint32_t n) noexcept
     BACKLINE_NONBLOCKING
 {
@@ -57,22 +58,34 @@ void runSection(Graph& graph, StripSection& section, float** signal, int channel
     }
     float* const* wet = stage.out.pointers();
     runStage(graph, stage, signal, wet, n);
+    std::uint32_t heard = 0; // the first frame of the stretch it is heard from
     if (section.warming > 0) {
-        section.warming -= std::min(section.warming, n); // unheard until its detectors have settled
-        return;
+        if (section.warming >= n) {
+            section.warming -= n; // unheard until its detectors have settled
+            return;
+        }
+        heard = section.warming;
+        section.warming = 0;
+        section.mix.follow(1.0f);
     }
-    if (!section.mix.ramping() && section.mix.current() == 1.0f) {
+    if (heard == 0 && !section.mix.ramping() && section.mix.current() == 1.0f) {
         for (int c = 0; c < channels; ++c)
             signal[c] = wet[c];
         return;
     }
-    // Fading: dry + mix × (wet − dry), sample by sample.
-    section.mix.render(scratch, n);
+    // Fading: dry until it is heard, then mix × wet + (1 − mix) × dry, frame by frame: exactly
+    // the wet at 1 and the dry at 0, so a fade's last frames are the same bits however the
+    // blocks fall.
+    const bool constant = section.mix.render(scratch, n - heard);
     for (int c = 0; c < channels; ++c) {
         const float* dry = signal[c];
         float* out = wet[c];
-        for (std::uint32_t i = 0; i < n; ++i)
-            out[i] = dry[i] + scratch[i] * (out[i] - dry[i]);
+        for (std::uint32_t i = 0; i < heard; ++i)
+            out[i] = dry[i];
+        for (std::uint32_t i = heard; i < n; ++i) {
+            const float m = constant ? scratch[0] : scratch[i - heard];
+            out[i] = m * out[i] + (1.0f - m) * dry[i];
+        }
         signal[c] = out;
     }
 }
