@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <sched.h>
 #include <string>
 #include <thread>
@@ -102,6 +103,8 @@ TEST(DaemonWorkers, WithoutTheRightToRealTimeItStartsAndPlaysAllTheSame)
     // any helper: one asked for real-time would not start, and backlined with it.
     const std::vector<std::string> noRealTime
         = {"setpriv", "--bounding-set", "-sys_nice", "--inh-caps", "-sys_nice", "--", "prlimit", "--rtprio=0", "--"};
+    if (std::system("setpriv --bounding-set -sys_nice --inh-caps -sys_nice -- prlimit --rtprio=0 -- true 2>/dev/null") != 0)
+        GTEST_SKIP() << "setpriv cannot take CAP_SYS_NICE away here (a container without CAP_SETPCAP)";
     {
         LiveDaemon d(toneSessionYaml, noRealTime, JackServer::Scheduling::Realtime);
         const pid_t pid = d.process->pid();
