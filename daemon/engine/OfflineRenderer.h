@@ -40,6 +40,8 @@ public:
 
     /// Threads that run the graph's nodes.
     int workers() const noexcept { return pool_ ? pool_->workers() : 1; }
+    /// Nodes the helpers (not the rendering thread) have run so far.
+    std::uint64_t helperNodes() noexcept { return pool_ ? pool_->scheduler().helperNodes() : 0; }
 
     /// [control] Runs a block of no frames: what the control side queued so far takes effect
     /// (a song cued while the transport stands goes to its start) before the first sample.

@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <iostream>
 #include <optional>
 #include <thread>
 
@@ -96,6 +97,7 @@ public:
     }
 
     int workers() const { return renderer_->workers(); }
+    std::uint64_t helperNodes() const { return renderer_->helperNodes(); }
 
     /// Appends frames more to out.
     void render(std::uint64_t frames, Stereo& out)
@@ -166,6 +168,10 @@ TEST(Determinism, OneWorkerAndManyWorkersRenderTheSameBits)
             << "left differs on " << workers << " workers";
         EXPECT_EQ(firstDifference(one.right.data(), many.right.data(), one.right.size()), std::nullopt)
             << "right differs on " << workers << " workers";
+        // How much ran elsewhere than on the rendering thread (WorkerPoolTest makes sure helpers
+        // take part; here a starved machine may leave them little).
+        std::cout << "[ measured ] " << workers << " workers: the helpers ran " << parallel.helperNodes() << " of "
+                  << 6 * (10 * sampleRate / period) << " nodes\n";
     }
 }
 
