@@ -183,6 +183,22 @@ private:
         return addParam(info, zone, Smoothing::Node).has_value() ? Result<void>() : makeError(ErrorCode::Session, "duplicate " + address);
     }
 
+    /// A level in dB of the engine's own (0.1 dB steps), gliding in the node that reads it.
+    Result<void> addLevel(const std::string& address, float* zone, float min, float max, float init)
+    {
+        ParamInfo info;
+        info.address = address;
+        info.unit = "dB";
+        info.kind = port::ParamKind::Continuous;
+        info.min = min;
+        info.max = max;
+        info.init = init;
+        info.step = 0.1f;
+        if (auto id = addParam(info, zone, Smoothing::Node); !id)
+            return id.error();
+        return {};
+    }
+
     /// Starts parameter id at value: its zone, its smoother and the control side's copy.
     void startAt(ParamId id, float value)
     {
@@ -328,16 +344,8 @@ private:
         const std::string& owner)
     {
         std::vector<std::string> paths {"trim", "polarity"};
-        ParamInfo trim;
-        trim.address = prefix + "trim";
-        trim.unit = "dB";
-        trim.kind = port::ParamKind::Continuous;
-        trim.min = -24.0f;
-        trim.max = 24.0f;
-        trim.init = 0.0f;
-        trim.step = 0.1f;
-        if (auto id = addParam(trim, &track.trimDb, Smoothing::Node); !id)
-            return id.error();
+        if (auto r = addLevel(prefix + "trim", &track.trimDb, -24.0f, 24.0f, 0.0f); !r)
+            return r;
         if (auto r = addSwitch(prefix + "polarity", &track.polarity, 0.0f); !r)
             return r;
 
@@ -441,16 +449,8 @@ private:
             return r;
         for (auto& send : track.sends) {
             const std::string sendPrefix = prefix + "send/" + graph_->buses[send.bus].name + "/";
-            ParamInfo level;
-            level.address = sendPrefix + "level";
-            level.unit = "dB";
-            level.kind = port::ParamKind::Continuous;
-            level.min = -120.0f;
-            level.max = 12.0f;
-            level.init = -120.0f;
-            level.step = 0.1f;
-            if (auto id = addParam(level, &send.levelDb, Smoothing::Node); !id)
-                return id.error();
+            if (auto r = addLevel(sendPrefix + "level", &send.levelDb, -120.0f, 12.0f, -120.0f); !r)
+                return r;
             if (auto r = addSwitch(sendPrefix + "pre", &send.pre, 0.0f); !r)
                 return r;
             for (const auto& s : spec.sends) {
