@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -19,18 +21,22 @@ struct Idle final : ProcessNode {
 
 std::vector<std::uint32_t> toVector(std::span<const std::uint32_t> s) { return {s.begin(), s.end()}; }
 
-TEST(NodeOrder, RunsEachNodeAfterWhatItReadsAndKeepsTheAddedOrderElsewhere)
+/// nodes added in order and connected by edges {from, to}.
+NodeOrder orderOf(std::vector<Idle>& nodes, std::initializer_list<std::pair<std::uint32_t, std::uint32_t>> edges)
 {
-    std::vector<Idle> nodes(6);
     NodeOrder order;
     for (auto& n : nodes)
         order.add(&n);
-    // 5 → 0, 0 → 3, 1 → 3, 3 → 4; 2 stands alone.
-    order.connect(5, 0);
-    order.connect(0, 3);
-    order.connect(1, 3);
-    order.connect(1, 3); // said twice, counted once
-    order.connect(3, 4);
+    for (auto [from, to] : edges)
+        order.connect(from, to);
+    return order;
+}
+
+TEST(NodeOrder, RunsEachNodeAfterWhatItReadsAndKeepsTheAddedOrderElsewhere)
+{
+    std::vector<Idle> nodes(6);
+    // 5 → 0, 0 → 3, 1 → 3 (said twice, counted once), 3 → 4; 2 stands alone.
+    NodeOrder order = orderOf(nodes, {{5, 0}, {0, 3}, {1, 3}, {1, 3}, {3, 4}});
     ASSERT_TRUE(order.finish());
     EXPECT_EQ(toVector(order.serial()), (std::vector<std::uint32_t> {1, 2, 5, 0, 3, 4}));
     EXPECT_EQ(toVector(order.roots()), (std::vector<std::uint32_t> {1, 2, 5}));
@@ -43,12 +49,7 @@ TEST(NodeOrder, RunsEachNodeAfterWhatItReadsAndKeepsTheAddedOrderElsewhere)
 TEST(NodeOrder, ACircleIsRefusedWithHowManyNodesCouldBeOrdered)
 {
     std::vector<Idle> nodes(4);
-    NodeOrder order;
-    for (auto& n : nodes)
-        order.add(&n);
-    order.connect(0, 1);
-    order.connect(1, 2);
-    order.connect(2, 1);
+    NodeOrder order = orderOf(nodes, {{0, 1}, {1, 2}, {2, 1}});
     const auto r = order.finish();
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("in a circle (2 of 4 could be ordered)"), std::string::npos) << r.error().message;
