@@ -52,6 +52,15 @@ inline constexpr std::size_t maxBuses = 64;
 /// Nodes a graph may have (rt/ProcessNode.h): every track, every bus, the master, with room
 /// for what comes next.
 inline constexpr std::size_t maxGraphNodes = 1024;
+/// A bus whose input has been silent and whose DSP's output has stayed under silenceFloor this
+/// long stops computing its DSP until its input sounds again (a bus's `sleep` key; the
+/// built-in delay's longest gap between echoes is 2 s).
+inline constexpr double busSleepSeconds = 10.0;
+/// The longest `sleep` a session may give a bus (beyond it: `never`).
+inline constexpr double maxBusSleepSeconds = 3600.0;
+/// Quieter than this is silence to a sleeping bus: 2^-24, the last bit of 24-bit audio
+/// (-144.5 dBFS).
+inline constexpr float silenceFloor = 1.0f / 16777216.0f;
 /// Threads that may run a graph's nodes at once (the session's `workers`), the audio thread
 /// included.
 inline constexpr int maxWorkers = 64;

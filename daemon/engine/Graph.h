@@ -131,6 +131,11 @@ struct BusNode final : ProcessNode {
     float soloSafe = 0.0f; ///< parameter zone
     Smoother audible;
     std::vector<Feed> feeds; ///< the tracks' sends (aux) or routes (group) into it, by track
+    /// Its DSP asleep: its input and output silent this long, it is not computed until the
+    /// input sounds again (rt/BusSleep.h). UINT64_MAX: never.
+    std::uint64_t sleepAfterFrames = UINT64_MAX;
+    std::uint64_t quietFrames = 0; ///< frames in a row its DSP had nothing in and nothing out
+    bool asleep = false;
     MeterReading meter;      ///< this stretch's output levels
 };
 

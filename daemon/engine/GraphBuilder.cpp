@@ -312,6 +312,8 @@ private:
         if (!dsp)
             return dsp.error();
         bus.dsp = *dsp;
+        if (std::isfinite(spec.sleepSeconds))
+            bus.sleepAfterFrames = std::uint64_t(std::llround(spec.sleepSeconds * graph_->sampleRate));
         auto fader = addBuiltinStage("fader_stereo", spec.where);
         if (!fader)
             return fader.error();

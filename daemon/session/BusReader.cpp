@@ -8,13 +8,14 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <limits>
 
 namespace backline::session {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> busKeys { "name", "kind", "dsp", "params", "gain", "pan", "mute", "solo",
-    "solo_safe" };
+constexpr std::array<std::string_view, 10> busKeys { "name", "kind", "dsp", "params", "gain", "pan", "mute", "solo",
+    "solo_safe", "sleep" };
 
 constexpr ChannelKind busKind {
     .noun = "bus",
@@ -45,6 +46,19 @@ Result<void> readBusKey(const YamlReader& yaml, const YamlEntry& entry, BusSpec&
         if (!safe)
             return safe.error();
         bus.soloSafe = *safe;
+    } else if (entry.key == "sleep") {
+        // `never` for a DSP that may sound again on its own after a long silence (a looper).
+        if (entry.value.IsScalar() && entry.value.Scalar() == "never") {
+            bus.sleepSeconds = std::numeric_limits<double>::infinity();
+            return {};
+        }
+        auto seconds = yaml.number(entry, {0.1, config::maxBusSleepSeconds, "s"});
+        if (!seconds)
+            return yaml.errorAt(yaml.locate(entry),
+                fmt::format("'sleep' must be the seconds of silence after which the bus's DSP stops (0.1 … {:g}) or "
+                            "'never', got '{}'",
+                    config::maxBusSleepSeconds, entry.value.IsScalar() ? entry.value.Scalar() : "a list or map"));
+        bus.sleepSeconds = *seconds;
     }
     return {};
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/AddressRange.h"
+#include "core/Config.h"
 #include "core/RecordFormat.h"
 #include "core/Result.h"
 #include "core/TransportRules.h"
@@ -83,6 +84,9 @@ struct BusSpec : ChannelSpec {
     enum class Kind { Aux, Group };
     Kind kind = Kind::Aux;
     bool soloSafe = false; ///< not muted when something else is soloed (effect returns)
+    /// Seconds of silence (input silent, DSP output under config::silenceFloor) after which
+    /// its DSP stops computing until the input sounds again (`sleep`); infinity: `never`.
+    double sleepSeconds = config::busSleepSeconds;
     SourceLocation where;  ///< of the `name:` value (of the bus's entry when it has none)
 };
 

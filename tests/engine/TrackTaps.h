@@ -18,14 +18,19 @@ namespace backline::test {
 class TrackTaps {
 public:
     /// Taps tracks (by index) of session's installed graph, with room for capacityFrames each.
-    TrackTaps(OfflineSession& session, std::vector<std::uint32_t> tracks, std::size_t capacityFrames = 4 * 48000)
+    TrackTaps(OfflineSession& session, const std::vector<std::uint32_t>& tracks, std::size_t capacityFrames = 4 * 48000)
+        : TrackTaps(session, postFaders(tracks), capacityFrames)
+    {
+    }
+    /// Taps any points (a bus's output, a track's input) the same way.
+    TrackTaps(OfflineSession& session, const std::vector<engine::TapPoint>& points, std::size_t capacityFrames)
         : session_(session)
     {
         auto taps = std::make_unique<engine::TapSet>();
         taps->generation = session.installedGraph()->generation;
-        for (std::uint32_t track : tracks) {
+        for (const engine::TapPoint& point : points) {
             rings_.push_back(std::make_unique<AudioRing>(2, capacityFrames));
-            taps->taps.push_back({{engine::TapPoint::Kind::TrackPost, track}, rings_.back().get()});
+            taps->taps.push_back({point, rings_.back().get()});
         }
         session.engine.installTaps(std::move(taps));
     }
@@ -55,6 +60,14 @@ public:
     }
 
 private:
+    static std::vector<engine::TapPoint> postFaders(const std::vector<std::uint32_t>& tracks)
+    {
+        std::vector<engine::TapPoint> points;
+        for (std::uint32_t track : tracks)
+            points.push_back({engine::TapPoint::Kind::TrackPost, track});
+        return points;
+    }
+
     OfflineSession& session_;
     std::vector<std::unique_ptr<AudioRing>> rings_;
 };

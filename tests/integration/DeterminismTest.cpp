@@ -33,7 +33,8 @@ namespace {
 /// that does not divide the sample rate (so no two stretches of the output are alike), the
 /// generative drone (noise-driven, stereo, long echoes), a panned mono strip, a silent input
 /// track (unconnected live, no input file offline), a reverb return fed post- and pre-fader,
-/// a group bus, and the master's limiter driven into gain reduction. On two workers, live and
+/// a delay return fed only by the silent track (asleep from 1 s on), a group bus, and the
+/// master's limiter driven into gain reduction. On two workers, live and
 /// offline: the tracks run side by side, then the buses, then the master.
 const char* sessionYaml = R"(backline: 1
 name: determinism
@@ -46,6 +47,9 @@ buses:
   - name: pads
     kind: group
     gain: -2
+  - name: echo
+    dsp: delay
+    sleep: 1
 tracks:
   - name: tone
     dsp: tone
@@ -62,6 +66,7 @@ tracks:
     sends: [{bus: verb, level: -14, pre: true}]
   - name: mic
     inputs: []
+    sends: [{bus: echo, level: -6}]
 master:
   gain: 2
 )";
@@ -93,9 +98,12 @@ public:
         if (!renderer)
             throw std::runtime_error(renderer.error().message);
         renderer_ = std::move(*renderer);
+        graph_ = graph->get();
         control_.install(std::move(*graph));
     }
 
+    /// Whether a bus's DSP sleeps now.
+    bool asleep(std::size_t bus) const { return graph_->buses.at(bus).asleep; }
     int workers() const { return renderer_->workers(); }
     std::uint64_t helperNodes() const { return renderer_->helperNodes(); }
 
@@ -112,6 +120,7 @@ private:
     port::Listeners listeners_;
     engine::ParamControl control_;
     std::unique_ptr<engine::OfflineRenderer> renderer_;
+    const engine::Graph* graph_ = nullptr;
 };
 
 /// Where capture starts in render, found by an exact match of its first samples, or nullopt.
@@ -158,6 +167,8 @@ TEST(Determinism, OneWorkerAndManyWorkersRenderTheSameBits)
     ASSERT_EQ(single.workers(), 1);
     single.render(10 * sampleRate, one);
     ASSERT_GT(rmsDb(one.left), -40.0) << "the render is (nearly) silent";
+    EXPECT_TRUE(single.asleep(2)) << "the delay return nobody feeds still runs";
+    EXPECT_FALSE(single.asleep(0)) << "the reverb return, fed all along, fell asleep";
     for (int workers : {2, 4}) {
         Stereo many;
         OfflineRender parallel(period, workers);
@@ -171,7 +182,7 @@ TEST(Determinism, OneWorkerAndManyWorkersRenderTheSameBits)
         // How much ran elsewhere than on the rendering thread (WorkerPoolTest makes sure helpers
         // take part; here a starved machine may leave them little).
         std::cout << "[ measured ] " << workers << " workers: the helpers ran " << parallel.helperNodes() << " of "
-                  << 6 * (10 * sampleRate / period) << " nodes\n";
+                  << 7 * (10 * sampleRate / period) << " nodes\n";
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace backline::session;
 
 namespace {
@@ -108,4 +110,22 @@ TEST(SessionBuses, TheSameBusTwiceInOneTracksSendsIsRefused)
     const auto e = errorOf(
         std::string("backline: 1\ntracks:\n  - name: a\n    sends:\n      - {bus: verb}\n      - {bus: verb}\n") + buses);
     EXPECT_NE(e.find("mix.yaml:6:15: track 'a' sends to bus 'verb' twice"), std::string::npos) << e;
+}
+
+TEST(SessionBuses, SleepIsSecondsOfSilenceOrNever)
+{
+    auto s = loadSessionText(std::string("backline: 1\ntracks: []\nbuses:\n  - name: verb\n    dsp: reverb\n    sleep: 2.5\n"
+                                         "  - name: looper\n    sleep: never\n  - name: echo\n"),
+        "mix.yaml");
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->buses[0].sleepSeconds, 2.5);
+    EXPECT_TRUE(std::isinf(s->buses[1].sleepSeconds));
+    EXPECT_EQ(s->buses[2].sleepSeconds, backline::config::busSleepSeconds);
+    for (const char* bad : {"0", "-1", "3601", "soon", "[1]", "nan"}) {
+        const auto e = errorOf(std::string("backline: 1\ntracks: []\nbuses:\n  - name: fx\n    sleep: ") + bad + "\n");
+        EXPECT_NE(e.find("mix.yaml:5:12: 'sleep' must be the seconds of silence after which the bus's DSP stops (0.1 … 3600) "
+                         "or 'never', got '"),
+            std::string::npos)
+            << bad << ": " << e;
+    }
 }

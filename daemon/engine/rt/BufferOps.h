@@ -55,10 +55,13 @@ inline void scale(float* buffer, const float* gains, bool constant, std::uint32_
 
 /// [audio] Fits src channels onto dst channels: equal counts copy, one source feeds every
 /// destination, one destination takes the average, otherwise channel by channel with the rest
-/// silent. No source channels means silence.
+/// silent. No source channels means silence; no destination channels, nothing (a generator's
+/// inputs).
 inline void mapChannels(const float* const* src, int numSrc, float* const* dst, int numDst, std::uint32_t nframes) noexcept
     BACKLINE_NONBLOCKING
 {
+    if (numDst == 0)
+        return;
     if (numSrc == 0) {
         for (int c = 0; c < numDst; ++c)
             zero(dst[c], nframes);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A bus's node: its feeds summed in track order → optional DSP → fader → mute/solo gate. The
-// master reads its output (MasterProcess.cpp).
+// A bus's node: its feeds summed in track order → optional DSP (asleep while it has nothing to
+// do) → fader → mute/solo gate. The master reads its output (MasterProcess.cpp).
 #include "engine/Graph.h"
 
 #include "engine/rt/BufferOps.h"
+#include "engine/rt/BusSleep.h"
 #include "engine/rt/FeedSum.h"
 #include "engine/rt/NodeSignals.h"
 #include "engine/rt/StageRunner.h"
@@ -23,7 +24,7 @@ void BusNode::process(const NodeRun& run, const NodeScratch& scratch) noexcept
         sumFeed(graph, feed, signal, scratch, nframes);
 
     if (dsp)
-        runStageMapped(graph, graph.stages[*dsp], signal, 2, signal, 2, nframes);
+        runBusDsp(graph, *this, signal, nframes);
     auto& faderStage = graph.stages[fader];
     runStage(graph, faderStage, signal, faderStage.out.pointers(), nframes);
     float* gate = scratch.gains[0];

@@ -73,6 +73,13 @@ public:
         current_ += increment_ * float(frames);
         return current_;
     }
+    /// [audio] Ends the glide at its target now: for a DSP starting from rest, which has no
+    /// sound for a jump to click in.
+    void land() noexcept BACKLINE_NONBLOCKING
+    {
+        current_ = target_;
+        remaining_ = 0;
+    }
     /// [audio] Writes the value of each of the next n frames into values; true when it is
     /// constant over them (then only values[0] is written and the caller may take a fast path).
     bool render(float* values, std::uint32_t n) noexcept BACKLINE_NONBLOCKING
