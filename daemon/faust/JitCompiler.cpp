@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "faust/JitCompiler.h"
 
+#include "faust/DspDependencies.h"
 #include "faust/JitFactory.h"
 #include "faust/MachineCodeCache.h"
 
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -30,6 +32,9 @@ namespace {
 /// Code generation flags, the same as the built-in DSP get in cmake/Faust.cmake: denormals are
 /// flushed in every recursion so a decaying tail never turns into a CPU spike.
 const std::vector<std::string> codegenOptions = { "-ftz", "2" };
+
+/// Starts every cache key: a change of what an entry holds or how keys are made changes it.
+constexpr std::string_view cacheLayout = "backline-jit 2\n";
 
 /// The sample rate a freshly compiled DSP is tried at, to find problems before anyone uses it.
 constexpr int probeSampleRate = 48000;
@@ -90,61 +95,80 @@ Result<std::shared_ptr<DspFactory>> JitCompiler::compile(const std::filesystem::
         return makeError(ErrorCode::Io, "cannot read " + path.string() + ": no such file");
     if (!std::filesystem::is_regular_file(path, ec))
         return makeError(ErrorCode::Io, "cannot read " + path.string() + ": not a file");
-    if (!std::ifstream(path))
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
         return makeError(ErrorCode::Io, "cannot read " + path.string() + ": " + std::strerror(errno));
+    const std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 
-    std::vector<std::string> args = { "-I", path.parent_path().string() };
-    for (const std::filesystem::path& dir : options_.includeDirs) {
+    // Faust searches its -I folders the last given first: Faust's libraries, then the include
+    // folders, then the file's own.
+    std::vector<std::filesystem::path> searchDirs = {faustLibraryDir()};
+    searchDirs.insert(searchDirs.end(), options_.includeDirs.rbegin(), options_.includeDirs.rend());
+    searchDirs.push_back(path.parent_path());
+    std::vector<std::string> args;
+    for (auto dir = searchDirs.rbegin(); dir != searchDirs.rend(); ++dir) {
         args.push_back("-I");
-        args.push_back(dir.string());
+        args.push_back(dir->string());
     }
-    args.push_back("-I");
-    args.push_back(faustLibraryDir().string());
     args.insert(args.end(), codegenOptions.begin(), codegenOptions.end());
-    FaustArgs faustArgs(std::move(args));
 
     std::optional<MachineCodeCache> cache;
     if (!options_.cacheDir.empty())
         cache.emplace(options_.cacheDir);
 
     Compiled compiled;
+    std::vector<DspDependency> dependencies;
     try {
         std::lock_guard lock(libfaustMutex());
-        std::string sha;
-        std::string error;
-        // Expanding inlines every imported library, so the SHA changes when the file or any
-        // library it uses changes (and with the include folders, which it records).
-        expandDSPFromFile(path.string(), faustArgs.argc(), faustArgs.data(), sha, error);
-        if (sha.empty() || !error.empty())
-            return faustError(path, error);
-
-        std::string options;
-        for (const std::string& o : codegenOptions)
-            options += o + ' ';
-        compiled.cacheKey
-            = generateSHA1(sha + '\n' + getCLibFaustVersion() + '\n' + getDSPMachineTarget() + '\n' + options);
+        // The key is the file itself and how it is compiled; the libraries it imports are
+        // checked against the entry's list (DspDependencies.h). Faust's own SHA of the expanded
+        // source would cover both, but costs a third of a second a file, and is not the same
+        // twice within a process (it depends on what was compiled before).
+        std::string keyed = std::string(cacheLayout) + source + '\n';
+        for (const std::string& a : args)
+            keyed += a + '\n';
+        compiled.cacheKey = generateSHA1(keyed + getCLibFaustVersion() + '\n' + getDSPMachineTarget());
 
         if (cache) {
-            auto code = cache->load(compiled.cacheKey);
-            if (code) {
-                compiled.factory = readDSPFactoryFromMachine(code.value(), "", error);
+            std::string error;
+            auto stored = cache->load(compiled.cacheKey);
+            auto entry = stored ? unpackCachedDsp(*stored) : std::nullopt;
+            if (entry && dependenciesHold(entry->dependencies, searchDirs)) {
+                compiled.factory = readDSPFactoryFromMachine(entry->code, "", error);
                 if (compiled.factory)
                     compiled.fromCache = true;
                 else
                     spdlog::warn("ignoring Faust cache file {}: {} (recompiling {})",
                         cache->fileFor(compiled.cacheKey).string(), trimmed(error), path.string());
+            } else if (entry) {
+                spdlog::debug("a library {} uses changed since it was cached: recompiling", path.string());
+            } else if (stored) {
+                spdlog::warn("ignoring Faust cache file {}: not a cache entry (recompiling {})",
+                    cache->fileFor(compiled.cacheKey).string(), path.string());
             } else if (std::filesystem::exists(cache->fileFor(compiled.cacheKey), ec)) {
-                spdlog::warn("ignoring Faust cache file {} (recompiling {})", code.error().message, path.string());
+                spdlog::warn("ignoring Faust cache file {} (recompiling {})", stored.error().message, path.string());
             }
         }
         if (!compiled.factory) {
-            error.clear();
+            FaustArgs faustArgs(args);
+            std::string error;
             compiled.factory
                 = createDSPFactoryFromFile(path.string(), faustArgs.argc(), faustArgs.data(), "", error, -1);
             if (!compiled.factory)
                 return faustError(path, error);
             for (const std::string& warning : compiled.factory->getWarningMessages())
                 spdlog::warn("{}: {}", path.string(), trimmed(warning));
+            if (cache) {
+                for (const std::string& library : compiled.factory->getLibraryList()) {
+                    auto sha = fileSha1(library);
+                    if (!sha) {
+                        spdlog::warn("not caching {}: cannot read the library {} it imports", path.string(), library);
+                        cache.reset();
+                        break;
+                    }
+                    dependencies.push_back({library, *sha});
+                }
+            }
         }
     } catch (const std::exception& e) {
         return faustError(path, e.what());
@@ -165,7 +189,8 @@ Result<std::shared_ptr<DspFactory>> JitCompiler::compile(const std::filesystem::
             spdlog::warn("cannot cache the machine code of {}: {}", path.string(), e.what());
         }
         if (!code.empty()) {
-            if (auto stored = cache->store(compiled.cacheKey, code); !stored)
+            if (auto stored = cache->store(compiled.cacheKey, packCachedDsp({std::move(dependencies), std::move(code)}));
+                !stored)
                 spdlog::warn("cannot cache the machine code of {}: {}", path.string(), stored.error().message);
         }
     }
