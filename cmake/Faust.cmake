@@ -11,8 +11,10 @@ string(REGEX MATCH "[0-9]+\\.[0-9]+\\.[0-9]+" FAUST_VERSION "${_faust_version_te
 message(STATUS "Faust ${FAUST_VERSION}, libraries in ${FAUST_LIB_DIR}")
 
 # Code generation flags shared with the JIT (daemon/faust/JitCompiler.cpp, codegenOptions):
-# flush denormals in every recursion so decaying tails never cost CPU.
-set(BACKLINE_FAUST_CODEGEN_OPTIONS -ftz 2)
+# flush denormals in every recursion so decaying tails never cost CPU; every delay line a ring
+# buffer, never a chain of copies (-mcd 0: 6-31 % faster on every built-in, the same bits;
+# scripts/bench-faust, docs/BENCHMARKS.md).
+set(BACKLINE_FAUST_CODEGEN_OPTIONS -ftz 2 -mcd 0)
 
 # backline_faust_aot(TARGET target NAME name DSP file.dsp)
 # Compiles file.dsp into class `name` and records it for the built-in catalogue of TARGET.
