@@ -76,8 +76,15 @@ std::optional<CachedDsp> unpackCachedDsp(const std::string& bytes)
     return entry;
 }
 
-bool dependenciesHold(const std::vector<DspDependency>& dependencies, const std::vector<std::filesystem::path>& searchDirs)
+bool dependenciesHold(const std::vector<DspDependency>& dependencies, const std::vector<std::filesystem::path>& given)
 {
+    // Faust resolves its folders to real paths and names each library by one.
+    std::vector<std::filesystem::path> searchDirs;
+    for (const auto& dir : given) {
+        std::error_code ec;
+        auto real = std::filesystem::weakly_canonical(dir, ec);
+        searchDirs.push_back(ec ? dir : real);
+    }
     for (const DspDependency& d : dependencies) {
         if (fileSha1(d.path) != d.sha1)
             return false;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -153,8 +154,12 @@ Result<std::shared_ptr<DspFactory>> JitCompiler::compile(const std::filesystem::
         if (!compiled.factory) {
             FaustArgs faustArgs(args);
             std::string error;
-            compiled.factory
-                = createDSPFactoryFromFile(path.string(), faustArgs.argc(), faustArgs.data(), "", error, -1);
+            // The very bytes the key was made from (the file may be saved again meanwhile), and
+            // the time before Faust reads the libraries: one saved during the compile would be
+            // hashed new with code compiled from it old, so such an entry is not kept.
+            const auto compileStart = std::filesystem::file_time_type::clock::now();
+            compiled.factory = createDSPFactoryFromString(
+                path.string(), source, faustArgs.argc(), faustArgs.data(), "", error, -1);
             if (!compiled.factory)
                 return faustError(path, error);
             for (const std::string& warning : compiled.factory->getWarningMessages())
@@ -162,8 +167,10 @@ Result<std::shared_ptr<DspFactory>> JitCompiler::compile(const std::filesystem::
             if (cache) {
                 for (const std::string& library : compiled.factory->getLibraryList()) {
                     auto sha = fileSha1(library);
-                    if (!sha) {
-                        spdlog::warn("not caching {}: cannot read the library {} it imports", path.string(), library);
+                    const auto written = std::filesystem::last_write_time(library, ec);
+                    if (!sha || ec || written >= compileStart - std::chrono::seconds(1)) {
+                        spdlog::warn("not caching {}: the library {} it imports {}", path.string(), library,
+                            sha && !ec ? "changed while it was compiled" : "cannot be read");
                         cache.reset();
                         break;
                     }

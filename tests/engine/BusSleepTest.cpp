@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A bus nobody feeds costs nothing: its DSP sleeps once its input is silent and its tail has
-// played out under the last bit of 24-bit audio, and wakes from rest on the frame its input
-// sounds again, whatever the block size.
+// played out under the last bit of 24-bit audio, and wakes where it stopped on the frame its
+// input sounds again, whatever the block size.
 #include "EngineFixture.h"
 #include "TrackTaps.h"
 
@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <numbers>
 #include <unistd.h>
 
@@ -110,7 +111,7 @@ TEST(BusSleep, AReturnNobodyFeedsSleepsAndPlaysExactSilence)
         EXPECT_EQ(peakOf(bus.left, 0, bus.left.size()) + peakOf(bus.right, 0, bus.right.size()), 0.0);
 }
 
-TEST(BusSleep, TheTailPlaysOutThenItSleepsAndWakesFromRestOnTheFrameItsInputSounds)
+TEST(BusSleep, TheTailPlaysOutThenItSleepsAndWakesOnTheFrameItsInputSounds)
 {
     BurstFile file;
     OfflineSession sleeper(burstsIntoReverb("0.5"), 256, file.dir());
@@ -135,8 +136,8 @@ TEST(BusSleep, TheTailPlaysOutThenItSleepsAndWakesFromRestOnTheFrameItsInputSoun
     EXPECT_LE(peakOf(b.left, sleptAt, b.left.size()), config::silenceFloor);
     EXPECT_LE(peakOf(b.right, sleptAt, b.right.size()), config::silenceFloor);
 
-    // The second burst wakes it: the same sound as the return that never slept, but for the
-    // sub-floor tail the sleeper forgot.
+    // The second burst wakes it: the same sound as the return that never slept, but for how the
+    // sub-floor tail went on decaying in the one that never slept.
     const auto a2 = sleeperTap.render(double(fileFrames) / rate - firstPart)[0];
     const auto b2 = awakeTap.render(double(fileFrames) / rate - firstPart)[0];
     EXPECT_FALSE(graph.buses[0].asleep) << "the second burst did not wake it";
@@ -150,16 +151,34 @@ TEST(BusSleep, TheTailPlaysOutThenItSleepsAndWakesFromRestOnTheFrameItsInputSoun
 
 TEST(BusSleep, WhatItPlaysIsTheSameBitsWhateverTheBlockSize)
 {
+    // Besides the reverb, a tremolo whose oscillator only turns while it is computed: had it
+    // slept or woken a frame off, its phase after the second burst would differ.
     BurstFile file;
-    std::vector<std::vector<float>> lefts;
+    std::ofstream(file.dir() / "trem.dsp") << "import(\"stdfaust.lib\");\nprocess = par(i, 2, *(0.5 + 0.5 * os.osc(3.7)));\n";
+    std::string withTrem = burstsIntoReverb("0.5");
+    withTrem.replace(withTrem.find("tracks:"), 0, "  - name: trem\n    dsp: trem.dsp\n    sleep: 0.3\n");
+    withTrem.replace(withTrem.find("sends: [{bus: verb, level: 0, pre: true}]"), 41,
+        "sends: [{bus: verb, level: 0, pre: true}, {bus: trem, level: -6, pre: true}]");
+    std::vector<std::vector<float>> verbs, trems;
     for (std::uint32_t block : {256u, 100u, 37u}) {
-        OfflineSession s(burstsIntoReverb("0.5"), block, file.dir());
-        TrackTaps tap(s, std::vector {busOut(0)}, fileFrames);
-        lefts.push_back(tap.render(double(fileFrames) / rate)[0].left);
-        ASSERT_EQ(lefts.back().size(), fileFrames) << "block " << block;
+        OfflineSession s(withTrem, block, file.dir());
+        TrackTaps tap(s, std::vector {busOut(0), busOut(1)}, fileFrames);
+        auto first = tap.render(2.0);
+        EXPECT_TRUE(s.installedGraph()->buses[0].asleep) << "block " << block;
+        EXPECT_TRUE(s.installedGraph()->buses[1].asleep) << "block " << block;
+        auto rest = tap.render(double(fileFrames) / rate - 2.0);
+        for (std::size_t b = 0; b < 2; ++b)
+            first[b].left.insert(first[b].left.end(), rest[b].left.begin(), rest[b].left.end());
+        verbs.push_back(first[0].left);
+        trems.push_back(first[1].left);
+        ASSERT_EQ(verbs.back().size(), fileFrames) << "block " << block;
+        ASSERT_EQ(trems.back().size(), fileFrames) << "block " << block;
     }
-    for (std::size_t i = 1; i < lefts.size(); ++i)
-        EXPECT_EQ(std::memcmp(lefts[0].data(), lefts[i].data(), fileFrames * sizeof(float)), 0) << "block size " << i;
+    EXPECT_GT(peakOf(trems[0], secondBurst, secondBurst + 4800), 1e-2) << "the tremolo does not play the second burst";
+    for (std::size_t i = 1; i < verbs.size(); ++i) {
+        EXPECT_EQ(std::memcmp(verbs[0].data(), verbs[i].data(), fileFrames * sizeof(float)), 0) << "reverb, block size " << i;
+        EXPECT_EQ(std::memcmp(trems[0].data(), trems[i].data(), fileFrames * sizeof(float)), 0) << "tremolo, block size " << i;
+    }
 }
 
 TEST(BusSleep, ADspWithoutInputsPlaysAndNeverSleeps)

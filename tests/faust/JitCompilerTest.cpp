@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -45,6 +46,15 @@ protected:
     {
         const fs::path file = scratch_ / name;
         std::ofstream(file) << text;
+        return file;
+    }
+
+    /// Writes a library the way an editor saved it a while ago: the cache keeps no entry whose
+    /// libraries changed in the second before the compile (they may have changed during it).
+    fs::path writeLibrary(const std::string& name, const std::string& text) const
+    {
+        const fs::path file = write(name, text);
+        fs::last_write_time(file, fs::file_time_type::clock::now() - std::chrono::seconds(10));
         return file;
     }
 
@@ -186,7 +196,7 @@ TEST_F(Jit, EveryDspOfASessionComesBackFromTheCacheInAnyOrder)
 
 TEST_F(Jit, EditingALibraryItImportsRecompilesIt)
 {
-    write("gain.lib", "g = 0.5;\n");
+    writeLibrary("gain.lib", "g = 0.5;\n");
     const fs::path file = write("uses_gain.dsp", "g = library(\"gain.lib\").g;\nprocess = 0.25 * g;\n");
     {
         JitCompiler jit(cached());
@@ -194,7 +204,7 @@ TEST_F(Jit, EditingALibraryItImportsRecompilesIt)
         ASSERT_TRUE(factory) << factory.error().message;
         EXPECT_EQ(render(*instance(factory.value()), {}, 16)[0][15], 0.125f);
     }
-    write("gain.lib", "g = 2;\n");
+    writeLibrary("gain.lib", "g = 2;\n");
     JitCompiler jit(cached());
     auto factory = jit.compile(file);
     ASSERT_TRUE(factory) << factory.error().message;
@@ -205,13 +215,27 @@ TEST_F(Jit, EditingALibraryItImportsRecompilesIt)
     EXPECT_EQ(cacheFiles().size(), 1u) << "the entry is rewritten, not added to";
 }
 
+TEST_F(Jit, ALibrarySavedDuringTheCompileIsNotCachedAgainstIt)
+{
+    // Faust reads a library at the start of a compile, the cache hashes it at the end: a save
+    // in between would pair the new contents with the old code. A library written in the
+    // second before the compile may have been, so that entry is not kept.
+    write("fresh.lib", "g = 0.5;\n");
+    const fs::path file = write("uses_fresh.dsp", "g = library(\"fresh.lib\").g;\nprocess = 0.25 * g;\n");
+    JitCompiler jit(cached());
+    ASSERT_TRUE(jit.compile(file));
+    EXPECT_TRUE(cacheFiles().empty());
+    ASSERT_TRUE(jit.compile(file));
+    EXPECT_FALSE(jit.lastWasCached());
+}
+
 TEST_F(Jit, ALibraryShadowedByANewFileInAFolderSearchedFirstRecompiles)
 {
     // Faust searches the include folders before the DSP's own: a library of the same name put
     // in one is the one Faust imports now.
     fs::create_directories(scratch_ / "inc");
     fs::create_directories(scratch_ / "dsp");
-    write("dsp/shared.lib", "g = 0.5;\n");
+    writeLibrary("dsp/shared.lib", "g = 0.5;\n");
     const fs::path file = write("dsp/uses_shared.dsp", "g = library(\"shared.lib\").g;\nprocess = 0.25 * g;\n");
     const JitCompiler::Options options {cacheDir(), {scratch_ / "inc"}};
     {
@@ -222,7 +246,7 @@ TEST_F(Jit, ALibraryShadowedByANewFileInAFolderSearchedFirstRecompiles)
         ASSERT_TRUE(jit.compile(file));
         EXPECT_TRUE(jit.lastWasCached());
     }
-    write("inc/shared.lib", "g = 4;\n");
+    writeLibrary("inc/shared.lib", "g = 4;\n");
     JitCompiler jit(options);
     auto factory = jit.compile(file);
     ASSERT_TRUE(factory) << factory.error().message;

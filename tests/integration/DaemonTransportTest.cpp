@@ -288,7 +288,7 @@ TEST(DaemonTransport, LeadingJackClientsSeeBacklinesBarsBeatsAndTempo)
     // A cycle backline misses (an xrun) leaves JACK's clients the bars it wrote for the cycle
     // before, under the new frame: a sample taken after an xrun JACK reported is taken again
     // (at most 5 times, said in the output); without one it must agree at once. JACK tells of
-    // an xrun from another thread, maybe late: a sample that disagrees waits for it a little.
+    // an xrun from another thread, maybe late: a sample that disagrees waits up to 2 s for it.
     std::uint64_t xrunsBefore = other.xruns();
     ASSERT_TRUE(other.waitCycles(800)); // past the first bar (2 s at 90 in 3/4: 750 periods)
     // 90 BPM in 3/4, bar 1 at frame 0: beats = frame · 90 / (60 · 48000).
@@ -302,7 +302,7 @@ TEST(DaemonTransport, LeadingJackClientsSeeBacklinesBarsBeatsAndTempo)
     for (int again = 0; again < 5 && !agrees(p); ++again) {
         if (other.xruns() == xrunsBefore) {
             other.waitCycles(8);
-            waitFor([&] { return other.xruns() != xrunsBefore; }, 500ms);
+            waitFor([&] { return other.xruns() != xrunsBefore; }, 2s);
         }
         if (other.xruns() == xrunsBefore)
             break; // no xrun: the disagreement is backline's, and fails below

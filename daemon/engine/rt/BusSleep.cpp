@@ -41,10 +41,10 @@ std::uint32_t watchForSleep(BusNode& bus, const float* const* in, int numIn, con
     return n;
 }
 
-/// From rest: cleared, its ramps landed (the zones Faust reads set to them).
+/// Where it stopped: its state as it was on the frame it fell asleep (all of it under the last
+/// bit), its ramps landed (nothing sounds that a jump could click in).
 void wake(Graph& graph, BusNode& bus, DspStage& stage) noexcept BACKLINE_NONBLOCKING
 {
-    stage.dsp->clear();
     for (ParamId id : stage.rampedParams) {
         auto& slot = graph.slots[id];
         slot.smoother.land();
@@ -54,11 +54,11 @@ void wake(Graph& graph, BusNode& bus, DspStage& stage) noexcept BACKLINE_NONBLOC
     bus.quietFrames = 0;
 }
 
-/// Computes stage over frames [from, n) of its own buffers.
-void computeFrom(Graph& graph, DspStage& stage, std::uint32_t from, std::uint32_t n) noexcept BACKLINE_NONBLOCKING
+/// Computes stage over frames [from, to) of its own buffers.
+void computeRange(Graph& graph, DspStage& stage, std::uint32_t from, std::uint32_t to) noexcept BACKLINE_NONBLOCKING
 {
     if (from == 0) {
-        runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), n);
+        runStage(graph, stage, stage.in.pointers(), stage.out.pointers(), to);
         return;
     }
     float* in[config::maxDspChannels];
@@ -67,7 +67,7 @@ void computeFrom(Graph& graph, DspStage& stage, std::uint32_t from, std::uint32_
         in[c] = stage.in.channel(c) + from;
     for (int c = 0; c < stage.out.channels(); ++c)
         out[c] = stage.out.channel(c) + from;
-    runStage(graph, stage, in, out, n - from);
+    runStage(graph, stage, in, out, to - from);
 }
 
 } // namespace
@@ -83,7 +83,9 @@ void runBusDsp(Graph& graph, BusNode& bus, float* const* signal, std::uint32_t n
     const bool sleeps = numIn > 0 && bus.sleepAfterFrames != UINT64_MAX;
 
     // Awake from `at`, computing; asleep, silent until the input sounds. A block may hold
-    // both, more than once.
+    // both, more than once. Awake, it computes no further than the earliest frame it could
+    // fall asleep on, so asleep its state is what it was on that very frame, however the
+    // blocks fall.
     for (std::uint32_t at = 0; at < nframes;) {
         if (bus.asleep) {
             const std::uint32_t sound = firstSound(in, numIn, at, nframes);
@@ -94,10 +96,14 @@ void runBusDsp(Graph& graph, BusNode& bus, float* const* signal, std::uint32_t n
             wake(graph, bus, stage);
             at = sound;
         }
-        computeFrom(graph, stage, at, nframes);
-        if (!sleeps)
+        if (!sleeps) {
+            computeRange(graph, stage, at, nframes);
             break;
-        at = watchForSleep(bus, in, numIn, out, numOut, at, nframes);
+        }
+        const std::uint64_t untilSleep = bus.sleepAfterFrames - bus.quietFrames;
+        const std::uint32_t to = untilSleep < nframes - at ? at + std::uint32_t(untilSleep) : nframes;
+        computeRange(graph, stage, at, to);
+        at = watchForSleep(bus, in, numIn, out, numOut, at, to);
         bus.asleep = bus.quietFrames >= bus.sleepAfterFrames; // from frame `at`, maybe the next block's first
     }
     mapChannels(out, numOut, signal, 2, nframes);

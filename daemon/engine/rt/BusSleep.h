@@ -13,11 +13,11 @@ namespace backline::engine {
 ///
 /// It falls asleep on the frame its input has been exactly silent, and its output under
 /// config::silenceFloor, for bus.sleepAfterFrames in a row; from there it outputs exact silence
-/// and is not computed. It wakes on the first frame its input is not silent, from rest: its
-/// state cleared and its engine-smoothed parameters at their targets (nothing sounds that a
-/// jump could click in), computed from that frame on. Both are frame-exact, so what it plays
-/// does not depend on the block size or on the workers. A DSP without inputs never sleeps:
-/// its silence says nothing of what it will do next.
+/// and is not computed, its state kept as it was on that frame. It wakes on the first frame its
+/// input is not silent, where it stopped, its engine-smoothed parameters at their targets
+/// (nothing sounds that a jump could click in), computed from that frame on. Both are
+/// frame-exact, so what it plays does not depend on the block size or on the workers. A DSP
+/// without inputs never sleeps: its silence says nothing of what it will do next.
 void runBusDsp(Graph& graph, BusNode& bus, float* const* signal, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;
 
 } // namespace backline::engine
