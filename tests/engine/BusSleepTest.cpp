@@ -3,6 +3,7 @@
 // played out under the last bit of 24-bit audio, and wakes where it stopped on the frame its
 // input sounds again, whatever the block size.
 #include "EngineFixture.h"
+#include "Signal.h"
 #include "TrackTaps.h"
 
 #include "core/Config.h"
@@ -88,14 +89,6 @@ double largestDifference(const std::vector<float>& a, const std::vector<float>& 
     return d;
 }
 
-double peakOf(const std::vector<float>& x, std::size_t from, std::size_t to)
-{
-    double p = 0.0;
-    for (std::size_t i = from; i < to; ++i)
-        p = std::max(p, double(std::fabs(x[i])));
-    return p;
-}
-
 } // namespace
 
 TEST(BusSleep, AReturnNobodyFeedsSleepsAndPlaysExactSilence)
@@ -108,7 +101,7 @@ TEST(BusSleep, AReturnNobodyFeedsSleepsAndPlaysExactSilence)
     EXPECT_TRUE(graph.buses[0].asleep) << "a reverb nobody sends to still runs after its 0.25 s";
     EXPECT_FALSE(graph.buses[1].asleep) << "a delay at the default 10 s fell asleep after 0.5 s";
     for (const auto& bus : played)
-        EXPECT_EQ(peakOf(bus.left, 0, bus.left.size()) + peakOf(bus.right, 0, bus.right.size()), 0.0);
+        EXPECT_EQ(backline::test::peak(bus.left, 0, bus.left.size()) + backline::test::peak(bus.right, 0, bus.right.size()), 0.0);
 }
 
 TEST(BusSleep, TheTailPlaysOutThenItSleepsAndWakesOnTheFrameItsInputSounds)
@@ -132,9 +125,9 @@ TEST(BusSleep, TheTailPlaysOutThenItSleepsAndWakesOnTheFrameItsInputSounds)
     EXPECT_GE(sleptAt, burstFrames + std::size_t(0.5 * rate));
     EXPECT_EQ(largestDifference(a.left, b.left, 0, sleptAt), 0.0);
     EXPECT_EQ(largestDifference(a.right, b.right, 0, sleptAt), 0.0);
-    EXPECT_GT(peakOf(b.left, burstFrames, burstFrames + 4800), 1e-3) << "no reverb tail to speak of";
-    EXPECT_LE(peakOf(b.left, sleptAt, b.left.size()), config::silenceFloor);
-    EXPECT_LE(peakOf(b.right, sleptAt, b.right.size()), config::silenceFloor);
+    EXPECT_GT(backline::test::peak(b.left, burstFrames, burstFrames + 4800), 1e-3) << "no reverb tail to speak of";
+    EXPECT_LE(backline::test::peak(b.left, sleptAt, b.left.size()), config::silenceFloor);
+    EXPECT_LE(backline::test::peak(b.right, sleptAt, b.right.size()), config::silenceFloor);
 
     // The second burst wakes it: the same sound as the return that never slept, but for how the
     // sub-floor tail went on decaying in the one that never slept.
@@ -144,8 +137,8 @@ TEST(BusSleep, TheTailPlaysOutThenItSleepsAndWakesOnTheFrameItsInputSounds)
     a.left.insert(a.left.end(), a2.left.begin(), a2.left.end());
     b.left.insert(b.left.end(), b2.left.begin(), b2.left.end());
     ASSERT_EQ(a.left.size(), fileFrames);
-    EXPECT_EQ(peakOf(a.left, sleptAt, secondBurst), 0.0);
-    EXPECT_GT(peakOf(a.left, secondBurst, secondBurst + 4800), 1e-2) << "awake, it does not sound";
+    EXPECT_EQ(backline::test::peak(a.left, sleptAt, secondBurst), 0.0);
+    EXPECT_GT(backline::test::peak(a.left, secondBurst, secondBurst + 4800), 1e-2) << "awake, it does not sound";
     EXPECT_LT(largestDifference(a.left, b.left, secondBurst, fileFrames), 1e-6);
 }
 
@@ -174,7 +167,7 @@ TEST(BusSleep, WhatItPlaysIsTheSameBitsWhateverTheBlockSize)
         ASSERT_EQ(verbs.back().size(), fileFrames) << "block " << block;
         ASSERT_EQ(trems.back().size(), fileFrames) << "block " << block;
     }
-    EXPECT_GT(peakOf(trems[0], secondBurst, secondBurst + 4800), 1e-2) << "the tremolo does not play the second burst";
+    EXPECT_GT(backline::test::peak(trems[0], secondBurst, secondBurst + 4800), 1e-2) << "the tremolo does not play the second burst";
     for (std::size_t i = 1; i < verbs.size(); ++i) {
         EXPECT_EQ(std::memcmp(verbs[0].data(), verbs[i].data(), fileFrames * sizeof(float)), 0) << "reverb, block size " << i;
         EXPECT_EQ(std::memcmp(trems[0].data(), trems[i].data(), fileFrames * sizeof(float)), 0) << "tremolo, block size " << i;
@@ -189,7 +182,7 @@ TEST(BusSleep, ADspWithoutInputsPlaysAndNeverSleeps)
                      "  - name: mute\n    dsp: tone\n    params: {level: -120}\n    sleep: 0.1\ntracks: []\n");
     TrackTaps taps(s, std::vector {busOut(0)}, rate);
     const auto played = taps.render(0.5)[0].left;
-    EXPECT_NEAR(20.0 * std::log10(peakOf(played, rate / 4, played.size())), -20.0, 0.1);
+    EXPECT_NEAR(20.0 * std::log10(backline::test::peak(played, rate / 4, played.size())), -20.0, 0.1);
     EXPECT_FALSE(s.installedGraph()->buses[0].asleep);
     EXPECT_FALSE(s.installedGraph()->buses[1].asleep);
 }

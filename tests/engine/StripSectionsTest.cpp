@@ -3,6 +3,7 @@
 // on and off crossfade over 20 ms without a step; the compressor warms up unheard before it
 // fades in; trim and polarity are exact once they have glided.
 #include "EngineFixture.h"
+#include "Signal.h"
 #include "TrackTaps.h"
 
 #include "core/Decibels.h"
@@ -41,15 +42,7 @@ double largestStep(const std::vector<float>& x, std::size_t from, std::size_t to
     return step;
 }
 
-double peakOf(const std::vector<float>& x, std::size_t from, std::size_t to)
-{
-    double peak = 0.0;
-    for (std::size_t i = from; i < to && i < x.size(); ++i)
-        peak = std::max(peak, double(std::fabs(x[i])));
-    return peak;
-}
-
-double peakDb(const std::vector<float>& x, std::size_t from, std::size_t to) { return 20.0 * std::log10(peakOf(x, from, to)); }
+double peakDb(const std::vector<float>& x, std::size_t from, std::size_t to) { return 20.0 * std::log10(backline::test::peak(x, from, to)); }
 
 /// What the tone and the mono fader compute on their own, block by block: the track with
 /// nothing in between.

@@ -21,13 +21,21 @@ double rmsDb(std::span<const float> samples)
     return toDb(std::sqrt(sum / double(samples.size())));
 }
 
-double peakDb(std::span<const float> samples)
+double peak(std::span<const float> samples)
 {
-    double peak = 0.0;
+    double largest = 0.0;
     for (float s : samples)
-        peak = std::max(peak, std::fabs(double(s)));
-    return toDb(peak);
+        largest = std::max(largest, std::fabs(double(s)));
+    return largest;
 }
+
+double peak(const std::vector<float>& x, std::size_t from, std::size_t to)
+{
+    to = std::min(to, x.size());
+    return from < to ? peak(std::span(x).subspan(from, to - from)) : 0.0;
+}
+
+double peakDb(std::span<const float> samples) { return toDb(peak(samples)); }
 
 double toneDb(std::span<const float> samples, double frequency, double sampleRate)
 {

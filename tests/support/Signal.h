@@ -10,6 +10,10 @@ namespace backline::test {
 
 /// RMS level of samples in dBFS (-inf for silence clamps to -400).
 double rmsDb(std::span<const float> samples);
+/// Peak absolute value of samples (0 for silence).
+double peak(std::span<const float> samples);
+/// Peak absolute value of x[from, to), clipped to x (0 for none).
+double peak(const std::vector<float>& x, std::size_t from, std::size_t to);
 /// Peak absolute level of samples in dBFS (-400 for silence).
 double peakDb(std::span<const float> samples);
 /// Level of one frequency component (Goertzel, Hann-windowed) as the dBFS peak of a sine.
