@@ -57,9 +57,10 @@ TEST(ParamDiscovery, CatalogueHoldsEveryBuiltin)
     auto names = backline::faust::builtinNames();
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names,
-        (std::vector<std::string> { "channel_mono", "channel_stereo", "delay", "drone", "fader_mono", "fader_stereo",
-            "master", "reverb", "strip_comp_mono", "strip_comp_stereo", "strip_eq_mono", "strip_eq_stereo",
-            "strip_gate_mono", "strip_gate_stereo", "strip_hpf_mono", "strip_hpf_stereo", "tone" }));
+        (std::vector<std::string> { "channel_mono", "channel_stereo", "delay", "drone", "drums", "epiano", "fader_mono",
+            "fader_stereo", "master", "reverb", "strip_comp_mono", "strip_comp_stereo", "strip_eq_mono",
+            "strip_eq_stereo", "strip_gate_mono", "strip_gate_stereo", "strip_hpf_mono", "strip_hpf_stereo", "synth",
+            "tone" }));
     EXPECT_EQ(backline::faust::builtinCatalog().size(), names.size());
 }
 
@@ -251,6 +252,81 @@ TEST(ParamDiscovery, Drone)
     auto dsp = builtin("drone");
     EXPECT_EQ(dsp->numInputs(), 0);
     EXPECT_EQ(dsp->numOutputs(), 2);
+}
+
+/// The controls the engine sets in each voice of an instrument (faust/README.md, "Instruments").
+std::vector<Expected> voiceParams(std::vector<Expected> own)
+{
+    own.insert(own.begin(),
+        { { "freq", "Hz", ParamKind::Continuous, 20, 20000, 440 }, { "gain", "linear", ParamKind::Continuous, 0, 1, 0.5f },
+            { "gate", "", ParamKind::Trigger, 0, 1, 0 } });
+    return own;
+}
+
+/// An instrument: a mono generator with exactly the expected controls.
+void expectInstrument(const std::string& name, const std::vector<Expected>& expected)
+{
+    expectParams(name, expected);
+    auto dsp = builtin(name);
+    ASSERT_TRUE(dsp);
+    EXPECT_EQ(dsp->numInputs(), 0) << name;
+    EXPECT_EQ(dsp->numOutputs(), 1) << name;
+    EXPECT_EQ(dsp->params().size(), expected.size()) << name;
+}
+
+TEST(ParamDiscovery, Synth)
+{
+    expectInstrument("synth",
+        voiceParams({ { "glide", "ms", ParamKind::Continuous, 0, 2000, 0 },
+            { "osc/detune", "cents", ParamKind::Continuous, 0, 50, 4 },
+            { "osc/octave", "octaves", ParamKind::Stepped, -2, 2, 0 },
+            { "osc/shape", "%", ParamKind::Continuous, 0, 100, 0 },
+            { "osc/width", "%", ParamKind::Continuous, 5, 95, 50 },
+            { "osc/mix", "%", ParamKind::Continuous, 0, 100, 50 },
+            { "filter/cutoff", "Hz", ParamKind::Continuous, 20, 20000, 1200 },
+            { "filter/resonance", "%", ParamKind::Continuous, 0, 100, 25 },
+            { "filter/env", "octaves", ParamKind::Continuous, -5, 8, 2.5f },
+            { "filter/keytrack", "%", ParamKind::Continuous, 0, 100, 50 },
+            { "filter/velocity", "%", ParamKind::Continuous, 0, 100, 50 },
+            { "filter/attack", "ms", ParamKind::Continuous, 1, 10000, 2 },
+            { "filter/decay", "ms", ParamKind::Continuous, 1, 10000, 600 },
+            { "filter/sustain", "%", ParamKind::Continuous, 0, 100, 30 },
+            { "filter/release", "ms", ParamKind::Continuous, 5, 10000, 400 },
+            { "amp/attack", "ms", ParamKind::Continuous, 1, 10000, 3 },
+            { "amp/decay", "ms", ParamKind::Continuous, 1, 10000, 500 },
+            { "amp/sustain", "%", ParamKind::Continuous, 0, 100, 80 },
+            { "amp/release", "ms", ParamKind::Continuous, 5, 10000, 300 },
+            { "amp/velocity", "%", ParamKind::Continuous, 0, 100, 100 },
+            { "level", "dB", ParamKind::Continuous, -120, 0, -12 } }));
+}
+
+TEST(ParamDiscovery, Epiano)
+{
+    expectInstrument("epiano",
+        voiceParams({ { "decay", "s", ParamKind::Continuous, 1, 30, 8 },
+            { "release", "ms", ParamKind::Continuous, 20, 5000, 300 },
+            { "brightness", "%", ParamKind::Continuous, 0, 100, 50 },
+            { "tine", "%", ParamKind::Continuous, 0, 100, 50 },
+            { "level", "dB", ParamKind::Continuous, -120, 0, -12 } }));
+}
+
+TEST(ParamDiscovery, Drums)
+{
+    expectInstrument("drums",
+        voiceParams({ { "kick/tune", "Hz", ParamKind::Continuous, 30, 120, 50 },
+            { "kick/decay", "ms", ParamKind::Continuous, 50, 3000, 600 },
+            { "kick/punch", "%", ParamKind::Continuous, 0, 100, 50 },
+            { "kick/click", "%", ParamKind::Continuous, 0, 100, 40 },
+            { "snare/tune", "Hz", ParamKind::Continuous, 100, 400, 180 },
+            { "snare/decay", "ms", ParamKind::Continuous, 50, 2000, 350 },
+            { "snare/snappy", "%", ParamKind::Continuous, 0, 100, 70 },
+            { "tom/tune", "Hz", ParamKind::Continuous, 40, 300, 80 },
+            { "tom/decay", "ms", ParamKind::Continuous, 50, 3000, 700 },
+            { "hat/tone", "Hz", ParamKind::Continuous, 2000, 14000, 7000 },
+            { "hat/closed", "ms", ParamKind::Continuous, 20, 1000, 150 },
+            { "hat/open", "ms", ParamKind::Continuous, 100, 5000, 900 },
+            { "cymbal/decay", "ms", ParamKind::Continuous, 300, 10000, 2500 },
+            { "level", "dB", ParamKind::Continuous, -120, 0, -6 } }));
 }
 
 TEST(ParamDiscovery, EveryBuiltinInstantiatesAtCommonRates)
