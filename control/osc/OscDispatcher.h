@@ -34,6 +34,15 @@ struct OscCounters {
     std::size_t webConnections = 0; ///< WebSocket clients (the web surface)
 };
 
+/// A note address of the /track/ family: /track/<t>/note or /track/<t>/allnotesoff.
+struct PlayAddress {
+    enum class Verb { Note, AllNotesOff };
+    std::string_view track;
+    Verb verb = Verb::Note;
+};
+/// The track and verb of a note address, or nullopt for any other (a parameter's).
+std::optional<PlayAddress> playAddress(std::string_view address);
+
 /// Runs the routes that need the control port alone (parameters, /ping, /state, /status,
 /// /meters, /session/reload, /record/…, /transport/…, /scene/…: RouteThread::Osc and ::Job in OscRoutes.cpp) and
 /// collects the replies owed to the sender. Independent of sockets so tests and fuzzers drive
@@ -70,6 +79,8 @@ private:
 
     // Route handlers, named by the table (OscRoutes.cpp) and called through it only.
     void param(OscCall& call);          // OscParamRoutes.cpp
+    void play(OscCall& call, const PlayAddress& target); // OscPlayRoutes.cpp
+    void panic(OscCall& call);
     void ping(OscCall& call);           // OscStateRoutes.cpp
     void state(OscCall& call);
     void status(OscCall& call);

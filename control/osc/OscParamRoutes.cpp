@@ -10,6 +10,8 @@ namespace backline::control {
 
 void OscDispatcher::param(OscCall& call)
 {
+    if (const auto target = playAddress(call.address))
+        return play(call, *target);
     if (call.argc == 0) {
         auto state = control_.params().get(call.address);
         if (!state)

@@ -44,12 +44,17 @@ std::span<const OscRoute> oscRoutes()
     // clang-format off
     static constexpr OscRoute routes[] = {
         // Parameters: set with one number, read with none (the families of ParamPort's addresses).
-        {Prefix, "/track/", "one number (f d i h T F) to set; none to get", Osc, &OscDispatcher::param,
-            "/track/…", "a track's parameter"},
+        {Prefix, "/track/", "one number (f d i h T F) to set; none to get; note: i:note f:velocity", Osc,
+            &OscDispatcher::param, "/track/…", "a track's parameter, or a note of its instrument"},
         {Prefix, "/bus/", "one number to set; none to get", Osc, &OscDispatcher::param,
             "/bus/…", "a bus's parameter"},
         {Prefix, "/master/", "one number to set; none to get", Osc, &OscDispatcher::param,
             "/master/…", "the master's parameter"},
+
+        // The instruments (OscPlayRoutes.cpp): /track/<t>/note and /track/<t>/allnotesoff go
+        // through the /track/ family above.
+        {Exact, "/panic", none, Osc, &OscDispatcher::panic, "/panic/done",
+            "releases every voice of every instrument at once"},
 
         // The server and the session: stateless.
         {Exact, "/ping", "any (ignored)", Osc, &OscDispatcher::ping, "/pong", "is the server there"},

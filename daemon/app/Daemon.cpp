@@ -92,13 +92,14 @@ Daemon::Daemon(DaemonOptions options)
     : options_(std::move(options))
     , params_(engine_, listeners_)
     , transport_(engine_)
+    , play_(engine_)
     , jack_({options_.jackServer, options_.clientName}, engine_, params_)
     , scenes_(params_, transport_,
           {[this] { return control_.clock(); }})
     , arrangement_(engine_, params_, [this](std::string_view scene) { return scenes_.recallValues(scene); })
-    , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_)
+    , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_, play_)
     , saver_(host_, scenes_, listeners_)
-    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_, saver_)
+    , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_, saver_, play_)
 {
     listeners_.add(&scenes_);
     listeners_.add(&saver_);

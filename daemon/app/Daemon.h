@@ -11,6 +11,7 @@
 #include "control/web/WebServer.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
+#include "engine/PlayControl.h"
 #include "engine/TransportControl.h"
 #include "port/Listeners.h"
 #include "engine/ArrangementControl.h"
@@ -63,6 +64,7 @@ private:
     port::Listeners listeners_;
     engine::ParamControl params_;
     engine::TransportControl transport_;
+    engine::PlayControl play_;
     JackSupervisor jack_;
     show::SceneBook scenes_; // a listener of listeners_ from construction to destruction
     engine::ArrangementControl arrangement_;

@@ -7,6 +7,7 @@
 #include "engine/ArrangementControl.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
+#include "engine/PlayControl.h"
 #include "engine/TransportControl.h"
 #include "port/ControlPort.h"
 #include "port/Listeners.h"
@@ -23,7 +24,7 @@ class DaemonControl final : public port::ControlPort {
 public:
     DaemonControl(engine::Engine& engine, engine::ParamControl& params, engine::TransportControl& transport,
         port::Listeners& listeners, JackSupervisor& jack, SessionHost& host, show::SceneBook& scenes,
-        engine::ArrangementControl& arrangement, SessionSaver& saver)
+        engine::ArrangementControl& arrangement, SessionSaver& saver, engine::PlayControl& play)
         : engine_(engine)
         , params_(params)
         , transport_(transport)
@@ -33,6 +34,7 @@ public:
         , scenes_(scenes)
         , arrangement_(arrangement)
         , saver_(saver)
+        , play_(play)
     {
     }
 
@@ -46,6 +48,7 @@ public:
     port::TransportPort& transport() override { return transport_; }
     port::ScenePort& scenes() override { return scenes_; }
     port::ArrangementPort& arrangement() override { return arrangement_; }
+    port::PlayPort& play() override { return play_; }
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return host_.meters(); }
     void resetLoudness() override { host_.resetLoudness(); }
@@ -68,6 +71,7 @@ private:
     show::SceneBook& scenes_;
     engine::ArrangementControl& arrangement_;
     SessionSaver& saver_;
+    engine::PlayControl& play_;
     std::function<void()> onReloaded_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

@@ -25,7 +25,7 @@ faust::JitCompiler::Options jitOptions(const DaemonOptions& options)
 
 SessionHost::SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
     engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes,
-    engine::ArrangementControl& arrangement)
+    engine::ArrangementControl& arrangement, engine::PlayControl& play)
     : options_(options)
     , engine_(engine)
     , params_(params)
@@ -33,6 +33,7 @@ SessionHost::SessionHost(const DaemonOptions& options, engine::Engine& engine, e
     , jack_(jack)
     , scenes_(scenes)
     , arrangement_(arrangement)
+    , play_(play)
     , jit_(jitOptions(options_))
     , transport_(transport)
 {
@@ -93,6 +94,7 @@ void SessionHost::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<
         meters_->adopt(*installed);
     if (recording_ && recording_->awaitingOrigin())
         pendingTaps_ = taps.get();
+    play_.install(*installed);
     params_.install(std::move(graph), std::move(taps), swap, carried);
     live_ = installed;
     params_.notifyReset();

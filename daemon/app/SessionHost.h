@@ -10,6 +10,7 @@
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "engine/ParamControl.h"
+#include "engine/PlayControl.h"
 #include "engine/TransportControl.h"
 #include "faust/JitCompiler.h"
 #include "meter/MeterBank.h"
@@ -41,7 +42,7 @@ class SessionHost {
 public:
     SessionHost(const DaemonOptions& options, engine::Engine& engine, engine::ParamControl& params,
         engine::TransportControl& transport, port::Listeners& listeners, JackSupervisor& jack, show::SceneBook& scenes,
-        engine::ArrangementControl& arrangement);
+        engine::ArrangementControl& arrangement, engine::PlayControl& play);
     ~SessionHost();
     SessionHost(const SessionHost&) = delete;
     SessionHost& operator=(const SessionHost&) = delete;
@@ -156,6 +157,7 @@ private:
     JackSupervisor& jack_;
     show::SceneBook& scenes_;
     engine::ArrangementControl& arrangement_;
+    engine::PlayControl& play_;
     engine::DspResolver resolver_;
     faust::JitCompiler jit_;
 

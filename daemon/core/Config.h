@@ -56,6 +56,15 @@ inline constexpr std::size_t maxGraphNodes = 1024;
 /// long stops computing its DSP until its input sounds again (a bus's `sleep` key; the
 /// built-in delay's longest gap between echoes is 2 s).
 inline constexpr double busSleepSeconds = 10.0;
+/// The most voices an instrument track may have (`voices`).
+inline constexpr int maxVoices = 64;
+/// The widest pitch bend range a session may give an instrument (`bend`), in semitones.
+inline constexpr double maxBendSemitones = 48.0;
+/// A stolen voice fades out over this long, so a note taken for another never clicks.
+inline constexpr double voiceStealSeconds = 0.005;
+/// A released voice whose output stayed under silenceFloor this long is done: it is not
+/// computed again until a note starts on it.
+inline constexpr double voiceQuietSeconds = 0.050;
 /// The longest `sleep` a session may give a bus (beyond it: `never`).
 inline constexpr double maxBusSleepSeconds = 3600.0;
 /// Quieter than this is silence to a sleeping bus: 2^-24, the last bit of 24-bit audio

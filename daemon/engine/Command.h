@@ -9,6 +9,7 @@
 #include "engine/ParamInfo.h"
 #include "engine/rt/ArrangementRequest.h"
 #include "engine/rt/TransportRequest.h"
+#include "engine/rt/VoiceEvent.h"
 
 #include <atomic>
 #include <cstdint>
@@ -65,9 +66,16 @@ struct Command {
         Transport,  ///< `transport` for the engine's transport, at atFrame (rt/Transport)
         SwapShow,   ///< install `show` for the arrangement; the old one comes back as a ShowRetired event
         Arrange,    ///< `arrangement` for the arrangement (rt/Arrangement): a jump, a cue, a loop switch
+        Play,       ///< a VoiceEvent (voiceKind, note, value, atFrame) for the instrument of track `param`
+                    ///< (allTracks: every instrument) of the graph of `generation`
     };
+    /// Play: every instrument of the graph.
+    static constexpr std::uint32_t allTracks = UINT32_MAX;
     Type type = Type::SetParam;
-    ParamId param = 0;
+    // Play's event, in what would be padding: a Command stays small (queues hold thousands).
+    std::uint8_t voiceKind = 0; ///< Play: the VoiceEvent's kind
+    std::uint8_t note = 0;      ///< Play: the VoiceEvent's note
+    ParamId param = 0;          ///< SetParam: the parameter; Play: the track
     float value = 0.0f;
     std::uint64_t generation = 0;
     std::uint64_t atFrame = 0; ///< SetParam, ApplyBatch, Transport: engine frame to apply at; 0 (or past): at once
@@ -85,6 +93,7 @@ struct Command {
     ArrangementRequest arrangement; ///< Arrange only
 };
 static_assert(std::is_trivially_copyable_v<Command>);
+static_assert(sizeof(Command) <= 136, "the command queues hold thousands: keep a Command small");
 
 /// Audio → control: what the audio thread reports, as codes and numbers, never text.
 struct Event {

@@ -167,6 +167,22 @@ bool Engine::requestTransport(const TransportRequest& request, std::uint64_t atF
     return false;
 }
 
+bool Engine::play(std::uint64_t generation, std::uint32_t track, const VoiceEvent& voice)
+{
+    Command command;
+    command.type = Command::Type::Play;
+    command.generation = generation;
+    command.param = track;
+    command.voiceKind = std::uint8_t(voice.kind);
+    command.note = voice.note;
+    command.value = voice.value;
+    command.atFrame = voice.frame;
+    if (push(command))
+        return true;
+    droppedCommands_.fetch_add(1, std::memory_order_relaxed); // a statistic
+    return false;
+}
+
 void Engine::drainStopped() noexcept
 {
     // The consumer side of the queues changes hands here: the audio thread has been joined

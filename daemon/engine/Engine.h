@@ -78,6 +78,10 @@ public:
     /// frame: at the next block). False when the queue is full (counted in droppedCommands()).
     bool requestTransport(const TransportRequest& request, std::uint64_t atFrame = 0);
 
+    /// [control] Queues voice for the instrument of track `track` (Command::allTracks: every
+    /// instrument) of the graph of generation; false (and counted) when the queue is full.
+    bool play(std::uint64_t generation, std::uint32_t track, const VoiceEvent& voice);
+
     /// [control] Hands show to the audio thread's arrangement (nullptr: none), which plays it
     /// from nothing (no song cued). The previous one is freed by collectGarbage() once the
     /// audio thread has let it go. Its scenes must be batches for the graph running. keepPlace:
@@ -115,6 +119,7 @@ public:
 
     // The audio thread's entry points and what the control side reads of it (see BlockProcessor).
     using BlockProcessor::beginBlock;
+    using BlockProcessor::midiIn;
     using BlockProcessor::outgoing;
     using BlockProcessor::runBlock;
     using BlockProcessor::process;

@@ -7,11 +7,13 @@
 #include "engine/AudioBuffer.h"
 #include "engine/NodeOrder.h"
 #include "engine/ParamTable.h"
+#include "engine/rt/Instrument.h"
 #include "engine/rt/Morphs.h"
 #include "engine/rt/ParamSlot.h"
 #include "engine/rt/ProcessNode.h"
 #include "engine/rt/Smoother.h"
 #include "faust/DspFactory.h"
+#include "midi/MidiParser.h"
 
 #include <array>
 #include <atomic>
@@ -97,6 +99,8 @@ struct TrackNode final : ProcessNode {
     int channels = 1;
     int inputBase = -1;                ///< first engine input channel, or -1 when it takes none
     std::optional<std::size_t> source; ///< its DSP stage
+    /// Its voice DSP played polyphonically (a track with `voices`), instead of a source stage.
+    std::unique_ptr<Instrument> instrument;
     float trimDb = 0.0f;               ///< parameter zone: `trim`
     float polarity = 0.0f;             ///< parameter zone: `polarity`
     Smoother inputGain;                ///< trim × polarity, gliding; at exactly 1 nothing is computed
@@ -147,6 +151,15 @@ struct MasterNode final : ProcessNode {
     std::vector<Feed> feeds; ///< tracks' master routes by track, then every bus
 };
 
+/// A MIDI input port of the graph (JACK MIDI): an instrument's notes.
+struct MidiInput {
+    std::string name;         ///< the port's short name: the track's name and `_midi_in`
+    std::uint32_t track = 0;  ///< the instrument track it plays
+    int channel = 0;          ///< the MIDI channel it listens on, 1–16; 0: every channel
+    std::vector<std::string> connections; ///< patterns of the JACK MIDI ports to connect to it
+    midi::MidiParser parser;  ///< the audio thread's: a message split over events still arrives whole
+};
+
 /// Where the audio thread can copy audio out (meters, loudness, recording).
 struct TapPoint {
     enum class Kind : std::uint8_t { TrackInput, TrackPost, Bus, Master };
@@ -187,6 +200,8 @@ struct Graph {
     /// Engine input channels: JACK port short names and what each connects to ("" for none).
     std::vector<std::string> inputNames;
     std::vector<std::string> inputConnections;
+    /// MIDI input ports, one per instrument track.
+    std::vector<MidiInput> midiInputs;
     /// The two master outputs.
     std::array<std::string, 2> outputNames {"out_L", "out_R"};
     /// What the two master outputs connect to: nullopt, the physical playback ports; empty, nothing.
@@ -194,6 +209,7 @@ struct Graph {
 
     /// Backend's port handles, in the order of inputNames / outputNames (JACK fills them).
     std::vector<void*> inputHandles;
+    std::vector<void*> midiInputHandles; ///< in the order of midiInputs
     std::array<void*, 2> outputHandles {nullptr, nullptr};
 
     /// Meter ids: tracks first, then buses, then the master (see meterCount()).

@@ -144,11 +144,15 @@ private:
         return id;
     }
 
-    /// Registers every parameter of the stage under prefix; built-ins smooth in their DSP.
-    Result<void> addStageParams(std::size_t stageIndex, const std::string& prefix, bool builtin)
+    /// Registers every parameter of the stage under prefix (but those `skip` names); built-ins
+    /// smooth in their DSP.
+    Result<void> addStageParams(std::size_t stageIndex, const std::string& prefix, bool builtin,
+        bool (*skip)(const std::string& path) = nullptr)
     {
         auto& stage = graph_->stages[stageIndex];
         for (const auto& p : stage.dsp->params()) {
+            if (skip && skip(p.path))
+                continue;
             ParamInfo info;
             info.address = prefix + p.path;
             info.unit = p.unit;
@@ -300,6 +304,95 @@ private:
         return std::optional<std::size_t>(stage);
     }
 
+    /// A track's instrument: its voice DSP once per voice slot, the voice's own controls
+    /// (freq, gain, gate) left to the engine, its other controls registered once (slot 0's)
+    /// and followed by every other slot.
+    Result<std::unique_ptr<Instrument>> addInstrument(const session::TrackSpec& spec, const std::string& prefix,
+        const std::string& owner)
+    {
+        const session::InstrumentSpec& play = *spec.instrument;
+        auto instrument = std::make_unique<Instrument>();
+        const VoiceMode mode = play.mode == session::InstrumentSpec::Mode::Mono ? VoiceMode::Mono
+            : play.mode == session::InstrumentSpec::Mode::Legato               ? VoiceMode::Legato
+                                                                               : VoiceMode::Poly;
+        instrument->voices.prepare(std::uint32_t(play.voices), mode,
+            std::uint32_t(std::lround(config::voiceStealSeconds * graph_->sampleRate)),
+            std::uint32_t(std::lround(config::voiceQuietSeconds * graph_->sampleRate)));
+        instrument->bendSemitones = float(play.bendSemitones);
+        const std::size_t slots = instrument->voices.slots();
+        for (std::size_t v = 0; v < slots; ++v) {
+            auto dsp = instantiate(spec.dsp, owner);
+            if (!dsp)
+                return dsp.error();
+            const faust::DspInstance& voice = **dsp;
+            if (v == 0) {
+                if (auto fit = checkVoice(voice, spec.dsp.where, owner); !fit)
+                    return fit.error();
+            }
+            VoiceZones zones;
+            for (const auto& p : voice.params()) {
+                const std::string_view name = lastComponent(p.path);
+                float** zone = name == "freq" ? &zones.freq : name == "gain" ? &zones.gain : name == "gate" ? &zones.gate : nullptr;
+                if (zone && !*zone)
+                    *zone = p.zone;
+            }
+            instrument->zones.push_back(zones);
+            const std::string origin = voice.origin();
+            const std::size_t stage = addStage(std::move(dsp.value()), false);
+            graph_->stages[stage].label = fmt::format("{} ({}, voice {})", owner, origin, v + 1);
+            instrument->stages.push_back(stage);
+        }
+
+        const std::size_t first = instrument->stages.front();
+        if (auto r = addStageParams(first, prefix, false, isVoiceControl); !r)
+            return r.error();
+        if (auto r = setStageValues(first, spec.dspParams, prefix, owner, graph_->stages[first].dsp->origin()); !r)
+            return r.error();
+        for (const auto& p : graph_->stages[first].dsp->params()) {
+            if (isVoiceControl(p.path))
+                continue;
+            ++instrument->numShared;
+            for (std::size_t v = 0; v < slots; ++v)
+                instrument->shared.push_back(graph_->stages[instrument->stages[v]].dsp->findParam(p.path)->zone);
+        }
+        // Parameter-major, as Instrument::shared says: shared[p * slots + v].
+        return instrument;
+    }
+
+    static std::string_view lastComponent(std::string_view path)
+    {
+        const auto slash = path.rfind('/');
+        return slash == std::string_view::npos ? path : path.substr(slash + 1);
+    }
+
+    /// Faust's polyphony convention: the controls the engine plays a voice by.
+    static bool isVoiceControl(const std::string& path)
+    {
+        const std::string_view name = lastComponent(path);
+        return name == "freq" || name == "gain" || name == "gate";
+    }
+
+    Result<void> checkVoice(const faust::DspInstance& voice, const session::SourceLocation& where, const std::string& owner)
+    {
+        if (voice.numInputs() > 0)
+            return makeError(ErrorCode::Faust,
+                fmt::format("{}: {}: {} has {} audio input{}; an instrument's voice makes its sound from notes and takes none",
+                    where.str(), owner, voice.origin(), voice.numInputs(), voice.numInputs() == 1 ? "" : "s"));
+        if (voice.numOutputs() == 0 || voice.numOutputs() > 2)
+            return makeError(ErrorCode::Faust,
+                fmt::format("{}: {}: {} has {} outputs; an instrument's voice has 1 (mono) or 2 (stereo)", where.str(),
+                    owner, voice.origin(), voice.numOutputs()));
+        bool gate = false;
+        for (const auto& p : voice.params())
+            gate = gate || lastComponent(p.path) == "gate";
+        if (!gate)
+            return makeError(ErrorCode::Faust,
+                fmt::format("{}: {}: {} has no 'gate' control, so notes cannot start or stop it; an instrument's voice "
+                            "follows Faust's polyphony convention: 'freq' (Hz), 'gain' (0..1) and 'gate' (a button)",
+                    where.str(), owner, voice.origin()));
+        return {};
+    }
+
     Result<void> addBus(const session::BusSpec& spec)
     {
         const std::string owner = fmt::format("bus '{}'", spec.name);
@@ -401,11 +494,24 @@ private:
         node.signal = AudioBuffer(spec.channels, graph_->maxFrames);
         node.preStereo = AudioBuffer(2, graph_->maxFrames);
 
-        auto source = addUserDsp(spec.dsp, spec.dspParams, prefix + "dsp/", owner);
-        if (!source)
-            return source.error();
-        node.source = *source;
-        const bool takesInput = !node.source || graph_->stages[*node.source].dsp->numInputs() > 0;
+        if (spec.instrument) {
+            auto instrument = addInstrument(spec, prefix + "dsp/", owner);
+            if (!instrument)
+                return instrument.error();
+            node.instrument = std::move(instrument.value());
+            MidiInput midi;
+            midi.name = spec.name + "_midi_in";
+            midi.track = std::uint32_t(graph_->tracks.size());
+            midi.channel = spec.instrument->midiChannel;
+            midi.connections = spec.instrument->midiInputs;
+            graph_->midiInputs.push_back(std::move(midi));
+        } else {
+            auto source = addUserDsp(spec.dsp, spec.dspParams, prefix + "dsp/", owner);
+            if (!source)
+                return source.error();
+            node.source = *source;
+        }
+        const bool takesInput = !node.instrument && (!node.source || graph_->stages[*node.source].dsp->numInputs() > 0);
         if (takesInput) {
             node.inputBase = int(graph_->inputNames.size());
             for (int c = 0; c < spec.channels; ++c) {

@@ -119,10 +119,11 @@ Result<void> JackBackend::preparePorts(engine::Graph& graph)
     if (graph.inputNames.size() > config::maxInputChannels)
         return makeError(ErrorCode::Jack, fmt::format("{} input channels exceed the limit of {}", graph.inputNames.size(),
                                               config::maxInputChannels));
-    auto portFor = [&](const std::string& name, unsigned long flags) -> Result<jack_port_t*> {
+    auto portFor = [&](const std::string& name, unsigned long flags, const char* type = JACK_DEFAULT_AUDIO_TYPE)
+        -> Result<jack_port_t*> {
         if (auto it = ports_.find(name); it != ports_.end())
             return it->second;
-        jack_port_t* port = jack_port_register(client_, name.c_str(), JACK_DEFAULT_AUDIO_TYPE, flags, 0);
+        jack_port_t* port = jack_port_register(client_, name.c_str(), type, flags, 0);
         if (!port)
             return makeError(ErrorCode::Jack, fmt::format("JACK refused to register port '{}:{}'", clientName_, name));
         ports_.emplace(name, port);
@@ -134,6 +135,13 @@ Result<void> JackBackend::preparePorts(engine::Graph& graph)
         if (!port)
             return port.error();
         graph.inputHandles.push_back(*port);
+    }
+    graph.midiInputHandles.clear();
+    for (const auto& midi : graph.midiInputs) {
+        auto port = portFor(midi.name, JackPortIsInput, JACK_DEFAULT_MIDI_TYPE);
+        if (!port)
+            return port.error();
+        graph.midiInputHandles.push_back(*port);
     }
     for (std::size_t c = 0; c < 2; ++c) {
         auto port = portFor(graph.outputNames[c], JackPortIsOutput);
@@ -203,6 +211,20 @@ std::vector<std::string> JackBackend::connect(const engine::Graph& graph)
     };
     for (std::size_t i = 0; i < graph.inputNames.size(); ++i)
         link(graph.inputConnections[i], clientName_ + ":" + graph.inputNames[i]);
+    // An instrument's MIDI input: every JACK MIDI output its patterns match (a keyboard through
+    // a2jmidid, a sequencer, another client's port), none of them found only a warning.
+    for (const auto& midi : graph.midiInputs) {
+        for (const auto& pattern : midi.connections) {
+            const char** found = jack_get_ports(client_, pattern.c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput);
+            if (!found || !found[0])
+                warnings.push_back(fmt::format("no JACK MIDI output matches '{}' for {}:{} (see jack_lsp -t)", pattern,
+                    clientName_, midi.name));
+            for (std::size_t i = 0; found && found[i]; ++i)
+                link(found[i], clientName_ + ":" + midi.name);
+            if (found)
+                jack_free(found);
+        }
+    }
 
     // A session that names no outputs plays through the sound card; one that lists none
     // (`outputs: []`) is connected by hand or by a patchbay, and gets nothing here.
@@ -227,6 +249,8 @@ void JackBackend::releasePortsNotIn(const engine::Graph& graph)
 {
     std::set<std::string> used(graph.inputNames.begin(), graph.inputNames.end());
     used.insert(graph.outputNames.begin(), graph.outputNames.end());
+    for (const auto& midi : graph.midiInputs)
+        used.insert(midi.name);
     for (auto it = ports_.begin(); it != ports_.end();) {
         if (used.count(it->first)) {
             ++it;

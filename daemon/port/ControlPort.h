@@ -7,6 +7,7 @@
 #include "port/Listeners.h"
 #include "port/Meters.h"
 #include "port/Param.h"
+#include "port/PlayPort.h"
 #include "port/ParamPort.h"
 #include "port/Recording.h"
 #include "port/ScenePort.h"
@@ -46,6 +47,8 @@ public:
     virtual ScenePort& scenes() = 0;
     /// The songs: cue one from the setlist, jump between sections, hold one in a loop.
     virtual ArrangementPort& arrangement() = 0;
+    /// The instruments: notes, all notes off, panic.
+    virtual PlayPort& play() = 0;
 
     /// A snapshot of the daemon's state. Never waits for a reload in progress.
     virtual DaemonStatus status() = 0;

@@ -66,11 +66,26 @@ struct ChannelSpec {
     bool solo = false;
 };
 
+/// How a track plays its DSP as an instrument (a track with `voices`).
+struct InstrumentSpec {
+    enum class Mode { Poly, Mono, Legato };
+    int voices = 1;             ///< notes sounding at once (`voices`); Mono and Legato play one
+    Mode mode = Mode::Poly;     ///< `mode`: poly, mono (each note retriggers) or legato
+    double bendSemitones = 2.0; ///< `bend`: the pitch bend's range either way, in semitones
+    int midiChannel = 0;        ///< `midi.channel`: 1–16, or 0 for every channel
+    /// `midi.inputs`: patterns (POSIX extended regular expressions) of the JACK MIDI ports its
+    /// MIDI input is connected to, e.g. "a2j:Keystation.*".
+    std::vector<std::string> midiInputs;
+    SourceLocation where;       ///< of the `voices:` value
+};
+
 /// One channel of the mixer: inputs → optional DSP → channel strip → fader/pan → master or a group bus.
 struct TrackSpec : ChannelSpec {
     int channels = 1;                    ///< 1 (mono, panned) or 2 (stereo, balanced)
     std::vector<std::string> inputs;     ///< JACK ports connected to the track's inputs, one per channel at most
     std::optional<std::filesystem::path> inputFile; ///< offline renders read the track's input from this file
+    /// Its DSP is a voice played by notes (`voices`), made polyphonic by the engine.
+    std::optional<InstrumentSpec> instrument;
     std::vector<BuiltinParamSpec> strip; ///< channel strip controls (trim, hpf/…, eq/…, comp/…, gate/…)
     std::vector<SendSpec> sends;
     std::string output;                  ///< a group bus's name; empty: the master

@@ -11,13 +11,15 @@
 
 #include <array>
 #include <optional>
+#include <regex>
 
 namespace backline::session {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
-    "gain", "pan", "mute", "solo", "strip", "sends", "output" };
+constexpr std::array<std::string_view, 17> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
+    "gain", "pan", "mute", "solo", "strip", "sends", "output", "voices", "mode", "bend", "midi" };
+constexpr std::array<std::string_view, 2> trackMidiKeys { "channel", "inputs" };
 constexpr std::array<std::string_view, 3> sendKeys { "bus", "level", "pre" };
 
 constexpr ChannelKind trackKind {
@@ -86,6 +88,86 @@ Result<std::vector<SendSpec>> readSends(const YamlReader& yaml, const YamlEntry&
     return sends;
 }
 
+InstrumentSpec& instrumentOf(TrackSpec& track)
+{
+    if (!track.instrument)
+        track.instrument.emplace();
+    return *track.instrument;
+}
+
+Result<InstrumentSpec::Mode> readVoiceMode(const YamlReader& yaml, const YamlEntry& entry, const std::string& label)
+{
+    auto text = yaml.text(entry);
+    if (!text)
+        return text.error();
+    if (*text == "poly")
+        return InstrumentSpec::Mode::Poly;
+    if (*text == "mono")
+        return InstrumentSpec::Mode::Mono;
+    if (*text == "legato")
+        return InstrumentSpec::Mode::Legato;
+    return yaml.errorAt(yaml.locate(entry),
+        fmt::format("'mode' of {} must be poly, mono or legato, got '{}'", label, *text));
+}
+
+/// A track's `midi:` map: the channel its instrument listens on and the JACK MIDI ports its
+/// input is connected to.
+Result<void> readTrackMidi(const YamlReader& yaml, const YamlEntry& entry, const std::string& label, InstrumentSpec& play)
+{
+    const std::string context = "in 'midi' of " + label;
+    auto fields = yaml.mapEntries(entry, context);
+    if (!fields)
+        return fields.error();
+    if (auto known = yaml.checkKeys(*fields, trackMidiKeys, context); !known)
+        return known.error();
+    for (const YamlEntry& field : *fields) {
+        if (field.key == "channel") {
+            auto channel = yaml.integer(field, 0, 16);
+            if (!channel)
+                return channel.error();
+            play.midiChannel = *channel;
+        } else if (field.key == "inputs") {
+            auto patterns = yaml.textList(field, "a pattern of JACK MIDI port names", "[\"a2j:Keystation.*\"]");
+            if (!patterns)
+                return patterns.error();
+            for (const auto& pattern : *patterns) {
+                try {
+                    std::regex check(pattern, std::regex::extended);
+                } catch (const std::regex_error& e) {
+                    return yaml.errorAt(yaml.locate(field),
+                        fmt::format("'{}' in 'midi.inputs' of {} is not a valid pattern ({}); a port name matches itself, "
+                                    "'.*' matches anything",
+                            pattern, label, e.what()));
+                }
+            }
+            play.midiInputs = std::move(*patterns);
+        }
+    }
+    return {};
+}
+
+/// An instrument's keys belong together: `mode` and `bend` need `voices`, its DSP makes the
+/// sound (a track with `voices` and no `dsp` has nothing to play) and takes no audio input.
+Result<void> checkInstrument(const YamlReader& yaml, const TrackSpec& track, const std::string& label,
+    std::optional<SourceLocation> inputsAt, std::optional<SourceLocation> instrumentAt)
+{
+    if (!track.instrument)
+        return {};
+    if (!instrumentAt)
+        return yaml.errorAt(track.where,
+            fmt::format("{} has 'mode', 'bend' or 'midi' but no 'voices': say how many notes it plays at once, e.g. 'voices: 8'",
+                label));
+    if (track.dsp.kind == DspSpec::Kind::None)
+        return yaml.errorAt(*instrumentAt,
+            fmt::format("{} has 'voices' but no 'dsp': name the instrument it plays, e.g. 'dsp: synth'", label));
+    if (inputsAt || track.inputFile)
+        return yaml.errorAt(inputsAt ? *inputsAt : *instrumentAt,
+            fmt::format("{} is an instrument ('voices'): it makes its sound from notes and takes no audio "
+                        "'inputs' or 'input_file'",
+                label));
+    return {};
+}
+
 /// Reads one of the track's own keys (not one ChannelReader reads) into track.
 Result<void> readTrackKey(const YamlReader& yaml, const YamlEntry& entry, const std::filesystem::path& folder,
     const std::string& label, TrackSpec& track)
@@ -115,6 +197,25 @@ Result<void> readTrackKey(const YamlReader& yaml, const YamlEntry& entry, const 
         if (!sends)
             return sends.error();
         track.sends = std::move(*sends);
+    } else if (entry.key == "voices") {
+        auto voices = yaml.integer(entry, 1, config::maxVoices);
+        if (!voices)
+            return voices.error();
+        instrumentOf(track).voices = *voices;
+        track.instrument->where = yaml.locate(entry);
+    } else if (entry.key == "mode") {
+        auto mode = readVoiceMode(yaml, entry, label);
+        if (!mode)
+            return mode.error();
+        instrumentOf(track).mode = *mode;
+    } else if (entry.key == "midi") {
+        if (auto r = readTrackMidi(yaml, entry, label, instrumentOf(track)); !r)
+            return r;
+    } else if (entry.key == "bend") {
+        auto bend = yaml.number(entry, {0.0, config::maxBendSemitones, "semitones"});
+        if (!bend)
+            return bend.error();
+        instrumentOf(track).bendSemitones = *bend;
     } else if (entry.key == "output") {
         auto output = yaml.text(entry);
         if (!output)
@@ -133,9 +234,12 @@ Result<ReadChannel<TrackSpec>> readTrack(
     TrackSpec& track = read.spec;
     track.where = yaml.locate(node);
     std::optional<SourceLocation> inputsAt;
+    std::optional<SourceLocation> voicesAt;
     auto nameAt = reader.read(node, track, [&](const YamlEntry& entry) {
         if (entry.key == "inputs")
             inputsAt = yaml.locate(entry);
+        if (entry.key == "voices")
+            voicesAt = yaml.locate(entry);
         return readTrackKey(yaml, entry, folder, reader.label(), track);
     });
     if (!nameAt)
@@ -147,6 +251,8 @@ Result<ReadChannel<TrackSpec>> readTrack(
                 track.inputs.size(), track.channels, track.channels == 1 ? "" : "s"));
     if (auto params = reader.requireDspForParams(track); !params)
         return params.error();
+    if (auto instrument = checkInstrument(yaml, track, reader.label(), inputsAt, voicesAt); !instrument)
+        return instrument.error();
     return read;
 }
 

@@ -16,6 +16,7 @@
 #include "engine/Engine.h"
 #include "engine/GraphBuilder.h"
 #include "engine/ParamControl.h"
+#include "engine/PlayControl.h"
 #include "engine/TransportControl.h"
 #include "faust/DspFactory.h"
 #include "session/SessionLoader.h"
@@ -66,6 +67,7 @@ public:
     port::TransportPort& transport() override { return transport_; }
     port::ScenePort& scenes() override { return scenes_; }
     port::ArrangementPort& arrangement() override { return arrangement_; }
+    port::PlayPort& play() override { return play_; }
     port::DaemonStatus status() override { return {}; }
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
@@ -79,6 +81,7 @@ private:
     port::Listeners listeners_;
     engine::ParamControl control_ {engine_, listeners_};
     engine::TransportControl transport_ {engine_};
+    engine::PlayControl play_ {engine_};
     show::SceneBook scenes_ {control_, transport_};
     engine::ArrangementControl arrangement_ {
         engine_, control_, [this](std::string_view scene) { return scenes_.recallValues(scene); }};

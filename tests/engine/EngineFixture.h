@@ -5,6 +5,7 @@
 #include "engine/GraphBuilder.h"
 #include "engine/OfflineRenderer.h"
 #include "engine/ParamControl.h"
+#include "engine/PlayControl.h"
 #include "faust/JitCompiler.h"
 #include "session/SessionLoader.h"
 
@@ -39,6 +40,7 @@ public:
             throw std::runtime_error(r.error().message);
         renderer = std::move(r.value());
         installed = graph->get();
+        play.install(**graph);
         control.install(std::move(graph.value()));
     }
 
@@ -67,6 +69,7 @@ public:
     engine::Engine engine;
     port::Listeners listeners;
     engine::ParamControl control;
+    engine::PlayControl play {engine};
     faust::JitCompiler jit;
     std::unique_ptr<engine::OfflineRenderer> renderer;
     int sampleRate = 48000;

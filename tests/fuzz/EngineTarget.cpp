@@ -60,6 +60,7 @@ Result<void> EngineTarget::load()
     spec_ = std::move(*spec);
     numInputs_ = (*graph)->inputNames.size();
     inputs_.assign(numInputs_, input_.data());
+    play_.install(**graph);
     control_.install(std::move(*graph));
     scenes_.adopt(spec_);
     return arrangement_.adopt(spec_);

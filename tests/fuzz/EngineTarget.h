@@ -4,6 +4,7 @@
 #include "engine/ArrangementControl.h"
 #include "engine/Engine.h"
 #include "engine/ParamControl.h"
+#include "engine/PlayControl.h"
 #include "engine/TransportControl.h"
 #include "faust/JitCompiler.h"
 #include "port/ControlPort.h"
@@ -42,6 +43,7 @@ public:
     port::TransportPort& transport() override { return transport_; }
     port::ScenePort& scenes() override { return scenes_; }
     port::ArrangementPort& arrangement() override { return arrangement_; }
+    port::PlayPort& play() override { return play_; }
     Result<std::string> reloadSession() override;
     /// Refused: a fuzzer must never write files (its /session/save inputs test the OSC side).
     Result<std::string> saveSession(std::string_view) override
@@ -71,6 +73,7 @@ private:
     port::Listeners listeners_;
     engine::ParamControl control_;
     engine::TransportControl transport_ {engine_};
+    engine::PlayControl play_ {engine_};
     show::SceneBook scenes_ {control_, transport_};
     engine::ArrangementControl arrangement_ {
         engine_, control_, [this](std::string_view scene) { return scenes_.recallValues(scene); }};

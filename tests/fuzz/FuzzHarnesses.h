@@ -33,5 +33,11 @@ int fuzzSession(const std::uint8_t* data, std::size_t size);
 /// handshake, through Beast with the session's settings (aborts when a message larger than an
 /// OSC packet may be gets through), each message then read as the session reads it.
 int fuzzWeb(const std::uint8_t* data, std::size_t size);
+/// Raw MIDI bytes as a port delivers them (the first byte picks how they are cut into buffers)
+/// through midi::MidiParser. Aborts when a message comes out that is not whole and valid (a size
+/// other than expectedSize(status), a data byte of 0x80 or above), when cutting the stream
+/// differently changes what comes out or the counters, or when a well-formed note-on after the
+/// input does not come out as itself.
+int fuzzMidi(const std::uint8_t* data, std::size_t size);
 
 } // namespace backline::fuzz

@@ -64,6 +64,12 @@ TEST(FuzzReplay, WebSeedsAndPastCrashesRunClean)
     EXPECT_GE(count, 10u);
 }
 
+TEST(FuzzReplay, MidiSeedsAndPastCrashesRunClean)
+{
+    const auto count = replay(backline::fuzz::fuzzMidi, {fuzzDir / "corpus/midi", fuzzDir / "regressions/midi"});
+    EXPECT_GE(count, 10u);
+}
+
 TEST(FuzzReplay, SessionSeedsExamplesFixturesAndPastCrashesRunClean)
 {
     // The example sessions and the loader's fixtures are seeds too, so new keys are covered as

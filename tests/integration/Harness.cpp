@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "Harness.h"
 
+#include <jack/midiport.h>
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
@@ -585,6 +587,17 @@ int JackListener::onProcess(jack_nframes_t n, void* self)
     if (jack_ringbuffer_write_space(l.rings_[0]) >= bytes && jack_ringbuffer_write_space(l.rings_[1]) >= bytes)
         for (int c = 0; c < 2; ++c)
             jack_ringbuffer_write(l.rings_[c], reinterpret_cast<const char*>(in[c]), bytes);
+    // A MIDI output's buffer must be cleared every cycle; in the capture's first, it is played.
+    if (l.midiOut_) {
+        void* midi = jack_port_get_buffer(l.midiOut_, n);
+        jack_midi_clear_buffer(midi);
+        if (l.capturing_.load(std::memory_order_acquire) && !l.midiSent_) {
+            for (const auto& event : l.midiToSend_)
+                if (event.offset < n)
+                    jack_midi_event_write(midi, event.offset, event.bytes.data(), event.bytes.size());
+            l.midiSent_ = true;
+        }
+    }
     // Only cycles run freewheeling are captured: JACK waits for every client in those, so no
     // block is dropped or repeated, whatever the machine's load.
     if (l.capturing_.load(std::memory_order_acquire)) {
@@ -731,6 +744,24 @@ std::pair<std::vector<float>, std::vector<float>> JackListener::captureFreewheel
         throw std::runtime_error("JackListener: freewheeling brought " + std::to_string(got) + " of "
             + std::to_string(frames) + " frames in 60 s");
     return {std::move(freewheelOut_[0]), std::move(freewheelOut_[1])};
+}
+
+void JackListener::addMidiOutput(const std::string& to)
+{
+    midiOut_ = jack_port_register(client_, "midi_out", JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+    const std::string me = jack_get_client_name(client_);
+    if (!midiOut_ || jack_connect(client_, (me + ":midi_out").c_str(), to.c_str()) != 0)
+        throw std::runtime_error("listener cannot connect a MIDI output to " + to);
+}
+
+std::pair<std::vector<float>, std::vector<float>> JackListener::captureFreewheeling(std::size_t frames,
+    std::vector<MidiAt> midi)
+{
+    if (!midiOut_)
+        throw std::runtime_error("JackListener: no MIDI output (addMidiOutput)");
+    midiToSend_ = std::move(midi);
+    midiSent_ = false; // read by the audio thread only once capturing_ is set (release)
+    return captureFreewheeling(frames, 0);
 }
 
 std::string sanitizerReport(const std::string& output)

@@ -149,6 +149,18 @@ public:
     /// drop or repeat a block. For tests about what the audio is; nothing timed by the wall
     /// clock may happen meanwhile. Freewheeling is off again when it returns.
     std::pair<std::vector<float>, std::vector<float>> captureFreewheeling(std::size_t frames, std::size_t skip = 0);
+
+    /// A MIDI event for captureFreewheeling() to play: its bytes at frame offset of a cycle.
+    struct MidiAt {
+        std::uint32_t offset = 0;
+        std::vector<std::uint8_t> bytes;
+    };
+    /// Gives this client a MIDI output connected to port `to` (e.g. "backline:keys_midi_in").
+    void addMidiOutput(const std::string& to);
+    /// captureFreewheeling(frames) that plays midi on the MIDI output (addMidiOutput) in the
+    /// first cycle it captures, each event at its offset (within the period): whatever the
+    /// order JACK runs the two clients in, the sound it makes is inside the capture.
+    std::pair<std::vector<float>, std::vector<float>> captureFreewheeling(std::size_t frames, std::vector<MidiAt> midi);
     /// Waits until JACK has run n more cycles of this client (up to timeout); false if not.
     bool waitCycles(int n, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
     jack_client_t* client() const { return client_; }
@@ -192,6 +204,10 @@ private:
     jack::CycleLag cycleLag_;            // audio thread only
     std::int64_t lastCallbackNs_ = 0; // audio thread only
     std::int64_t longestGapNs_ = 0;   // audio thread only; reset when watching starts
+
+    jack_port_t* midiOut_ = nullptr;
+    std::vector<MidiAt> midiToSend_; // written by the reader before capturing_, sent by the audio thread
+    bool midiSent_ = true;           // audio thread while capturing_
 
     // captureFreewheeling(): the audio thread fills these while capturing_.
     std::atomic<bool> freewheeling_ {false}; // this client asked JACK to freewheel (turned off in the destructor)

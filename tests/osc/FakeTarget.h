@@ -3,6 +3,7 @@
 
 #include "port/ControlPort.h"
 #include "FakeArrangement.h"
+#include "FakePlay.h"
 #include "FakeTransport.h"
 #include "NoRecorderPort.h"
 #include "show/SceneBook.h"
@@ -190,6 +191,7 @@ public:
     port::TransportPort& transport() override { return fakeTransport; }
     port::ScenePort& scenes() override { return sceneBook; }
     port::ArrangementPort& arrangement() override { return fakeArrangement; }
+    port::PlayPort& play() override { return fakePlay; }
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     void resetLoudness() override { }
@@ -219,6 +221,7 @@ public:
     port::EngineClock engineClock;
     FakeTransport fakeTransport;
     FakeArrangement fakeArrangement;
+    FakePlay fakePlay;
     show::SceneBook sceneBook {*this, fakeTransport};
     double lastFade = 0.0; ///< the fade of the last morph
     /// When valid, a reload waits for it: the test decides when the reload is done.

@@ -69,7 +69,7 @@ TEST(SuggestionAgreement, OscAndTheSessionFileSuggestTheSameCorrection)
     // ("GAIN", "Mtue": OSC suggested nothing) and where they never did.
     const std::vector<std::pair<std::string, std::string>> cases {{"gian", "gain"}, {"GAIN", "gain"},
         {"Mtue", "mute"}, {"dps", "dsp"}, {"snds", "sends"}, {"chanels", "channels"}, {"outptu", "output"},
-        {"inptus", "inputs"}, {"mode", "(none)"}, {"colour", "(none)"}};
+        {"inptus", "inputs"}, {"vocies", "voices"}, {"timbre", "(none)"}, {"colour", "(none)"}};
     for (const auto& [word, expected] : cases) {
         const std::string yaml = suggestionIn(trackKeyError(word));
         const std::string osc = table.closest(word).empty() ? std::string("(none)") : table.closest(word);

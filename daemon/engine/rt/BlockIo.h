@@ -22,6 +22,7 @@ struct BlockIo {
     const TapSet* taps = nullptr;  ///< taps of this graph, or null
     MeterQueue* meters = nullptr;  ///< where levels go, or null
     std::atomic<std::uint64_t>* droppedMeterEvents = nullptr;
+    std::uint64_t frame = 0; ///< the engine frame of the stretch's first sample
     NodeScheduler* workers = nullptr; ///< the threads that run the graph's nodes, or null: this one alone
 };
 

@@ -5,6 +5,7 @@
 
 #include "core/Config.h"
 #include "engine/rt/GraphRunner.h"
+#include "engine/rt/MidiVoice.h"
 
 #include <algorithm>
 
@@ -58,7 +59,46 @@ void BlockProcessor::apply(const Command& command) noexcept
     case Command::Type::Arrange:
         arrangement_.request(command.arrangement);
         break;
+    case Command::Type::Play:
+        play(command);
+        break;
     }
+}
+
+void BlockProcessor::midiIn(std::size_t input, std::uint32_t offset, const std::uint8_t* bytes, std::size_t size) noexcept
+{
+    if (!current_ || input >= current_->midiInputs.size())
+        return;
+    MidiInput& port = current_->midiInputs[input];
+    Instrument* instrument = current_->tracks[port.track].instrument.get();
+    if (!instrument)
+        return;
+    midi::MidiMessage message;
+    for (std::size_t i = 0; i < size; ++i) {
+        if (!port.parser.push(bytes[i], message))
+            continue;
+        VoiceEvent events[2];
+        const std::size_t n = voiceEventsOf(message, port.channel, frame_ + offset, events);
+        for (std::size_t k = 0; k < n; ++k)
+            instrument->send(events[k]);
+    }
+}
+
+void BlockProcessor::play(const Command& command) noexcept
+{
+    // For the graph it was meant for; a note for a graph since replaced has no voice to play on.
+    if (!current_ || command.generation != current_->generation)
+        return;
+    const VoiceEvent voice {VoiceEvent::Kind(command.voiceKind), command.note, command.value, command.atFrame};
+    auto& tracks = current_->tracks;
+    if (command.param != Command::allTracks) {
+        if (command.param < tracks.size() && tracks[command.param].instrument)
+            tracks[command.param].instrument->send(voice);
+        return;
+    }
+    for (auto& track : tracks)
+        if (track.instrument)
+            track.instrument->send(voice);
 }
 
 void BlockProcessor::arrange(std::uint64_t start, std::uint32_t nframes) noexcept
@@ -157,6 +197,7 @@ void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs,
             io.meters = &meters_;
             io.droppedMeterEvents = &droppedMeterEvents_;
             io.workers = workers;
+            io.frame = at;
             renderGraph(*current_, io, end - done);
             if (fade_.active()) {
                 // Into the master's output, before it is played, recorded and metered: a take

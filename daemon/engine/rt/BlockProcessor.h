@@ -42,6 +42,13 @@ public:
     /// graph this block runs (nullptr before the first install).
     const Graph* beginBlock() noexcept BACKLINE_NONBLOCKING;
 
+    /// [audio] Between beginBlock() and runBlock(): the bytes of one MIDI event that arrived at
+    /// frame `offset` of the block on the current graph's MIDI input `input` (Graph::midiInputs),
+    /// for its instrument: parsed (running status carries on to the port's next event) and each
+    /// note, pedal, bend or all-notes-off on the port's channel filed for its exact frame.
+    void midiIn(std::size_t input, std::uint32_t offset, const std::uint8_t* bytes, std::size_t size) noexcept
+        BACKLINE_NONBLOCKING;
+
     /// [audio] The graph a reload is fading out (it still needs its inputs: pass them to
     /// runBlock as outgoingInputs), or nullptr. Valid until the next beginBlock().
     const Graph* outgoing() const noexcept BACKLINE_NONBLOCKING { return fade_.outgoing(); }
@@ -140,6 +147,8 @@ protected:
 
 private:
     void apply(const Command& command) noexcept BACKLINE_NONBLOCKING;
+    /// A Play command: its event into the inbox of the instrument (or every instrument) it names.
+    void play(const Command& command) noexcept BACKLINE_NONBLOCKING;
     /// The arrangement's section starts due in the block [start, start + nframes): their scene
     /// held for their frame (the block splits there), the control side told.
     void arrange(std::uint64_t start, std::uint32_t nframes) noexcept BACKLINE_NONBLOCKING;

@@ -59,7 +59,7 @@ void renderGraph(Graph& graph, const BlockIo& io, std::uint32_t nframes) noexcep
 {
     ScopedFlushDenormals flush;
     updateAudibility(graph);
-    const NodeRun run {&graph, &io, nframes};
+    const NodeRun run {&graph, &io, nframes, io.frame};
     const NodeScratch scratch {{graph.gains.channel(0), graph.gains.channel(1)}};
     if (io.workers) {
         io.workers->run(graph.order, run, scratch);

@@ -24,6 +24,7 @@ struct NodeRun {
     Graph* graph = nullptr;
     const BlockIo* io = nullptr;
     std::uint32_t nframes = 0;
+    std::uint64_t frame = 0; ///< the engine frame of the stretch's first sample
 };
 
 /// A node of the processing graph. It writes only its own state and buffers (and, through

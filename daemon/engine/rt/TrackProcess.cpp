@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A track's node: inputs → optional DSP → strip (trim and polarity, then the sections that are
+// A track's node: inputs → optional DSP (or its instrument's voices) → strip (trim and polarity, then the sections that are
 // on) → fader → mute/solo gate; muted and faded out, only the source runs. The buses and the
 // master read its output themselves (BusProcess.cpp, MasterProcess.cpp).
 #include "engine/Graph.h"
@@ -115,6 +115,10 @@ void TrackNode::process(const NodeRun& run, const NodeScratch& scratch) noexcept
     if (source) {
         auto& stage = graph.stages[*source];
         runStageMapped(graph, stage, in, stage.dsp->numInputs() > 0 ? channels : 0, signal.pointers(), channels, nframes);
+        for (int c = 0; c < channels; ++c)
+            stripOut[c] = signal.channel(c);
+    } else if (instrument) {
+        instrument->render(graph, run.frame, signal.pointers(), channels, nframes);
         for (int c = 0; c < channels; ++c)
             stripOut[c] = signal.channel(c);
     }

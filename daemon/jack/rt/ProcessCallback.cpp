@@ -5,6 +5,8 @@
 #include "core/Config.h"
 #include "jack/rt/TransportSync.h"
 
+#include <jack/midiport.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -97,6 +99,19 @@ int ProcessCallback::process(jack_nframes_t nframes) noexcept
     const std::uint32_t ahead
         = clock.monotonicNs != 0 ? cycleLag_.lag(clock.frame, engine_.clock(), std::uint32_t(sampleRate_)) : 0;
     engine_.setBlockClock(ahead, clock.monotonicNs);
+    // The instruments' MIDI, for the frames of this block. jack_midi_get_event_count and
+    // jack_midi_event_get (audited in JACK2's JackMidiAPI.cpp) read the port's buffer in shared
+    // memory: no allocation, lock or system call.
+    for (std::size_t i = 0; i < graph->midiInputHandles.size(); ++i) {
+        void* buffer = BACKLINE_AUDITED_NONBLOCKING(
+            jack_port_get_buffer(static_cast<jack_port_t*>(graph->midiInputHandles[i]), nframes));
+        const std::uint32_t count = BACKLINE_AUDITED_NONBLOCKING(jack_midi_get_event_count(buffer));
+        for (std::uint32_t e = 0; e < count; ++e) {
+            jack_midi_event_t event;
+            if (BACKLINE_AUDITED_NONBLOCKING(jack_midi_event_get(&event, buffer, e)) == 0 && event.time < nframes)
+                engine_.midiIn(i, event.time, event.buffer, event.size);
+        }
+    }
     const std::size_t numInputs = graph->inputHandles.size();
     // jack_port_get_buffer (audited in JACK2's JackPort::GetBuffer / JackGraphManager) only
     // looks up the port's buffer in shared memory: no allocation, lock or system call.

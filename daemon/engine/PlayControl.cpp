@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The instruments' half of the control port (see PlayControl.h).
+#include "engine/PlayControl.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace backline::engine {
+
+void PlayControl::install(const Graph& graph)
+{
+    std::vector<std::pair<std::string, std::uint32_t>> instruments;
+    std::vector<std::string> others;
+    for (std::size_t t = 0; t < graph.tracks.size(); ++t) {
+        if (graph.tracks[t].instrument)
+            instruments.emplace_back(graph.tracks[t].name, std::uint32_t(t));
+        else
+            others.push_back(graph.tracks[t].name);
+    }
+    std::lock_guard lock(mutex_);
+    generation_ = graph.generation;
+    instruments_ = std::move(instruments);
+    others_ = std::move(others);
+}
+
+Result<std::pair<std::uint32_t, std::uint64_t>> PlayControl::find(std::string_view track) const
+{
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, index] : instruments_)
+        if (name == track)
+            return std::pair {index, generation_};
+    for (const auto& name : others_)
+        if (name == track)
+            return makeError(ErrorCode::Param,
+                fmt::format("track '{}' is not an instrument: give it 'voices' and a 'dsp' that plays notes", track));
+    std::string names;
+    for (const auto& [name, index] : instruments_)
+        names += (names.empty() ? "" : ", ") + name;
+    return makeError(ErrorCode::Param,
+        fmt::format("no instrument track '{}' ({})", track, names.empty() ? "the session has none" : "it has: " + names));
+}
+
+Result<void> PlayControl::send(std::string_view track, const VoiceEvent& voice)
+{
+    auto found = find(track);
+    if (!found)
+        return found.error();
+    if (!engine_.play(found->second, found->first, voice))
+        return makeError(ErrorCode::Engine, "the engine's command queue is full; nothing played");
+    return {};
+}
+
+Result<void> PlayControl::note(std::string_view track, int note, double velocity, std::uint64_t atFrame)
+{
+    if (note < 0 || note > 127)
+        return makeError(ErrorCode::Param, fmt::format("a note is 0..127 (60 is middle C), got {}", note));
+    if (!std::isfinite(velocity) || velocity < 0.0 || velocity > 1.0)
+        return makeError(ErrorCode::Param, fmt::format("a note's velocity is 0..1 (0 releases it), got {}", velocity));
+    VoiceEvent voice;
+    voice.kind = velocity > 0.0 ? VoiceEvent::Kind::NoteOn : VoiceEvent::Kind::NoteOff;
+    voice.note = std::uint8_t(note);
+    voice.value = float(velocity);
+    voice.frame = atFrame;
+    return send(track, voice);
+}
+
+Result<void> PlayControl::allNotesOff(std::string_view track, std::uint64_t atFrame)
+{
+    VoiceEvent voice;
+    voice.kind = VoiceEvent::Kind::AllNotesOff;
+    voice.frame = atFrame;
+    return send(track, voice);
+}
+
+Result<void> PlayControl::panic()
+{
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard lock(mutex_);
+        generation = generation_;
+    }
+    VoiceEvent voice;
+    voice.kind = VoiceEvent::Kind::Panic;
+    if (!engine_.play(generation, Command::allTracks, voice))
+        return makeError(ErrorCode::Engine, "the engine's command queue is full; try /panic again");
+    return {};
+}
+
+std::vector<std::string> PlayControl::instruments() const
+{
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> names;
+    for (const auto& [name, index] : instruments_)
+        names.push_back(name);
+    return names;
+}
+
+} // namespace backline::engine

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The MIDI harness: raw bytes, as a MIDI port delivers them, through MidiParser, cut into
+// buffers the input chooses. What comes out must be whole, valid messages, the same however the
+// stream was cut, and no garbage may keep a well-formed note from coming through after it.
+#include "FuzzHarnesses.h"
+#include "FuzzInput.h"
+
+#include "engine/rt/MidiVoice.h"
+#include "engine/rt/Voices.h"
+#include "midi/MidiMessage.h"
+#include "midi/MidiParser.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+#include <vector>
+
+namespace backline::fuzz {
+
+namespace {
+
+using midi::MidiMessage;
+
+[[noreturn]] void fail(const char* why, const MidiMessage& m)
+{
+    std::fprintf(stderr, "fuzzMidi: %s: message [%02x %02x %02x] of size %u\n", why, m.bytes[0], m.bytes[1],
+        m.bytes[2], unsigned(m.size));
+    std::abort();
+}
+
+[[noreturn]] void fail(const char* why)
+{
+    std::fprintf(stderr, "fuzzMidi: %s\n", why);
+    std::abort();
+}
+
+/// Aborts unless m is what the parser promises: as long as its status says (so never SysEx nor
+/// an undefined status), every data byte below 0x80, zeros past its size.
+void check(const MidiMessage& m)
+{
+    if (m.size < 1 || m.size > 3 || m.size != midi::expectedSize(m.status()))
+        fail("size differs from expectedSize(status)", m);
+    for (int i = 1; i < 3; ++i) {
+        if (i < m.size && m.bytes[i] >= 0x80)
+            fail("a data byte has its top bit set", m);
+        if (i >= m.size && m.bytes[i] != 0)
+            fail("a byte past the message's size is not zero", m);
+    }
+}
+
+/// What the messages ask of an instrument: through the one MIDI → VoiceEvent translation into
+/// a voice allocator (poly, mono or legato, listening on a channel, as the cut byte says), which
+/// must take whatever comes: every event in range, never more voices than slots, no note left
+/// held after a panic.
+void play(const std::vector<MidiMessage>& messages, std::uint8_t cut)
+{
+    engine::Voices voices;
+    voices.prepare(1u + cut % 8u, engine::VoiceMode(cut % 3), 64, 256);
+    std::uint64_t frame = 0;
+    for (const MidiMessage& m : messages) {
+        engine::VoiceEvent events[2];
+        const std::size_t n = engine::voiceEventsOf(m, cut % 17, ++frame, events);
+        for (std::size_t k = 0; k < n; ++k) {
+            if (events[k].note > 127 || !(events[k].value >= -1.0f && events[k].value <= 1.0f))
+                fail("a MIDI message made an event out of range", m);
+            voices.apply(events[k]);
+        }
+        for (std::size_t v = 0; v < voices.slots(); ++v)
+            voices.after(v, 16, frame % 3 == 0 ? 0.5f : 0.0f);
+        if (voices.sounding() > voices.slots())
+            fail("more voices sound than there are slots", m);
+    }
+    voices.apply({engine::VoiceEvent::Kind::Panic, 0, 0.0f, 0});
+    for (std::size_t v = 0; v < voices.slots(); ++v) {
+        const auto state = voices.voice(v).state;
+        if (state == engine::Voice::State::Held || state == engine::Voice::State::Sustained)
+            fail("a note is still held after a panic");
+    }
+}
+
+/// Where each message goes (the mapping layer joins the voice allocator here when it lands).
+void deliver(const MidiMessage& m, std::vector<MidiMessage>& received)
+{
+    check(m);
+    received.push_back(m);
+}
+
+} // namespace
+
+int fuzzMidi(const std::uint8_t* data, std::size_t size)
+{
+    // The first byte chooses the buffers: 0 sends the rest in one; n cuts it into buffers of 1
+    // to n bytes, their sizes from a small generator seeded by n (so running status, SysEx and
+    // interrupted messages straddle buffer ends in ever other places).
+    FuzzInput in(data, size);
+    const std::uint8_t cut = in.byte();
+    const std::span<const std::uint8_t> stream(in.rest(), in.remaining());
+
+    midi::MidiParser parser;
+    std::vector<MidiMessage> received;
+    std::uint32_t state = cut;
+    for (std::size_t at = 0; at < stream.size();) {
+        std::size_t n = stream.size() - at;
+        if (cut != 0) {
+            state = state * 1664525u + 1013904223u;
+            n = std::min<std::size_t>(n, 1 + (state >> 16) % cut);
+        }
+        parser.parse(stream.subspan(at, n), [&](const MidiMessage& m) { deliver(m, received); });
+        at += n;
+    }
+
+    // The same stream byte by byte through push(): how it was cut changes nothing.
+    midi::MidiParser reference;
+    std::size_t matched = 0;
+    for (const std::uint8_t byte : stream) {
+        MidiMessage m;
+        if (!reference.push(byte, m))
+            continue;
+        if (matched == received.size() || !(received[matched] == m))
+            fail("cutting the stream into buffers changed what came out", m);
+        ++matched;
+    }
+    if (matched != received.size())
+        fail("cutting the stream into buffers made more messages");
+    if (reference.droppedBytes() != parser.droppedBytes() || reference.truncatedSysex() != parser.truncatedSysex())
+        fail("cutting the stream into buffers changed the counters");
+
+    // The counters count bytes of the input, and SysEx messages that began in it.
+    std::size_t sysexStarts = 0;
+    for (const std::uint8_t byte : stream)
+        sysexStarts += byte == midi::kind::sysexStart;
+    if (parser.droppedBytes() > stream.size() || parser.truncatedSysex() > sysexStarts)
+        fail("a counter counts more than the input holds");
+
+    play(received, cut);
+
+    // Whatever came before, a whole note-on comes through as itself.
+    const std::uint8_t note[] = {0x95, 0x40, 0x7F};
+    std::vector<MidiMessage> after;
+    parser.parse(note, [&](const MidiMessage& m) { after.push_back(m); });
+    if (after.size() != 1 || !(after[0] == midi::noteOn(5, 0x40, 0x7F)))
+        fail("a note-on after the input did not come out as itself");
+
+    // After a reset nothing is left over: no running status for bare data bytes to use.
+    parser.reset();
+    const std::uint8_t bare[] = {0x40, 0x7F};
+    parser.parse(bare, [](const MidiMessage& m) { fail("data bytes after a reset made a message", m); });
+    return 0;
+}
+
+} // namespace backline::fuzz

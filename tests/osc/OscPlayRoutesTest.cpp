@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The instruments' routes over a real OSC server (against FakePlay, which remembers what it
+// was asked): /track/<t>/note, /track/<t>/allnotesoff and /panic, good and bad.
+#include "OscServerFixture.h"
+
+#include <gtest/gtest.h>
+
+using namespace backline;
+using namespace backline::control;
+using namespace backline::test;
+
+TEST_F(OscServerTest, NotesGoToTheInstrumentWithoutAReply)
+{
+    auto c = client();
+    c->send("/track/keys/note", {60, 0.5f});
+    c->send("/track/keys/note", {60.0f, 0.0f});
+    c->send("/track/keys/allnotesoff", std::vector<control::OscReply::Arg> {});
+    auto pong = c->request("/ping");
+    ASSERT_TRUE(pong);
+    EXPECT_EQ(pong->address, "/pong") << "no reply to a note came before the pong";
+    const auto calls = target.fakePlay.calls();
+    ASSERT_EQ(calls.size(), 3u);
+    EXPECT_EQ(calls[0].what, "note");
+    EXPECT_EQ(calls[0].track, "keys");
+    EXPECT_EQ(calls[0].note, 60);
+    EXPECT_DOUBLE_EQ(calls[0].velocity, 0.5);
+    EXPECT_EQ(calls[0].atFrame, 0u);
+    EXPECT_DOUBLE_EQ(calls[1].velocity, 0.0) << "velocity 0 releases";
+    EXPECT_EQ(calls[2].what, "allnotesoff");
+}
+
+TEST_F(OscServerTest, PanicAnswersDone)
+{
+    auto c = client();
+    auto done = ask(*c, "/panic");
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->address, "/panic/done");
+    ASSERT_EQ(target.fakePlay.calls().size(), 1u);
+    EXPECT_EQ(target.fakePlay.calls()[0].what, "panic");
+}
+
+TEST_F(OscServerTest, NotesInABundlePlayWithIt)
+{
+    auto c = client();
+    c->sendBundle(oscImmediately, {{"/track/keys/note", {60, 0.5f}}, {"/track/keys/note", {64, 0.5f}},
+                                      {"/track/keys/note", {67, 0.5f}}});
+    EXPECT_TRUE(c->request("/ping"));
+    const auto calls = target.fakePlay.calls();
+    ASSERT_EQ(calls.size(), 3u);
+    EXPECT_EQ(calls[0].note, 60);
+    EXPECT_EQ(calls[2].note, 67);
+
+    // One bad note: the bundle plays none of them.
+    c->sendBundle(oscImmediately, {{"/track/keys/note", {72, 0.5f}}, {"/track/keys/note", {300, 0.5f}}});
+    auto error = c->receiveAddress("/error");
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->text(0), "/track/keys/note");
+    EXPECT_TRUE(c->request("/ping"));
+    EXPECT_EQ(target.fakePlay.calls().size(), 3u);
+}
+
+TEST_F(OscServerTest, BadNotesAreAnsweredWithAnErrorAndPlayNothing)
+{
+    auto c = client();
+    expectRefused(*c, {
+        {"/track/keys/note", {128, 0.5f}, "0..127"},
+        {"/track/keys/note", {-1, 0.5f}, "0..127"},
+        {"/track/keys/note", {60.5f, 0.5f}, "whole number"},
+        {"/track/keys/note", {60, 1.5f}, "velocity is 0..1"},
+        {"/track/keys/note", {60, -0.5f}, "velocity is 0..1"},
+        {"/track/keys/note", {60}, "a note (0..127) and a velocity"},
+        {"/track/keys/note", {}, "a note (0..127) and a velocity"},
+        {"/track/keys/note", {60, 0.5f, 1}, "got 3 arguments"},
+        {"/track/keys/note", {std::string("C4"), 0.5f}, "expects two numbers"},
+        {"/track/keys/allnotesoff", {1}, "takes no arguments"},
+        {"/track/nobody/note", {60, 0.5f}, "no instrument track 'nobody'"},
+        {"/track/nobody/allnotesoff", {}, "no instrument track 'nobody'"},
+        {"/panic", {1}, "takes no arguments"},
+    });
+    EXPECT_TRUE(target.fakePlay.calls().empty());
+}
