@@ -35,6 +35,11 @@ void OscDispatcher::play(OscCall& call, const PlayAddress& target)
             ++call.batch->invalid;
     };
     const std::string track(target.track);
+    if (call.batch) {
+        // In a bundle: checked now, so a note for a track that is no instrument refuses it whole.
+        if (auto r = control_.play().check(track); !r)
+            return fail(r.error().message);
+    }
     std::function<Result<void>(std::uint64_t)> run;
     if (target.verb == PlayAddress::Verb::AllNotesOff) {
         if (call.argc != 0)
@@ -53,6 +58,17 @@ void OscDispatcher::play(OscCall& call, const PlayAddress& target)
             return fail(fmt::format("a note is a whole number 0..127 (60 is middle C), got {}", *note));
         if (!std::isfinite(*velocity) || *velocity < 0.0 || *velocity > 1.0)
             return fail(fmt::format("a note's velocity is 0..1 (0 releases it), got {}", *velocity));
+        if (call.batch) {
+            // The bundle's notes play together: one action plays them all, on one frame.
+            if (!call.batch->notes) {
+                call.batch->notes = std::make_shared<std::vector<port::Note>>();
+                call.batch->actions.push_back({std::string(call.address), [this, notes = call.batch->notes](std::uint64_t frame) {
+                    return control_.play().notes(*notes, frame);
+                }});
+            }
+            call.batch->notes->push_back({track, int(*note), *velocity});
+            return;
+        }
         run = [this, track, n = int(*note), v = *velocity](std::uint64_t frame) {
             return control_.play().note(track, n, v, frame);
         };

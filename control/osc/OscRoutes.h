@@ -5,6 +5,7 @@
 
 #include "core/Result.h"
 #include "port/Param.h"
+#include "port/PlayPort.h"
 #include "control/osc/OscReply.h"
 
 #include <lo/lo.h>
@@ -12,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +42,9 @@ struct ParamBatch {
     /// The bundle's time is ahead: scene recalls and markers wait for it too (in actions).
     bool timed = false;
     std::vector<TimedAction> actions; ///< done after the sets, in the bundle's order
+    /// The bundle's notes, played together by one action (at the first note's place in actions):
+    /// all on one frame, or none.
+    std::shared_ptr<std::vector<port::Note>> notes;
 };
 
 /// What the sender of the packet under way may still be sent (its reply budget): a handler

@@ -94,8 +94,9 @@ void SessionHost::install(std::unique_ptr<engine::Graph> graph, std::unique_ptr<
         meters_->adopt(*installed);
     if (recording_ && recording_->awaitingOrigin())
         pendingTaps_ = taps.get();
-    play_.install(*installed);
     params_.install(std::move(graph), std::move(taps), swap, carried);
+    // After the swap is queued: a note sent for the new graph then reaches it, not the old one.
+    play_.install(*installed);
     live_ = installed;
     params_.notifyReset();
 }

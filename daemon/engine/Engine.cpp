@@ -9,6 +9,7 @@
 #include <chrono>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace backline::engine {
 
@@ -167,7 +168,9 @@ bool Engine::requestTransport(const TransportRequest& request, std::uint64_t atF
     return false;
 }
 
-bool Engine::play(std::uint64_t generation, std::uint32_t track, const VoiceEvent& voice)
+namespace {
+
+Command playCommand(std::uint64_t generation, std::uint32_t track, const VoiceEvent& voice)
 {
     Command command;
     command.type = Command::Type::Play;
@@ -177,9 +180,33 @@ bool Engine::play(std::uint64_t generation, std::uint32_t track, const VoiceEven
     command.note = voice.note;
     command.value = voice.value;
     command.atFrame = voice.frame;
-    if (push(command))
+    return command;
+}
+
+} // namespace
+
+bool Engine::play(std::uint64_t generation, std::uint32_t track, const VoiceEvent& voice)
+{
+    if (push(playCommand(generation, track, voice)))
         return true;
     droppedCommands_.fetch_add(1, std::memory_order_relaxed); // a statistic
+    return false;
+}
+
+bool Engine::play(std::uint64_t generation, std::span<const Voicing> events)
+{
+    std::vector<Command> commands;
+    commands.reserve(events.size());
+    for (const auto& e : events)
+        commands.push_back(playCommand(generation, e.track, e.voice));
+    {
+        // One push of them all: the audio thread, which pops until the queue is empty, takes
+        // them in one block.
+        std::lock_guard lock(producerMutex_);
+        if (this->commands().pushBatch(commands.data(), commands.size()))
+            return true;
+    }
+    droppedCommands_.fetch_add(commands.size(), std::memory_order_relaxed); // a statistic
     return false;
 }
 

@@ -81,6 +81,14 @@ public:
     /// [control] Queues voice for the instrument of track `track` (Command::allTracks: every
     /// instrument) of the graph of generation; false (and counted) when the queue is full.
     bool play(std::uint64_t generation, std::uint32_t track, const VoiceEvent& voice);
+    /// An event for the instrument of a track (play() of several).
+    struct Voicing {
+        std::uint32_t track = 0;
+        VoiceEvent voice;
+    };
+    /// [control] Queues every one of events for the graph of generation at once: all taken in
+    /// one block, or (the queue full) none, and false.
+    bool play(std::uint64_t generation, std::span<const Voicing> events);
 
     /// [control] Hands show to the audio thread's arrangement (nullptr: none), which plays it
     /// from nothing (no song cued). The previous one is freed by collectGarbage() once the

@@ -68,6 +68,8 @@ public:
                 return r.error();
         if (auto r = addMaster(); !r)
             return r.error();
+        if (auto r = checkPortNames(); !r)
+            return r.error();
         if (auto r = wireNodes(*graph_); !r)
             return r.error();
         graph_->params = table_;
@@ -359,6 +361,23 @@ private:
         return instrument;
     }
 
+    /// An instrument's MIDI input and a track's audio input share JACK's port names: a track
+    /// `keys_midi` would take `keys_midi_in`, the MIDI input of an instrument `keys`.
+    Result<void> checkPortNames() const
+    {
+        for (const auto& midi : graph_->midiInputs) {
+            for (std::size_t i = 0; i < graph_->inputNames.size(); ++i) {
+                if (graph_->inputNames[i] != midi.name)
+                    continue;
+                return makeError(ErrorCode::Session,
+                    fmt::format("{}: the JACK port '{}' would be both the MIDI input of instrument '{}' and an audio "
+                                "input of another track; rename one of the two tracks",
+                        spec_.tracks[midi.track].where.str(), midi.name, graph_->tracks[midi.track].name));
+            }
+        }
+        return {};
+    }
+
     static std::string_view lastComponent(std::string_view path)
     {
         const auto slash = path.rfind('/');
@@ -383,8 +402,18 @@ private:
                 fmt::format("{}: {}: {} has {} outputs; an instrument's voice has 1 (mono) or 2 (stereo)", where.str(),
                     owner, voice.origin(), voice.numOutputs()));
         bool gate = false;
-        for (const auto& p : voice.params())
+        for (const auto& p : voice.params()) {
             gate = gate || lastComponent(p.path) == "gate";
+            if (!isVoiceControl(p.path))
+                continue;
+            // Notes drive one of each: a second would be neither played nor settable.
+            for (const auto& other : voice.params())
+                if (&other != &p && lastComponent(other.path) == lastComponent(p.path))
+                    return makeError(ErrorCode::Faust,
+                        fmt::format("{}: {}: {} has two '{}' controls ('{}' and '{}'); notes play a voice by one "
+                                    "'freq', one 'gain' and one 'gate': rename the other",
+                            where.str(), owner, voice.origin(), lastComponent(p.path), p.path, other.path));
+        }
         if (!gate)
             return makeError(ErrorCode::Faust,
                 fmt::format("{}: {}: {} has no 'gate' control, so notes cannot start or stop it; an instrument's voice "

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <vector>
 
 namespace backline::engine {
 
@@ -51,7 +52,7 @@ Result<void> PlayControl::send(std::string_view track, const VoiceEvent& voice)
     return {};
 }
 
-Result<void> PlayControl::note(std::string_view track, int note, double velocity, std::uint64_t atFrame)
+Result<VoiceEvent> PlayControl::noteEvent(int note, double velocity, std::uint64_t atFrame)
 {
     if (note < 0 || note > 127)
         return makeError(ErrorCode::Param, fmt::format("a note is 0..127 (60 is middle C), got {}", note));
@@ -62,7 +63,46 @@ Result<void> PlayControl::note(std::string_view track, int note, double velocity
     voice.note = std::uint8_t(note);
     voice.value = float(velocity);
     voice.frame = atFrame;
-    return send(track, voice);
+    return voice;
+}
+
+Result<void> PlayControl::note(std::string_view track, int note, double velocity, std::uint64_t atFrame)
+{
+    auto voice = noteEvent(note, velocity, atFrame);
+    if (!voice)
+        return voice.error();
+    return send(track, *voice);
+}
+
+Result<void> PlayControl::notes(std::span<const port::Note> notes, std::uint64_t atFrame)
+{
+    std::vector<Engine::Voicing> events;
+    std::uint64_t generation = 0;
+    for (const auto& n : notes) {
+        auto found = find(n.track);
+        if (!found)
+            return found.error();
+        auto voice = noteEvent(n.note, n.velocity, atFrame);
+        if (!voice)
+            return voice.error();
+        if (!events.empty() && found->second != generation)
+            return makeError(ErrorCode::Engine, "the session was reloaded while the notes were sent; nothing played");
+        generation = found->second;
+        events.push_back({found->first, *voice});
+    }
+    if (events.empty())
+        return {};
+    if (!engine_.play(generation, events))
+        return makeError(ErrorCode::Engine, "the engine's command queue is full; none of the notes played");
+    return {};
+}
+
+Result<void> PlayControl::check(std::string_view track) const
+{
+    auto found = find(track);
+    if (!found)
+        return found.error();
+    return {};
 }
 
 Result<void> PlayControl::allNotesOff(std::string_view track, std::uint64_t atFrame)

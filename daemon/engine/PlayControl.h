@@ -27,6 +27,8 @@ public:
     void install(const Graph& graph);
 
     Result<void> note(std::string_view track, int note, double velocity, std::uint64_t atFrame = 0) override;
+    Result<void> notes(std::span<const port::Note> notes, std::uint64_t atFrame = 0) override;
+    Result<void> check(std::string_view track) const override;
     Result<void> allNotesOff(std::string_view track, std::uint64_t atFrame = 0) override;
     Result<void> panic() override;
     std::vector<std::string> instruments() const override;
@@ -35,6 +37,8 @@ private:
     /// The index of track's instrument in the running graph, with that graph's generation.
     Result<std::pair<std::uint32_t, std::uint64_t>> find(std::string_view track) const;
     Result<void> send(std::string_view track, const VoiceEvent& voice);
+    /// note checked and made a VoiceEvent at atFrame.
+    static Result<VoiceEvent> noteEvent(int note, double velocity, std::uint64_t atFrame);
 
     Engine& engine_;
     mutable std::mutex mutex_; // guards what install() sets, against the surfaces' threads

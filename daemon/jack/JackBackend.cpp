@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <fmt/format.h>
 #include <set>
+#include <string_view>
 #include <thread>
 #include <spdlog/spdlog.h>
 
@@ -121,8 +122,16 @@ Result<void> JackBackend::preparePorts(engine::Graph& graph)
                                               config::maxInputChannels));
     auto portFor = [&](const std::string& name, unsigned long flags, const char* type = JACK_DEFAULT_AUDIO_TYPE)
         -> Result<jack_port_t*> {
-        if (auto it = ports_.find(name); it != ports_.end())
+        if (auto it = ports_.find(name); it != ports_.end()) {
+            // Kept for the graph still fading out: a port of another kind under the same name
+            // (an audio input then, a MIDI input now) cannot be both.
+            if (std::string_view(jack_port_type(it->second)) != type)
+                return makeError(ErrorCode::Jack,
+                    fmt::format("the JACK port '{}:{}' is the running session's {} port and cannot change kind; "
+                                "rename the track",
+                        clientName_, name, jack_port_type(it->second)));
             return it->second;
+        }
         jack_port_t* port = jack_port_register(client_, name.c_str(), type, flags, 0);
         if (!port)
             return makeError(ErrorCode::Jack, fmt::format("JACK refused to register port '{}:{}'", clientName_, name));
@@ -215,6 +224,12 @@ std::vector<std::string> JackBackend::connect(const engine::Graph& graph)
     // a2jmidid, a sequencer, another client's port), none of them found only a warning.
     for (const auto& midi : graph.midiInputs) {
         for (const auto& pattern : midi.connections) {
+            // A whole port name as jack_lsp prints it (a2j's hold brackets and parentheses) is
+            // that port; anything else is JACK's regular expression.
+            if (jack_port_by_name(client_, pattern.c_str())) {
+                link(pattern, clientName_ + ":" + midi.name);
+                continue;
+            }
             const char** found = jack_get_ports(client_, pattern.c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput);
             if (!found || !found[0])
                 warnings.push_back(fmt::format("no JACK MIDI output matches '{}' for {}:{} (see jack_lsp -t)", pattern,

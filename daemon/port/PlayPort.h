@@ -4,11 +4,20 @@
 #include "core/Result.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace backline::port {
+
+/// A note for PlayPort::notes(): on the instrument of track, velocity in (0, 1] to start it, 0
+/// to release it.
+struct Note {
+    std::string track;
+    int note = 60;
+    double velocity = 0.0;
+};
 
 /// The instruments (tracks with `voices`) as every surface plays them: OSC notes for a tablet's
 /// pads today, MIDI next. Thread-safe; never from the audio thread.
@@ -20,6 +29,11 @@ public:
     /// instrument of track with velocity in (0, 1], or releases it with velocity 0, at engine
     /// frame atFrame (0 or past: the next block).
     virtual Result<void> note(std::string_view track, int note, double velocity, std::uint64_t atFrame = 0) = 0;
+    /// Plays notes together, all on one frame (atFrame, or the next block): all of them or, when
+    /// one is wrong, none.
+    virtual Result<void> notes(std::span<const Note> notes, std::uint64_t atFrame = 0) = 0;
+    /// Whether track is an instrument that notes can play (the error says why not).
+    virtual Result<void> check(std::string_view track) const = 0;
     /// Releases every note of track's instrument, the ones its sustain pedal holds too.
     virtual Result<void> allNotesOff(std::string_view track, std::uint64_t atFrame = 0) = 0;
     /// Releases every voice of every instrument at once: pedals up, pitch bends back to centre.

@@ -129,6 +129,62 @@ TEST(Instrument, ANoteInALaterBlockWaitsForItsFrame)
     EXPECT_EQ(peak(out, 1500, out.size()), 0.0) << "released on its frame (this voice has no release)";
 }
 
+TEST(Instrument, ANoteOnAndOffOnOneFrameSoundsForThatFrame)
+{
+    OfflineSession s(instrumentSession("faust/voice_dc.dsp", 4), 256);
+    TrackTaps taps(s, {0u});
+    // A pad's trigger in one bundle: a gate-triggered voice (a drum) must see its gate rise.
+    const std::vector<backline::port::Note> pad {{"keys", 36, 1.0}, {"keys", 36, 0.0}};
+    ASSERT_TRUE(s.play.notes(pad, 50));
+    const auto out = taps.render(0.01)[0].left;
+    EXPECT_EQ(peak(out, 0, 50), 0.0);
+    EXPECT_NEAR(out[50], 1.0f, 1e-6);
+    EXPECT_EQ(peak(out, 51, out.size()), 0.0) << "released after its one frame";
+}
+
+TEST(Instrument, NotesPlayedTogetherAreAllOrNone)
+{
+    OfflineSession s(instrumentSession("faust/voice_dc.dsp", 4), 256);
+    TrackTaps taps(s, {0u});
+    const std::vector<backline::port::Note> bad {{"keys", 60, 0.25}, {"keys", 200, 0.25}};
+    EXPECT_FALSE(s.play.notes(bad, 0));
+    const std::vector<backline::port::Note> elsewhere {{"keys", 60, 0.25}, {"nobody", 62, 0.25}};
+    EXPECT_FALSE(s.play.notes(elsewhere, 0));
+    EXPECT_EQ(peak(taps.render(0.01)[0].left), 0.0) << "nothing of a refused chord plays";
+    const std::vector<backline::port::Note> chord {{"keys", 60, 0.25}, {"keys", 64, 0.25}, {"keys", 67, 0.25}};
+    ASSERT_TRUE(s.play.notes(chord, 1000));
+    const auto out = taps.render(0.05)[0].left;
+    EXPECT_EQ(peak(out, 0, 1000 - 480), 0.0);
+    EXPECT_NEAR(out[1000 - 480], 0.75f, 1e-6) << "the three on one frame";
+}
+
+TEST(Instrument, AVoiceThatBlowsUpIsSilencedFreedAndCounted)
+{
+    OfflineSession s(instrumentSession("faust/voice_blows_up.dsp", 4), 128);
+    TrackTaps taps(s, {0u});
+    ASSERT_TRUE(s.play.note("keys", 60, 1.0));
+    const auto out = taps.render(0.1)[0].left;
+    EXPECT_TRUE(std::all_of(out.begin(), out.end(), [](float x) { return x == 0.0f; }));
+    const auto& graph = *s.installedGraph();
+    std::uint32_t faults = 0;
+    for (std::size_t i = 0; i < graph.stages.size(); ++i)
+        if (graph.stages[i].label.rfind("track 'keys'", 0) == 0)
+            faults += graph.stageFaults[i].load();
+    EXPECT_EQ(faults, 1u);
+    EXPECT_EQ(instrumentOf(s).voices.sounding(), 0u);
+}
+
+TEST(Instrument, AStereoVoiceOnAMonoTrackPlaysTheAverageOfItsSides)
+{
+    OfflineSession s("backline: 1\ntracks:\n  - name: keys\n    dsp: faust/voice_stereo.dsp\n    voices: 2\n", 128);
+    TrackTaps taps(s, {0u});
+    ASSERT_TRUE(s.play.note("keys", 60, 1.0));
+    const auto track = taps.render(0.01)[0];
+    // Left 1, right 0.5 from the voice at velocity 1: 0.75 on the mono track, centred (-3 dB each side).
+    EXPECT_NEAR(track.left[200], 0.75f * std::sqrt(0.5f), 1e-4);
+    EXPECT_NEAR(track.right[200], 0.75f * std::sqrt(0.5f), 1e-4);
+}
+
 TEST(Instrument, AfterItsNoteOffAVoiceFallsSilentWithinItsReleaseAndThenCostsNothing)
 {
     OfflineSession s(instrumentSession("faust/voice_sine.dsp", 4), 128);
@@ -246,6 +302,9 @@ TEST(Instrument, ASessionCannotMakeAnInstrumentOfWhatCannotPlayNotes)
     };
     refused(instrumentSession("faust/voice_with_input.dsp", 4), "takes none");
     refused(instrumentSession("faust/voice_without_gate.dsp", 4), "no 'gate' control");
+    refused(instrumentSession("faust/voice_two_gains.dsp", 4), "two 'gain' controls");
+    refused(instrumentSession("faust/voice_dc.dsp", 4) + "  - name: keys_midi\n    inputs: [system:capture_1]\n",
+        "both the MIDI input of instrument 'keys'");
     refused("backline: 1\ntracks:\n  - name: keys\n    voices: 4\n", "no 'dsp'");
     refused("backline: 1\ntracks:\n  - name: keys\n    dsp: faust/voice_dc.dsp\n    mode: mono\n", "no 'voices'");
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    inputs: [system:capture_1]\n"), "takes no audio");
@@ -253,4 +312,7 @@ TEST(Instrument, ASessionCannotMakeAnInstrumentOfWhatCannotPlayNotes)
     refused(instrumentSession("faust/voice_dc.dsp", 0), "voices");
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    mode: chords\n"), "poly, mono or legato");
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    bend: 100\n"), "bend");
+    refused(instrumentSession("faust/voice_dc.dsp", 4, "    midi: {channel: 17}\n"), "channel");
+    refused(instrumentSession("faust/voice_dc.dsp", 4, "    midi: {inputs: [\"a(b\"]}\n"), "not a valid pattern");
+    refused(instrumentSession("faust/voice_dc.dsp", 4, "    midi: {port: x}\n"), "port");
 }

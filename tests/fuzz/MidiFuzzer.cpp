@@ -51,12 +51,24 @@ void check(const MidiMessage& m)
 
 /// What the messages ask of an instrument: through the one MIDI → VoiceEvent translation into
 /// a voice allocator (poly, mono or legato, listening on a channel, as the cut byte says), which
-/// must take whatever comes: every event in range, never more voices than slots, no note left
-/// held after a panic.
+/// must take whatever comes: every event in range, never more notes than the polyphony, no note
+/// left held after a panic.
 void play(const std::vector<MidiMessage>& messages, std::uint8_t cut)
 {
     engine::Voices voices;
-    voices.prepare(1u + cut % 8u, engine::VoiceMode(cut % 3), 64, 256);
+    const auto mode = engine::VoiceMode(cut % 3);
+    const std::size_t polyphony = mode == engine::VoiceMode::Poly ? 1u + cut % 8u : 1u;
+    voices.prepare(std::uint32_t(polyphony), mode, 64, 256);
+    // What the instrument does after each stretch it computed.
+    auto computed = [&] {
+        for (std::size_t v = 0; v < voices.slots(); ++v) {
+            if (voices.voice(v).start)
+                voices.started(v);
+            if (voices.voice(v).state != engine::Voice::State::Free)
+                voices.after(v, 16, v % 3 == 0 ? 0.5f : 0.0f);
+        }
+        voices.releaseDue();
+    };
     std::uint64_t frame = 0;
     for (const MidiMessage& m : messages) {
         engine::VoiceEvent events[2];
@@ -66,12 +78,17 @@ void play(const std::vector<MidiMessage>& messages, std::uint8_t cut)
                 fail("a MIDI message made an event out of range", m);
             voices.apply(events[k]);
         }
+        if (frame % 2 == 0)
+            computed(); // and sometimes two messages on one frame
+        std::size_t playing = 0;
         for (std::size_t v = 0; v < voices.slots(); ++v)
-            voices.after(v, 16, frame % 3 == 0 ? 0.5f : 0.0f);
-        if (voices.sounding() > voices.slots())
-            fail("more voices sound than there are slots", m);
+            playing += voices.voice(v).state != engine::Voice::State::Free
+                && voices.voice(v).state != engine::Voice::State::Stolen;
+        if (playing > polyphony)
+            fail("more notes play than the polyphony", m);
     }
     voices.apply({engine::VoiceEvent::Kind::Panic, 0, 0.0f, 0});
+    computed();
     for (std::size_t v = 0; v < voices.slots(); ++v) {
         const auto state = voices.voice(v).state;
         if (state == engine::Voice::State::Held || state == engine::Voice::State::Sustained)

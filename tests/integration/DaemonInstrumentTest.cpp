@@ -55,7 +55,7 @@ TEST(DaemonInstrument, OscNotesPlayTheInstrumentAndPanicSilencesIt)
 
     // A note for a track that is not an instrument is refused, and the daemon plays on.
     d.osc->send("/track/tone/note", note(60, 0.5f));
-    auto refused = d.osc->receive();
+    auto refused = d.osc->receiveAddress("/error");
     ASSERT_TRUE(refused);
     EXPECT_EQ(refused->address, "/error");
     EXPECT_NE(refused->text(1).find("not an instrument"), std::string::npos) << refused->text(1);

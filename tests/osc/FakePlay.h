@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,21 @@ public:
         if (track != "keys")
             return makeError(ErrorCode::Param, fmt::format("no instrument track '{}' (it has: keys)", track));
         return remember({"note", std::string(track), note, velocity, atFrame});
+    }
+    Result<void> notes(std::span<const port::Note> notes, std::uint64_t atFrame) override
+    {
+        for (const auto& n : notes)
+            if (auto r = check(n.track); !r)
+                return r;
+        for (const auto& n : notes)
+            (void)remember({"note", n.track, n.note, n.velocity, atFrame});
+        return {};
+    }
+    Result<void> check(std::string_view track) const override
+    {
+        if (track != "keys")
+            return makeError(ErrorCode::Param, fmt::format("no instrument track '{}' (it has: keys)", track));
+        return {};
     }
     Result<void> allNotesOff(std::string_view track, std::uint64_t atFrame) override
     {

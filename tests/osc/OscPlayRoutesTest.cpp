@@ -50,11 +50,18 @@ TEST_F(OscServerTest, NotesInABundlePlayWithIt)
     EXPECT_EQ(calls[0].note, 60);
     EXPECT_EQ(calls[2].note, 67);
 
-    // One bad note: the bundle plays none of them.
+    // One bad note, or a note for a track that is no instrument: the bundle plays none of them.
     c->sendBundle(oscImmediately, {{"/track/keys/note", {72, 0.5f}}, {"/track/keys/note", {300, 0.5f}}});
     auto error = c->receiveAddress("/error");
     ASSERT_TRUE(error);
     EXPECT_EQ(error->text(0), "/track/keys/note");
+    auto whole = c->receiveAddress("/error");
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->text(0), "#bundle");
+    c->sendBundle(oscImmediately, {{"/track/keys/note", {72, 0.5f}}, {"/track/nobody/note", {60, 0.5f}}});
+    auto nobody = c->receiveAddress("/error");
+    ASSERT_TRUE(nobody);
+    EXPECT_EQ(nobody->text(0), "/track/nobody/note");
     EXPECT_TRUE(c->request("/ping"));
     EXPECT_EQ(target.fakePlay.calls().size(), 3u);
 }

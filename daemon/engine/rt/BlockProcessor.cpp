@@ -204,7 +204,7 @@ void BlockProcessor::runBlock(const float* const* inputs, std::size_t numInputs,
                 // that spans a reload holds the crossfade the speakers hear.
                 const std::size_t k = std::min(numOutgoingInputs, offsetOutgoingInputs_.size());
                 offsetChannels(outgoingInputs, k, done, offsetOutgoingInputs_.data());
-                fade_.mix(offsetOutgoingInputs_.data(), k, masterOutput(*current_), end - done, workers);
+                fade_.mix(offsetOutgoingInputs_.data(), k, masterOutput(*current_), end - done, workers, at);
             }
             finishGraph(*current_, io, end - done);
             done = end;

@@ -48,7 +48,7 @@ void ReloadFade::start(Graph* current, const Graph* incoming, Swap swap) noexcep
 }
 
 void ReloadFade::mix(const float* const* inputs, std::size_t numInputs, float* const* outputs,
-    std::uint32_t nframes, NodeScheduler* workers) noexcept
+    std::uint32_t nframes, NodeScheduler* workers, std::uint64_t frame) noexcept
 {
     if (outgoing_ && nframes > outgoing_->maxFrames)
         done_ = length_; // cannot run it: let it go
@@ -61,6 +61,7 @@ void ReloadFade::mix(const float* const* inputs, std::size_t numInputs, float* c
             io.outputs = scratch;
             io.numOutputs = 2;
             io.workers = workers;
+            io.frame = frame;
             runGraph(*outgoing_, io, nframes); // no taps, no meters: those belong to the new graph
         }
         const std::uint32_t n = std::min(nframes, length_ - done_);

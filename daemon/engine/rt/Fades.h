@@ -53,9 +53,10 @@ public:
     const Graph* outgoing() const noexcept BACKLINE_NONBLOCKING { return outgoing_; }
     /// [audio] The next nframes of the fade: runs the outgoing graph on inputs (in the order of
     /// its own inputs; null = silence) and mixes it out of outputs (the new graph's master, two
-    /// channels, null = none) as outputs fades in; on workers when given.
+    /// channels, null = none) as outputs fades in; on workers when given; frame: the engine frame
+    /// of the first (what the outgoing graph's nodes see as NodeRun::frame).
     void mix(const float* const* inputs, std::size_t numInputs, float* const* outputs, std::uint32_t nframes,
-        NodeScheduler* workers = nullptr) noexcept BACKLINE_NONBLOCKING;
+        NodeScheduler* workers = nullptr, std::uint64_t frame = 0) noexcept BACKLINE_NONBLOCKING;
     /// [audio] Ends a fade at once (no graph can run this block).
     void cut() noexcept BACKLINE_NONBLOCKING;
 

@@ -80,6 +80,11 @@ void Instrument::render(Graph& graph, std::uint64_t frame, float* const* out, in
         std::uint32_t end = n;
         if (const VoiceEvent* e = inbox.front(); e && e->frame < frame + n)
             end = std::uint32_t(e->frame - frame);
+        // A note let go on the frame it started sounds for one frame first, so its voice sees
+        // its gate rise (a drum hit from a pad's on and off in one bundle still hits).
+        const bool releaseWaiting = voices.releaseWaiting();
+        if (releaseWaiting)
+            end = std::min(end, pos + 1);
         // A session's DSP's controls glide in the engine (Smoothing::Engine): in slices, as
         // rt/StageRunner does for a single DSP, so every voice follows the ramp.
         bool ramping = false;
@@ -93,6 +98,8 @@ void Instrument::render(Graph& graph, std::uint64_t frame, float* const* out, in
             }
         }
         renderSpan(graph, out, channels, pos, end - pos);
+        if (releaseWaiting)
+            voices.releaseDue();
         pos = end;
     }
 }

@@ -35,6 +35,24 @@ std::size_t Voices::sounding() const noexcept
     return n;
 }
 
+bool Voices::releaseWaiting() const noexcept
+{
+    for (const auto& v : voices_)
+        if (v.releaseDue)
+            return true;
+    return false;
+}
+
+void Voices::releaseDue() noexcept
+{
+    for (auto& v : voices_) {
+        if (v.releaseDue && !v.start) {
+            v.releaseDue = false;
+            letGo(v);
+        }
+    }
+}
+
 void Voices::apply(const VoiceEvent& event) noexcept
 {
     const std::uint8_t note = event.note & 0x7f; // a note past 127 cannot reach here, but never index with one
@@ -88,6 +106,7 @@ void Voices::noteOn(std::uint8_t note, float velocity) noexcept
     Voice* now = playing();
     if (now && mode_ == VoiceMode::Legato) {
         now->note = note; // the same voice glides on: no new attack
+        now->state = Voice::State::Held; // its key is down now, whatever the pedal held before
         return;
     }
     start(note, velocity);
@@ -138,7 +157,9 @@ void Voices::releaseAll() noexcept
     pedal_ = false;
     numKeys_ = 0;
     for (auto& v : voices_) {
-        if (v.state == Voice::State::Held || v.state == Voice::State::Sustained) {
+        if (v.start && v.state == Voice::State::Held) {
+            v.releaseDue = true; // not heard yet: after its first frame
+        } else if (v.state == Voice::State::Held || v.state == Voice::State::Sustained) {
             v.state = Voice::State::Released;
             v.released = ++clock_;
             v.quiet = 0;
@@ -148,6 +169,10 @@ void Voices::releaseAll() noexcept
 
 void Voices::letGo(Voice& v) noexcept
 {
+    if (v.start) {
+        v.releaseDue = true; // not heard yet: released after its first frame
+        return;
+    }
     v.state = pedal_ ? Voice::State::Sustained : Voice::State::Released;
     v.released = ++clock_;
     v.quiet = 0;

@@ -38,6 +38,9 @@ struct Voice {
     std::uint32_t fadeLeft = 0; ///< Stolen: frames of the steal fade still to go
     std::uint32_t quiet = 0;    ///< Released: frames in a row its output stayed under the silence floor
     bool start = false;         ///< a note starts on it: its DSP begins from rest before its next frame
+    /// Let go before it ever sounded (a note on and off on one frame, a drum pad's trigger): it
+    /// is released once it has been computed for one frame, so its gate is seen to rise.
+    bool releaseDue = false;
 };
 
 /// The voice allocator of one instrument. prepare() off the audio thread; everything else on it.
@@ -66,6 +69,11 @@ public:
     void silence(std::size_t v) noexcept BACKLINE_NONBLOCKING { voices_[v] = Voice {}; }
     /// [audio] The note has started (its DSP was cleared).
     void started(std::size_t v) noexcept BACKLINE_NONBLOCKING { voices_[v].start = false; }
+    /// True when a voice let go before it sounded waits for its first frame (the caller then
+    /// computes one frame before the next events, then calls releaseDue()).
+    bool releaseWaiting() const noexcept BACKLINE_NONBLOCKING;
+    /// [audio] Releases the voices let go before they sounded that have now been computed.
+    void releaseDue() noexcept BACKLINE_NONBLOCKING;
     /// Pitch bend now, in [-1, 1].
     float bend() const noexcept { return bend_; }
     std::uint32_t stealFadeFrames() const noexcept { return stealFade_; }

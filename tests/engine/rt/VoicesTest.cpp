@@ -26,12 +26,40 @@ Voices make(std::uint32_t polyphony, VoiceMode mode = VoiceMode::Poly)
     return v;
 }
 
+/// What the instrument does after each stretch: a started voice has been computed.
+void computed(Voices& v)
+{
+    for (std::size_t i = 0; i < v.slots(); ++i)
+        if (v.voice(i).start)
+            v.started(i);
+    v.releaseDue();
+}
+
+/// A note on, then a stretch computed (so it has sounded before anything else happens to it).
 void on(Voices& v, int note, float velocity = 0.8f)
 {
     v.apply({VoiceEvent::Kind::NoteOn, std::uint8_t(note), velocity, 0});
+    computed(v);
 }
-void off(Voices& v, int note) { v.apply({VoiceEvent::Kind::NoteOff, std::uint8_t(note), 0.0f, 0}); }
-void pedal(Voices& v, bool down) { v.apply({VoiceEvent::Kind::Sustain, 0, down ? 1.0f : 0.0f, 0}); }
+
+/// Voices sounding that are not fading out after a steal: never more than the polyphony.
+std::size_t playing(const Voices& v)
+{
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < v.slots(); ++i)
+        n += v.voice(i).state != State::Free && v.voice(i).state != State::Stolen;
+    return n;
+}
+void off(Voices& v, int note)
+{
+    v.apply({VoiceEvent::Kind::NoteOff, std::uint8_t(note), 0.0f, 0});
+    computed(v);
+}
+void pedal(Voices& v, bool down)
+{
+    v.apply({VoiceEvent::Kind::Sustain, 0, down ? 1.0f : 0.0f, 0});
+    computed(v);
+}
 
 /// The notes of the voices in state, in slot order.
 std::vector<int> notesIn(const Voices& v, State state)
@@ -57,8 +85,8 @@ void run(Voices& v, std::uint32_t frames, float peak)
 TEST(Voices, EachNoteGetsAVoiceWithItsVelocityAndStartsFromRest)
 {
     auto v = make(4);
-    on(v, 60, 0.5f);
-    on(v, 64, 1.0f);
+    v.apply({VoiceEvent::Kind::NoteOn, 60, 0.5f, 0});
+    v.apply({VoiceEvent::Kind::NoteOn, 64, 1.0f, 0});
     EXPECT_EQ(notesIn(v, State::Held), (std::vector<int> {60, 64}));
     for (std::size_t i = 0; i < v.slots(); ++i) {
         if (v.voice(i).state != State::Held)
@@ -67,6 +95,38 @@ TEST(Voices, EachNoteGetsAVoiceWithItsVelocityAndStartsFromRest)
         EXPECT_FLOAT_EQ(v.voice(i).velocity, v.voice(i).note == 60 ? 0.5f : 1.0f);
     }
     EXPECT_EQ(v.slots(), 8u) << "twice the polyphony: a stolen voice fades on its own slot";
+}
+
+TEST(Voices, ANoteLetGoBeforeItSoundedIsReleasedAfterItsFirstFrame)
+{
+    auto v = make(4);
+    v.apply({VoiceEvent::Kind::NoteOn, 36, 1.0f, 0});
+    v.apply({VoiceEvent::Kind::NoteOff, 36, 0.0f, 0}); // one frame: a drum pad's trigger
+    EXPECT_EQ(notesIn(v, State::Held), (std::vector<int> {36})) << "held until it has sounded";
+    EXPECT_TRUE(v.releaseWaiting());
+    v.releaseDue();
+    EXPECT_EQ(notesIn(v, State::Held), (std::vector<int> {36})) << "not computed yet";
+    computed(v);
+    EXPECT_EQ(notesIn(v, State::Released), (std::vector<int> {36}));
+    EXPECT_FALSE(v.releaseWaiting());
+
+    v.apply({VoiceEvent::Kind::NoteOn, 38, 1.0f, 0});
+    v.apply({VoiceEvent::Kind::Panic, 0, 0.0f, 0});
+    computed(v);
+    EXPECT_TRUE(notesIn(v, State::Held).empty()) << "a panic releases it after its frame too";
+}
+
+TEST(Voices, LegatoUnderThePedalKeepsTheKeyThatIsDown)
+{
+    auto v = make(8, VoiceMode::Legato);
+    on(v, 60);
+    pedal(v, true);
+    off(v, 60); // sustained
+    on(v, 64);  // a key down again: the voice is held by it, not by the pedal
+    pedal(v, false);
+    EXPECT_EQ(notesIn(v, State::Held), (std::vector<int> {64})) << "lifting the pedal does not cut a key still down";
+    off(v, 64);
+    EXPECT_EQ(notesIn(v, State::Released), (std::vector<int> {64}));
 }
 
 TEST(Voices, AVelocityOfZeroIsANoteOff)
@@ -214,13 +274,23 @@ TEST(Voices, LegatoChangesThePitchOfTheVoiceThatPlays)
     EXPECT_EQ(notesIn(v, State::Released), (std::vector<int> {60}));
 }
 
-TEST(Voices, GarbageNotesNeverIndexPastTheKeys)
+TEST(Voices, GarbageNeverIndexesPastTheKeysNorPlaysPastThePolyphony)
 {
-    auto v = make(2, VoiceMode::Mono);
-    for (int i = 0; i < 1000; ++i) {
-        on(v, 200 + i, float(i % 3) - 0.5f);
-        off(v, 255 - i);
-        v.apply({VoiceEvent::Kind(i % 6), std::uint8_t(i * 37), float(i) * 1e30f, 0});
+    for (const VoiceMode mode : {VoiceMode::Poly, VoiceMode::Mono, VoiceMode::Legato}) {
+        auto v = make(3, mode);
+        const std::size_t polyphony = mode == VoiceMode::Poly ? 3 : 1;
+        for (int i = 0; i < 3000; ++i) {
+            on(v, 200 + i, float(i % 3) - 0.5f);
+            off(v, 255 - i);
+            // Every byte as a kind: the ones past Panic do nothing.
+            v.apply({VoiceEvent::Kind(i % 256), std::uint8_t(i * 37), float(i) * 1e30f, 0});
+            computed(v);
+            run(v, 16, i % 2 == 0 ? 0.5f : 0.0f);
+            ASSERT_LE(playing(v), polyphony) << "event " << i;
+        }
+        v.apply({VoiceEvent::Kind::Panic, 0, 0.0f, 0});
+        computed(v);
+        EXPECT_TRUE(notesIn(v, State::Held).empty());
+        EXPECT_TRUE(notesIn(v, State::Sustained).empty());
     }
-    EXPECT_LE(v.sounding(), v.slots());
 }
