@@ -5,6 +5,8 @@ find_package(Threads REQUIRED)
 pkg_check_modules(JACK REQUIRED IMPORTED_TARGET jack)
 pkg_check_modules(LIBLO REQUIRED IMPORTED_TARGET liblo)
 pkg_check_modules(SNDFILE REQUIRED IMPORTED_TARGET sndfile)
+# RtMidi: hardware MIDI ports (ALSA sequencer or JACK), used by control/midi only.
+pkg_check_modules(RTMIDI REQUIRED IMPORTED_TARGET rtmidi)
 find_package(yaml-cpp REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)

@@ -117,6 +117,11 @@ private:
     void arrangementGoto(OscCall& call);
     void arrangementLoop(OscCall& call);
     void arrangementStatus(OscCall& call);
+    void midiLearn(OscCall& call);      // OscMidiRoutes.cpp
+    void midiLearnCancel(OscCall& call);
+    void midiMap(OscCall& call);
+    void midiUnmap(OscCall& call);
+    void midiStatus(OscCall& call);
 
     port::ControlPort& control_;
     std::function<OscCounters()> counters_;

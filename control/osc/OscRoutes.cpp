@@ -56,6 +56,18 @@ std::span<const OscRoute> oscRoutes()
         {Exact, "/panic", none, Osc, &OscDispatcher::panic, "/panic/done",
             "releases every voice of every instrument at once"},
 
+        // MIDI controllers' mappings (OscMidiRoutes.cpp).
+        {Exact, "/midi/learn", "a parameter's address (s)", Osc, &OscDispatcher::midiLearn, "/midi/learn",
+            "binds the next knob, fader or pad a controller moves to the parameter"},
+        {Exact, "/midi/learn/cancel", none, Osc, &OscDispatcher::midiLearnCancel, "/midi/learn/cancelled",
+            "stops waiting for a control to learn"},
+        {Exact, "/midi/map", "none to list; s:control s:target, then optionally s:curve, min and max, pickup", Osc,
+            &OscDispatcher::midiMap, "/midi/map /midi/map/end", "lists the mappings, or adds one"},
+        {Exact, "/midi/unmap", "a control (s: cc:7@1) or a parameter's address (s)", Osc, &OscDispatcher::midiUnmap,
+            "/midi/unmapped", "removes the mappings of a control or of a parameter"},
+        {Exact, "/midi/status", none, Osc, &OscDispatcher::midiStatus,
+            "/midi/status /midi/status/inputs /midi/status/outputs", "the MIDI devices open and their counters"},
+
         // The server and the session: stateless.
         {Exact, "/ping", "any (ignored)", Osc, &OscDispatcher::ping, "/pong", "is the server there"},
         {Exact, "/auth", "s:pin", Client, &OscSubscriptions::auth, "/auth/ok",
@@ -178,9 +190,11 @@ std::span<const OscSentAddress> oscSentAddresses()
         {"/notice/seq", "leads every notice packet, numbered per client"},
         {"/record/event", "a notice: the recorder's events"},
         {"/dsp/fault", "a notice: a session DSP blew up"},
+        {"/midi/learned", "a notice: /midi/learn bound a control (s:control s:address)"},
         {"/status/transport", "feedback: the transport's state at every change"},
         {"/status/scene", "in /status: the current scene and whether it is dirty"},
         {"/status/arrangement", "in /status: the song and section playing, the bar in it and the section next"},
+        {"/status/midi", "in /status: the MIDI API in use and how many controller ports are open"},
         {"/arrangement/status", "feedback: the arrangement's status whenever a field of it changes"},
         {"/arrangement/section", "a notice: a section of a song started (s:song s:section s:scene)"},
     };

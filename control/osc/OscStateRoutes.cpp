@@ -89,6 +89,9 @@ void OscDispatcher::status(OscCall& call)
     const port::SceneCurrent scene = control_.scenes().current();
     const port::ArrangementStatus song = control_.arrangement().status();
     const int barInSection = int(std::clamp<std::int64_t>(song.barInSection, 0, INT_MAX));
+    const port::MidiStatus midi = control_.midi().status();
+    const int midiInputs = int(midi.inputs.size());
+    const int midiOutputs = int(midi.outputs.size());
     // One positional message for scripts (new fields go at its end), then one message per
     // field for surfaces to bind.
     call.out.push_back(OscReply {"/status",
@@ -96,7 +99,7 @@ void OscDispatcher::status(OscCall& call)
             s.tracks, s.buses, float(s.dspLoadPercent), transport, recording, count(c.clients), count(c.subscribers),
             count(c.meterSubscribers), count(c.received), count(c.errors), count(c.dropped), count(c.blocked),
             count(c.refusedBytes), count(c.refusedConnections), count(c.evicted), count(c.noticesDropped), scene.name,
-            int(scene.dirty), song.song, song.section, barInSection, song.next}});
+            int(scene.dirty), song.song, song.section, barInSection, song.next, midi.api, midiInputs, midiOutputs}});
     const std::pair<const char*, OscReply::Arg> fields[] = {
         {"session", s.session},
         {"sample_rate", s.sampleRate},
@@ -127,6 +130,7 @@ void OscDispatcher::status(OscCall& call)
         call.out.push_back(OscReply {fmt::format("/status/{}", name), {value}});
     call.out.push_back(OscReply {"/status/scene", {scene.name, int(scene.dirty)}});
     call.out.push_back(OscReply {"/status/arrangement", {song.song, song.section, barInSection, song.next}});
+    call.out.push_back(OscReply {"/status/midi", {midi.api, midiInputs, midiOutputs}});
 }
 
 void OscDispatcher::meters(OscCall& call)

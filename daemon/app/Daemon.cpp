@@ -25,6 +25,7 @@ ExitCode exitCodeFor(const Error& error)
     case ErrorCode::Session:
     case ErrorCode::Faust:
     case ErrorCode::Param:
+    case ErrorCode::Midi: // a mapping the session names that its parameters cannot take
         return ExitCode::BadSession;
     case ErrorCode::Jack:
         return ExitCode::JackUnavailable;
@@ -100,6 +101,7 @@ Daemon::Daemon(DaemonOptions options)
     , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_, play_)
     , saver_(host_, scenes_, listeners_)
     , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_, saver_, play_)
+    , midi_(control_, listeners_, options_.jackServer, options_.clientName)
 {
     listeners_.add(&scenes_);
     listeners_.add(&saver_);
@@ -116,6 +118,9 @@ Daemon::~Daemon()
     web_.reset();
     osc_.reset();
     saver_.stopAutosave();
+    saver_.setMidiMap({}, {});
+    control_.setMidi(nullptr);
+    midi_.stop();
     jack_.close();
     listeners_.remove(&saver_);
     listeners_.remove(&scenes_);
@@ -193,6 +198,10 @@ ExitCode Daemon::runLive()
     jack_.setWorkers(options_.workers.value_or(workersSaid_));
     if (auto r = host_.startLive(); !r)
         return fail(r.error());
+    // Before the surfaces: /midi/… over OSC finds the mappings from the first message on.
+    control_.setMidi(&midi_.port());
+    saver_.setMidiMap([this] { return midi_.toSave(); }, [this] { midi_.markSaved(); });
+    midi_.adopt(host_.midiSpec());
     if (auto r = startOsc(); !r)
         return fail(r.error());
     if (auto r = startWeb(); !r)
@@ -269,6 +278,7 @@ void Daemon::applyReloadedSurfaces()
 {
     if (!osc_)
         return;
+    midi_.adopt(host_.midiSpec());
     const auto osc = host_.oscSpec();
     const auto web = host_.webSpec();
     const auto access = oscAccessFor(osc);

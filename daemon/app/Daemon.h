@@ -4,6 +4,7 @@
 #include "app/DaemonControl.h"
 #include "app/DaemonOptions.h"
 #include "app/JackSupervisor.h"
+#include "app/MidiHost.h"
 #include "app/SessionHost.h"
 #include "app/SessionSaver.h"
 #include "control/osc/OscServer.h"
@@ -72,6 +73,7 @@ private:
     SessionHost host_;
     SessionSaver saver_; // a listener of listeners_ from construction to destruction
     DaemonControl control_;
+    MidiHost midi_; // after control_, whose listener it is; a surface like OSC, stopped before JACK
     std::shared_ptr<control::PinGate> pin_; // shared by the OSC and the web server
     int workersSaid_ = 0;                    // the session's workers at start (0: not said)
     std::optional<int> webPort_;             // the web port asked for at start (nullopt: none)

@@ -40,6 +40,8 @@ public:
 
     /// [main] Called after every successful reload (a surface's settings may have changed).
     void onReloaded(std::function<void()> callback) { onReloaded_ = std::move(callback); }
+    /// [main, before serving] The MIDI surface surfaces reach through midi() (none: NoMidi's refusals).
+    void setMidi(port::MidiPort* midi) { midi_ = midi ? midi : &noMidi_; }
 
     port::ParamPort& params() override { return params_; }
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
@@ -49,6 +51,7 @@ public:
     port::ScenePort& scenes() override { return scenes_; }
     port::ArrangementPort& arrangement() override { return arrangement_; }
     port::PlayPort& play() override { return play_; }
+    port::MidiPort& midi() override { return *midi_; }
     port::DaemonStatus status() override;
     port::MeterSnapshot meters() override { return host_.meters(); }
     void resetLoudness() override { host_.resetLoudness(); }
@@ -73,6 +76,8 @@ private:
     SessionSaver& saver_;
     engine::PlayControl& play_;
     std::function<void()> onReloaded_;
+    port::NoMidi noMidi_;
+    port::MidiPort* midi_ = &noMidi_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -3,6 +3,7 @@
 
 #include "core/Config.h"
 #include "session/SessionLoader.h"
+#include "app/MidiMapCheck.h"
 #include "show/SceneCheck.h"
 
 #include <spdlog/spdlog.h>
@@ -68,6 +69,8 @@ Result<std::unique_ptr<engine::Graph>> SessionHost::loadAndBuild(int sampleRate,
     // Scenes name parameters, which only the graph knows (a DSP's come from its compile).
     if (auto r = show::checkScenes(spec, (*graph)->params->all()); !r)
         return r.error();
+    if (auto r = checkMidiMap(spec, (*graph)->params->all()); !r)
+        return r.error();
     return graph;
 }
 
@@ -115,6 +118,7 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     std::lock_guard cache(summaryMutex_);
     oscSpec_ = spec_.osc;
     webSpec_ = spec_.web;
+    midiSpec_ = spec_.midi;
 }
 
 void SessionHost::adoptSongs()

@@ -90,6 +90,8 @@ public:
     session::OscSpec oscSpec();
     /// [any] The web surface's settings of the running session (its PIN after a reload).
     session::WebSpec webSpec();
+    /// [any] The `midi:` section of the running session (the MIDI surface's settings).
+    session::MidiSpec midiSpec();
     /// [any] Meters and loudness.
     port::MeterSnapshot meters();
     void resetLoudness();
@@ -176,6 +178,7 @@ private:
     Summary lastSummary_;
     session::OscSpec oscSpec_; // guarded by summaryMutex_
     session::WebSpec webSpec_; // guarded by summaryMutex_
+    session::MidiSpec midiSpec_; // guarded by summaryMutex_
     std::uint64_t loads_ = 0; // adopt()s so far, under mutex_
     std::atomic<int> autosaveSeconds_ {0}; // a setting alone: nothing is published with it
     std::atomic<int> workers_ {0};         // a setting alone

@@ -134,6 +134,8 @@ Result<std::string> SessionSaver::saveLocked(std::string_view path)
         if (auto values = scenes_.get(name))
             live.scenes.push_back({name, std::move(*values)});
     live.safe = safeToWrite(spec, source.values);
+    if (midiMap_)
+        live.midiMap = midiMap_();
     auto written = session::writeSession(spec, live);
     if (!written)
         return fail(written.error());
@@ -164,9 +166,18 @@ Result<std::string> SessionSaver::saveLocked(std::string_view path)
                     [&](const auto& missing) { return missing.address == value.address; }))
                 says.emplace_back(value.address, value.value);
         host_.savedOver(source.loads, std::move(*reloaded), says);
+        if (midiSaved_)
+            midiSaved_();
     }
     spdlog::info("saved the session to {}", target.string());
     return target.string();
+}
+
+void SessionSaver::setMidiMap(std::function<std::vector<midi::MidiMapping>()> current, std::function<void()> saved)
+{
+    std::lock_guard lock(saveMutex_);
+    midiMap_ = std::move(current);
+    midiSaved_ = std::move(saved);
 }
 
 void SessionSaver::startAutosave()

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -37,6 +38,9 @@ public:
     /// since it was loaded or last saved, or when the file cannot be written.
     Result<std::string> save(std::string_view path);
 
+    /// [main] Where saves take the MIDI controllers' mappings from (current), and whom they tell
+    /// once those are in the session's own file (saved); empty functions: the file's stand.
+    void setMidiMap(std::function<std::vector<midi::MidiMapping>()> current, std::function<void()> saved);
     /// [main] Starts the autosave thread (it saves only while the session has
     /// `autosave_seconds`, read at each turn, so a reload can turn it on or off).
     void startAutosave();
@@ -58,6 +62,8 @@ private:
 
     SessionHost& host_;
     show::SceneBook& scenes_;
+    std::function<std::vector<midi::MidiMapping>()> midiMap_; // under saveMutex_
+    std::function<void()> midiSaved_;                        // under saveMutex_
     port::Listeners& listeners_;
     std::mutex saveMutex_;          // one save at a time; guards the two below
     std::string lastWritten_;       // the text last written over the session's own file

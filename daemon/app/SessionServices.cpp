@@ -141,6 +141,12 @@ session::WebSpec SessionHost::webSpec()
     return webSpec_;
 }
 
+session::MidiSpec SessionHost::midiSpec()
+{
+    std::lock_guard cache(summaryMutex_);
+    return midiSpec_;
+}
+
 port::MeterSnapshot SessionHost::meters()
 {
     std::lock_guard lock(metersMutex_);

@@ -74,4 +74,14 @@ inline constexpr float silenceFloor = 1.0f / 16777216.0f;
 /// included.
 inline constexpr int maxWorkers = 64;
 
+/// Chunks of raw bytes (7 each, one RtMidi message in one or more) that one hardware MIDI
+/// input's callback can queue for the midi-in thread before it drops: a second of a dense
+/// controller stream (1000 short messages a second) should the thread stall that long.
+inline constexpr std::size_t midiInputQueueChunks = 1024;
+/// After its JACK server went away, MIDI devices wait this long before opening a JACK client
+/// again: libjack deletes every client of the process still open at the first open after a
+/// server died, so everything else in the process (the daemon's own client) must have closed
+/// its dead one by then.
+inline constexpr double midiJackRetrySeconds = 2.0;
+
 } // namespace backline::config

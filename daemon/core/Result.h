@@ -16,6 +16,7 @@ enum class ErrorCode {
     Osc,       ///< the OSC server could not start
     Param,     ///< an unknown parameter or a bad value
     Engine,    ///< the engine could not take a change (queue full, limits)
+    Midi,      ///< a MIDI mapping or device
 };
 
 /// A failure with a message written for a person at 2 am: what, where, what to try.

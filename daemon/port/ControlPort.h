@@ -6,6 +6,7 @@
 #include "port/EngineClock.h"
 #include "port/Listeners.h"
 #include "port/Meters.h"
+#include "port/MidiPort.h"
 #include "port/Param.h"
 #include "port/PlayPort.h"
 #include "port/ParamPort.h"
@@ -23,7 +24,7 @@
 
 namespace backline::port {
 
-/// The one way in for every surface — OSC today; MIDI, the web, scenes and NSM next: the
+/// The one way in for every surface — OSC, MIDI, the web; scenes and NSM next: the
 /// parameters, the daemon's state, change notifications, and the slow requests (reload,
 /// record). Implemented by the daemon (app::DaemonControl); speaks backline's own types only.
 /// Thread-safe: surfaces call it from their own threads, never from the audio thread. The slow
@@ -49,6 +50,8 @@ public:
     virtual ArrangementPort& arrangement() = 0;
     /// The instruments: notes, all notes off, panic.
     virtual PlayPort& play() = 0;
+    /// The MIDI controllers' mappings: learn, map, unmap, and the devices' status.
+    virtual MidiPort& midi() = 0;
 
     /// A snapshot of the daemon's state. Never waits for a reload in progress.
     virtual DaemonStatus status() = 0;

@@ -6,6 +6,7 @@
 #include "core/Config.h"
 #include "session/BusReader.h"
 #include "session/MasterReader.h"
+#include "session/MidiReader.h"
 #include "session/OscReader.h"
 #include "session/WebReader.h"
 #include "session/RecordReader.h"
@@ -38,8 +39,8 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 17> topKeys { "backline", "name", "sample_rate", "osc", "web", "transport", "tracks",
-    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist", "autosave_seconds", "workers" };
+constexpr std::array<std::string_view, 18> topKeys { "backline", "name", "sample_rate", "osc", "web", "transport", "tracks",
+    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist", "autosave_seconds", "workers", "midi" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
 Result<void> checkVersion(const YamlReader& yaml, const YAML::Node& root, const std::vector<YamlEntry>& entries)
@@ -109,6 +110,8 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             read = readOsc(yaml, entry, session.osc);
         } else if (entry.key == "web") {
             read = readWeb(yaml, entry, folder, session.web);
+        } else if (entry.key == "midi") {
+            read = readMidi(yaml, entry, session.midi);
         } else if (entry.key == "transport") {
             read = readTransport(yaml, entry, session.transport);
         } else if (entry.key == "tracks") {

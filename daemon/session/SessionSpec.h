@@ -6,6 +6,7 @@
 #include "core/RecordFormat.h"
 #include "core/Result.h"
 #include "core/TransportRules.h"
+#include "midi/MidiMapping.h"
 #include "port/ScenePort.h"
 #include "session/SongSpec.h"
 #include "session/SourceLocation.h"
@@ -169,6 +170,26 @@ struct RecordSpec {
     SourceLocation where;
 };
 
+/// The hardware MIDI API the `midi:` section asks for.
+enum class MidiApi { Auto, Alsa, Jack };
+
+/// One entry of `midi.map`: a controller bound to a parameter, or a program change to a scene.
+struct MidiMapSpec {
+    midi::MidiMapping mapping;
+    SourceLocation where; ///< of the entry (the address and range are checked once the graph is built)
+};
+
+/// `midi:` — hardware control surfaces through RtMidi: the ports, feedback and the mappings.
+struct MidiSpec {
+    MidiApi api = MidiApi::Auto;
+    std::vector<std::string> inputs;  ///< controllers' port patterns (RtMidi port names)
+    std::vector<std::string> outputs; ///< where feedback goes: motorised faders, LED rings
+    double feedbackRate = 30.0;       ///< feedback messages per second per mapping, at most
+    bool programScenes = true;        ///< a program change with no mapping recalls the scene at its place
+    std::vector<MidiMapSpec> map;
+    SourceLocation where;
+};
+
 /// The transport a session starts with (`transport:`).
 struct TransportSpec {
     double tempo = transport::defaultBpm; ///< BPM, counting the meter's beats
@@ -226,6 +247,7 @@ struct SessionSpec {
     std::vector<BusSpec> buses;
     MasterSpec master;
     std::optional<RecordSpec> record;
+    MidiSpec midi;
     std::vector<SceneSpec> scenes;
     std::vector<SafeSpec> safe;
     SceneRecallSpec sceneRecall;

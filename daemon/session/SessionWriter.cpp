@@ -75,6 +75,8 @@ public:
                 return r.error();
         if (auto r = writeScenes(); !r)
             return r.error();
+        if (auto r = writeMidi(); !r)
+            return r.error();
         if (auto r = writeSafe(); !r)
             return r.error();
         auto text = edit_.result();
@@ -324,6 +326,62 @@ private:
                 lines += fmt::format("    {}: {}\n", yamlScalar(address), value);
         }
         return writeTopLevel("scenes", lines);
+    }
+
+    /// The `midi:` map, rewritten whole when its mappings changed (its other keys as the
+    /// file gave them; comments inside it go, as with scenes).
+    Result<void> writeMidi()
+    {
+        if (!live_.midiMap)
+            return {};
+        const MidiSpec& midi = spec_.midi;
+        const bool same = live_.midiMap->size() == midi.map.size()
+            && std::equal(live_.midiMap->begin(), live_.midiMap->end(), midi.map.begin(),
+                [](const midi::MidiMapping& a, const MidiMapSpec& b) { return a == b.mapping; });
+        if (same)
+            return {};
+        std::string lines = "midi:\n";
+        if (midi.api != MidiApi::Auto)
+            lines += fmt::format("  api: {}\n", midi.api == MidiApi::Alsa ? "alsa" : "jack");
+        auto list = [](const std::vector<std::string>& patterns) {
+            std::vector<std::string> quoted;
+            for (const auto& p : patterns)
+                quoted.push_back(yamlScalar(p));
+            return fmt::format("[{}]", fmt::join(quoted, ", "));
+        };
+        if (!midi.inputs.empty())
+            lines += fmt::format("  inputs: {}\n", list(midi.inputs));
+        if (!midi.outputs.empty())
+            lines += fmt::format("  outputs: {}\n", list(midi.outputs));
+        if (midi.feedbackRate != MidiSpec {}.feedbackRate)
+            lines += fmt::format("  feedback_rate: {}\n", midi.feedbackRate);
+        if (!midi.programScenes)
+            lines += "  program_change: off\n";
+        if (live_.midiMap->empty()) {
+            lines += "  map: []\n";
+            return writeTopLevel("midi", lines);
+        }
+        lines += "  map:\n";
+        for (const auto& m : *live_.midiMap) {
+            Pairs pairs;
+            pairs.emplace_back(midi::toString(m.source.kind), std::to_string(m.source.number));
+            if (m.source.channel != 0)
+                pairs.emplace_back("channel", std::to_string(m.source.channel));
+            if (m.source.kind == midi::MidiSource::Kind::Program)
+                pairs.emplace_back("scene", yamlScalar(m.scene));
+            else
+                pairs.emplace_back("to", yamlScalar(m.address));
+            if (m.curve)
+                pairs.emplace_back("curve", midi::toString(*m.curve));
+            if (m.min)
+                pairs.emplace_back("min", fmt::format("{}", *m.min));
+            if (m.max)
+                pairs.emplace_back("max", fmt::format("{}", *m.max));
+            if (!m.pickup)
+                pairs.emplace_back("pickup", "false");
+            lines += fmt::format("    - {}\n", yamlFlowMap(pairs));
+        }
+        return writeTopLevel("midi", lines);
     }
 
     Result<void> writeSafe()

@@ -32,6 +32,8 @@ struct LiveSession {
     std::vector<LiveValue> values;                 ///< every parameter but the triggers
     std::vector<LiveScene> scenes;                 ///< in the order the scene book lists them
     std::optional<std::vector<std::string>> safe;  ///< nullopt: the file's `safe:` still holds
+    /// The MIDI controllers' mappings as they are now; nullopt: the file's `midi.map` still holds.
+    std::optional<std::vector<midi::MidiMapping>> midiMap;
 };
 
 /// What writeSession made.

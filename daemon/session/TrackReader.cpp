@@ -6,12 +6,12 @@
 #include "session/ChannelReader.h"
 #include "session/DspReader.h"
 #include "session/FileReference.h"
+#include "session/PortPattern.h"
 
 #include <fmt/format.h>
 
 #include <array>
 #include <optional>
-#include <regex.h>
 
 namespace backline::session {
 
@@ -110,24 +110,6 @@ Result<InstrumentSpec::Mode> readVoiceMode(const YamlReader& yaml, const YamlEnt
         fmt::format("'mode' of {} must be poly, mono or legato, got '{}'", label, *text));
 }
 
-/// Why pattern cannot name JACK ports ("" when it can): JACK matches port names with POSIX
-/// extended regular expressions (regcomp), so that is what checks it, with a bound on its length.
-std::string checkPortPattern(const std::string& pattern)
-{
-    constexpr std::size_t longest = 256; // a port's full name is at most 320 bytes in JACK
-    if (pattern.size() > longest)
-        return fmt::format("is {} characters long, more than {}", pattern.size(), longest);
-    regex_t compiled;
-    const int rc = regcomp(&compiled, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
-    if (rc != 0) {
-        char why[128];
-        regerror(rc, &compiled, why, sizeof why);
-        return fmt::format("is not a valid pattern ({})", why);
-    }
-    regfree(&compiled);
-    return {};
-}
-
 /// A track's `midi:` map: the channel its instrument listens on and the JACK MIDI ports its
 /// input is connected to.
 Result<void> readTrackMidi(const YamlReader& yaml, const YamlEntry& entry, const std::string& label, InstrumentSpec& play)
@@ -149,7 +131,7 @@ Result<void> readTrackMidi(const YamlReader& yaml, const YamlEntry& entry, const
             if (!patterns)
                 return patterns.error();
             for (const auto& pattern : *patterns) {
-                if (auto valid = checkPortPattern(pattern); !valid.empty())
+                if (auto valid = portPatternProblem(pattern); !valid.empty())
                     return yaml.errorAt(yaml.locate(field),
                         fmt::format("'{}' in 'midi.inputs' of {} {}; a whole port name as jack_lsp prints it is taken "
                                     "as it is, otherwise it is a POSIX extended regular expression ('.*' matches "

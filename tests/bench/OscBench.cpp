@@ -68,6 +68,7 @@ public:
     port::ScenePort& scenes() override { return scenes_; }
     port::ArrangementPort& arrangement() override { return arrangement_; }
     port::PlayPort& play() override { return play_; }
+    port::MidiPort& midi() override { return midi_; }
     port::DaemonStatus status() override { return {}; }
     port::MeterSnapshot meters() override { return {}; }
     void resetLoudness() override { }
@@ -82,6 +83,7 @@ private:
     engine::ParamControl control_ {engine_, listeners_};
     engine::TransportControl transport_ {engine_};
     engine::PlayControl play_ {engine_};
+    port::NoMidi midi_;
     show::SceneBook scenes_ {control_, transport_};
     engine::ArrangementControl arrangement_ {
         engine_, control_, [this](std::string_view scene) { return scenes_.recallValues(scene); }};

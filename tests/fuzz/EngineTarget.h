@@ -44,6 +44,7 @@ public:
     port::ScenePort& scenes() override { return scenes_; }
     port::ArrangementPort& arrangement() override { return arrangement_; }
     port::PlayPort& play() override { return play_; }
+    port::MidiPort& midi() override { return midi_; }
     Result<std::string> reloadSession() override;
     /// Refused: a fuzzer must never write files (its /session/save inputs test the OSC side).
     Result<std::string> saveSession(std::string_view) override
@@ -74,6 +75,7 @@ private:
     engine::ParamControl control_;
     engine::TransportControl transport_ {engine_};
     engine::PlayControl play_ {engine_};
+    port::NoMidi midi_;
     show::SceneBook scenes_ {control_, transport_};
     engine::ArrangementControl arrangement_ {
         engine_, control_, [this](std::string_view scene) { return scenes_.recallValues(scene); }};

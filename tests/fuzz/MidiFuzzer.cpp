@@ -5,12 +5,16 @@
 #include "FuzzHarnesses.h"
 #include "FuzzInput.h"
 
+#include "control/midi/MidiMapper.h"
 #include "engine/rt/MidiVoice.h"
 #include "engine/rt/Voices.h"
 #include "midi/MidiMessage.h"
 #include "midi/MidiParser.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
 #include <cstdio>
 #include <cstdlib>
 #include <span>
@@ -96,7 +100,75 @@ void play(const std::vector<MidiMessage>& messages, std::uint8_t cut)
     }
 }
 
-/// Where each message goes (the mapping layer joins the voice allocator here when it lands).
+/// What the messages do through the mapping layer: a controller's 7-bit, 14-bit and NRPN
+/// knobs, pads and program changes on every curve, with and without soft takeover, on a
+/// channel or all of them (as the cut byte says). Every value set must lie in its mapping's
+/// range; feedback for it must be whole, valid messages that give the value back (within a
+/// step of the control's resolution).
+void map(const std::vector<MidiMessage>& messages, std::uint8_t cut)
+{
+    using Kind = midi::MidiSource::Kind;
+    using midi::Curve;
+    const int channel = cut % 2 == 0 ? 0 : 1 + cut % 16;
+    auto bound = [&](Kind kind, int number, Curve curve, double min, double max, bool pickup) {
+        control::BoundMapping b;
+        b.mapping.source = {kind, number, channel};
+        b.mapping.address = "/p" + std::to_string(number) + midi::toString(kind);
+        b.mapping.scene = "s";
+        b.mapping.pickup = pickup;
+        b.range = {curve, min, max};
+        return b;
+    };
+    std::vector<control::BoundMapping> mappings {
+        bound(Kind::Cc, 7, Curve::Db, -60.0, 6.0, true),
+        bound(Kind::Cc, 64, Curve::Momentary, 0.0, 1.0, false),
+        bound(Kind::Cc, 20, Curve::Toggle, 0.0, 1.0, false),
+        bound(Kind::Cc14, 1, Curve::Log, 20.0, 20000.0, true),
+        bound(Kind::Cc14, 6, Curve::Linear, 1.0, -1.0, false), // the data entry MSB, reversed
+        bound(Kind::Nrpn, 1000, Curve::Linear, -1.0, 1.0, false),
+        bound(Kind::Nrpn, 0, Curve::Log, 0.1, 10.0, true),
+        bound(Kind::Note, 36, Curve::Toggle, 0.0, 1.0, false),
+        bound(Kind::Note, 60, Curve::Linear, 0.0, 1.0, false),
+        bound(Kind::Program, 3, Curve::Linear, 0.0, 1.0, false),
+    };
+    control::MidiMapper mapper;
+    mapper.setMappings(mappings);
+    std::map<std::string, double> values;
+    const auto current = [&](const std::string& a) -> std::optional<double> {
+        const auto it = values.find(a);
+        return it == values.end() ? std::nullopt : std::optional<double>(it->second);
+    };
+    std::vector<control::MidiAction> actions;
+    std::vector<MidiMessage> feedback;
+    std::size_t n = 0;
+    for (const MidiMessage& m : messages) {
+        actions.clear();
+        mapper.handle(m, current, actions);
+        for (const auto& action : actions) {
+            if (action.mapping >= mappings.size())
+                fail("an action names no mapping", m);
+            const auto& b = mappings[action.mapping];
+            if (action.kind == control::MidiAction::Kind::Recall) {
+                if (b.mapping.source.kind != Kind::Program || action.target != "s")
+                    fail("a recall came from what is not a program change", m);
+                continue;
+            }
+            const double lo = std::min(b.range.min, b.range.max);
+            const double hi = std::max(b.range.min, b.range.max);
+            if (!(action.value >= lo && action.value <= hi))
+                fail("a mapping set a value outside its range", m);
+            values[action.target] = action.value;
+            feedback.clear();
+            mapper.feedback(action.mapping, action.value, feedback);
+            for (const auto& f : feedback)
+                check(f);
+        }
+        if (++n % 7 == 0)
+            mapper.releasePickup(n % mappings.size()); // a tablet moved something
+    }
+}
+
+/// Where each message goes: checked, and kept for the voice allocator and the mapping layer.
 void deliver(const MidiMessage& m, std::vector<MidiMessage>& received)
 {
     check(m);
@@ -151,6 +223,7 @@ int fuzzMidi(const std::uint8_t* data, std::size_t size)
         fail("a counter counts more than the input holds");
 
     play(received, cut);
+    map(received, cut);
 
     // Whatever came before, a whole note-on comes through as itself.
     const std::uint8_t note[] = {0x95, 0x40, 0x7F};

@@ -192,6 +192,7 @@ public:
     port::ScenePort& scenes() override { return sceneBook; }
     port::ArrangementPort& arrangement() override { return fakeArrangement; }
     port::PlayPort& play() override { return fakePlay; }
+    port::MidiPort& midi() override { return midiPort ? *midiPort : fakeMidi; }
     void addListener(port::ChangeListener* listener) override { listeners_.add(listener); }
     void removeListener(port::ChangeListener* listener) override { listeners_.remove(listener); }
     void resetLoudness() override { }
@@ -222,6 +223,8 @@ public:
     FakeTransport fakeTransport;
     FakeArrangement fakeArrangement;
     FakePlay fakePlay;
+    port::NoMidi fakeMidi;
+    port::MidiPort* midiPort = nullptr; ///< a MIDI surface a test puts here (none: NoMidi)
     show::SceneBook sceneBook {*this, fakeTransport};
     double lastFade = 0.0; ///< the fade of the last morph
     /// When valid, a reload waits for it: the test decides when the reload is done.

@@ -190,7 +190,7 @@ TEST(OscServerNotices, SubscribersGetNumberedNoticesAndStatusCountsTheDropped)
     c.send("/status");
     auto status = c.receiveAddress("/status");
     ASSERT_TRUE(status);
-    ASSERT_EQ(status->args.size(), 28u);
+    ASSERT_EQ(status->args.size(), 31u);
     EXPECT_EQ(status->number(21), 0.0) << "notices dropped: the last field before the scene's two";
     EXPECT_EQ(status->text(24), "") << "then the song's four: none cued";
     EXPECT_EQ(status->number(26), 0.0);

@@ -206,7 +206,9 @@ TEST_F(OscServerTest, StatusCarriesTheServersCountersAndStatePages)
     auto subscribers = a->receiveAddress("/status/osc/subscribers");
     ASSERT_TRUE(subscribers);
     EXPECT_EQ(subscribers->number(0), 1.0);
-    a->receiveAddress("/status/arrangement"); // the last field
+    auto midi = a->receiveAddress("/status/midi"); // the last field
+    ASSERT_TRUE(midi);
+    EXPECT_EQ(midi->text(0), "none") << "the fake control port has no MIDI surface";
 
     a->send("/state", {2, 3});
     std::vector<RawMessage> page;

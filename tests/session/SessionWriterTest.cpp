@@ -236,3 +236,48 @@ TEST(SessionWriter, SavedSafesAndScenesMayBeEmpty)
 }
 
 } // namespace
+
+namespace {
+
+TEST(SessionWriter, LearnedMidiMappingsAreWrittenAndLoadBack)
+{
+    const std::string text = userText.substr(0, userText.find("songs:"))
+        + "midi:\n  # the nanoKONTROL\n  inputs: [\"nano.*\"]\n  feedback_rate: 20\n  map:\n"
+          "    - {cc: 7, to: /track/lead/gain}\n";
+    const Loaded before = load(text);
+    session::LiveSession live = asLoaded(before);
+    live.midiMap = std::vector<midi::MidiMapping> {before.spec.midi.map[0].mapping};
+    auto same = session::writeSession(before.spec, live);
+    ASSERT_TRUE(same) << same.error().message;
+    EXPECT_EQ(same->text, text) << "an unchanged map leaves the section as written";
+
+    midi::MidiMapping learned;
+    learned.source = {midi::MidiSource::Kind::Note, 36, 10};
+    learned.address = "/track/pad/mute";
+    midi::MidiMapping fader;
+    fader.source = {midi::MidiSource::Kind::Cc14, 2, 0};
+    fader.address = "/track/pad/gain";
+    fader.curve = midi::Curve::Db;
+    fader.min = -60.0;
+    fader.max = 6.0;
+    fader.pickup = false;
+    live.midiMap->push_back(learned);
+    live.midiMap->push_back(fader);
+    auto written = session::writeSession(before.spec, live);
+    ASSERT_TRUE(written) << written.error().message;
+    const Loaded after = load(written->text);
+    const auto& midi = after.spec.midi;
+    ASSERT_EQ(midi.map.size(), 3u) << written->text;
+    EXPECT_EQ(midi.map[1].mapping, learned);
+    EXPECT_EQ(midi.map[2].mapping, fader);
+    EXPECT_EQ(midi.inputs, std::vector<std::string> {"nano.*"}) << "the section's other keys are kept";
+    EXPECT_EQ(midi.feedbackRate, 20.0);
+    EXPECT_NE(written->text.find("# the Friday gig"), std::string::npos) << "comments elsewhere stay";
+
+    live.midiMap->clear();
+    auto none = session::writeSession(before.spec, live);
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_TRUE(load(none->text).spec.midi.map.empty());
+}
+
+} // namespace

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// MidiHost: the MIDI surface wired to RtMidi's devices, and the "midi-ctl" thread that owns them.
+#include "app/MidiHost.h"
+
+#include "control/midi/MidiDevices.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+namespace backline::app {
+
+namespace {
+
+constexpr auto feedbackTick = std::chrono::milliseconds(5); // feedback within 5 ms of its due time
+constexpr auto pollEvery = std::chrono::seconds(1);          // hot-plug: a device seen within a second
+
+std::int64_t monotonicNow()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+control::midi::MidiApi toApi(session::MidiApi api)
+{
+    switch (api) {
+    case session::MidiApi::Alsa:
+        return control::midi::MidiApi::Alsa;
+    case session::MidiApi::Jack:
+        return control::midi::MidiApi::Jack;
+    case session::MidiApi::Auto:
+        break;
+    }
+    return control::midi::MidiApi::Auto;
+}
+
+} // namespace
+
+MidiHost::MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string jackServer, std::string clientName)
+    : jackServer_(std::move(jackServer))
+    , clientName_(std::move(clientName))
+    , surface_(
+          control,
+          // Feedback is sent from flush(), on midi-ctl, which owns the devices.
+          [this](const midi::MidiMessage& message) {
+              if (devices_)
+                  devices_->send(message);
+          },
+          [&listeners](const port::Notice& notice) { listeners.notice(notice); },
+          [this] {
+              port::MidiStatus status;
+              std::lock_guard lock(devicesMutex_);
+              if (!devices_) {
+                  status.api = "none";
+                  status.problem = "the session's midi: section names no inputs or outputs";
+                  return status;
+              }
+              const auto s = devices_->status();
+              status.api = s.api;
+              status.problem = s.reason;
+              status.inputs = s.inputs;
+              status.outputs = s.outputs;
+              status.received = s.received;
+              status.dropped = s.dropped + s.parseDrops;
+              return status;
+          })
+{
+}
+
+MidiHost::~MidiHost() { stop(); }
+
+void MidiHost::adopt(const session::MidiSpec& spec)
+{
+    std::vector<midi::MidiMapping> map;
+    for (const auto& entry : spec.map)
+        map.push_back(entry.mapping);
+    if (auto r = surface_.adopt({std::move(map), spec.programScenes, spec.feedbackRate}); !r)
+        spdlog::error("midi: the session's mappings cannot be taken: {}", r.error().message);
+    std::lock_guard lock(mutex_);
+    wish_ = Wish {spec.api, spec.inputs, spec.outputs};
+    if (!thread_.joinable()) {
+        stop_ = false;
+        thread_ = std::thread([this] { run(); });
+    }
+    wake_.notify_all();
+}
+
+void MidiHost::stop()
+{
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable())
+        thread_.join();
+}
+
+void MidiHost::apply(const Wish& wish)
+{
+    if (wish == applied_ && (devices_ || (wish.inputs.empty() && wish.outputs.empty())))
+        return;
+    const bool wanted = !wish.inputs.empty() || !wish.outputs.empty();
+    if (devices_ && wanted && wish.api == applied_.api) {
+        if (auto r = devices_->setPatterns(wish.inputs, wish.outputs); !r)
+            spdlog::error("midi: {}", r.error().message);
+        else
+            applied_ = wish;
+        return;
+    }
+    std::unique_ptr<control::midi::MidiDevices> old;
+    {
+        std::lock_guard lock(devicesMutex_);
+        old = std::move(devices_);
+    }
+    old.reset(); // its ports let go, its midi-in thread stopped: no message reaches the surface after
+    applied_ = wish;
+    if (!wanted)
+        return;
+    control::midi::MidiDevices::Options options;
+    options.api = toApi(wish.api);
+    options.clientName = clientName_;
+    options.inputPatterns = wish.inputs;
+    options.outputPatterns = wish.outputs;
+    options.jackServer = jackServer_;
+    auto devices = control::midi::MidiDevices::create(std::move(options),
+        [this](const control::midi::MidiArrival& arrival) { surface_.receive(arrival.message, arrival.monotonicNs); });
+    if (!devices) {
+        spdlog::error("midi: {}", devices.error().message);
+        return;
+    }
+    std::lock_guard lock(devicesMutex_);
+    devices_ = std::move(devices.value());
+}
+
+void MidiHost::run()
+{
+    pthread_setname_np(pthread_self(), "midi-ctl");
+    auto lastPoll = std::chrono::steady_clock::now();
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+        if (auto wish = std::exchange(wish_, std::nullopt)) {
+            lock.unlock();
+            apply(*wish);
+            surface_.resendAll(); // ports opened by it see the values as they stand
+            lock.lock();
+            continue;
+        }
+        lock.unlock();
+        if (const auto now = std::chrono::steady_clock::now(); devices_ && now - lastPoll >= pollEvery) {
+            const auto before = devices_->status().outputs;
+            devices_->poll();
+            lastPoll = now;
+            const auto after = devices_->status().outputs;
+            // A controller plugged in (or back) is shown where every mapped value stands.
+            if (std::any_of(after.begin(), after.end(),
+                    [&](const std::string& p) { return std::find(before.begin(), before.end(), p) == before.end(); }))
+                surface_.resendAll();
+        }
+        surface_.flush(monotonicNow());
+        lock.lock();
+        wake_.wait_for(lock, feedbackTick, [this] { return stop_ || wish_.has_value(); });
+    }
+    lock.unlock();
+    std::unique_ptr<control::midi::MidiDevices> old;
+    {
+        std::lock_guard devicesLock(devicesMutex_);
+        old = std::move(devices_);
+    }
+}
+
+} // namespace backline::app

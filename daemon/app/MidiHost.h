@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "control/midi/MidiSurface.h"
+#include "port/ControlPort.h"
+#include "port/Listeners.h"
+#include "session/SessionSpec.h"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace backline::control::midi {
+class MidiDevices;
+}
+
+namespace backline::app {
+
+/// The MIDI controllers' side of the daemon: the surface (mappings, feedback, learn) on the
+/// control port, and the hardware ports it reads and feeds through RtMidi, opened as the
+/// session's `midi:` section asks. A thread of its own ("midi-ctl") owns the devices: it opens
+/// and re-patterns them, polls them for hot-plug once a second and sends the feedback due
+/// every few milliseconds. A session without inputs or outputs opens no device at all.
+class MidiHost {
+public:
+    /// The daemon's JACK server and client name (RtMidi's JACK clients are named after it).
+    MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string jackServer, std::string clientName);
+    ~MidiHost();
+    MidiHost(const MidiHost&) = delete;
+    MidiHost& operator=(const MidiHost&) = delete;
+
+    /// The mappings as surfaces edit them.
+    port::MidiPort& port() { return surface_; }
+    /// [control] Takes the session's `midi:` section: at start and after each reload (the
+    /// session check has vetted its mappings against the graph); starts the thread on first use.
+    void adopt(const session::MidiSpec& spec);
+    /// [control] Lets every device go and stops the thread.
+    void stop();
+    /// [control] The mappings a save writes, and that they are written.
+    std::vector<midi::MidiMapping> toSave() const { return surface_.toSave(); }
+    void markSaved() { surface_.markSaved(); }
+
+private:
+    /// What the devices should be: the API and the patterns; no patterns, no devices.
+    struct Wish {
+        session::MidiApi api = session::MidiApi::Auto;
+        std::vector<std::string> inputs;
+        std::vector<std::string> outputs;
+        bool operator==(const Wish&) const = default;
+    };
+    /// [midi-ctl] Opens, re-patterns or closes the devices to match wish.
+    void apply(const Wish& wish);
+    /// [midi-ctl] The loop: wishes, polls, feedback.
+    void run();
+
+    std::string jackServer_;
+    std::string clientName_;
+    control::MidiSurface surface_;
+
+    std::mutex mutex_; // guards the four below
+    std::condition_variable wake_;
+    std::optional<Wish> wish_; // a new wish for the thread
+    bool stop_ = false;
+    std::thread thread_;
+
+    mutable std::mutex devicesMutex_; // guards the pointer for status(); the thread owns the devices
+    std::unique_ptr<control::midi::MidiDevices> devices_;
+    Wish applied_;
+};
+
+} // namespace backline::app

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <string>
+
+/// Internal to the session library: the one check of a port name pattern ([control]).
+namespace backline::session {
+
+/// Why pattern cannot name ports ("" when it can): JACK and backline's MIDI devices match port
+/// names with POSIX extended regular expressions (regcomp), so that is what checks it, with a
+/// bound on its length.
+std::string portPatternProblem(const std::string& pattern);
+
+} // namespace backline::session

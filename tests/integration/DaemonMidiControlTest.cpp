@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A MIDI controller on stage: backlined on a real jackd (dummy backend) opens a test client's
+// JACK MIDI ports through RtMidi's JACK API (this machine has no ALSA sequencer), its knobs and
+// pads move parameters, the tablet's changes come back to it as feedback, learn binds a knob
+// and the save writes it to the session file.
+#include "JackMidiClient.h"
+#include "LiveDaemon.h"
+#include "WaitFor.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+using namespace backline::test;
+
+namespace {
+
+const std::string controllerYaml = R"(backline: 1
+name: controller
+tracks:
+  - name: tone
+    dsp: tone
+    params: {freq: 1000, level: -20}
+midi:
+  api: jack
+  inputs: ["bltest-ctl:out"]
+  outputs: ["bltest-ctl:in"]
+  map:
+    - {cc: 7, to: /track/tone/gain, curve: linear, min: -60, max: 0, pickup: false}
+    - {note: 36, channel: 10, to: /track/tone/mute}
+)";
+
+/// The parameter's value as the daemon answers it over OSC.
+float valueOf(LiveDaemon& d, const std::string& address)
+{
+    auto reply = d.osc->request(address);
+    return reply && !reply->args.empty() ? reply->number(0) : -999.0f;
+}
+
+/// Whether the controller heard bytes.
+bool heard(JackMidiClient& ctl, const Bytes& bytes)
+{
+    const auto all = ctl.heard();
+    return std::find(all.begin(), all.end(), bytes) != all.end();
+}
+
+} // namespace
+
+TEST(DaemonMidiControl, AControllerMovesParametersAndFollowsTheTablet)
+{
+    LiveDaemon d(controllerYaml);
+    JackMidiClient ctl(d.jack.name(), "bltest-ctl");
+    ctl.addOutput("out");
+    ctl.addInput("in");
+    // The daemon looks for new ports once a second.
+    ASSERT_TRUE(waitFor([&] {
+        auto status = d.osc->request("/midi/status");
+        return status && status->text(0) == "jack" && status->number(2) == 1.0f && status->number(3) == 1.0f;
+    }, std::chrono::seconds(20))) << d.process->output();
+
+    // At load the controller is told where the session is: gain 0 dB is the top of cc 7.
+    ASSERT_TRUE(waitFor([&] { return heard(ctl, {0xB0, 7, 127}); })) << "the session's value, sent at load";
+
+    ASSERT_TRUE(ctl.play({0xB0, 7, 0}));
+    ASSERT_TRUE(waitFor([&] { return valueOf(d, "/track/tone/gain") == -60.0f; }));
+    ASSERT_TRUE(ctl.play({0xB0, 7, 127}));
+    ASSERT_TRUE(waitFor([&] { return valueOf(d, "/track/tone/gain") == 0.0f; }));
+
+    // The pad on channel 10 toggles the mute; on channel 1 it does nothing.
+    ASSERT_TRUE(ctl.play({0x90, 36, 100}));
+    ASSERT_TRUE(ctl.play({0x80, 36, 0}));
+    ASSERT_TRUE(ctl.play({0x99, 36, 100}));
+    ASSERT_TRUE(waitFor([&] { return valueOf(d, "/track/tone/mute") == 1.0f; }));
+    ASSERT_TRUE(ctl.play({0x89, 36, 0}));
+
+    // A tablet moves the fader: the controller follows (-30 dB is the middle: 63.5 rounds up).
+    d.osc->sendFloat("/track/tone/gain", -30.0f);
+    ASSERT_TRUE(waitFor([&] { return heard(ctl, {0xB0, 7, 64}); })) << "the tablet's change came back";
+    // And the mute's LED is lit by a note-on of velocity 127 on the pad's channel.
+    d.osc->sendFloat("/track/tone/mute", 0.0f);
+    ASSERT_TRUE(waitFor([&] { return heard(ctl, {0x99, 36, 0}); })) << "the pad's light follows the mute";
+    EXPECT_TRUE(d.process->running());
+}
+
+TEST(DaemonMidiControl, LearnBindsAKnobAndTheSaveWritesIt)
+{
+    LiveDaemon d(controllerYaml);
+    JackMidiClient ctl(d.jack.name(), "bltest-ctl");
+    ctl.addOutput("out");
+    ASSERT_TRUE(waitFor([&] {
+        auto status = d.osc->request("/midi/status");
+        return status && status->number(2) == 1.0f;
+    }, std::chrono::seconds(20))) << d.process->output();
+
+    lo_message learn = lo_message_new();
+    lo_message_add_string(learn, "/track/tone/pan");
+    d.osc->send("/midi/learn", learn);
+    auto waiting = d.osc->receiveAddress("/midi/learn");
+    ASSERT_TRUE(waiting);
+    ASSERT_TRUE(ctl.play({0xB2, 21, 100}));
+    ASSERT_TRUE(waitFor([&] {
+        auto status = d.osc->request("/midi/status");
+        return status && status->text(7).empty();
+    })) << "the learn was answered";
+    // Picked up at once: pan 0 is the middle, and the knob comes through it.
+    ASSERT_TRUE(ctl.play({0xB2, 21, 64}));
+    ASSERT_TRUE(ctl.play({0xB2, 21, 127}));
+    ASSERT_TRUE(waitFor([&] { return valueOf(d, "/track/tone/pan") == 1.0f; }));
+
+    d.osc->send("/session/save");
+    auto saved = d.osc->receiveAddress("/session/saved", std::chrono::seconds(10)); // past late replies to the gets
+    ASSERT_TRUE(saved) << d.process->output();
+    std::ifstream in(d.session);
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("{cc: 21, channel: 3, to: /track/tone/pan}"), std::string::npos) << text.str();
+    EXPECT_NE(text.str().find("{cc: 7, to: /track/tone/gain"), std::string::npos) << "the session's own stay";
+}
+
+TEST(DaemonMidiControl, ASessionWithABadMappingIsRefusedWithThePlace)
+{
+    TempDir dir;
+    const auto session = dir.write("bad.yaml",
+        "backline: 1\ntracks:\n  - {name: tone, dsp: tone}\nmidi:\n  map:\n    - {cc: 7, to: /track/tone/gian}\n");
+    JackServer jack;
+    Process p({backlinedPath().string(), "--session", session.string(), "--jack-server", jack.name(), "--osc-port",
+                  std::to_string(freeOscPort()), "--cache-dir", (dir.path() / "cache").string()},
+        dir.path() / "log");
+    const auto code = p.wait(std::chrono::seconds(30));
+    ASSERT_TRUE(code) << p.output();
+    EXPECT_EQ(*code, 2) << p.output();
+    EXPECT_NE(p.output().find("bad.yaml:6:7: in 'midi.map', cc:7: unknown parameter '/track/tone/gian' (did you mean "
+                              "'/track/tone/gain'?)"),
+        std::string::npos)
+        << p.output();
+}
