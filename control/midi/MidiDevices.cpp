@@ -94,10 +94,10 @@ MidiDevices::~MidiDevices()
 void MidiDevices::poll()
 {
     if (api_.lost()) {
-        // Not a try to connect again in the same poll: libjack (JACK2) answers the first
+        // No try to connect again in the same poll: libjack (JACK2) answers the first
         // jack_client_open after its server died by deleting every client of the process still
         // open, other code's included, whose owners then crash closing them. So every owner
-        // closes its dead clients first; the next poll, a second later, opens again.
+        // closes its dead clients first, and ApiConnection waits config::midiJackRetrySeconds.
         disconnect(fmt::format("the JACK server '{}' went away", api_.jackServer()));
         publishStatus();
         return;

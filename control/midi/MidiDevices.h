@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // MidiDevices: backline's hardware MIDI ports through RtMidi (ALSA sequencer or JACK): which
 // to open by pattern, hot-plug, input onto the "midi-in" thread, output, status. Its owner's
-// thread ([control], the daemon's upkeep) drives it; the midi-in thread calls the sink.
+// thread ([control]) drives it; the midi-in thread calls the sink.
 #pragma once
 
 #include "control/midi/ApiConnection.h"
@@ -29,14 +29,23 @@ class InputPump;
 
 /// The hardware MIDI ports whose names match the patterns, kept open as they come and go.
 ///
-/// Threads: create(), poll(), setPatterns(), send() and the destructor belong to one thread,
-/// the owner's ([control]: the daemon's upkeep thread, which polls about once a second).
-/// status() may be called from any thread. The sink runs on the midi-in thread, which this
-/// owns; RtMidi's callbacks (JACK's process thread under JACK) only queue for it.
+/// Threads: create(), poll(), needsPoll(), setPatterns(), send() and the destructor belong to
+/// one thread, the owner's ([control]: in the daemon MidiHost's midi-ctl thread, which polls
+/// about once a second). status() may be called from any thread. The sink runs on the midi-in
+/// thread, which this owns; RtMidi's callbacks (JACK's process thread under JACK) only queue
+/// for it.
 ///
 /// Failure is never fatal: without an ALSA sequencer or JACK server it runs with no ports,
 /// says why in status() and in one warning, and tries again at every poll; a port that
 /// fails is let go and opened again when it is back.
+///
+/// Under JACK, RtMidi 5 makes a JACK client of every object: here a watch (JackWatch), two
+/// listers and one per open port, named clientName, clientName-01, … in that order. A port
+/// opened in a poll carries events from the next JACK cycle on: what is sent in the cycle
+/// under way when it opened is lost (an owner that greets a new output with its state sends
+/// it a few milliseconds later). When the server goes away every JACK client of the process
+/// must be closed before any is opened again (see poll()): this one closes its own at the
+/// first poll after needsPoll() says so, and opens none for config::midiJackRetrySeconds.
 class MidiDevices {
 public:
     /// How to reach the ports and which to open.

@@ -85,14 +85,14 @@ Result<void> MidiSurface::adopt(Settings settings)
         auto b = bind(mapping);
         if (!b)
             return b.error();
-        entries.push_back({mapping, false});
+        entries.push_back({mapping, port::MidiMapOrigin::Session});
         bound.push_back(std::move(*b));
     }
     std::vector<Entry> live;
     {
         std::lock_guard lock(mutex_);
         for (const auto& e : entries_)
-            if (e.live)
+            if (e.origin == port::MidiMapOrigin::Live)
                 live.push_back(e);
     }
     for (const auto& e : live) {
@@ -106,6 +106,29 @@ Result<void> MidiSurface::adopt(Settings settings)
             continue;
         }
         entries.push_back(e);
+        bound.push_back(std::move(*b));
+    }
+    // A DSP's own [midi:ctrl n], for a controller the session and the surfaces left free.
+    for (const auto& param : control_.params().all()) {
+        const int cc = param.info.midiCc;
+        if (cc < 0)
+            continue;
+        const bool claimed = std::any_of(entries.begin(), entries.end(), [&](const Entry& e) {
+            const auto& s = e.mapping.source;
+            return (s.kind == midi::MidiSource::Kind::Cc && s.number == cc)
+                || (s.kind == midi::MidiSource::Kind::Cc14 && (s.number == cc || s.number + 32 == cc));
+        });
+        if (claimed)
+            continue;
+        midi::MidiMapping mapping;
+        mapping.source = {midi::MidiSource::Kind::Cc, cc, 0};
+        mapping.address = param.info.address;
+        auto b = bind(mapping);
+        if (!b) {
+            spdlog::warn("midi: {}'s [midi:ctrl {}] is not mapped: {}", param.info.address, cc, b.error().message);
+            continue;
+        }
+        entries.push_back({mapping, port::MidiMapOrigin::Dsp});
         bound.push_back(std::move(*b));
     }
     {
@@ -157,7 +180,8 @@ std::vector<midi::MidiMapping> MidiSurface::toSave() const
     std::lock_guard lock(mutex_);
     std::vector<midi::MidiMapping> out;
     for (const auto& e : entries_)
-        out.push_back(e.mapping);
+        if (e.origin != port::MidiMapOrigin::Dsp)
+            out.push_back(e.mapping);
     return out;
 }
 
@@ -165,7 +189,8 @@ void MidiSurface::markSaved()
 {
     std::lock_guard lock(mutex_);
     for (auto& e : entries_)
-        e.live = false;
+        if (e.origin == port::MidiMapOrigin::Live)
+            e.origin = port::MidiMapOrigin::Session;
 }
 
 std::optional<midi::MidiMapping> MidiSurface::learnedFrom(const midi::MidiMessage& message) const
@@ -219,9 +244,9 @@ void MidiSurface::receive(const midi::MidiMessage& message, std::int64_t /*monot
                 std::vector<BoundMapping> bound = bound_;
                 if (same != entries_.end()) {
                     bound[std::size_t(same - entries_.begin())] = {*learned, *range};
-                    *same = {*learned, true};
+                    *same = {*learned, port::MidiMapOrigin::Live};
                 } else {
-                    entries_.push_back({*learned, true});
+                    entries_.push_back({*learned, port::MidiMapOrigin::Live});
                     bound.push_back({*learned, *range});
                 }
                 rebuildLocked(std::move(bound));
@@ -334,9 +359,9 @@ Result<void> MidiSurface::map(const midi::MidiMapping& mapping)
             [&](const Entry& e) { return e.mapping.source == mapping.source; });
         if (same != entries_.end()) {
             all[std::size_t(same - entries_.begin())] = std::move(*bound);
-            *same = {mapping, true};
+            *same = {mapping, port::MidiMapOrigin::Live};
         } else {
-            entries_.push_back({mapping, true});
+            entries_.push_back({mapping, port::MidiMapOrigin::Live});
             all.push_back(std::move(*bound));
         }
         rebuildLocked(std::move(all));
@@ -375,7 +400,7 @@ std::vector<port::MidiMapEntry> MidiSurface::mappings() const
     std::lock_guard lock(mutex_);
     std::vector<port::MidiMapEntry> out;
     for (const auto& e : entries_)
-        out.push_back({e.mapping, e.live});
+        out.push_back({e.mapping, e.origin});
     return out;
 }
 

@@ -48,7 +48,8 @@ public:
 
     /// [control] Takes the session's settings (at start and after each reload): every mapping
     /// resolved against the parameters and scenes as they are now, the live ones kept where
-    /// they still resolve. On error (file:line:column is the caller's) nothing changes.
+    /// they still resolve, then each DSP control's own `[midi:ctrl n]` for a controller no
+    /// mapping claims. On error (file:line:column is the caller's) nothing changes.
     Result<void> adopt(Settings settings);
     /// [control] The mappings a save should write: the session's and the live ones; the live
     /// ones become the session's once saved (markSaved).
@@ -87,7 +88,7 @@ private:
     };
     struct Entry {
         midi::MidiMapping mapping;
-        bool live = false;
+        port::MidiMapOrigin origin = port::MidiMapOrigin::Session;
     };
     struct Learn {
         std::string address;

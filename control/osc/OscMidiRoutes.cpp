@@ -13,7 +13,7 @@ namespace backline::control {
 namespace {
 
 /// The reply that lists one mapping: source, target (a parameter, or "scene:NAME"), curve, min,
-/// max, pickup, live.
+/// max, pickup, origin.
 OscReply mappingReply(const port::MidiMapEntry& entry)
 {
     const auto& m = entry.mapping;
@@ -22,7 +22,7 @@ OscReply mappingReply(const port::MidiMapEntry& entry)
     return OscReply {"/midi/map",
         {midi::toString(m.source), program ? "scene:" + m.scene : m.address,
             m.curve ? std::string(midi::toString(*m.curve)) : std::string("auto"), m.min ? float(*m.min) : nan,
-            m.max ? float(*m.max) : nan, m.pickup ? 1 : 0, entry.live ? 1 : 0}};
+            m.max ? float(*m.max) : nan, m.pickup ? 1 : 0, std::string(port::toString(entry.origin))}};
 }
 
 } // namespace
@@ -105,7 +105,7 @@ void OscDispatcher::midiMap(OscCall& call)
         return fail(fmt::format("takes at most {} arguments, got {}", next, call.argc));
     if (auto r = control_.midi().map(mapping); !r)
         return fail(r.error().message);
-    call.out.push_back(mappingReply({mapping, true}));
+    call.out.push_back(mappingReply({mapping, port::MidiMapOrigin::Live}));
 }
 
 void OscDispatcher::midiUnmap(OscCall& call)

@@ -16,6 +16,9 @@ namespace {
 
 constexpr auto feedbackTick = std::chrono::milliseconds(5); // feedback within 5 ms of its due time
 constexpr auto pollEvery = std::chrono::seconds(1);          // hot-plug: a device seen within a second
+// A port opened in a poll carries events from the next JACK cycle on: what is sent to a new
+// output waits this long, past any period JACK may run.
+constexpr auto newOutputSettle = std::chrono::milliseconds(100);
 
 std::int64_t monotonicNow()
 {
@@ -139,18 +142,23 @@ void MidiHost::apply(const Wish& wish)
 void MidiHost::run()
 {
     pthread_setname_np(pthread_self(), "midi-ctl");
-    auto lastPoll = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    auto lastPoll = Clock::now();
+    std::optional<Clock::time_point> resendAt; // every mapped value goes out again then
     std::unique_lock lock(mutex_);
     while (!stop_) {
         if (auto wish = std::exchange(wish_, std::nullopt)) {
             lock.unlock();
             apply(*wish);
-            surface_.resendAll(); // ports opened by it see the values as they stand
+            resendAt = Clock::now() + newOutputSettle; // ports opened by it see the values as they stand
             lock.lock();
             continue;
         }
         lock.unlock();
-        if (const auto now = std::chrono::steady_clock::now(); devices_ && now - lastPoll >= pollEvery) {
+        const auto now = Clock::now();
+        // needsPoll: the JACK server went away, and its dead clients must be closed before
+        // anything in the process opens a JACK client again (libjack would free them under us).
+        if (devices_ && (now - lastPoll >= pollEvery || devices_->needsPoll())) {
             const auto before = devices_->status().outputs;
             devices_->poll();
             lastPoll = now;
@@ -158,7 +166,11 @@ void MidiHost::run()
             // A controller plugged in (or back) is shown where every mapped value stands.
             if (std::any_of(after.begin(), after.end(),
                     [&](const std::string& p) { return std::find(before.begin(), before.end(), p) == before.end(); }))
-                surface_.resendAll();
+                resendAt = now + newOutputSettle;
+        }
+        if (resendAt && now >= *resendAt) {
+            surface_.resendAll();
+            resendAt.reset();
         }
         surface_.flush(monotonicNow());
         lock.lock();

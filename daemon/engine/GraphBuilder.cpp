@@ -164,6 +164,7 @@ private:
             info.init = p.init;
             info.step = p.step;
             info.logScale = p.logScale;
+            info.midiCc = p.midiCc;
             Smoothing smoothing = Smoothing::None;
             if (p.kind == port::ParamKind::Continuous)
                 smoothing = builtin ? Smoothing::Dsp : Smoothing::Engine;

@@ -26,6 +26,7 @@ struct DspParam {
     float init = 0.0f;
     float step = 0.0f;
     bool logScale = false; ///< from [scale:log] metadata: the control moves by ratios
+    int midiCc = -1;       ///< from [midi:ctrl n] metadata: the MIDI controller that moves it (-1: none)
     FAUSTFLOAT* zone = nullptr; ///< where compute() reads the value; owned by the instance
 };
 

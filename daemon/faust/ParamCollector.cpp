@@ -4,6 +4,7 @@
 #include <faust/dsp/dsp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <utility>
 
@@ -86,6 +87,13 @@ void ParamCollector::declare(FAUSTFLOAT* zone, const char* key, const char* valu
         meta_[zone].logScale = std::strcmp(value, "log") == 0;
     else if (std::strcmp(key, "init") == 0)
         meta_[zone].startsTicked = std::strcmp(value, "0") != 0;
+    else if (std::strcmp(key, "midi") == 0) {
+        // Faust's MIDI metadata: "ctrl 7" (a controller; Faust's own MIDI classes read the same);
+        // the others ("keyon 60", "pitchwheel", …) are the instrument's business, not a mapping.
+        int cc = -1;
+        if (std::sscanf(value, " ctrl %d", &cc) == 1 && cc >= 0 && cc <= 127)
+            meta_[zone].midiCc = cc;
+    }
 }
 
 void ParamCollector::add(const char* label, FAUSTFLOAT* zone, ParamKind kind, FAUSTFLOAT init, FAUSTFLOAT min,
@@ -103,6 +111,7 @@ void ParamCollector::add(const char* label, FAUSTFLOAT* zone, ParamKind kind, FA
         param.unit = std::move(it->second.unit);
         param.tooltip = std::move(it->second.tooltip);
         param.logScale = it->second.logScale;
+        param.midiCc = it->second.midiCc;
         if (kind == ParamKind::Toggle && it->second.startsTicked)
             param.init = 1;
         meta_.erase(it);

@@ -49,6 +49,7 @@ private:
         std::string tooltip;
         bool startsTicked = false; ///< a checkbox's [init:1]
         bool logScale = false;     ///< [scale:log]
+        int midiCc = -1;           ///< [midi:ctrl n]
     };
 
     explicit ParamCollector(std::string origin);

@@ -12,11 +12,12 @@
 
 namespace backline::port {
 
-/// What a mapping needs to know of a parameter: its range, unit and kind.
+/// What a mapping needs to know of a parameter: its range, unit and kind. A frequency moves by
+/// ratios whether or not its DSP says [scale:log], as the engine's morphs move it (ParamCurve).
 inline midi::ParamTraits midiTraits(const ParamInfo& info)
 {
-    return {info.min, info.max, info.unit == "dB", info.logScale, info.kind == ParamKind::Toggle,
-        info.kind == ParamKind::Trigger};
+    return {info.min, info.max, info.unit == "dB", info.logScale || info.unit == "Hz",
+        info.kind == ParamKind::Toggle, info.kind == ParamKind::Trigger};
 }
 
 /// The hardware MIDI surface as the daemon runs it: what it is connected to and how busy.
@@ -31,11 +32,23 @@ struct MidiStatus {
     std::string learning;             ///< the address /midi/learn waits to bind; empty: none
 };
 
-/// A mapping as a surface lists it: the mapping, and whether it was learned or set live since
-/// the session was loaded (it is written to the file by the next save).
+/// Where a mapping comes from.
+enum class MidiMapOrigin {
+    Session, ///< the session file's `midi.map`
+    Live,    ///< learned or added since the file was loaded: the next save writes it
+    Dsp,     ///< a DSP's own `[midi:ctrl n]` metadata: never written (the DSP says it)
+};
+
+/// "session", "live", "dsp".
+inline const char* toString(MidiMapOrigin origin)
+{
+    return origin == MidiMapOrigin::Live ? "live" : origin == MidiMapOrigin::Dsp ? "dsp" : "session";
+}
+
+/// A mapping as a surface lists it, with where it comes from.
 struct MidiMapEntry {
     midi::MidiMapping mapping;
-    bool live = false;
+    MidiMapOrigin origin = MidiMapOrigin::Session;
 };
 
 /// The MIDI controllers' mappings as every surface edits them (`/midi/learn`, `/midi/map`,

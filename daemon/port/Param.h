@@ -30,6 +30,7 @@ struct ParamInfo {
     float init = 0.0f; ///< the DSP's default
     float step = 0.0f;
     bool logScale = false; ///< moves by ratios (Faust's [scale:log]): a frequency, a Q, a time
+    int midiCc = -1;       ///< the MIDI controller its DSP maps it to ([midi:ctrl n]); -1: none
 };
 
 /// A parameter's description with its current value.

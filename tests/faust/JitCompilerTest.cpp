@@ -106,6 +106,8 @@ TEST_F(Jit, CompilesAFileAndFindsItsControls)
     EXPECT_FLOAT_EQ(freq->min, 20.0f);
     EXPECT_FLOAT_EQ(freq->max, 20000.0f);
     EXPECT_FLOAT_EQ(freq->init, 440.0f);
+    EXPECT_EQ(freq->midiCc, 74) << "[midi:ctrl 74]: a MIDI controller's knob moves it";
+    EXPECT_EQ(dsp->findParam("gate")->midiCc, -1) << "[midi:keyon 60] is no controller";
     ASSERT_NE(dsp->findParam("osc/amp"), nullptr);
     EXPECT_EQ(dsp->findParam("osc/amp")->unit, "lin");
     ASSERT_NE(dsp->findParam("shape"), nullptr);

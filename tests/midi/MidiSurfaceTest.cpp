@@ -132,7 +132,7 @@ TEST_F(Surface, LearnBindsTheNextControlThatMoves)
     EXPECT_TRUE(surface.status().learning.empty());
     const auto maps = surface.mappings();
     ASSERT_EQ(maps.size(), 1u);
-    EXPECT_TRUE(maps[0].live);
+    EXPECT_EQ(maps[0].origin, port::MidiMapOrigin::Live);
 
     surface.receive(midi::noteOff(9, 40), now());
     surface.receive(midi::noteOn(9, 40, 90), now());
@@ -204,7 +204,7 @@ TEST_F(Surface, MapReplacesAControlsMappingAndUnmapRemovesByControlOrAddress)
     auto maps = surface.mappings();
     ASSERT_EQ(maps.size(), 2u);
     EXPECT_EQ(maps[0].mapping.address, "/track/b/gain");
-    EXPECT_TRUE(maps[0].live);
+    EXPECT_EQ(maps[0].origin, port::MidiMapOrigin::Live);
     auto removed = surface.unmap("/track/b/gain");
     ASSERT_TRUE(removed);
     EXPECT_EQ(*removed, 2u);
@@ -219,7 +219,29 @@ TEST_F(Surface, LiveMappingsSurviveAReloadAndTheSaveTakesThem)
     ASSERT_EQ(surface.toSave().size(), 2u);
     surface.markSaved();
     for (const auto& entry : surface.mappings())
-        EXPECT_FALSE(entry.live);
+        EXPECT_EQ(entry.origin, port::MidiMapOrigin::Session);
+}
+
+TEST_F(Surface, ADspsOwnMidiCtrlMapsItselfUnlessTheSessionClaimsTheController)
+{
+    target.add("/track/a/dsp/cutoff", "Hz", 20, 20000, 1000, port::ParamKind::Continuous, 74);
+    target.add("/track/a/dsp/res", "", 0, 1, 0, port::ParamKind::Continuous, 71);
+    auto m = mapping(Kind::Cc, 71, "/track/b/pan");
+    m.pickup = false;
+    adopt({m});
+    const auto maps = surface.mappings();
+    ASSERT_EQ(maps.size(), 2u);
+    EXPECT_EQ(maps[1].origin, port::MidiMapOrigin::Dsp);
+    EXPECT_EQ(maps[1].mapping.address, "/track/a/dsp/cutoff");
+    // The DSP's: on every channel, on its own curve (log for Hz), with pickup.
+    surface.receive(midi::controlChange(4, 74, 64), now()); // below 1000 Hz (at 0.57 of a log travel): waits
+    surface.receive(midi::controlChange(4, 74, 127), now());
+    EXPECT_EQ(value("/track/a/dsp/cutoff"), 20000.0f);
+    // The session's claim on CC 71 wins.
+    surface.receive(midi::controlChange(0, 71, 127), now());
+    EXPECT_EQ(value("/track/b/pan"), 1.0f);
+    EXPECT_EQ(value("/track/a/dsp/res"), 0.0f);
+    EXPECT_EQ(surface.toSave().size(), 1u) << "the DSP says it: not written to the session";
 }
 
 TEST_F(Surface, StatusCarriesTheDevicesAndTheFeedbackCount)

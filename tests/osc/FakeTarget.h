@@ -46,7 +46,7 @@ public:
     ~FakeTarget() override { listeners_.remove(&sceneBook); }
 
     void add(const std::string& address, const std::string& unit, float min, float max, float init,
-        port::ParamKind kind = port::ParamKind::Continuous)
+        port::ParamKind kind = port::ParamKind::Continuous, int midiCc = -1)
     {
         port::ParamState p;
         p.info.address = address;
@@ -55,6 +55,7 @@ public:
         p.info.max = max;
         p.info.init = init;
         p.info.kind = kind;
+        p.info.midiCc = midiCc;
         p.value = init;
         std::lock_guard lock(mutex_);
         params_.emplace(address, p);
