@@ -33,14 +33,25 @@ int toSteps(double travel, int steps) { return int(std::lround(std::clamp(travel
 
 void MidiMapper::setMappings(std::vector<BoundMapping> mappings)
 {
+    std::vector<Knob> knobs(mappings.size());
+    for (std::size_t i = 0; i < mappings.size(); ++i)
+        for (std::size_t j = 0; j < mappings_.size(); ++j)
+            if (mappings_[j].mapping.source == mappings[i].mapping.source
+                && mappings_[j].mapping.address == mappings[i].mapping.address)
+                knobs[i] = knobs_[j];
     mappings_ = std::move(mappings);
-    knobs_.assign(mappings_.size(), Knob {});
+    knobs_ = std::move(knobs);
 }
 
 void MidiMapper::releasePickup(std::size_t index)
 {
     if (index < knobs_.size())
         knobs_[index].engaged = false;
+}
+
+bool MidiMapper::continuousAt(std::size_t index) const
+{
+    return index < mappings_.size() && continuous(mappings_[index].range.curve);
 }
 
 bool MidiMapper::waitingForPickup(std::size_t index) const
@@ -82,15 +93,19 @@ void MidiMapper::controlChange(const midi::MidiMessage& message,
     const double travel = value / 127.0;
     each(Kind::Cc, cc, channel, travel, value >= 64, current, out);
 
-    // A lone MSB acts on its own, as 7 bits (a controller that sends no LSB still reaches the
-    // top); an LSB that follows refines it to 14 bits. A new MSB clears the LSB (MIDI's rule).
+    // A controller that sends no LSB: its MSB acts alone, as 7 bits (so it reaches the top).
+    // Once a pair's LSB has come, its MSB only waits for the LSB, which acts with all 14 bits:
+    // acting on both would step the value to the 7-bit one and back at every move.
     if (cc < lsbOffset) {
         state.msb[std::size_t(cc)] = value;
-        each(Kind::Cc14, cc, channel, travel, value >= 64, current, out);
+        if ((state.lsbSeen & (1u << cc)) == 0)
+            each(Kind::Cc14, cc, channel, travel, value >= 64, current, out);
     } else if (cc < 2 * lsbOffset) {
-        const int msb = state.msb[std::size_t(cc - lsbOffset)];
+        const int pair = cc - lsbOffset;
+        state.lsbSeen |= 1u << pair;
+        const int msb = state.msb[std::size_t(pair)];
         const double fine = ((msb << 7) | value) / double(midi::maxFourteenBit);
-        each(Kind::Cc14, cc - lsbOffset, channel, fine, msb >= 64, current, out);
+        each(Kind::Cc14, pair, channel, fine, msb >= 64, current, out);
     }
 
     switch (cc) {
@@ -110,11 +125,13 @@ void MidiMapper::controlChange(const midi::MidiMessage& message,
     case dataEntryMsbCc:
         if (state.nrpn >= 0) {
             state.dataMsb = value;
-            each(Kind::Nrpn, state.nrpn, channel, travel, value >= 64, current, out);
+            if (!state.dataLsbSeen)
+                each(Kind::Nrpn, state.nrpn, channel, travel, value >= 64, current, out);
         }
         break;
     case dataEntryLsbCc:
         if (state.nrpn >= 0) {
+            state.dataLsbSeen = true;
             const double fine = ((state.dataMsb << 7) | value) / double(midi::maxFourteenBit);
             each(Kind::Nrpn, state.nrpn, channel, fine, state.dataMsb >= 64, current, out);
         }

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -42,7 +43,8 @@ public:
     /// it did not cross it: two steps of a 7-bit controller.
     static constexpr double pickupWindow = 2.0 / 127.0;
 
-    /// Replaces the mappings; every knob waits to pick its value up again.
+    /// Replaces the mappings. A control mapped before and after keeps what its knob was doing
+    /// (held, engaged, where it stood); a new one waits to pick its value up.
     void setMappings(std::vector<BoundMapping> mappings);
     /// The mappings in order.
     const std::vector<BoundMapping>& mappings() const { return mappings_; }
@@ -56,6 +58,8 @@ public:
     void releasePickup(std::size_t index);
     /// The NRPN selected on channel (0–15) for data entry, or -1.
     int selectedNrpn(int channel) const { return channels_[std::size_t(channel & 15)].nrpn; }
+    /// Whether mapping index moves its value along a curve (a knob, a fader), not a button's.
+    bool continuousAt(std::size_t index) const;
     /// Whether mapping index waits for its knob to meet the value (soft takeover).
     bool waitingForPickup(std::size_t index) const;
 
@@ -71,6 +75,8 @@ private:
     };
     struct Channel {
         std::array<int, 32> msb {};      ///< the latest MSB of each 14-bit pair
+        std::uint32_t lsbSeen = 0;       ///< pairs whose LSB has come: their MSB waits for it
+        bool dataLsbSeen = false;        ///< NRPN data entry's LSB has come on this channel
         int nrpn = -1;                   ///< the NRPN selected (-1: none, or an RPN)
         int nrpnMsb = -1;                ///< the selected number's MSB while its LSB is awaited
         int nrpnLsb = 0;

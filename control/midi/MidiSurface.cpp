@@ -123,6 +123,10 @@ Result<void> MidiSurface::adopt(Settings settings)
         midi::MidiMapping mapping;
         mapping.source = {midi::MidiSource::Kind::Cc, cc, 0};
         mapping.address = param.info.address;
+        // Faust's own reading of [midi:ctrl] on a checkbox: it follows the controller (a sustain
+        // pedal holds while down), it does not latch.
+        if (param.info.kind == port::ParamKind::Toggle)
+            mapping.curve = midi::Curve::Momentary;
         auto b = bind(mapping);
         if (!b) {
             spdlog::warn("midi: {}'s [midi:ctrl {}] is not mapped: {}", param.info.address, cc, b.error().message);
@@ -144,9 +148,47 @@ Result<void> MidiSurface::adopt(Settings settings)
 
 void MidiSurface::rebuildLocked(std::vector<BoundMapping> bound)
 {
+    // What feedback was doing for a control mapped before and after goes on (its gesture, its
+    // rate, a value waiting to be sent).
+    std::vector<Pending> pending(bound.size());
+    for (std::size_t i = 0; i < bound.size(); ++i)
+        for (std::size_t j = 0; j < bound_.size(); ++j)
+            if (bound_[j].mapping.source == bound[i].mapping.source
+                && bound_[j].mapping.address == bound[i].mapping.address)
+                pending[i] = pending_[j];
     bound_ = std::move(bound);
     mapper_.setMappings(bound_);
-    pending_.assign(bound_.size(), Pending {});
+    pending_ = std::move(pending);
+}
+
+void MidiSurface::putLocked(BoundMapping bound)
+{
+    // One control moves one thing: the new mapping takes its control from every mapping that
+    // hears it (the same control on its channel or on all), a DSP's [midi:ctrl] included.
+    const auto& source = bound.mapping.source;
+    auto overlaps = [&](const midi::MidiSource& other) {
+        return other.kind == source.kind && other.number == source.number
+            && (other.channel == 0 || source.channel == 0 || other.channel == source.channel);
+    };
+    std::vector<Entry> entries;
+    std::vector<BoundMapping> all;
+    bool placed = false;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+        if (!overlaps(entries_[i].mapping.source)) {
+            entries.push_back(entries_[i]);
+            all.push_back(bound_[i]);
+        } else if (!placed) {
+            entries.push_back({bound.mapping, port::MidiMapOrigin::Live});
+            all.push_back(bound);
+            placed = true;
+        }
+    }
+    if (!placed) {
+        entries.push_back({bound.mapping, port::MidiMapOrigin::Live});
+        all.push_back(std::move(bound));
+    }
+    entries_ = std::move(entries);
+    rebuildLocked(std::move(all));
 }
 
 void MidiSurface::refreshValues()
@@ -185,11 +227,11 @@ std::vector<midi::MidiMapping> MidiSurface::toSave() const
     return out;
 }
 
-void MidiSurface::markSaved()
+void MidiSurface::markSaved(const std::vector<midi::MidiMapping>& saved)
 {
     std::lock_guard lock(mutex_);
     for (auto& e : entries_)
-        if (e.origin == port::MidiMapOrigin::Live)
+        if (e.origin == port::MidiMapOrigin::Live && std::find(saved.begin(), saved.end(), e.mapping) != saved.end())
             e.origin = port::MidiMapOrigin::Session;
 }
 
@@ -227,9 +269,13 @@ void MidiSurface::receive(const midi::MidiMessage& message, std::int64_t /*monot
             return found == values_.end() ? std::nullopt : std::optional<double>(found->second);
         };
         mapper_.handle(message, current, actions);
+        if (learning_ && monotonicNow() > learning_->untilNs) {
+            // A learn forgotten at soundcheck must not grab the first fader touched in the show.
+            spdlog::info("midi: the learn of {} ran out: nothing moved within {} s", learning_->address,
+                learnSeconds);
+            learning_.reset();
+        }
         if (learning_) {
-            // The control being learned acts on nothing else meanwhile.
-            actions.clear();
             learned = learnedFrom(message);
             if (learned) {
                 learned->address = learning_->address;
@@ -239,20 +285,14 @@ void MidiSurface::receive(const midi::MidiMessage& message, std::int64_t /*monot
                     spdlog::warn("midi: learn: {}", range.error().message);
                     return;
                 }
-                const auto same = std::find_if(entries_.begin(), entries_.end(),
-                    [&](const Entry& e) { return e.mapping.source == learned->source; });
-                std::vector<BoundMapping> bound = bound_;
-                if (same != entries_.end()) {
-                    bound[std::size_t(same - entries_.begin())] = {*learned, *range};
-                    *same = {*learned, port::MidiMapOrigin::Live};
-                } else {
-                    entries_.push_back({*learned, port::MidiMapOrigin::Live});
-                    bound.push_back({*learned, *range});
-                }
-                rebuildLocked(std::move(bound));
+                putLocked({*learned, *range});
+                // The message that was learned moves nothing; the others go on acting.
+                actions.clear();
             }
         }
-        programScenes = programScenes_ && actions.empty() && message.type() == midi::kind::programChange;
+        const bool recalled = std::any_of(
+            actions.begin(), actions.end(), [](const MidiAction& a) { return a.kind == MidiAction::Kind::Recall; });
+        programScenes = programScenes_ && !recalled && message.type() == midi::kind::programChange;
     }
     if (learned) {
         spdlog::info("midi: learned {} → {}", midi::toString(learned->source), learned->address);
@@ -295,10 +335,16 @@ void MidiSurface::paramChanged(const std::string& address, float value, std::int
     for (std::size_t i = 0; i < bound_.size(); ++i) {
         if (bound_[i].mapping.address != address)
             continue;
-        if (fromHere && originIndex == i) {
+        if (fromHere && originIndex == i && mapper_.continuousAt(i)) {
+            // The knob is where the finger put it: not echoed, and what waits for the gesture's
+            // end is this value now, not an older one from elsewhere.
             pending_[i].lastMoveNs = now;
+            if (pending_[i].value)
+                pending_[i].value = value;
             continue;
         }
+        // A button's own press is fed back: the daemon chose the value (a toggle flipped), and
+        // its LED shows it.
         mapper_.releasePickup(i);
         pending_[i].value = value;
         pending_[i].dueNs = dueNs;
@@ -335,7 +381,7 @@ Result<void> MidiSurface::learn(std::string_view address)
     if (!param)
         return param.error();
     std::lock_guard lock(mutex_);
-    learning_ = Learn {std::string(address), port::midiTraits(param->info)};
+    learning_ = Learn {std::string(address), port::midiTraits(param->info), monotonicNow() + learnSeconds * 1'000'000'000LL};
     return {};
 }
 
@@ -354,17 +400,7 @@ Result<void> MidiSurface::map(const midi::MidiMapping& mapping)
         return bound.error();
     {
         std::lock_guard lock(mutex_);
-        std::vector<BoundMapping> all = bound_;
-        const auto same = std::find_if(entries_.begin(), entries_.end(),
-            [&](const Entry& e) { return e.mapping.source == mapping.source; });
-        if (same != entries_.end()) {
-            all[std::size_t(same - entries_.begin())] = std::move(*bound);
-            *same = {mapping, port::MidiMapOrigin::Live};
-        } else {
-            entries_.push_back({mapping, port::MidiMapOrigin::Live});
-            all.push_back(std::move(*bound));
-        }
-        rebuildLocked(std::move(all));
+        putLocked(std::move(*bound));
     }
     refreshValues();
     return {};

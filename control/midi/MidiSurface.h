@@ -39,6 +39,8 @@ public:
     /// back from it: a motorised fader under a finger must not be pushed (the gesture's end
     /// sends the value that is then current).
     static constexpr std::int64_t gestureHoldNs = 250'000'000;
+    /// How long /midi/learn waits for a control to move before it gives up.
+    static constexpr std::int64_t learnSeconds = 60;
 
     /// Listens to control's changes from now until destruction.
     MidiSurface(port::ControlPort& control, Send send, Notify notify, DeviceStatus devices);
@@ -54,8 +56,9 @@ public:
     /// [control] The mappings a save should write: the session's and the live ones; the live
     /// ones become the session's once saved (markSaved).
     std::vector<midi::MidiMapping> toSave() const;
-    /// [control] The mappings toSave() returned are in the file now.
-    void markSaved();
+    /// [control] saved (what toSave() returned) is in the file now: those live mappings are
+    /// the session's (one learned while the file was written stays live).
+    void markSaved(const std::vector<midi::MidiMapping>& saved);
 
     /// [midi input] One message from a controller, stamped when it arrived.
     void receive(const midi::MidiMessage& message, std::int64_t monotonicNs);
@@ -93,12 +96,16 @@ private:
     struct Learn {
         std::string address;
         midi::ParamTraits traits;
+        std::int64_t untilNs = 0; ///< CLOCK_MONOTONIC: a learn not answered by then is dropped
     };
 
     /// [control, no lock] mapping resolved against its parameter (or scene).
     Result<BoundMapping> bind(const midi::MidiMapping& mapping);
-    /// [locked] Rebuilds the mapper and the feedback slots from entries_, keeping values_.
+    /// [locked] Rebuilds the mapper and the feedback slots for bound (entries_ resolved, in its
+    /// order), carrying each unchanged control's state over.
     void rebuildLocked(std::vector<BoundMapping> bound);
+    /// [locked] Adds bound as a live mapping in place of every mapping of the same control.
+    void putLocked(BoundMapping bound);
     /// [locked] The mapping a learn binds message to, if the message can be learned.
     std::optional<midi::MidiMapping> learnedFrom(const midi::MidiMessage& message) const;
     /// [control, no lock] Reads every mapped parameter's value and queues feedback for each.

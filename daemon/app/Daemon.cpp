@@ -11,6 +11,7 @@
 #include "session/YamlTrial.h"
 
 #include <fmt/format.h>
+#include <cstdlib>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -101,8 +102,12 @@ Daemon::Daemon(DaemonOptions options)
     , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_, play_)
     , saver_(host_, scenes_, listeners_)
     , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_, saver_, play_)
-    , midi_(control_, listeners_, options_.jackServer, options_.clientName)
+    , midi_(control_, listeners_, options_.clientName)
 {
+    // RtMidi's JACK clients (MidiHost) take no server name but libjack's default: name the
+    // server there now, while this is the only thread (setenv races any thread's getenv).
+    if (!options_.jackServer.empty())
+        ::setenv("JACK_DEFAULT_SERVER", options_.jackServer.c_str(), 1);
     listeners_.add(&scenes_);
     listeners_.add(&saver_);
     // A reload may change who may talk to OSC and how fast.
@@ -200,7 +205,7 @@ ExitCode Daemon::runLive()
         return fail(r.error());
     // Before the surfaces: /midi/… over OSC finds the mappings from the first message on.
     control_.setMidi(&midi_.port());
-    saver_.setMidiMap([this] { return midi_.toSave(); }, [this] { midi_.markSaved(); });
+    saver_.setMidiMap([this] { return midi_.toSave(); }, [this](const std::vector<midi::MidiMapping>& saved) { midi_.markSaved(saved); });
     midi_.adopt(host_.midiSpec());
     if (auto r = startOsc(); !r)
         return fail(r.error());

@@ -42,9 +42,8 @@ control::midi::MidiApi toApi(session::MidiApi api)
 
 } // namespace
 
-MidiHost::MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string jackServer, std::string clientName)
-    : jackServer_(std::move(jackServer))
-    , clientName_(std::move(clientName))
+MidiHost::MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string clientName)
+    : clientName_(std::move(clientName))
     , surface_(
           control,
           // Feedback is sent from flush(), on midi-ctl, which owns the devices.
@@ -128,7 +127,9 @@ void MidiHost::apply(const Wish& wish)
     options.clientName = clientName_;
     options.inputPatterns = wish.inputs;
     options.outputPatterns = wish.outputs;
-    options.jackServer = jackServer_;
+    // options.jackServer stays empty: the daemon named the server in $JACK_DEFAULT_SERVER before
+    // any thread started (Daemon's constructor); setting it here, with threads running, would
+    // race their getenv.
     auto devices = control::midi::MidiDevices::create(std::move(options),
         [this](const control::midi::MidiArrival& arrival) { surface_.receive(arrival.message, arrival.monotonicNs); });
     if (!devices) {

@@ -26,8 +26,9 @@ namespace backline::app {
 /// every few milliseconds. A session without inputs or outputs opens no device at all.
 class MidiHost {
 public:
-    /// The daemon's JACK server and client name (RtMidi's JACK clients are named after it).
-    MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string jackServer, std::string clientName);
+    /// The daemon's JACK client name (RtMidi's JACK clients are named after it). The JACK server
+    /// is $JACK_DEFAULT_SERVER's, which the daemon sets before any thread starts.
+    MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string clientName);
     ~MidiHost();
     MidiHost(const MidiHost&) = delete;
     MidiHost& operator=(const MidiHost&) = delete;
@@ -41,7 +42,7 @@ public:
     void stop();
     /// [control] The mappings a save writes, and that they are written.
     std::vector<midi::MidiMapping> toSave() const { return surface_.toSave(); }
-    void markSaved() { surface_.markSaved(); }
+    void markSaved(const std::vector<midi::MidiMapping>& saved) { surface_.markSaved(saved); }
 
 private:
     /// What the devices should be: the API and the patterns; no patterns, no devices.
@@ -56,7 +57,6 @@ private:
     /// [midi-ctl] The loop: wishes, polls, feedback.
     void run();
 
-    std::string jackServer_;
     std::string clientName_;
     control::MidiSurface surface_;
 

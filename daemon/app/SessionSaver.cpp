@@ -166,14 +166,15 @@ Result<std::string> SessionSaver::saveLocked(std::string_view path)
                     [&](const auto& missing) { return missing.address == value.address; }))
                 says.emplace_back(value.address, value.value);
         host_.savedOver(source.loads, std::move(*reloaded), says);
-        if (midiSaved_)
-            midiSaved_();
+        if (midiSaved_ && live.midiMap)
+            midiSaved_(*live.midiMap);
     }
     spdlog::info("saved the session to {}", target.string());
     return target.string();
 }
 
-void SessionSaver::setMidiMap(std::function<std::vector<midi::MidiMapping>()> current, std::function<void()> saved)
+void SessionSaver::setMidiMap(std::function<std::vector<midi::MidiMapping>()> current,
+    std::function<void(const std::vector<midi::MidiMapping>&)> saved)
 {
     std::lock_guard lock(saveMutex_);
     midiMap_ = std::move(current);

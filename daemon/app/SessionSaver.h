@@ -40,7 +40,8 @@ public:
 
     /// [main] Where saves take the MIDI controllers' mappings from (current), and whom they tell
     /// once those are in the session's own file (saved); empty functions: the file's stand.
-    void setMidiMap(std::function<std::vector<midi::MidiMapping>()> current, std::function<void()> saved);
+    void setMidiMap(std::function<std::vector<midi::MidiMapping>()> current,
+        std::function<void(const std::vector<midi::MidiMapping>&)> saved);
     /// [main] Starts the autosave thread (it saves only while the session has
     /// `autosave_seconds`, read at each turn, so a reload can turn it on or off).
     void startAutosave();
@@ -63,7 +64,7 @@ private:
     SessionHost& host_;
     show::SceneBook& scenes_;
     std::function<std::vector<midi::MidiMapping>()> midiMap_; // under saveMutex_
-    std::function<void()> midiSaved_;                        // under saveMutex_
+    std::function<void(const std::vector<midi::MidiMapping>&)> midiSaved_; // under saveMutex_
     port::Listeners& listeners_;
     std::mutex saveMutex_;          // one save at a time; guards the two below
     std::string lastWritten_;       // the text last written over the session's own file

@@ -4,7 +4,7 @@
 #include <faust/dsp/dsp.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -90,9 +90,15 @@ void ParamCollector::declare(FAUSTFLOAT* zone, const char* key, const char* valu
     else if (std::strcmp(key, "midi") == 0) {
         // Faust's MIDI metadata: "ctrl 7" (a controller; Faust's own MIDI classes read the same);
         // the others ("keyon 60", "pitchwheel", …) are the instrument's business, not a mapping.
-        int cc = -1;
-        if (std::sscanf(value, " ctrl %d", &cc) == 1 && cc >= 0 && cc <= 127)
-            meta_[zone].midiCc = cc;
+        const char* at = value;
+        while (*at == ' ')
+            ++at;
+        if (std::strncmp(at, "ctrl ", 5) == 0) {
+            char* end = nullptr;
+            const long cc = std::strtol(at + 5, &end, 10);
+            if (end != at + 5 && cc >= 0 && cc <= 127)
+                meta_[zone].midiCc = int(cc);
+        }
     }
 }
 

@@ -207,6 +207,8 @@ Result<MappedRange> resolveRange(const MidiMapping& mapping, const ParamTraits& 
             range.max));
     if (range.curve == Curve::Db && !param.dbUnit)
         return bad("a db curve needs a parameter in dB (use linear or log)");
+    if (range.curve == Curve::Db && range.max < range.min)
+        return bad("a db curve runs up, as a fader does: give min below max (or use linear to turn it around)");
     if ((range.curve == Curve::Toggle || range.curve == Curve::Momentary) && range.min == range.max)
         return bad("a toggle or momentary mapping needs min and max apart");
     return range;
@@ -216,8 +218,14 @@ double valueAt(const MappedRange& range, double travel)
 {
     const double t = clampTravel(travel);
     switch (range.curve) {
-    case Curve::Log:
-        return range.min * std::pow(range.max / range.min, t);
+    case Curve::Log: {
+        // The ends exactly, and nothing past them: pow() may land an ulp beyond max, which the
+        // parameter's range check would refuse.
+        if (t <= 0.0 || t >= 1.0)
+            return t <= 0.0 ? range.min : range.max;
+        const double v = range.min * std::pow(range.max / range.min, t);
+        return std::clamp(v, std::min(range.min, range.max), std::max(range.min, range.max));
+    }
     case Curve::Db:
         return std::clamp(faderDb(t), std::min(range.min, range.max), std::max(range.min, range.max));
     case Curve::Toggle:

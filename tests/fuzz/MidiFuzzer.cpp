@@ -103,8 +103,8 @@ void play(const std::vector<MidiMessage>& messages, std::uint8_t cut)
 /// What the messages do through the mapping layer: a controller's 7-bit, 14-bit and NRPN
 /// knobs, pads and program changes on every curve, with and without soft takeover, on a
 /// channel or all of them (as the cut byte says). Every value set must lie in its mapping's
-/// range; feedback for it must be whole, valid messages that give the value back (within a
-/// step of the control's resolution).
+/// range, and the feedback for it must be whole, valid messages. (That feedback gives the value
+/// back within a step is MidiMapper's own test: FeedbackMovesTheKnobWhereItsMessageGivesTheValueBack.)
 void map(const std::vector<MidiMessage>& messages, std::uint8_t cut)
 {
     using Kind = midi::MidiSource::Kind;

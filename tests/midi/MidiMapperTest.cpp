@@ -67,18 +67,47 @@ TEST(MidiMapper, AChannelledMappingHearsOnlyItsChannel)
     EXPECT_EQ(f.handle(midi::controlChange(1, 7, 127)).size(), 1u) << "channel 2 is MIDI's byte 0xB1";
 }
 
-TEST(MidiMapper, AFourteenBitPairGivesFourteenBitsAndALoneMsbStillReachesTheTop)
+TEST(MidiMapper, AFourteenBitPairGivesFourteenBitsWithoutSteppingThroughSevenBits)
 {
     Fixture f;
     f.mapper.setMappings({bound(Kind::Cc14, 1, "/p", Curve::Linear, 0.0, 16383.0)});
     auto out = f.handle(midi::controlChange(0, 1, 64));
-    ASSERT_EQ(out.size(), 1u);
+    ASSERT_EQ(out.size(), 1u) << "an MSB before any LSB acts: the controller may send none";
     out = f.handle(midi::controlChange(0, 33, 5));
     ASSERT_EQ(out.size(), 1u);
     EXPECT_NEAR(out[0].value, 64 * 128 + 5, 1e-9);
-    out = f.handle(midi::controlChange(0, 1, 127));
+    // Once its LSB has come, an MSB waits for the LSB: no step to 64 * 128 and back.
+    EXPECT_TRUE(f.handle(midi::controlChange(0, 1, 65)).empty());
+    out = f.handle(midi::controlChange(0, 33, 127));
     ASSERT_EQ(out.size(), 1u);
-    EXPECT_NEAR(out[0].value, 16383.0, 1e-9) << "a controller that sends no LSB reaches the top";
+    EXPECT_NEAR(out[0].value, 65 * 128 + 127, 1e-9);
+}
+
+TEST(MidiMapper, AControllerThatSendsNoLsbStillReachesTheTop)
+{
+    Fixture f;
+    f.mapper.setMappings({bound(Kind::Cc14, 1, "/p", Curve::Linear, 0.0, 16383.0)});
+    auto out = f.handle(midi::controlChange(2, 1, 127));
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_NEAR(out[0].value, 16383.0, 1e-9);
+}
+
+TEST(MidiMapper, KnobsKeepWhatTheyWereDoingWhenTheMappingsChange)
+{
+    Fixture f;
+    f.values["/p"] = 0.5;
+    f.mapper.setMappings({bound(Kind::Cc, 7, "/p", Curve::Linear, 0.0, 1.0, true),
+        bound(Kind::Cc, 64, "/hold", Curve::Momentary, 0.0, 1.0)});
+    f.handle(midi::controlChange(0, 7, 60));
+    ASSERT_EQ(f.handle(midi::controlChange(0, 7, 70)).size(), 1u) << "picked up";
+    ASSERT_EQ(f.handle(midi::controlChange(0, 64, 127)).size(), 1u) << "held";
+    // Another control is mapped: these two go on as they were.
+    f.mapper.setMappings({bound(Kind::Cc, 7, "/p", Curve::Linear, 0.0, 1.0, true),
+        bound(Kind::Cc, 64, "/hold", Curve::Momentary, 0.0, 1.0), bound(Kind::Cc, 8, "/q", Curve::Linear, 0.0, 1.0)});
+    EXPECT_EQ(f.handle(midi::controlChange(0, 7, 20)).size(), 1u) << "still engaged";
+    auto out = f.handle(midi::controlChange(0, 64, 0));
+    ASSERT_EQ(out.size(), 1u) << "the button held across the change is let go";
+    EXPECT_EQ(out[0].value, 0.0);
 }
 
 TEST(MidiMapper, NrpnSelectsItsNumberThenCarriesTheValueOnDataEntry)

@@ -61,6 +61,14 @@ TEST(MidiMapping, LinearAndLogCurvesRoundTrip)
         EXPECT_NEAR(travelOf(linear, valueAt(linear, t)), t, 1e-12);
         EXPECT_NEAR(travelOf(log, valueAt(log, t)), t, 1e-12);
     }
+    // A log curve's ends are its range's ends exactly, whatever pow() rounds to (a parameter
+    // refuses a value an ulp past its max).
+    for (const auto& [lo, hi] : {std::pair {0.3f, 3.0f}, {0.7f, 12.0f}, {0.9f, 1000.0f}}) {
+        const MappedRange r {Curve::Log, lo, hi};
+        EXPECT_EQ(valueAt(r, 1.0), double(hi));
+        EXPECT_EQ(valueAt(r, 0.0), double(lo));
+        EXPECT_LE(valueAt(r, 126.0 / 127.0), double(hi));
+    }
     // Out of range and not finite are clamped, never NaN.
     EXPECT_DOUBLE_EQ(valueAt(linear, 7.0), 1.0);
     EXPECT_DOUBLE_EQ(valueAt(linear, std::nan("")), -1.0);
@@ -119,6 +127,13 @@ TEST(MidiMapping, RangesAreCheckedAgainstTheParameter)
     range = resolveRange(pan, {-1.0, 1.0, false, false, false, false});
     ASSERT_FALSE(range);
     EXPECT_NE(range.error().message.find("one sign"), std::string::npos);
+
+    MidiMapping downDb;
+    downDb.min = 6.0;
+    downDb.max = -60.0;
+    range = resolveRange(downDb, gainDb());
+    ASSERT_FALSE(range) << "the fader law runs up";
+    EXPECT_NE(range.error().message.find("runs up"), std::string::npos);
 
     MidiMapping flat;
     flat.curve = Curve::Toggle;

@@ -217,9 +217,60 @@ TEST_F(Surface, LiveMappingsSurviveAReloadAndTheSaveTakesThem)
     ASSERT_TRUE(surface.map(mapping(Kind::Cc, 8, "/track/b/gain")));
     ASSERT_TRUE(surface.adopt({{mapping(Kind::Cc, 7, "/track/a/gain")}, true, 30.0}));
     ASSERT_EQ(surface.toSave().size(), 2u);
-    surface.markSaved();
+    surface.markSaved(surface.toSave());
     for (const auto& entry : surface.mappings())
         EXPECT_EQ(entry.origin, port::MidiMapOrigin::Session);
+}
+
+TEST_F(Surface, AButtonsOwnPressLightsItsLed)
+{
+    adopt({mapping(Kind::Note, 36, "/track/a/mute"), mapping(Kind::Cc, 20, "/track/b/mute")});
+    surface.receive(midi::noteOn(0, 36, 100), now());
+    EXPECT_EQ(value("/track/a/mute"), 1.0f);
+    surface.flush(now() + 1000 * ms);
+    ASSERT_EQ(sent.size(), 1u) << "the daemon chose the value: the pad shows it";
+    EXPECT_EQ(sent[0], midi::noteOn(0, 36, 127));
+}
+
+TEST_F(Surface, ALearnTakesOnlyTheMessageItLearnsAndRunsOutInTime)
+{
+    auto held = mapping(Kind::Cc, 64, "/track/a/mute");
+    held.curve = midi::Curve::Momentary;
+    midi::MidiMapping program;
+    program.source = {Kind::Program, 5, 0};
+    const std::vector<std::string> gainOnly {"/track/a/gain"};
+    ASSERT_TRUE(target.sceneBook.store("verse", gainOnly));
+    program.scene = "verse";
+    adopt({held, program});
+    surface.receive(midi::controlChange(0, 64, 127), now());
+    EXPECT_EQ(value("/track/a/mute"), 1.0f);
+    ASSERT_TRUE(surface.learn("/track/b/pan"));
+    ASSERT_TRUE(target.set("/track/a/gain", -12.0));
+    surface.receive(midi::programChange(0, 5), now()); // a mapped program change during the learn
+    EXPECT_EQ(value("/track/a/gain"), 0.0f) << "verse was recalled, the learn left it alone";
+    EXPECT_EQ(surface.status().learning, "/track/b/pan") << "a program change is not learned";
+    surface.receive(midi::controlChange(0, 30, 10), now());
+    EXPECT_TRUE(surface.status().learning.empty());
+    surface.receive(midi::controlChange(0, 64, 0), now());
+    EXPECT_EQ(value("/track/a/mute"), 0.0f) << "the held button's release still acts";
+}
+
+TEST_F(Surface, LearnAndMapTakeTheControlFromEveryMappingThatHearsIt)
+{
+    target.add("/track/a/dsp/cutoff", "Hz", 20, 20000, 1000, port::ParamKind::Continuous, 74);
+    auto any = mapping(Kind::Cc, 7, "/track/a/gain");
+    adopt({any});
+    ASSERT_EQ(surface.mappings().size(), 2u) << "the session's and the DSP's";
+    ASSERT_TRUE(surface.learn("/track/b/pan"));
+    surface.receive(midi::controlChange(2, 7, 64), now()); // cc:7@3: the session's cc:7 hears it too
+    ASSERT_TRUE(surface.learn("/track/c/pan"));
+    surface.receive(midi::controlChange(0, 74, 64), now());
+    const auto maps = surface.mappings();
+    ASSERT_EQ(maps.size(), 2u);
+    EXPECT_EQ(midi::toString(maps[0].mapping.source), "cc:7@3");
+    EXPECT_EQ(maps[0].mapping.address, "/track/b/pan");
+    EXPECT_EQ(midi::toString(maps[1].mapping.source), "cc:74@1");
+    EXPECT_EQ(maps[1].mapping.address, "/track/c/pan") << "the DSP's [midi:ctrl 74] gave way";
 }
 
 TEST_F(Surface, ADspsOwnMidiCtrlMapsItselfUnlessTheSessionClaimsTheController)
