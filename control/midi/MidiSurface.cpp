@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -19,6 +20,7 @@ namespace {
 // not fed back to it, and its pickup stays engaged.
 thread_local const MidiSurface* originSurface = nullptr;
 thread_local std::size_t originIndex = 0;
+constexpr std::size_t noOrigin = SIZE_MAX; // an action no mapping's echo rule applies to
 
 struct Origin {
     Origin(const MidiSurface* surface, std::size_t index)
@@ -285,9 +287,16 @@ void MidiSurface::receive(const midi::MidiMessage& message, std::int64_t /*monot
                     spdlog::warn("midi: learn: {}", range.error().message);
                     return;
                 }
+                // The message that was learned moves nothing, but a held button's release still
+                // lands (its parameter would stay held otherwise). The mapping indices change
+                // with the new mapping: what is kept acts with no origin (fed back, as buttons are).
+                std::erase_if(actions, [&](const MidiAction& a) {
+                    return a.mapping >= mapper_.mappings().size()
+                        || mapper_.mappings()[a.mapping].range.curve != midi::Curve::Momentary;
+                });
+                for (auto& a : actions)
+                    a.mapping = noOrigin;
                 putLocked({*learned, *range});
-                // The message that was learned moves nothing; the others go on acting.
-                actions.clear();
             }
         }
         const bool recalled = std::any_of(
@@ -297,8 +306,6 @@ void MidiSurface::receive(const midi::MidiMessage& message, std::int64_t /*monot
     if (learned) {
         spdlog::info("midi: learned {} → {}", midi::toString(learned->source), learned->address);
         notify_({"/midi/learned", {midi::toString(learned->source), learned->address}});
-        refreshValues();
-        return;
     }
     for (const auto& action : actions) {
         if (action.kind == MidiAction::Kind::Recall) {
@@ -321,6 +328,8 @@ void MidiSurface::receive(const midi::MidiMessage& message, std::int64_t /*monot
             spdlog::info("midi: program {} has no scene (the session has {})", message.program(), scenes.size());
         }
     }
+    if (learned)
+        refreshValues(); // the learned parameter's value, for its pickup and feedback
 }
 
 void MidiSurface::paramChanged(const std::string& address, float value, std::int64_t dueNs)

@@ -255,6 +255,20 @@ TEST_F(Surface, ALearnTakesOnlyTheMessageItLearnsAndRunsOutInTime)
     EXPECT_EQ(value("/track/a/mute"), 0.0f) << "the held button's release still acts";
 }
 
+TEST_F(Surface, AHeldButtonsReleaseThatALearnTakesStillLetsGo)
+{
+    auto held = mapping(Kind::Cc, 64, "/track/a/mute");
+    held.curve = midi::Curve::Momentary;
+    adopt({held});
+    surface.receive(midi::controlChange(0, 64, 127), now());
+    ASSERT_EQ(value("/track/a/mute"), 1.0f);
+    ASSERT_TRUE(surface.learn("/track/b/pan"));
+    surface.receive(midi::controlChange(0, 64, 0), now()); // learned: cc:64@1 → pan
+    EXPECT_TRUE(surface.status().learning.empty());
+    EXPECT_EQ(value("/track/a/mute"), 0.0f) << "not left held";
+    EXPECT_EQ(value("/track/b/pan"), 0.0f) << "the learned message moves nothing";
+}
+
 TEST_F(Surface, LearnAndMapTakeTheControlFromEveryMappingThatHearsIt)
 {
     target.add("/track/a/dsp/cutoff", "Hz", 20, 20000, 1000, port::ParamKind::Continuous, 74);
