@@ -36,14 +36,18 @@ void Transport::request(const TransportRequest& request, std::uint64_t atFrame, 
 void Transport::follow(const LeaderPosition& leader, std::uint64_t now) noexcept
 {
     moveTo(now);
+    const bool jumped = leader.frame != position_;
     if (leader.hasBars)
         adoptBars(leader);
-    else if (leader.frame != position_)
+    else if (jumped)
         locate(leader.frame);
     position_ = leader.frame;
+    if (jumped && leader.hasBars)
+        tell(TransportListener::Change::Located);
     if (leader.rolling != rolling_) {
         rolling_ = leader.rolling;
         ++changes_;
+        tell(rolling_ ? TransportListener::Change::Started : TransportListener::Change::Stopped);
     }
 }
 
@@ -62,6 +66,8 @@ void Transport::adoptBars(const LeaderPosition& leader) noexcept
     grid_.meter = MeterMap::constant(leader.num, leader.den);
     if (jumped || newTempo || newMeter)
         ++changes_;
+    if (!jumped)
+        tell(TransportListener::Change::Regrid); // a jump is told by follow(), once at its place
 }
 
 void Transport::advance(std::uint64_t start, std::uint32_t nframes, int sampleRate) noexcept
@@ -127,12 +133,14 @@ void Transport::apply(const TransportRequest& request) noexcept
         if (!rolling_) {
             rolling_ = true;
             ++changes_;
+            tell(TransportListener::Change::Started);
         }
         break;
     case TransportRequest::Op::Stop:
         if (rolling_) {
             rolling_ = false;
             ++changes_;
+            tell(TransportListener::Change::Stopped);
         }
         break;
     case TransportRequest::Op::Locate:
@@ -156,6 +164,7 @@ void Transport::apply(const TransportRequest& request) noexcept
             beats = barStart;
         grid_.meter = grid_.meter.withMeter(request.num, request.den, beats);
         ++changes_;
+        tell(TransportListener::Change::Regrid);
         break;
     }
     case TransportRequest::Op::BarLine: {
@@ -163,6 +172,7 @@ void Transport::apply(const TransportRequest& request) noexcept
         if (meter.anchorBeats != grid_.meter.anchorBeats || meter.anchorBar != grid_.meter.anchorBar) {
             grid_.meter = meter;
             ++changes_;
+            tell(TransportListener::Change::Regrid);
         }
         break;
     }
@@ -177,10 +187,13 @@ void Transport::locate(std::int64_t frame) noexcept
     grid_ = TimeGrid::constant(
         frame, grid_.tempo.targetBpm(), grid_.meter.num, grid_.meter.den, grid_.tempo.sampleRate);
     ++changes_;
+    tell(TransportListener::Change::Located);
 }
 
 void Transport::moveTo(std::uint64_t engineFrame) noexcept
 {
+    if (listener_ && engineFrame > engineFrame_)
+        listener_->passed(engineFrame_, engineFrame, position_, rolling_, grid_);
     if (rolling_ && engineFrame > engineFrame_)
         position_ += std::int64_t(engineFrame - engineFrame_);
     if (engineFrame > engineFrame_)
@@ -195,6 +208,7 @@ void Transport::changeRate(int sampleRate) noexcept
     grid_.tempo = TempoMap::constant(position_, grid_.tempo.targetBpm(), sampleRate);
     grid_.tempo.anchorBeats = beats;
     ++changes_;
+    tell(TransportListener::Change::Regrid);
 }
 
 } // namespace backline::engine

@@ -7,6 +7,7 @@
 #include "core/Nonblocking.h"
 #include "engine/rt/Seqlock.h"
 #include "engine/rt/TimeGrid.h"
+#include "engine/rt/TransportListener.h"
 #include "engine/rt/TransportRequest.h"
 
 #include <array>
@@ -74,6 +75,10 @@ public:
     bool rolling() const noexcept BACKLINE_NONBLOCKING { return rolling_; }
     const TimeGrid& grid() const noexcept BACKLINE_NONBLOCKING { return grid_; }
 
+    /// [control, before the audio thread runs] Who is told every stretch and change (nullptr:
+    /// nobody).
+    void setListener(TransportListener* listener) noexcept { listener_ = listener; }
+
     /// [any] The transport after the last block.
     TransportSnapshot read() const noexcept BACKLINE_NONBLOCKING { return published_.load(); }
     /// [any] Timed requests applied early because too many were held.
@@ -90,6 +95,11 @@ private:
     void moveTo(std::uint64_t engineFrame) noexcept BACKLINE_NONBLOCKING;
     void changeRate(int sampleRate) noexcept BACKLINE_NONBLOCKING;
     void adoptBars(const LeaderPosition& leader) noexcept BACKLINE_NONBLOCKING;
+    void tell(TransportListener::Change change) noexcept BACKLINE_NONBLOCKING
+    {
+        if (listener_)
+            listener_->changed(change, engineFrame_, position_, rolling_, grid_);
+    }
 
     // The audio thread's own.
     std::uint64_t engineFrame_ = 0; // the engine frame position_ is for
@@ -101,6 +111,7 @@ private:
     bool led_ = false;
     LeaderAsk ask_;
     std::size_t heldCount_ = 0;
+    TransportListener* listener_ = nullptr;
 
     Seqlock<TransportSnapshot> published_;
     std::atomic<std::uint64_t> overflows_ {0};
