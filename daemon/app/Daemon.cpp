@@ -102,7 +102,7 @@ Daemon::Daemon(DaemonOptions options)
     , host_(options_, engine_, params_, transport_, listeners_, jack_, scenes_, arrangement_, play_)
     , saver_(host_, scenes_, listeners_)
     , control_(engine_, params_, transport_, listeners_, jack_, host_, scenes_, arrangement_, saver_, play_)
-    , midi_(control_, listeners_, options_.clientName)
+    , midi_(control_, listeners_, options_.clientName, engine_.audio().midiWire())
 {
     // RtMidi's JACK clients (MidiHost) take no server name but libjack's default: name the
     // server there now, while this is the only thread (setenv races any thread's getenv).

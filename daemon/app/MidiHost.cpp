@@ -42,14 +42,17 @@ control::midi::MidiApi toApi(session::MidiApi api)
 
 } // namespace
 
-MidiHost::MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string clientName)
+MidiHost::MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string clientName, engine::MidiWire& wire)
     : clientName_(std::move(clientName))
+    , wire_(wire)
     , surface_(
           control,
-          // Feedback is sent from flush(), on midi-ctl, which owns the devices.
+          // Feedback is sent from flush(), on midi-ctl, which owns the devices and is the
+          // wire's one producer.
           [this](const midi::MidiMessage& message) {
               if (devices_)
                   devices_->send(message);
+              wire_.send(message);
           },
           [&listeners](const port::Notice& notice) { listeners.notice(notice); },
           [this] {
@@ -140,6 +143,14 @@ void MidiHost::apply(const Wish& wish)
     devices_ = std::move(devices.value());
 }
 
+void MidiHost::drainWire()
+{
+    engine::ArrivedMidi arrived;
+    // At most a queue's worth a turn, so the feedback and the polls keep their pace.
+    for (std::size_t n = 0; n < engine::MidiWire::depth && wire_.takeArrived(arrived); ++n)
+        surface_.receive(arrived.message, monotonicNow());
+}
+
 void MidiHost::run()
 {
     pthread_setname_np(pthread_self(), "midi-ctl");
@@ -173,6 +184,7 @@ void MidiHost::run()
             surface_.resendAll();
             resendAt.reset();
         }
+        drainWire();
         surface_.flush(monotonicNow());
         lock.lock();
         wake_.wait_for(lock, feedbackTick, [this] { return stop_ || wish_.has_value(); });

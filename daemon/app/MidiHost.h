@@ -2,6 +2,7 @@
 #pragma once
 
 #include "control/midi/MidiSurface.h"
+#include "engine/rt/MidiWire.h"
 #include "port/ControlPort.h"
 #include "port/Listeners.h"
 #include "session/SessionSpec.h"
@@ -23,12 +24,15 @@ namespace backline::app {
 /// control port, and the hardware ports it reads and feeds through RtMidi, opened as the
 /// session's `midi:` section asks. A thread of its own ("midi-ctl") owns the devices: it opens
 /// and re-patterns them, polls them for hot-plug once a second and sends the feedback due
-/// every few milliseconds. A session without inputs or outputs opens no device at all.
+/// every few milliseconds, and serves the daemon's own JACK MIDI ports through the engine's
+/// MidiWire. A session without inputs or outputs opens no device at all.
 class MidiHost {
 public:
     /// The daemon's JACK client name (RtMidi's JACK clients are named after it). The JACK server
     /// is $JACK_DEFAULT_SERVER's, which the daemon sets before any thread starts.
-    MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string clientName);
+    /// wire: the session's own JACK MIDI ports (backline:midi_in read as the controllers are,
+    /// backline:midi_out fed as they are), which this thread serves from the other end.
+    MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string clientName, engine::MidiWire& wire);
     ~MidiHost();
     MidiHost(const MidiHost&) = delete;
     MidiHost& operator=(const MidiHost&) = delete;
@@ -57,7 +61,11 @@ private:
     /// [midi-ctl] The loop: wishes, polls, feedback.
     void run();
 
+    /// [midi-ctl] Hands what backline:midi_in brought to the surface.
+    void drainWire();
+
     std::string clientName_;
+    engine::MidiWire& wire_;
     control::MidiSurface surface_;
 
     std::mutex mutex_; // guards the four below

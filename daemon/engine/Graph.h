@@ -160,6 +160,19 @@ struct MidiInput {
     midi::MidiParser parser;  ///< the audio thread's: a message split over events still arrives whole
 };
 
+/// backline's own MIDI ports for the whole session (`midi.jack_in`, `jack_out`, `clock`):
+/// controllers in, their feedback out, and the transport's beat clock out.
+struct SessionMidiPorts {
+    std::string inName = "midi_in";       ///< read as the controllers are (the mappings)
+    std::string outName = "midi_out";     ///< the mappings' feedback
+    std::string clockName = "clock_out";  ///< MIDI beat clock
+    std::vector<std::string> inConnections;    ///< patterns of JACK MIDI outputs to connect to midi_in
+    std::vector<std::string> outConnections;   ///< patterns of JACK MIDI inputs midi_out connects to
+    std::vector<std::string> clockConnections; ///< the same for clock_out
+    bool clockOut = false;         ///< clock_out carries the clock
+    bool clockWhileStopped = true; ///< ticks while the transport stands too
+};
+
 /// Where the audio thread can copy audio out (meters, loudness, recording).
 struct TapPoint {
     enum class Kind : std::uint8_t { TrackInput, TrackPost, Bus, Master };
@@ -202,6 +215,7 @@ struct Graph {
     std::vector<std::string> inputConnections;
     /// MIDI input ports, one per instrument track.
     std::vector<MidiInput> midiInputs;
+    SessionMidiPorts sessionMidi;
     /// The two master outputs.
     std::array<std::string, 2> outputNames {"out_L", "out_R"};
     /// What the two master outputs connect to: nullopt, the physical playback ports; empty, nothing.
@@ -210,6 +224,9 @@ struct Graph {
     /// Backend's port handles, in the order of inputNames / outputNames (JACK fills them).
     std::vector<void*> inputHandles;
     std::vector<void*> midiInputHandles; ///< in the order of midiInputs
+    void* midiInHandle = nullptr;    ///< sessionMidi's three ports
+    void* midiOutHandle = nullptr;
+    void* clockOutHandle = nullptr;
     std::array<void*, 2> outputHandles {nullptr, nullptr};
 
     /// Meter ids: tracks first, then buses, then the master (see meterCount()).

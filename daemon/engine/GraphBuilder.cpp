@@ -68,6 +68,12 @@ public:
                 return r.error();
         if (auto r = addMaster(); !r)
             return r.error();
+        SessionMidiPorts& ports = graph_->sessionMidi;
+        ports.inConnections = spec_.midi.jackIn;
+        ports.outConnections = spec_.midi.jackOut;
+        ports.clockConnections = spec_.midi.clock.connect;
+        ports.clockOut = spec_.midi.clock.out;
+        ports.clockWhileStopped = spec_.midi.clock.whileStopped;
         if (auto r = checkPortNames(); !r)
             return r.error();
         if (auto r = wireNodes(*graph_); !r)
@@ -366,6 +372,23 @@ private:
     /// `keys_midi` would take `keys_midi_in`, the MIDI input of an instrument `keys`.
     Result<void> checkPortNames() const
     {
+        // The session's own MIDI ports (midi_in, midi_out, clock_out) are backline's: a track
+        // called `midi` (whose mono input would be midi_in) or `clock` cannot have them.
+        const SessionMidiPorts& own = graph_->sessionMidi;
+        for (std::size_t t = 0; t < spec_.tracks.size(); ++t) {
+            const std::string& name = spec_.tracks[t].name;
+            for (const std::string* port : {&own.inName, &own.outName, &own.clockName}) {
+                const bool audio = std::find(graph_->inputNames.begin(), graph_->inputNames.end(), *port)
+                    != graph_->inputNames.end();
+                const bool midi = name + "_midi_in" == *port;
+                if (!(audio && port->rfind(name + "_", 0) == 0) && !midi)
+                    continue;
+                return makeError(ErrorCode::Session,
+                    fmt::format("{}: the JACK port '{}' of track '{}' is the session's own MIDI port of that name "
+                                "(midi_in, midi_out, clock_out); rename the track",
+                        spec_.tracks[t].where.str(), *port, name));
+            }
+        }
         for (const auto& midi : graph_->midiInputs) {
             for (std::size_t i = 0; i < graph_->inputNames.size(); ++i) {
                 if (graph_->inputNames[i] != midi.name)

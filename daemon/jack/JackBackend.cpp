@@ -152,6 +152,18 @@ Result<void> JackBackend::preparePorts(engine::Graph& graph)
             return port.error();
         graph.midiInputHandles.push_back(*port);
     }
+    const auto& own = graph.sessionMidi;
+    auto in = portFor(own.inName, JackPortIsInput, JACK_DEFAULT_MIDI_TYPE);
+    auto out = portFor(own.outName, JackPortIsOutput, JACK_DEFAULT_MIDI_TYPE);
+    auto clock = portFor(own.clockName, JackPortIsOutput, JACK_DEFAULT_MIDI_TYPE);
+    for (const auto* port : {&in, &out, &clock})
+        if (!*port)
+            return port->error();
+    graph.midiInHandle = *in;
+    graph.midiOutHandle = *out;
+    graph.clockOutHandle = *clock;
+    callback_.setMidiOutputPort(0, *out);
+    callback_.setMidiOutputPort(1, *clock);
     for (std::size_t c = 0; c < 2; ++c) {
         auto port = portFor(graph.outputNames[c], JackPortIsOutput);
         if (!port)
@@ -220,26 +232,34 @@ std::vector<std::string> JackBackend::connect(const engine::Graph& graph)
     };
     for (std::size_t i = 0; i < graph.inputNames.size(); ++i)
         link(graph.inputConnections[i], clientName_ + ":" + graph.inputNames[i]);
-    // An instrument's MIDI input: every JACK MIDI output its patterns match (a keyboard through
-    // a2jmidid, a sequencer, another client's port), none of them found only a warning.
-    for (const auto& midi : graph.midiInputs) {
-        for (const auto& pattern : midi.connections) {
-            // A whole port name as jack_lsp prints it (a2j's hold brackets and parentheses) is
-            // that port; anything else is JACK's regular expression.
+    // One of our MIDI ports and every JACK MIDI port its patterns match (a keyboard through
+    // a2jmidid, a sequencer, another client's port), none of them found only a warning. A
+    // whole port name as jack_lsp prints it (a2j's hold brackets and parentheses) is that
+    // port; anything else is JACK's regular expression.
+    auto linkMidi = [&](const std::vector<std::string>& patterns, const std::string& ours, bool oursIsInput) {
+        const std::string own = clientName_ + ":" + ours;
+        for (const auto& pattern : patterns) {
             if (jack_port_by_name(client_, pattern.c_str())) {
-                link(pattern, clientName_ + ":" + midi.name);
+                oursIsInput ? link(pattern, own) : link(own, pattern);
                 continue;
             }
-            const char** found = jack_get_ports(client_, pattern.c_str(), JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput);
+            const char** found = jack_get_ports(client_, pattern.c_str(), JACK_DEFAULT_MIDI_TYPE,
+                oursIsInput ? JackPortIsOutput : JackPortIsInput);
             if (!found || !found[0])
-                warnings.push_back(fmt::format("no JACK MIDI output matches '{}' for {}:{} (see jack_lsp -t)", pattern,
-                    clientName_, midi.name));
+                warnings.push_back(fmt::format("no JACK MIDI {} matches '{}' for {} (see jack_lsp -t)",
+                    oursIsInput ? "output" : "input", pattern, own));
             for (std::size_t i = 0; found && found[i]; ++i)
-                link(found[i], clientName_ + ":" + midi.name);
+                if (!std::string_view(found[i]).starts_with(clientName_ + ":")) // never our own ports
+                    oursIsInput ? link(found[i], own) : link(own, found[i]);
             if (found)
                 jack_free(found);
         }
-    }
+    };
+    for (const auto& midi : graph.midiInputs)
+        linkMidi(midi.connections, midi.name, true);
+    linkMidi(graph.sessionMidi.inConnections, graph.sessionMidi.inName, true);
+    linkMidi(graph.sessionMidi.outConnections, graph.sessionMidi.outName, false);
+    linkMidi(graph.sessionMidi.clockConnections, graph.sessionMidi.clockName, false);
 
     // A session that names no outputs plays through the sound card; one that lists none
     // (`outputs: []`) is connected by hand or by a patchbay, and gets nothing here.
@@ -266,6 +286,7 @@ void JackBackend::releasePortsNotIn(const engine::Graph& graph)
     used.insert(graph.outputNames.begin(), graph.outputNames.end());
     for (const auto& midi : graph.midiInputs)
         used.insert(midi.name);
+    used.insert({graph.sessionMidi.inName, graph.sessionMidi.outName, graph.sessionMidi.clockName});
     for (auto it = ports_.begin(); it != ports_.end();) {
         if (used.count(it->first)) {
             ++it;

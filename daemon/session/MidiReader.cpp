@@ -13,8 +13,9 @@ namespace backline::session {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> midiKeys { "api", "inputs", "outputs", "feedback_rate", "program_change",
-    "map" };
+constexpr std::array<std::string_view, 9> midiKeys { "api", "inputs", "outputs", "feedback_rate", "program_change",
+    "map", "jack_in", "jack_out", "clock" };
+constexpr std::array<std::string_view, 3> clockKeys { "out", "connect", "while_stopped" };
 constexpr std::array<std::string_view, 12> mapKeys { "cc", "cc14", "nrpn", "note", "program", "channel", "to", "scene",
     "curve", "min", "max", "pickup" };
 constexpr double maxFeedbackRate = 1000.0; // a MIDI cable carries ~1000 three-byte messages a second
@@ -31,6 +32,50 @@ Result<void> readPatterns(const YamlReader& yaml, const YamlEntry& field, std::v
                             "extended regular expression ('.*' matches anything)",
                     pattern, field.key, problem));
     out = std::move(*patterns);
+    return {};
+}
+
+/// Patterns of JACK MIDI ports backline's own MIDI ports connect to (`jack_in`, `jack_out`,
+/// `clock.connect`): whole names as jack_lsp prints them, or JACK's regular expressions.
+Result<void> readJackPatterns(const YamlReader& yaml, const YamlEntry& field, const std::string& key,
+    std::vector<std::string>& out)
+{
+    auto patterns = yaml.textList(field, "a pattern of JACK MIDI port names", "[\"a2j:TR-8.*\"]");
+    if (!patterns)
+        return patterns.error();
+    for (const auto& pattern : *patterns)
+        if (auto problem = portPatternProblem(pattern); !problem.empty())
+            return yaml.errorAt(yaml.locate(field),
+                fmt::format("'{}' in 'midi.{}' {}; a whole port name as jack_lsp prints it is taken as it is, "
+                            "otherwise it is a POSIX extended regular expression ('.*' matches anything)",
+                    pattern, key, problem));
+    out = std::move(*patterns);
+    return {};
+}
+
+/// `midi.clock`: `out`, `connect`, `while_stopped`.
+Result<void> readClock(const YamlReader& yaml, const YamlEntry& entry, MidiSpec::Clock& clock)
+{
+    if (!entry.value.IsMap())
+        return yaml.errorAt(yaml.locate(entry),
+            fmt::format("'midi.clock' must be a map like {{out: true, connect: [\"a2j:TR-8.*\"]}}, got {}",
+                YamlReader::describe(entry.value)));
+    auto fields = yaml.mapEntries(entry, "in 'midi.clock'");
+    if (!fields)
+        return fields.error();
+    if (auto known = yaml.checkKeys(*fields, clockKeys, "in 'midi.clock'"); !known)
+        return known;
+    for (const YamlEntry& field : *fields) {
+        if (field.key == "out" || field.key == "while_stopped") {
+            auto on = yaml.boolean(field);
+            if (!on)
+                return on.error();
+            (field.key == "out" ? clock.out : clock.whileStopped) = *on;
+        } else if (field.key == "connect") {
+            if (auto r = readJackPatterns(yaml, field, "clock.connect", clock.connect); !r)
+                return r;
+        }
+    }
     return {};
 }
 
@@ -187,6 +232,12 @@ Result<void> readMidi(const YamlReader& yaml, const YamlEntry& entry, MidiSpec& 
             midi.programScenes = *text == "scenes";
         } else if (field.key == "map") {
             read = readMap(yaml, field, midi.map);
+        } else if (field.key == "jack_in") {
+            read = readJackPatterns(yaml, field, "jack_in", midi.jackIn);
+        } else if (field.key == "jack_out") {
+            read = readJackPatterns(yaml, field, "jack_out", midi.jackOut);
+        } else if (field.key == "clock") {
+            read = readClock(yaml, field, midi.clock);
         }
         if (!read)
             return read;

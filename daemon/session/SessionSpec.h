@@ -187,6 +187,17 @@ struct MidiSpec {
     double feedbackRate = 30.0;       ///< feedback messages per second per mapping, at most
     bool programScenes = true;        ///< a program change with no mapping recalls the scene at its place
     std::vector<MidiMapSpec> map;
+    /// JACK MIDI outputs connected to backline:midi_in, read as the controllers are (`jack_in`).
+    std::vector<std::string> jackIn;
+    /// JACK MIDI inputs backline:midi_out feeds: the mappings' feedback (`jack_out`).
+    std::vector<std::string> jackOut;
+    /// MIDI beat clock on backline:clock_out (`clock:`).
+    struct Clock {
+        bool out = false;                 ///< sent at all
+        bool whileStopped = true;         ///< ticks while the transport stands too
+        std::vector<std::string> connect; ///< JACK MIDI inputs clock_out is connected to
+        bool operator==(const Clock&) const = default;
+    } clock;
     SourceLocation where;
 };
 

@@ -2,6 +2,8 @@
 // JackMidiClient: the test's JACK MIDI client; onProcess runs on JACK's thread.
 #include "JackMidiClient.h"
 
+#include <cerrno>
+
 #include "WaitFor.h"
 
 #include <jack/midiport.h>
@@ -77,10 +79,24 @@ bool JackMidiClient::play(const Bytes& bytes)
 
 std::vector<Bytes> JackMidiClient::heard()
 {
+    std::vector<Bytes> all;
+    for (auto& timed : heardTimed())
+        all.push_back(std::move(timed.bytes));
+    return all;
+}
+
+std::vector<JackMidiClient::Timed> JackMidiClient::heardTimed()
+{
     Event e;
     while (heard_.pop(e))
-        kept_.emplace_back(e.bytes, e.bytes + e.size);
+        kept_.push_back(Timed {e.frame, Bytes(e.bytes, e.bytes + e.size)});
     return kept_;
+}
+
+bool JackMidiClient::connect(const std::string& from, const std::string& to)
+{
+    const int rc = jack_connect(client_, from.c_str(), to.c_str());
+    return rc == 0 || rc == EEXIST;
 }
 
 bool JackMidiClient::waitCycles(int n)
@@ -109,9 +125,11 @@ int JackMidiClient::onProcess(jack_nframes_t frames, void* self)
             Event e;
             e.size = std::uint8_t(std::min<std::size_t>(event.size, sizeof e.bytes));
             std::copy_n(event.buffer, e.size, e.bytes);
+            e.frame = c->frames_ + event.time;
             c->heard_.push(e);
         }
     }
+    c->frames_ += frames;
     c->cycles_.fetch_add(1, std::memory_order_release); // pairs with waitCycles' acquire
     return 0;
 }

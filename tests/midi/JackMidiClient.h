@@ -44,6 +44,16 @@ public:
     bool played() const { return toPlay_.sizeApprox() == 0; }
     /// Every event heard so far, each as its bytes.
     std::vector<Bytes> heard();
+    /// An event heard, with the frame it came on: this client's frames, counted cycle by cycle
+    /// from its first (a skipped cycle is not counted: compare frames only while freewheeling).
+    struct Timed {
+        std::uint64_t frame = 0;
+        Bytes bytes;
+    };
+    /// Every event heard so far, with its frame.
+    std::vector<Timed> heardTimed();
+    /// Connects two ports by their full names; false when JACK refuses.
+    bool connect(const std::string& from, const std::string& to);
     /// Waits until JACK has run n more cycles of this client; false if it has not within the
     /// tests' default wait.
     bool waitCycles(int n);
@@ -60,6 +70,7 @@ private:
     struct Event {
         std::uint8_t size = 0;
         std::uint8_t bytes[15] {};
+        std::uint64_t frame = 0;
     };
     static int onProcess(jack_nframes_t frames, void* self);
 
@@ -69,8 +80,9 @@ private:
     std::atomic<std::uint64_t> cycles_ {0};   // release by onProcess, acquire by waitCycles
     bool freewheeling_ = false;               // the test thread's
     SpscQueue<Event, 64> toPlay_;
-    SpscQueue<Event, 256> heard_;
-    std::vector<Bytes> kept_; // the test thread's
+    SpscQueue<Event, 8192> heard_;
+    std::uint64_t frames_ = 0; // onProcess's: frames of the cycles run so far
+    std::vector<Timed> kept_;  // the test thread's
 };
 
 /// While it lives the server freewheels: JACK runs every client in every cycle to its end, as

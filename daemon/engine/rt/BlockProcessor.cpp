@@ -27,6 +27,7 @@ BlockProcessor::BlockProcessor()
     : offsetInputs_(config::maxInputChannels, nullptr)
     , offsetOutgoingInputs_(config::maxInputChannels, nullptr)
 {
+    transport_.setListener(&midiClock_);
 }
 
 void BlockProcessor::apply(const Command& command) noexcept
@@ -132,6 +133,7 @@ void BlockProcessor::arrange(std::uint64_t start, std::uint32_t nframes) noexcep
 const Graph* BlockProcessor::beginBlock() noexcept
 {
     retirer_.flush();
+    midiClock_.beginBlock(frame_);
     Command command;
     while (commands_.pop(command)) {
         const bool param = command.type == Command::Type::SetParam || command.type == Command::Type::ApplyBatch;
@@ -147,6 +149,9 @@ const Graph* BlockProcessor::beginBlock() noexcept
             apply(command);
         }
     }
+    const bool clock = current_ && current_->sessionMidi.clockOut;
+    midiClock_.configure(clock, clock && current_->sessionMidi.clockWhileStopped, transport_.position(),
+        transport_.rolling(), transport_.grid());
     return current_;
 }
 

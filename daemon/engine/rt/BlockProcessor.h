@@ -11,6 +11,8 @@
 #include "engine/rt/Arrangement.h"
 #include "engine/rt/Fades.h"
 #include "engine/rt/LineCommands.h"
+#include "engine/rt/MidiClock.h"
+#include "engine/rt/MidiWire.h"
 #include "engine/rt/ParamCommands.h"
 #include "engine/rt/Retirer.h"
 #include "engine/rt/Transport.h"
@@ -48,6 +50,18 @@ public:
     /// note, pedal, bend or all-notes-off on the port's channel filed for its exact frame.
     void midiIn(std::size_t input, std::uint32_t offset, const std::uint8_t* bytes, std::size_t size) noexcept
         BACKLINE_NONBLOCKING;
+
+    /// [audio] Between beginBlock() and runBlock(): the bytes of one event of the session's own
+    /// MIDI input (backline:midi_in) at frame `offset` of the block, for the mappings.
+    void sessionMidiIn(std::uint32_t offset, const std::uint8_t* bytes, std::size_t size) noexcept BACKLINE_NONBLOCKING
+    {
+        midiWire_.arrived(frame_ + offset, bytes, size);
+    }
+    /// [audio] After runBlock(): the beat clock's messages of the block just run (when the
+    /// session sends it), their frames from midiClock().blockStart() on.
+    const MidiClock& midiClock() const noexcept BACKLINE_NONBLOCKING { return midiClock_; }
+    /// The session's own MIDI ports' traffic: [audio] and one [control] thread (see MidiWire).
+    MidiWire& midiWire() noexcept BACKLINE_NONBLOCKING { return midiWire_; }
 
     /// [audio] The graph a reload is fading out (it still needs its inputs: pass them to
     /// runBlock as outgoingInputs), or nullptr. Valid until the next beginBlock().
@@ -168,6 +182,8 @@ private:
     LineCommands onLine_;
     BlockClock clock_;
     Transport transport_;
+    MidiClock midiClock_;
+    MidiWire midiWire_;
     const ShowPlan* show_ = nullptr;
     Arrangement arrangement_;
     std::vector<const float*> offsetInputs_;         // this block's inputs from a split point on

@@ -64,12 +64,17 @@ int ProcessCallback::onProcess(jack_nframes_t nframes, void* self)
     callback.inCallback_.store(true, std::memory_order_seq_cst);
     if (!callback.quiescing_.load(std::memory_order_seq_cst))
         callback.process(nframes);
-    else
+    else {
         // Closing: silence rather than the ports' last buffer played again.
         for (const auto& output : callback.outputPorts_)
             if (jack_port_t* port = output.load(std::memory_order_acquire))
                 if (auto* out = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(port, nframes))))
                     std::memset(out, 0, sizeof(float) * nframes);
+        for (const auto& output : callback.midiOutputPorts_)
+            if (jack_port_t* port = output.load(std::memory_order_acquire))
+                if (void* out = BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(port, nframes)))
+                    BACKLINE_AUDITED_NONBLOCKING(jack_midi_clear_buffer(out));
+    }
     callback.inCallback_.store(false, std::memory_order_seq_cst);
     return 0;
 }
@@ -112,6 +117,15 @@ int ProcessCallback::process(jack_nframes_t nframes) noexcept
                 engine_.midiIn(i, event.time, event.buffer, event.size);
         }
     }
+    if (graph->midiInHandle) {
+        void* buffer = BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(static_cast<jack_port_t*>(graph->midiInHandle), nframes));
+        const std::uint32_t count = BACKLINE_AUDITED_NONBLOCKING(jack_midi_get_event_count(buffer));
+        for (std::uint32_t e = 0; e < count; ++e) {
+            jack_midi_event_t event;
+            if (BACKLINE_AUDITED_NONBLOCKING(jack_midi_event_get(&event, buffer, e)) == 0 && event.time < nframes)
+                engine_.sessionMidiIn(event.time, event.buffer, event.size);
+        }
+    }
     const std::size_t numInputs = graph->inputHandles.size();
     // jack_port_get_buffer (audited in JACK2's JackPort::GetBuffer / JackGraphManager) only
     // looks up the port's buffer in shared memory: no allocation, lock or system call.
@@ -131,9 +145,38 @@ int ProcessCallback::process(jack_nframes_t nframes) noexcept
                 jack_port_get_buffer(static_cast<jack_port_t*>(outgoing->inputHandles[i]), nframes)));
     }
     engine_.runBlock(inputBuffers_.data(), numInputs, outputs, 2, nframes, outgoingInputBuffers_.data(), numOutgoing);
+    writeSessionMidi(*graph, nframes);
     if (mode != transport::JackMode::Off)
         askJackTransport(client_, engine_.takeLeaderAsk());
     return 0;
+}
+
+void ProcessCallback::writeSessionMidi(const engine::Graph& graph, jack_nframes_t nframes) noexcept
+{
+    // jack_midi_clear_buffer and jack_midi_event_write (audited in JACK2's JackMidiAPI.cpp)
+    // write into the port's buffer in shared memory: no allocation, lock or system call. An
+    // output's buffer is cleared every cycle, or the last cycle's events are sent again.
+    if (graph.midiOutHandle) {
+        void* buffer = BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(static_cast<jack_port_t*>(graph.midiOutHandle), nframes));
+        BACKLINE_AUDITED_NONBLOCKING(jack_midi_clear_buffer(buffer));
+        // Feedback at the cycle's start; a few hundred a cycle at most, the rest the next cycle.
+        engine::MidiWire& wire = engine_.midiWire();
+        midi::MidiMessage message;
+        for (std::size_t n = 0; n < maxFeedbackPerCycle && wire.takeOutgoing(message); ++n)
+            if (BACKLINE_AUDITED_NONBLOCKING(jack_midi_event_write(buffer, 0, message.bytes, message.size)) != 0)
+                wire.lost();
+    }
+    if (graph.clockOutHandle) {
+        void* buffer = BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(static_cast<jack_port_t*>(graph.clockOutHandle), nframes));
+        BACKLINE_AUDITED_NONBLOCKING(jack_midi_clear_buffer(buffer));
+        const engine::MidiClock& clock = engine_.midiClock();
+        for (std::size_t i = 0; i < clock.count(); ++i) {
+            const engine::ClockMessage& m = clock.messages()[i];
+            const std::uint64_t offset = m.frame - clock.blockStart();
+            const auto time = jack_nframes_t(offset < nframes ? offset : nframes - 1);
+            BACKLINE_AUDITED_NONBLOCKING(jack_midi_event_write(buffer, time, m.bytes, m.size));
+        }
+    }
 }
 
 } // namespace backline::jack

@@ -49,6 +49,12 @@ public:
     {
         outputPorts_[c].store(port, std::memory_order_release); // pairs with onProcess()'s acquire
     }
+    /// [control] The session's MIDI output port i (0: midi_out, 1: clock_out), which the
+    /// callback empties while quiet (a MIDI output not cleared sends its last events again).
+    void setMidiOutputPort(std::size_t i, jack_port_t* port) noexcept
+    {
+        midiOutputPorts_[i].store(port, std::memory_order_release); // pairs with onProcess()'s acquire
+    }
     /// [control] From now on every cycle writes silence and leaves the engine alone.
     void quiesce() noexcept { quiescing_.store(true, std::memory_order_seq_cst); }
     /// [control] True while the audio thread is inside the callback. With quiesce() first and
@@ -58,6 +64,10 @@ public:
 
 private:
     int process(jack_nframes_t nframes) noexcept BACKLINE_NONBLOCKING;
+    /// The session's own MIDI outputs for the cycle: feedback on midi_out, the clock on clock_out.
+    void writeSessionMidi(const engine::Graph& graph, jack_nframes_t nframes) noexcept BACKLINE_NONBLOCKING;
+
+    static constexpr std::size_t maxFeedbackPerCycle = 256;
 
     jack_client_t* client_;
     engine::BlockProcessor& engine_;
@@ -67,6 +77,7 @@ private:
     std::atomic<bool> inCallback_ {false}; // the audio thread is inside process() or onTimebase()
     std::atomic<transport::JackMode> transportMode_ {transport::JackMode::Off};
     std::array<std::atomic<jack_port_t*>, 2> outputPorts_ {}; // the master outputs, for silence while quiescing
+    std::array<std::atomic<jack_port_t*>, 2> midiOutputPorts_ {}; // midi_out and clock_out, emptied while quiescing
     std::vector<const float*> inputBuffers_;         // the engine's inputs this cycle, sized for the most there can be
     std::vector<const float*> outgoingInputBuffers_; // the same for a reload's outgoing graph
 };
