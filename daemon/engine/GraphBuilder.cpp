@@ -372,21 +372,17 @@ private:
     /// `keys_midi` would take `keys_midi_in`, the MIDI input of an instrument `keys`.
     Result<void> checkPortNames() const
     {
-        // The session's own MIDI ports (midi_in, midi_out, clock_out) are backline's: a track
-        // called `midi` (whose mono input would be midi_in) or `clock` cannot have them.
+        // The session's own MIDI ports (midi_in, midi_out, clock_out) are backline's: a mono
+        // track called `midi` (whose input would be midi_in) cannot have one of them.
         const SessionMidiPorts& own = graph_->sessionMidi;
-        for (std::size_t t = 0; t < spec_.tracks.size(); ++t) {
-            const std::string& name = spec_.tracks[t].name;
-            for (const std::string* port : {&own.inName, &own.outName, &own.clockName}) {
-                const bool audio = std::find(graph_->inputNames.begin(), graph_->inputNames.end(), *port)
-                    != graph_->inputNames.end();
-                const bool midi = name + "_midi_in" == *port;
-                if (!(audio && port->rfind(name + "_", 0) == 0) && !midi)
+        for (const std::string* port : {&own.inName, &own.outName, &own.clockName}) {
+            for (const auto& track : spec_.tracks) {
+                const auto& inputs = graph_->inputNames;
+                if (track.name + "_in" != *port || std::find(inputs.begin(), inputs.end(), *port) == inputs.end())
                     continue;
                 return makeError(ErrorCode::Session,
-                    fmt::format("{}: the JACK port '{}' of track '{}' is the session's own MIDI port of that name "
-                                "(midi_in, midi_out, clock_out); rename the track",
-                        spec_.tracks[t].where.str(), *port, name));
+                    fmt::format("{}: the JACK port '{}' of track '{}' is the session's own MIDI input; rename the track",
+                        track.where.str(), *port, track.name));
             }
         }
         for (const auto& midi : graph_->midiInputs) {

@@ -357,6 +357,18 @@ private:
             lines += fmt::format("  feedback_rate: {}\n", midi.feedbackRate);
         if (!midi.programScenes)
             lines += "  program_change: off\n";
+        if (!midi.jackIn.empty())
+            lines += fmt::format("  jack_in: {}\n", list(midi.jackIn));
+        if (!midi.jackOut.empty())
+            lines += fmt::format("  jack_out: {}\n", list(midi.jackOut));
+        if (midi.clock != MidiSpec::Clock {}) {
+            std::vector<std::string> clock {fmt::format("out: {}", midi.clock.out)};
+            if (!midi.clock.connect.empty())
+                clock.push_back(fmt::format("connect: {}", list(midi.clock.connect)));
+            if (!midi.clock.whileStopped)
+                clock.push_back("while_stopped: false");
+            lines += fmt::format("  clock: {{{}}}\n", fmt::join(clock, ", "));
+        }
         if (live_.midiMap->empty()) {
             lines += "  map: []\n";
             return writeTopLevel("midi", lines);

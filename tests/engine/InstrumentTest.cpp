@@ -305,6 +305,8 @@ TEST(Instrument, ASessionCannotMakeAnInstrumentOfWhatCannotPlayNotes)
     refused(instrumentSession("faust/voice_two_gains.dsp", 4), "two 'gain' controls");
     refused(instrumentSession("faust/voice_dc.dsp", 4) + "  - name: keys_midi\n    inputs: [system:capture_1]\n",
         "both the MIDI input of instrument 'keys'");
+    refused("backline: 1\ntracks:\n  - {name: midi, channels: 1, inputs: [system:capture_1]}\n",
+        "is the session's own MIDI input; rename the track");
     refused("backline: 1\ntracks:\n  - name: keys\n    voices: 4\n", "no 'dsp'");
     refused("backline: 1\ntracks:\n  - name: keys\n    dsp: faust/voice_dc.dsp\n    mode: mono\n", "no 'voices'");
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    inputs: [system:capture_1]\n"), "takes no audio");

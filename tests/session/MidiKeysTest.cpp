@@ -68,6 +68,28 @@ TEST(SessionMidi, ReadsPortsRatesAndEveryKindOfMapping)
     EXPECT_EQ(m.map[4].where.line, 14);
 }
 
+TEST(SessionMidi, ReadsBacklinesOwnJackPortsAndTheClock)
+{
+    auto s = loadSessionText(std::string(tracks) + R"(midi:
+  jack_in: ["a2j:nanoKONTROL2.*"]
+  jack_out: ["a2j:nanoKONTROL2 \\[24\\] \\(playback\\): nanoKONTROL2 MIDI 1"]
+  clock: {out: true, connect: ["a2j:TR-8.*", "drums:in"], while_stopped: false}
+)",
+        "show.yaml");
+    ASSERT_TRUE(s) << s.error().message;
+    const auto& m = s->midi;
+    EXPECT_EQ(m.jackIn, std::vector<std::string> {"a2j:nanoKONTROL2.*"});
+    ASSERT_EQ(m.jackOut.size(), 1u);
+    EXPECT_TRUE(m.clock.out);
+    EXPECT_FALSE(m.clock.whileStopped);
+    EXPECT_EQ(m.clock.connect, (std::vector<std::string> {"a2j:TR-8.*", "drums:in"}));
+
+    auto plain = loadSessionText(tracks, "show.yaml");
+    ASSERT_TRUE(plain);
+    EXPECT_FALSE(plain->midi.clock.out) << "no clock unless asked";
+    EXPECT_TRUE(plain->midi.clock.whileStopped);
+}
+
 TEST(SessionMidi, RefusesWhatItCannotUseWithTheReasonAndThePlace)
 {
     const std::pair<const char*, const char*> cases[] = {
@@ -93,6 +115,13 @@ TEST(SessionMidi, RefusesWhatItCannotUseWithTheReasonAndThePlace)
         {"midi: {map: [{cc: 7, to: /a, min: lots}]}\n", "min"},
         {"midi: {map: [{cc: 7, to: /a, pickup: 2}]}\n", "pickup"},
         {"midi:\n  map:\n    - {cc: 7, to: /a}\n    - {cc: 7, to: /b}\n", "cc:7 is mapped twice"},
+        {"midi: {jack_in: \"a2j:nano\"}\n", "jack_in"},
+        {"midi: {jack_out: [\"(\"]}\n", "is not a valid pattern"},
+        {"midi: {clock: true}\n", "'midi.clock' must be a map"},
+        {"midi: {clock: {out: sometimes}}\n", "out"},
+        {"midi: {clock: {tempo: 120}}\n", "unknown key 'tempo'"},
+        {"midi: {clock: {out: true, connect: [\"[\"]}}\n", "clock.connect"},
+        {"midi: {clock: {while_stopped: 3}}\n", "while_stopped"},
     };
     for (const auto& [text, expected] : cases) {
         const std::string error = errorOf(text);

@@ -242,7 +242,8 @@ namespace {
 TEST(SessionWriter, LearnedMidiMappingsAreWrittenAndLoadBack)
 {
     const std::string text = userText.substr(0, userText.find("songs:"))
-        + "midi:\n  # the nanoKONTROL\n  inputs: [\"nano.*\"]\n  feedback_rate: 20\n  map:\n"
+        + "midi:\n  # the nanoKONTROL\n  inputs: [\"nano.*\"]\n  feedback_rate: 20\n  jack_in: [\"a2j:pads\"]\n"
+          "  jack_out: [\"a2j:pads.*\"]\n  clock: {out: true, connect: [drums:in], while_stopped: false}\n  map:\n"
           "    - {cc: 7, to: /track/lead/gain}\n";
     const Loaded before = load(text);
     session::LiveSession live = asLoaded(before);
@@ -272,6 +273,10 @@ TEST(SessionWriter, LearnedMidiMappingsAreWrittenAndLoadBack)
     EXPECT_EQ(midi.map[2].mapping, fader);
     EXPECT_EQ(midi.inputs, std::vector<std::string> {"nano.*"}) << "the section's other keys are kept";
     EXPECT_EQ(midi.feedbackRate, 20.0);
+    EXPECT_EQ(midi.jackIn, std::vector<std::string> {"a2j:pads"});
+    EXPECT_EQ(midi.jackOut, std::vector<std::string> {"a2j:pads.*"});
+    EXPECT_EQ(midi.clock, before.spec.midi.clock) << written->text;
+    EXPECT_TRUE(midi.clock.out);
     EXPECT_NE(written->text.find("# the Friday gig"), std::string::npos) << "comments elsewhere stay";
 
     live.midiMap->clear();
