@@ -3,6 +3,7 @@
 #include "app/MidiHost.h"
 
 #include "control/midi/MidiDevices.h"
+#include "core/Config.h"
 
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,7 @@ namespace {
 
 constexpr auto feedbackTick = std::chrono::milliseconds(5); // feedback within 5 ms of its due time
 constexpr auto pollEvery = std::chrono::seconds(1);          // hot-plug: a device seen within a second
+constexpr auto clockSampleEvery = std::chrono::milliseconds(100); // the engine's clock, for the notes' frames
 // A port opened in a poll carries events from the next JACK cycle on: what is sent to a new
 // output waits this long, past any period JACK may run.
 constexpr auto newOutputSettle = std::chrono::milliseconds(100);
@@ -44,6 +46,7 @@ control::midi::MidiApi toApi(session::MidiApi api)
 
 MidiHost::MidiHost(port::ControlPort& control, port::Listeners& listeners, std::string clientName, engine::MidiWire& wire)
     : clientName_(std::move(clientName))
+    , control_(control)
     , wire_(wire)
     , surface_(
           control,
@@ -84,8 +87,29 @@ void MidiHost::adopt(const session::MidiSpec& spec)
         map.push_back(entry.mapping);
     if (auto r = surface_.adopt({std::move(map), spec.programScenes, spec.feedbackRate}); !r)
         spdlog::error("midi: the session's mappings cannot be taken: {}", r.error().message);
+    // Controllers and keyboards are opened alike; each message goes where its port is named.
+    std::vector<std::string> inputs = spec.inputs;
+    {
+        auto controllers = control::midi::PortPatterns::compile(spec.inputs, "MIDI input pattern");
+        std::vector<Keyboard> keyboards;
+        for (const auto& keyboard : spec.keyboards) {
+            auto ports = control::midi::PortPatterns::compile(keyboard.devices, "MIDI device pattern");
+            if (!ports) {
+                spdlog::error("midi: track '{}': {}", keyboard.track, ports.error().message);
+                continue;
+            }
+            keyboards.push_back({keyboard.track, std::move(ports.value())});
+            for (const auto& pattern : keyboard.devices)
+                if (std::find(inputs.begin(), inputs.end(), pattern) == inputs.end())
+                    inputs.push_back(pattern);
+        }
+        std::lock_guard routes(routesMutex_);
+        controllers_ = controllers ? std::move(controllers.value()) : control::midi::PortPatterns {};
+        keyboards_ = std::move(keyboards);
+        routes_.clear();
+    }
     std::lock_guard lock(mutex_);
-    wish_ = Wish {spec.api, spec.inputs, spec.outputs};
+    wish_ = Wish {spec.api, std::move(inputs), spec.outputs};
     if (!thread_.joinable()) {
         stop_ = false;
         thread_ = std::thread([this] { run(); });
@@ -133,14 +157,51 @@ void MidiHost::apply(const Wish& wish)
     // options.jackServer stays empty: the daemon named the server in $JACK_DEFAULT_SERVER before
     // any thread started (Daemon's constructor); setting it here, with threads running, would
     // race their getenv.
-    auto devices = control::midi::MidiDevices::create(std::move(options),
-        [this](const control::midi::MidiArrival& arrival) { surface_.receive(arrival.message, arrival.monotonicNs); });
+    auto devices = control::midi::MidiDevices::create(
+        std::move(options), [this](const control::midi::MidiArrival& arrival) { route(arrival); });
     if (!devices) {
         spdlog::error("midi: {}", devices.error().message);
         return;
     }
     std::lock_guard lock(devicesMutex_);
     devices_ = std::move(devices.value());
+}
+
+void MidiHost::route(const control::midi::MidiArrival& arrival)
+{
+    Route route;
+    {
+        std::lock_guard lock(routesMutex_);
+        auto found = routes_.find(arrival.portId);
+        if (found == routes_.end()) {
+            const std::string name(arrival.portName);
+            Route fresh;
+            fresh.surface = controllers_.matches(name);
+            for (const auto& keyboard : keyboards_)
+                if (keyboard.ports.matches(name))
+                    fresh.tracks.push_back(keyboard.track);
+            found = routes_.emplace(arrival.portId, std::move(fresh)).first;
+        }
+        route = found->second;
+    }
+    if (route.surface)
+        surface_.receive(arrival.message, arrival.monotonicNs);
+    if (route.tracks.empty())
+        return;
+    const std::uint64_t frame = frameFor(arrival.monotonicNs);
+    for (const auto& track : route.tracks)
+        if (auto r = control_.play().midi(track, arrival.message, frame); !r)
+            spdlog::debug("midi: {} from {} for track '{}': {}", arrival.message.size, arrival.portName, track,
+                r.error().message);
+}
+
+std::uint64_t MidiHost::frameFor(std::int64_t monotonicNs)
+{
+    std::lock_guard lock(routesMutex_);
+    const std::uint64_t frame = engineClock_.frameAt(monotonicNs);
+    if (frame == 0)
+        return 0; // the clock is not known yet: the next block
+    return frame + std::uint64_t(config::midiDeviceDelaySeconds * engineClock_.framesPerSecond());
 }
 
 void MidiHost::drainWire()
@@ -156,7 +217,10 @@ void MidiHost::run()
     pthread_setname_np(pthread_self(), "midi-ctl");
     using Clock = std::chrono::steady_clock;
     auto lastPoll = Clock::now();
-    std::optional<Clock::time_point> resendAt; // every mapped value goes out again then
+    auto lastClock = Clock::time_point {};
+    // Every mapped value goes out again then (max(): nothing due). A plain time point: GCC 12
+    // takes an optional one for uninitialised here.
+    auto resendAt = Clock::time_point::max();
     std::unique_lock lock(mutex_);
     while (!stop_) {
         if (auto wish = std::exchange(wish_, std::nullopt)) {
@@ -168,6 +232,12 @@ void MidiHost::run()
         }
         lock.unlock();
         const auto now = Clock::now();
+        if (now - lastClock >= clockSampleEvery) {
+            const port::EngineClock reading = control_.clock();
+            std::lock_guard routes(routesMutex_);
+            engineClock_.add(reading);
+            lastClock = now;
+        }
         // needsPoll: the JACK server went away, and its dead clients must be closed before
         // anything in the process opens a JACK client again (libjack would free them under us).
         if (devices_ && (now - lastPoll >= pollEvery || devices_->needsPoll())) {
@@ -180,9 +250,9 @@ void MidiHost::run()
                     [&](const std::string& p) { return std::find(before.begin(), before.end(), p) == before.end(); }))
                 resendAt = now + newOutputSettle;
         }
-        if (resendAt && now >= *resendAt) {
+        if (now >= resendAt) {
             surface_.resendAll();
-            resendAt.reset();
+            resendAt = Clock::time_point::max();
         }
         drainWire();
         surface_.flush(monotonicNow());

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+// MidiSurface first: its headers say backline::midi as midi:: inside backline::control, which
+// must not know a backline::control::midi yet.
 #include "control/midi/MidiSurface.h"
+#include "control/midi/MidiArrival.h"
+#include "control/midi/PortPattern.h"
+#include "control/osc/ClockEstimator.h"
 #include "engine/rt/MidiWire.h"
 #include "port/ControlPort.h"
 #include "port/Listeners.h"
@@ -13,6 +18,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 namespace backline::control::midi {
 class MidiDevices;
@@ -63,8 +70,25 @@ private:
 
     /// [midi-ctl] Hands what backline:midi_in brought to the surface.
     void drainWire();
+    /// [midi-in] One message from a hardware input: to the surface when the port is a
+    /// controller's (`midi.inputs`), to each instrument whose `midi.devices` name the port.
+    void route(const control::midi::MidiArrival& arrival);
+    /// [midi-in] The engine frame a message that arrived at monotonicNs plays on: the frame due
+    /// then, a fixed delay later, so notes keep their spacing (see config::midiDeviceDelaySeconds).
+    std::uint64_t frameFor(std::int64_t monotonicNs);
+
+    /// Where a port's messages go, by port id (worked out once per port and session).
+    struct Route {
+        bool surface = false;
+        std::vector<std::string> tracks;
+    };
+    struct Keyboard {
+        std::string track;
+        control::midi::PortPatterns ports;
+    };
 
     std::string clientName_;
+    port::ControlPort& control_;
     engine::MidiWire& wire_;
     control::MidiSurface surface_;
 
@@ -77,6 +101,12 @@ private:
     mutable std::mutex devicesMutex_; // guards the pointer for status(); the thread owns the devices
     std::unique_ptr<control::midi::MidiDevices> devices_;
     Wish applied_;
+
+    std::mutex routesMutex_; // guards the four below: adopt() sets them, the midi-in thread reads
+    control::midi::PortPatterns controllers_;
+    std::vector<Keyboard> keyboards_;
+    std::unordered_map<std::uint32_t, Route> routes_; // by MidiArrival::portId
+    control::ClockEstimator engineClock_;             // sampled by midi-ctl, read by midi-in
 };
 
 } // namespace backline::app

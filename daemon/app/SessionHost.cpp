@@ -119,6 +119,9 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     oscSpec_ = spec_.osc;
     webSpec_ = spec_.web;
     midiSpec_ = spec_.midi;
+    for (const auto& track : spec_.tracks)
+        if (track.instrument && !track.instrument->midiDevices.empty())
+            midiSpec_.keyboards.push_back({track.name, track.instrument->midiDevices});
 }
 
 void SessionHost::adoptSongs()

@@ -83,5 +83,10 @@ inline constexpr std::size_t midiInputQueueChunks = 1024;
 /// server died, so everything else in the process (the daemon's own client) must have closed
 /// its dead one by then.
 inline constexpr double midiJackRetrySeconds = 2.0;
+/// A hardware keyboard's note (RtMidi) plays this long after it arrived, on the engine frame due
+/// then: every note keeps its spacing to the others (no jitter of a period) as long as a JACK
+/// period is shorter (288 frames at 48 kHz); with longer periods a late note plays at the start
+/// of the next block. 6 ms is what a player standing 2 m from the speakers hears anyway.
+inline constexpr double midiDeviceDelaySeconds = 0.006;
 
 } // namespace backline::config

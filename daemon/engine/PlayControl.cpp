@@ -2,6 +2,8 @@
 // The instruments' half of the control port (see PlayControl.h).
 #include "engine/PlayControl.h"
 
+#include "engine/rt/MidiVoice.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -19,8 +21,12 @@ void PlayControl::install(const Graph& graph)
         else
             others.push_back(graph.tracks[t].name);
     }
+    std::vector<int> channels(graph.tracks.size(), 0);
+    for (const auto& input : graph.midiInputs)
+        channels[input.track] = input.channel;
     std::lock_guard lock(mutex_);
     generation_ = graph.generation;
+    channels_ = std::move(channels);
     instruments_ = std::move(instruments);
     others_ = std::move(others);
 }
@@ -94,6 +100,25 @@ Result<void> PlayControl::notes(std::span<const port::Note> notes, std::uint64_t
         return {};
     if (!engine_.play(generation, events))
         return makeError(ErrorCode::Engine, "the engine's command queue is full; none of the notes played");
+    return {};
+}
+
+Result<void> PlayControl::midi(std::string_view track, const midi::MidiMessage& message, std::uint64_t atFrame)
+{
+    auto found = find(track);
+    if (!found)
+        return found.error();
+    int channel = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (found->first < channels_.size())
+            channel = channels_[found->first];
+    }
+    VoiceEvent events[2];
+    const std::size_t n = voiceEventsOf(message, channel, atFrame, events);
+    for (std::size_t i = 0; i < n; ++i)
+        if (!engine_.play(found->second, found->first, events[i]))
+            return makeError(ErrorCode::Engine, "the engine's command queue is full; the MIDI message was lost");
     return {};
 }
 

@@ -29,6 +29,7 @@ public:
     Result<void> note(std::string_view track, int note, double velocity, std::uint64_t atFrame = 0) override;
     Result<void> notes(std::span<const port::Note> notes, std::uint64_t atFrame = 0) override;
     Result<void> check(std::string_view track) const override;
+    Result<void> midi(std::string_view track, const midi::MidiMessage& message, std::uint64_t atFrame = 0) override;
     Result<void> allNotesOff(std::string_view track, std::uint64_t atFrame = 0) override;
     Result<void> panic() override;
     std::vector<std::string> instruments() const override;
@@ -44,6 +45,7 @@ private:
     mutable std::mutex mutex_; // guards what install() sets, against the surfaces' threads
     std::uint64_t generation_ = 0;
     std::vector<std::pair<std::string, std::uint32_t>> instruments_; ///< name, track index
+    std::vector<int> channels_; ///< by track index: the MIDI channel its instrument listens on (0: all)
     std::vector<std::string> others_; ///< the tracks that are not instruments, for messages
 };
 

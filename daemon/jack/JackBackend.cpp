@@ -179,6 +179,9 @@ Result<void> JackBackend::activate()
     if (jack_activate(client_) != 0)
         return makeError(ErrorCode::Jack, "JACK refused to activate the client");
     active_ = true;
+    // A receiver of the beat clock heard Stop when a previous client went (or nothing yet):
+    // it is told where the transport is.
+    engine_.audio().reannounceClock();
     // The process thread exists from here on. Named from outside: on the thread itself it would
     // be a system call in a cycle. Lets ps, top and the tests tell it from JACK's other threads.
     pthread_setname_np(jack_client_thread_id(client_), "backline-audio");
@@ -236,6 +239,20 @@ std::vector<std::string> JackBackend::connect(const engine::Graph& graph)
     // a2jmidid, a sequencer, another client's port), none of them found only a warning. A
     // whole port name as jack_lsp prints it (a2j's hold brackets and parentheses) is that
     // port; anything else is JACK's regular expression.
+    // Ours: this client's ports and those of RtMidi's clients, named "backline-01" and so on.
+    auto ownPort = [&](std::string_view port) {
+        if (!port.starts_with(clientName_))
+            return false;
+        std::string_view rest = port.substr(clientName_.size());
+        if (rest.starts_with("-")) {
+            rest.remove_prefix(1);
+            const auto digits = rest.find_first_not_of("0123456789");
+            if (digits == 0 || digits == std::string_view::npos)
+                return false;
+            rest.remove_prefix(digits);
+        }
+        return rest.starts_with(":");
+    };
     auto linkMidi = [&](const std::vector<std::string>& patterns, const std::string& ours, bool oursIsInput) {
         const std::string own = clientName_ + ":" + ours;
         for (const auto& pattern : patterns) {
@@ -249,7 +266,7 @@ std::vector<std::string> JackBackend::connect(const engine::Graph& graph)
                 warnings.push_back(fmt::format("no JACK MIDI {} matches '{}' for {} (see jack_lsp -t)",
                     oursIsInput ? "output" : "input", pattern, own));
             for (std::size_t i = 0; found && found[i]; ++i)
-                if (!std::string_view(found[i]).starts_with(clientName_ + ":")) // never our own ports
+                if (!ownPort(found[i])) // never our own, nor our RtMidi clients' (a loop)
                     oursIsInput ? link(found[i], own) : link(own, found[i]);
             if (found)
                 jack_free(found);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "midi/MidiMessage.h"
 
 #include <cstdint>
 #include <span>
@@ -34,6 +35,11 @@ public:
     virtual Result<void> notes(std::span<const Note> notes, std::uint64_t atFrame = 0) = 0;
     /// Whether track is an instrument that notes can play (the error says why not).
     virtual Result<void> check(std::string_view track) const = 0;
+    /// What a MIDI message asks of track's instrument, on the MIDI channel it listens on (its
+    /// `midi.channel`), exactly as its JACK MIDI input takes it: notes, the sustain pedal,
+    /// pitch bend, all notes off, reset all controllers; anything else, or another channel,
+    /// does nothing. At engine frame atFrame (0 or past: the next block).
+    virtual Result<void> midi(std::string_view track, const midi::MidiMessage& message, std::uint64_t atFrame = 0) = 0;
     /// Releases every note of track's instrument, the ones its sustain pedal holds too.
     virtual Result<void> allNotesOff(std::string_view track, std::uint64_t atFrame = 0) = 0;
     /// Releases every voice of every instrument at once: pedals up, pitch bends back to centre.

@@ -77,6 +77,9 @@ struct InstrumentSpec {
     /// `midi.inputs`: patterns (POSIX extended regular expressions) of the JACK MIDI ports its
     /// MIDI input is connected to, e.g. "a2j:Keystation.*".
     std::vector<std::string> midiInputs;
+    /// `midi.devices`: hardware MIDI ports (RtMidi, through the session's `midi.api`) whose
+    /// notes play it, each a whole port name or a POSIX extended regular expression.
+    std::vector<std::string> midiDevices;
     SourceLocation where;       ///< of the `voices:` value
 };
 
@@ -198,6 +201,13 @@ struct MidiSpec {
         std::vector<std::string> connect; ///< JACK MIDI inputs clock_out is connected to
         bool operator==(const Clock&) const = default;
     } clock;
+    /// The instruments hardware keyboards play: each track with `midi.devices`, and those
+    /// patterns. Not a key of `midi:`: gathered from the tracks when the session is adopted.
+    struct Keyboard {
+        std::string track;
+        std::vector<std::string> devices;
+    };
+    std::vector<Keyboard> keyboards;
     SourceLocation where;
 };
 

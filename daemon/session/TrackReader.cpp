@@ -19,7 +19,7 @@ namespace {
 
 constexpr std::array<std::string_view, 17> trackKeys { "name", "channels", "inputs", "input_file", "dsp", "params",
     "gain", "pan", "mute", "solo", "strip", "sends", "output", "voices", "mode", "bend", "midi" };
-constexpr std::array<std::string_view, 2> trackMidiKeys { "channel", "inputs" };
+constexpr std::array<std::string_view, 3> trackMidiKeys { "channel", "inputs", "devices" };
 constexpr std::array<std::string_view, 3> sendKeys { "bus", "level", "pre" };
 
 constexpr ChannelKind trackKind {
@@ -139,6 +139,18 @@ Result<void> readTrackMidi(const YamlReader& yaml, const YamlEntry& entry, const
                             pattern, label, valid));
             }
             play.midiInputs = std::move(*patterns);
+        } else if (field.key == "devices") {
+            auto patterns = yaml.textList(field, "a pattern of MIDI port names", "[\"Keystation.*\"]");
+            if (!patterns)
+                return patterns.error();
+            for (const auto& pattern : *patterns)
+                if (auto valid = portPatternProblem(pattern); !valid.empty())
+                    return yaml.errorAt(yaml.locate(field),
+                        fmt::format("'{}' in 'midi.devices' of {} {}; a whole port name as the MIDI API lists it is "
+                                    "taken as it is, otherwise it is a POSIX extended regular expression ('.*' "
+                                    "matches anything)",
+                            pattern, label, valid));
+            play.midiDevices = std::move(*patterns);
         }
     }
     return {};

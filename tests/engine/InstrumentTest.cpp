@@ -315,6 +315,7 @@ TEST(Instrument, ASessionCannotMakeAnInstrumentOfWhatCannotPlayNotes)
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    mode: chords\n"), "poly, mono or legato");
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    bend: 100\n"), "bend");
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    midi: {channel: 17}\n"), "channel");
+    refused(instrumentSession("faust/voice_dc.dsp", 4, "    midi: {devices: [\"(\"]}\n"), "in 'midi.devices' of");
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    midi: {inputs: [\"a(b\"]}\n"), "not a valid pattern");
     refused(instrumentSession("faust/voice_dc.dsp", 4, "    midi: {port: x}\n"), "port");
 }

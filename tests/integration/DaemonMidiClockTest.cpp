@@ -107,6 +107,7 @@ TEST(DaemonMidiClock, TheBeatClockFollowsTheTransportFrameByFrame)
     EXPECT_EQ(after[0], continued + sixteenth * 6000 - stoppedAt) << "the first tick is the sixteenth's";
     for (std::size_t k = 1; k < 10; ++k)
         ASSERT_EQ(after[k] - after[k - 1], 1000u);
+    EXPECT_EQ(drums.overflows(), 0u) << "every event heard was read";
     EXPECT_TRUE(d.process->running());
 }
 

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <thread>
 #include <fstream>
@@ -214,5 +215,45 @@ TEST(DaemonMidiControl, TheControllerComesBackWithAKilledJackServer)
     ctl.addOutput("out");
     ASSERT_TRUE(waitFor([&] { return midiInputs() == 1; }, 20s)) << d.process->output();
     ASSERT_TRUE(playUntil(d, ctl, {0xB0, 7, 0}, "/track/tone/gain", -60.0f)) << d.process->output();
+    EXPECT_TRUE(d.process->running());
+}
+
+TEST(DaemonMidiControl, AHardwareKeyboardThroughRtMidiPlaysItsInstrumentOnItsChannel)
+{
+    const std::string yaml = "backline: 1\nname: keyboard\ntracks:\n"
+                             "  - name: keys\n    dsp: " BACKLINE_TEST_DATA_DIR "/faust/voice_dc.dsp\n"
+                             "    channels: 2\n    voices: 4\n"
+                             "    midi: {channel: 1, devices: [\"bltest-keys:out\"]}\n"
+                             "midi:\n  api: jack\n";
+    LiveDaemon d(yaml);
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    JackMidiClient keys(d.jack.name(), "bltest-keys");
+    keys.addOutput("out");
+    ASSERT_TRUE(waitFor([&] {
+        auto status = d.osc->request("/midi/status");
+        return status && status->text(0) == "jack" && status->number(2) == 1.0f;
+    }, std::chrono::seconds(20))) << d.process->output();
+    ASSERT_TRUE(keys.settle());
+
+    // voice_dc plays its velocity as a level while the key is down.
+    auto level = [&] {
+        auto [left, right] = listener.capture(std::chrono::milliseconds(100));
+        return left.empty() ? -1.0f : left.back();
+    };
+    // A key on channel 2 is not this instrument's; then channel 1's is (played again until a
+    // cycle a non-real-time jackd skipped no longer loses it).
+    ASSERT_TRUE(keys.play({0x91, 64, 127}));
+    bool sounded = false;
+    for (int i = 0; i < tries && !sounded; ++i) {
+        ASSERT_TRUE(keys.play({0x90, 60, 64}));
+        sounded = waitFor([&] { return std::fabs(level() - 64.0f / 127.0f) < 1e-3f; }, perTry);
+    }
+    ASSERT_TRUE(sounded) << "the keyboard's note played the instrument at its velocity\n" << d.process->output();
+    bool released = false;
+    for (int i = 0; i < tries && !released; ++i) {
+        ASSERT_TRUE(keys.play({0x80, 60, 0}));
+        released = waitFor([&] { return std::fabs(level()) < 1e-4f; }, perTry);
+    }
+    EXPECT_TRUE(released);
     EXPECT_TRUE(d.process->running());
 }

@@ -126,7 +126,8 @@ int JackMidiClient::onProcess(jack_nframes_t frames, void* self)
             e.size = std::uint8_t(std::min<std::size_t>(event.size, sizeof e.bytes));
             std::copy_n(event.buffer, e.size, e.bytes);
             e.frame = c->frames_ + event.time;
-            c->heard_.push(e);
+            if (!c->heard_.push(e))
+                c->overflows_.fetch_add(1, std::memory_order_relaxed);
         }
     }
     c->frames_ += frames;

@@ -52,6 +52,8 @@ public:
     };
     /// Every event heard so far, with its frame.
     std::vector<Timed> heardTimed();
+    /// Events heard that were lost because the test did not read them in time.
+    std::uint64_t overflows() const { return overflows_.load(std::memory_order_relaxed); }
     /// Connects two ports by their full names; false when JACK refuses.
     bool connect(const std::string& from, const std::string& to);
     /// Waits until JACK has run n more cycles of this client; false if it has not within the
@@ -82,6 +84,7 @@ private:
     SpscQueue<Event, 64> toPlay_;
     SpscQueue<Event, 8192> heard_;
     std::uint64_t frames_ = 0; // onProcess's: frames of the cycles run so far
+    std::atomic<std::uint64_t> overflows_ {0}; // events heard that the queue had no room for
     std::vector<Timed> kept_;  // the test thread's
 };
 

@@ -52,6 +52,12 @@ public:
             return makeError(ErrorCode::Param, fmt::format("no instrument track '{}' (it has: keys)", track));
         return remember({"allnotesoff", std::string(track), 0, 0.0, atFrame});
     }
+    Result<void> midi(std::string_view track, const midi::MidiMessage& message, std::uint64_t atFrame) override
+    {
+        if (track != "keys")
+            return makeError(ErrorCode::Param, fmt::format("no instrument track '{}' (it has: keys)", track));
+        return remember({"midi", std::string(track), message.bytes[1], double(message.bytes[2]) / 127.0, atFrame});
+    }
     Result<void> panic() override { return remember({"panic", "", 0, 0.0, 0}); }
     std::vector<std::string> instruments() const override { return {"keys"}; }
 

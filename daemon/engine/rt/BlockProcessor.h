@@ -60,6 +60,9 @@ public:
     /// [audio] After runBlock(): the beat clock's messages of the block just run (when the
     /// session sends it), their frames from midiClock().blockStart() on.
     const MidiClock& midiClock() const noexcept BACKLINE_NONBLOCKING { return midiClock_; }
+    /// [control] The beat clock tells its receivers again where the transport is, at the next
+    /// block: a new JACK client (backline back on a server) told them Stop when the old one went.
+    void reannounceClock() noexcept { reannounce_.store(true, std::memory_order_relaxed); }
     /// The session's own MIDI ports' traffic: [audio] and one [control] thread (see MidiWire).
     MidiWire& midiWire() noexcept BACKLINE_NONBLOCKING { return midiWire_; }
 
@@ -190,6 +193,7 @@ private:
     std::vector<const float*> offsetOutgoingInputs_; // the same for a reload's outgoing graph
 
     std::atomic<NodeScheduler*> workers_ {nullptr};
+    std::atomic<bool> reannounce_ {false}; // a flag alone: nothing is published with it
     std::atomic<const TapSet*> activeTaps_ {nullptr}; // for identification only, never dereferenced
     std::atomic<std::uint64_t> tapsSince_ {0};
     std::atomic<std::uint64_t> blocks_ {0};

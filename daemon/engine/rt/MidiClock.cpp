@@ -2,6 +2,7 @@
 // MIDI beat clock out, frame by frame from the transport (see MidiClock.h).
 #include "engine/rt/MidiClock.h"
 
+#include "core/Config.h"
 #include "midi/MidiMessage.h"
 
 #include <algorithm>
@@ -37,9 +38,16 @@ void MidiClock::configure(bool on, bool whileStopped, std::int64_t position, boo
         return;
     }
     on_ = true;
-    counting_ = false;
     freeRunning_ = false;
     ticked_ = false;
+    reannounce(position, rolling, grid);
+}
+
+void MidiClock::reannounce(std::int64_t position, bool rolling, const TimeGrid& grid) noexcept
+{
+    if (!on_)
+        return;
+    rolled_ = false;
     if (rolling)
         resume(blockStart_, position, grid);
     else
@@ -51,37 +59,81 @@ void MidiClock::passed(std::uint64_t from, std::uint64_t to, std::int64_t positi
 {
     if (!on_)
         return;
-    const double beats = grid.tempo.beatsAt(position);
-    const double perBeat = ticksPerBeat(grid, beats);
-    if (rolling) {
-        freeRunning_ = false;
-        if (perBeat != ticksPerBeat_) {
-            ticksPerBeat_ = perBeat;
-            counting_ = false;
-        }
-        if (!counting_) {
-            nextTick_ = std::int64_t(std::ceil(beats * perBeat - onTheLine));
-            counting_ = true;
-        }
-        nextTick_ = std::max(nextTick_, firstTick_);
-        const std::int64_t end = position + std::int64_t(to - from);
-        // A stretch is at most a block: the bound only guards against nonsense.
-        for (std::size_t n = 0; n <= capacity; ++n) {
-            std::int64_t frame = grid.tempo.firstFrameOf(double(nextTick_) / perBeat - onTheLine);
-            if (frame >= end)
-                break;
-            frame = std::max(frame, position); // due before the stretch: late rather than lost
-            tick(from + std::uint64_t(frame - position));
-            ++nextTick_;
-        }
+    if (!rolling) {
+        rolled_ = false;
+        if (whileStopped_)
+            freeRun(from, to, position, grid);
         return;
     }
-    if (!whileStopped_)
+    freeRunning_ = false;
+    const std::int64_t end = position + std::int64_t(to - from);
+    expected_ = end;
+    rolled_ = true;
+    if (startPending_) {
+        // A count-in: Start and the first tick on bar 1's frame, free ticks before it.
+        const std::int64_t bar1 = grid.tempo.firstFrameOf(-onTheLine);
+        if (bar1 >= end) {
+            if (whileStopped_)
+                freeRun(from, to, position, grid);
+            return;
+        }
+        const std::uint64_t at = from + std::uint64_t(std::max(bar1, position) - position);
+        if (whileStopped_ && at > from)
+            freeRun(from, at, position, grid);
+        startPending_ = false;
+        ticked_ = false;
+        emit(at, midi::kind::start);
+        roll(at, to, position + std::int64_t(at - from), grid);
         return;
+    }
+    // A meter change waiting for its bar line changes the beat unit there: the stretch is
+    // ticked in two, each at its own rate.
+    const MeterMap& meter = grid.meter;
+    if (meter.beforeDen != meter.den) {
+        const std::int64_t line = grid.tempo.firstFrameOf(double(meter.anchorBeats) - onTheLine);
+        if (line > position && line < end) {
+            const std::uint64_t at = from + std::uint64_t(line - position);
+            roll(from, at, position, grid);
+            roll(at, to, line, grid);
+            return;
+        }
+    }
+    roll(from, to, position, grid);
+}
+
+void MidiClock::roll(std::uint64_t from, std::uint64_t to, std::int64_t position, const TimeGrid& grid) noexcept
+{
+    const double beats = grid.tempo.beatsAt(position);
+    const double perBeat = ticksPerBeat(grid, beats);
+    const auto fromHere = std::int64_t(std::ceil(beats * perBeat - onTheLine));
+    if (perBeat != ticksPerBeat_ || !counting_) {
+        ticksPerBeat_ = perBeat;
+        nextTick_ = fromHere;
+        counting_ = true;
+    } else if (regridded_ && std::llabs(fromHere - nextTick_) > 1) {
+        nextTick_ = fromHere; // moved by more than a leader's rounding: count from here
+    }
+    regridded_ = false;
+    nextTick_ = std::max(nextTick_, std::int64_t(std::ceil(firstBeat_ * perBeat - onTheLine)));
+    const std::int64_t end = position + std::int64_t(to - from);
+    // A stretch is at most a block: the bound only guards against nonsense.
+    for (std::size_t n = 0; n <= capacity; ++n) {
+        std::int64_t frame = grid.tempo.firstFrameOf(double(nextTick_) / perBeat - onTheLine);
+        if (frame >= end)
+            break;
+        frame = std::max(frame, position); // due before the stretch: late rather than lost
+        tick(from + std::uint64_t(frame - position));
+        ++nextTick_;
+    }
+}
+
+void MidiClock::freeRun(std::uint64_t from, std::uint64_t to, std::int64_t position, const TimeGrid& grid) noexcept
+{
     const double bpm = grid.tempo.bpmAt(position);
-    if (!(bpm > 0.0))
+    if (!(bpm > 0.0) || to <= from)
         return;
-    const double period = 60.0 * double(grid.tempo.sampleRate) / (bpm * perBeat);
+    const double period
+        = 60.0 * double(grid.tempo.sampleRate) / (bpm * ticksPerBeat(grid, grid.tempo.beatsAt(position)));
     if (!freeRunning_) {
         // On from the last tick, so stopping does not bunch two ticks together.
         nextFree_ = ticked_ ? double(lastTick_) + period : double(from);
@@ -100,26 +152,35 @@ void MidiClock::changed(Change change, std::uint64_t at, std::int64_t position, 
         return;
     switch (change) {
     case Change::Started:
-        freeRunning_ = false;
         resume(at, position, grid);
         break;
     case Change::Stopped:
         emit(at, midi::kind::stop);
         counting_ = false;
         freeRunning_ = false;
+        startPending_ = false;
+        rolled_ = false;
         break;
-    case Change::Located:
+    case Change::Located: {
+        // Following JACK, a cycle the engine did not run moves the leader on: the same run.
+        const std::int64_t ahead = position - expected_;
+        if (rolling && rolled_ && ahead > 0 && ahead <= std::int64_t(config::maxBlockFrames)) {
+            expected_ = position;
+            break;
+        }
         freeRunning_ = false;
         if (rolling) {
             emit(at, midi::kind::stop);
             resume(at, position, grid);
         } else {
+            startPending_ = false;
             songPosition(at, position, grid);
         }
         break;
+    }
     case Change::Regrid:
-        // The beats are counted anew; the last tick's frame keeps a tick from going out twice.
-        counting_ = false;
+        // The tick count carries on unless the grid moved by more than a rounding (roll()).
+        regridded_ = true;
         freeRunning_ = false;
         break;
     }
@@ -128,19 +189,27 @@ void MidiClock::changed(Change change, std::uint64_t at, std::int64_t position, 
 void MidiClock::resume(std::uint64_t at, std::int64_t position, const TimeGrid& grid) noexcept
 {
     const double beats = grid.tempo.beatsAt(position);
-    ticksPerBeat_ = ticksPerBeat(grid, beats);
     counting_ = false;
+    regridded_ = false;
+    freeRunning_ = false;
+    rolled_ = false;
     ticked_ = false; // a tick on this frame before the start is the old run's
     if (beats <= onTheLine) {
-        emit(at, midi::kind::start);
-        firstTick_ = 0; // a count-in: the receiver starts on bar 1's tick
+        firstBeat_ = 0.0;
+        if (beats >= -onTheLine) {
+            emit(at, midi::kind::start);
+            startPending_ = false;
+        } else {
+            startPending_ = true; // a count-in: Start on bar 1's frame
+        }
         return;
     }
-    const double sixteenths = beats * ticksPerBeat_ / 6.0;
-    const auto place = std::int64_t(std::ceil(sixteenths - onTheLine));
+    startPending_ = false;
+    const double perBeat = ticksPerBeat(grid, beats);
+    const auto place = std::int64_t(std::ceil(beats * perBeat / 6.0 - onTheLine));
     emit(at, midi::kind::songPosition, int(std::min(place, maxSongPosition)));
     emit(at, midi::kind::resume);
-    firstTick_ = place * 6; // past 1,023 bars the receiver cannot be told: it counts from there
+    firstBeat_ = double(place) * 6.0 / perBeat; // past 1,023 bars the receiver cannot be told: it counts from there
 }
 
 void MidiClock::songPosition(std::uint64_t at, std::int64_t position, const TimeGrid& grid) noexcept

@@ -70,10 +70,19 @@ int ProcessCallback::onProcess(jack_nframes_t nframes, void* self)
             if (jack_port_t* port = output.load(std::memory_order_acquire))
                 if (auto* out = static_cast<float*>(BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(port, nframes))))
                     std::memset(out, 0, sizeof(float) * nframes);
-        for (const auto& output : callback.midiOutputPorts_)
-            if (jack_port_t* port = output.load(std::memory_order_acquire))
-                if (void* out = BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(port, nframes)))
-                    BACKLINE_AUDITED_NONBLOCKING(jack_midi_clear_buffer(out));
+        for (std::size_t i = 0; i < callback.midiOutputPorts_.size(); ++i) {
+            jack_port_t* port = callback.midiOutputPorts_[i].load(std::memory_order_acquire);
+            void* out = port ? BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(port, nframes)) : nullptr;
+            if (!out)
+                continue;
+            BACKLINE_AUDITED_NONBLOCKING(jack_midi_clear_buffer(out));
+            // A drum machine following the clock stops with backline rather than run on alone.
+            if (i == 1 && !callback.stopTold_) {
+                const std::uint8_t stop = midi::kind::stop;
+                BACKLINE_AUDITED_NONBLOCKING(jack_midi_event_write(out, 0, &stop, 1));
+                callback.stopTold_ = true;
+            }
+        }
     }
     callback.inCallback_.store(false, std::memory_order_seq_cst);
     return 0;
@@ -160,11 +169,16 @@ void ProcessCallback::writeSessionMidi(const engine::Graph& graph, jack_nframes_
         void* buffer = BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(static_cast<jack_port_t*>(graph.midiOutHandle), nframes));
         BACKLINE_AUDITED_NONBLOCKING(jack_midi_clear_buffer(buffer));
         // Feedback at the cycle's start; a few hundred a cycle at most, the rest the next cycle.
+        // What a full buffer had no room for waits, in order, for the next cycle.
         engine::MidiWire& wire = engine_.midiWire();
-        midi::MidiMessage message;
-        for (std::size_t n = 0; n < maxFeedbackPerCycle && wire.takeOutgoing(message); ++n)
-            if (BACKLINE_AUDITED_NONBLOCKING(jack_midi_event_write(buffer, 0, message.bytes, message.size)) != 0)
-                wire.lost();
+        for (std::size_t n = 0; n < maxFeedbackPerCycle; ++n) {
+            if (!carrying_ && !wire.takeOutgoing(carried_))
+                break;
+            carrying_ = true;
+            if (BACKLINE_AUDITED_NONBLOCKING(jack_midi_event_write(buffer, 0, carried_.bytes, carried_.size)) != 0)
+                break;
+            carrying_ = false;
+        }
     }
     if (graph.clockOutHandle) {
         void* buffer = BACKLINE_AUDITED_NONBLOCKING(jack_port_get_buffer(static_cast<jack_port_t*>(graph.clockOutHandle), nframes));

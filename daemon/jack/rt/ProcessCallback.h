@@ -78,6 +78,9 @@ private:
     std::atomic<transport::JackMode> transportMode_ {transport::JackMode::Off};
     std::array<std::atomic<jack_port_t*>, 2> outputPorts_ {}; // the master outputs, for silence while quiescing
     std::array<std::atomic<jack_port_t*>, 2> midiOutputPorts_ {}; // midi_out and clock_out, emptied while quiescing
+    bool stopTold_ = false;       // audio thread: Stop went out on clock_out as the callback went quiet
+    midi::MidiMessage carried_;   // audio thread: feedback a full midi_out had no room for
+    bool carrying_ = false;
     std::vector<const float*> inputBuffers_;         // the engine's inputs this cycle, sized for the most there can be
     std::vector<const float*> outgoingInputBuffers_; // the same for a reload's outgoing graph
 };

@@ -7,11 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
 using backline::engine::ClockMessage;
+using backline::engine::LeaderPosition;
 using backline::engine::MidiClock;
 using backline::engine::Transport;
 using backline::engine::TransportRequest;
@@ -210,4 +212,122 @@ TEST(MidiClock, SwitchedOffWhileRollingItStopsTheReceiverAndSendsNoMore)
     EXPECT_EQ(rig.sent.back().bytes[0], kind::stop);
 }
 
+TEST(MidiClock, AMeterChangeAfterAContinueGoesOnTickingAtTheNewBeatsRate)
+{
+    Rig rig;
+    rig.ask(TransportRequest::Op::Tempo, 0, 120.0);
+    rig.ask(TransportRequest::Op::LocateBar, 0, 0.0, 9); // bar 9 of 4/4: Continue from sixteenth 128
+    rig.runTo(256);
+    rig.ask(TransportRequest::Op::Play);
+    rig.runTo(48000);
+    TransportRequest meter;
+    meter.op = TransportRequest::Op::Meter;
+    meter.num = 6;
+    meter.den = 8; // from the next bar line (beats 36, engine frame 96,256): 12 ticks an eighth, 2,000 frames
+    rig.transport.request(meter, 0, rig.frame);
+    rig.runTo(48000 * 8, 1024); // the bar line falls inside a block
+    const auto ticks = rig.framesOf(kind::clock);
+    ASSERT_GT(ticks.size(), 200u);
+    EXPECT_EQ(ticks[0], 256u) << "Continue's sixteenth is where it stands";
+    for (std::size_t k = 1; k < ticks.size(); ++k)
+        ASSERT_EQ(ticks[k] - ticks[k - 1], ticks[k] <= 96256u ? 1000u : 2000u) << "tick " << k << " at " << ticks[k];
+    EXPECT_NE(std::find(ticks.begin(), ticks.end(), 96256u), ticks.end()) << "a tick on the bar line";
+}
+
+TEST(MidiClock, AMeterChangeOnABarLineMidBlockIsTickedAtBothRates)
+{
+    Rig rig;
+    rig.ask(TransportRequest::Op::Tempo, 0, 120.0);
+    TransportRequest meter;
+    meter.op = TransportRequest::Op::Meter;
+    meter.num = 4;
+    meter.den = 8;
+    rig.ask(TransportRequest::Op::Play);
+    rig.runTo(24000);
+    rig.transport.request(meter, 0, rig.frame);
+    rig.runTo(48000 * 6, 1024); // 96,000 falls inside the block [95,232, 96,256)
+    const auto ticks = rig.framesOf(kind::clock);
+    std::size_t line = 0;
+    while (line < ticks.size() && ticks[line] < 96000)
+        ++line;
+    ASSERT_LT(line + 10, ticks.size());
+    EXPECT_EQ(ticks[line], 96000u);
+    EXPECT_EQ(ticks[line - 1], 95000u);
+    for (std::size_t k = line + 1; k < ticks.size(); ++k)
+        ASSERT_EQ(ticks[k] - ticks[k - 1], 2000u) << "tick " << k;
+}
+
+TEST(MidiClock, FollowingALeadersRoundedBarsNoTickIsSentTwiceOrSkipped)
+{
+    Rig rig;
+    rig.ask(TransportRequest::Op::Play);
+    rig.runTo(256);
+    // The leader (JACK's timebase master) rounds its beats to 1/1920 each cycle: the grid is
+    // anchored anew every time.
+    std::int64_t position = 256;
+    for (int cycle = 0; cycle < 2000; ++cycle) {
+        LeaderPosition leader;
+        leader.rolling = true;
+        leader.frame = position;
+        leader.hasBars = true;
+        leader.bpm = 120.0;
+        leader.num = 4;
+        leader.den = 4;
+        const double beats = std::floor(double(position) / 24000.0 * 1920.0 + (cycle % 3 == 0 ? 0.9 : 0.1)) / 1920.0;
+        leader.bar = std::int64_t(beats / 4.0) + 1;
+        leader.beat = int(std::fmod(beats, 4.0)) + 1;
+        leader.beatFraction = beats - std::floor(beats);
+        rig.transport.follow(leader, rig.frame);
+        rig.runTo(rig.frame + 128, 128);
+        position += 128;
+    }
+    const auto ticks = rig.framesOf(kind::clock);
+    ASSERT_GT(ticks.size(), 250u);
+    for (std::size_t k = 1; k < ticks.size(); ++k) {
+        // The leader's rounding (1/1920 of a beat, 12.5 frames) moves a tick; a tick twice or
+        // one skipped would be 0 or 2,000 frames.
+        ASSERT_GE(ticks[k] - ticks[k - 1], 970u) << "tick " << k << " twice";
+        ASSERT_LE(ticks[k] - ticks[k - 1], 1030u) << "a tick skipped before " << k;
+    }
+}
+
+TEST(MidiClock, ACountInSendsStartOnBarOnesFrame)
+{
+    Rig rig(true);
+    rig.ask(TransportRequest::Op::Tempo, 0, 120.0);
+    rig.ask(TransportRequest::Op::Locate, 0, 0.0, -48000); // a bar of count-in
+    rig.runTo(256);
+    rig.sent.clear();
+    rig.ask(TransportRequest::Op::Play);
+    rig.runTo(100000);
+    const auto starts = rig.framesOf(kind::start);
+    ASSERT_EQ(starts.size(), 1u);
+    EXPECT_EQ(starts[0], 256u + 48000u);
+    const auto ticks = rig.framesOf(kind::clock);
+    ASSERT_FALSE(ticks.empty());
+    EXPECT_LT(ticks[0], starts[0]) << "ticking on through the count-in, as while stopped";
+    auto first = std::find(ticks.begin(), ticks.end(), starts[0]);
+    ASSERT_NE(first, ticks.end()) << "a tick on Start's frame";
+    for (auto it = first + 1; it != ticks.end(); ++it)
+        ASSERT_EQ(*it - *(it - 1), 1000u);
+}
+
+TEST(MidiClock, ACycleTheEngineMissedWhileFollowingIsNotALocate)
+{
+    Rig rig;
+    rig.ask(TransportRequest::Op::Play);
+    rig.runTo(10240);
+    LeaderPosition leader;
+    leader.rolling = true;
+    leader.frame = rig.transport.position() + 128; // one cycle ahead: the engine missed it
+    rig.transport.follow(leader, rig.frame);
+    rig.runTo(30000, 128);
+    EXPECT_TRUE(rig.framesOf(kind::stop).empty());
+    EXPECT_TRUE(rig.framesOf(kind::resume).empty());
+    const auto ticks = rig.framesOf(kind::clock);
+    for (std::size_t k = 1; k < ticks.size(); ++k)
+        ASSERT_LE(ticks[k] - ticks[k - 1], 1000u) << "no tick lost at " << ticks[k];
+}
+
 } // namespace
+
