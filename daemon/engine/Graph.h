@@ -171,6 +171,7 @@ struct SessionMidiPorts {
     std::vector<std::string> clockConnections; ///< the same for clock_out
     bool clockOut = false;         ///< clock_out carries the clock
     bool clockWhileStopped = true; ///< ticks while the transport stands too
+    bool clockIn = false;          ///< the transport follows a beat clock on midi_in
 };
 
 /// Where the audio thread can copy audio out (meters, loudness, recording).

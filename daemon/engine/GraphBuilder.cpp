@@ -74,6 +74,7 @@ public:
         ports.clockConnections = spec_.midi.clock.connect;
         ports.clockOut = spec_.midi.clock.out;
         ports.clockWhileStopped = spec_.midi.clock.whileStopped;
+        ports.clockIn = spec_.midi.clock.in;
         if (auto r = checkPortNames(); !r)
             return r.error();
         if (auto r = wireNodes(*graph_); !r)

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::array<std::string_view, 9> midiKeys { "api", "inputs", "outputs", "feedback_rate", "program_change",
     "map", "jack_in", "jack_out", "clock" };
-constexpr std::array<std::string_view, 3> clockKeys { "out", "connect", "while_stopped" };
+constexpr std::array<std::string_view, 4> clockKeys { "out", "connect", "while_stopped", "in" };
 constexpr std::array<std::string_view, 12> mapKeys { "cc", "cc14", "nrpn", "note", "program", "channel", "to", "scene",
     "curve", "min", "max", "pickup" };
 constexpr double maxFeedbackRate = 1000.0; // a MIDI cable carries ~1000 three-byte messages a second
@@ -66,11 +66,11 @@ Result<void> readClock(const YamlReader& yaml, const YamlEntry& entry, MidiSpec:
     if (auto known = yaml.checkKeys(*fields, clockKeys, "in 'midi.clock'"); !known)
         return known;
     for (const YamlEntry& field : *fields) {
-        if (field.key == "out" || field.key == "while_stopped") {
+        if (field.key == "out" || field.key == "while_stopped" || field.key == "in") {
             auto on = yaml.boolean(field);
             if (!on)
                 return on.error();
-            (field.key == "out" ? clock.out : clock.whileStopped) = *on;
+            (field.key == "out" ? clock.out : field.key == "in" ? clock.in : clock.whileStopped) = *on;
         } else if (field.key == "connect") {
             if (auto r = readJackPatterns(yaml, field, "clock.connect", clock.connect); !r)
                 return r;

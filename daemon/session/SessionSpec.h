@@ -198,6 +198,7 @@ struct MidiSpec {
     struct Clock {
         bool out = false;                 ///< sent at all
         bool whileStopped = true;         ///< ticks while the transport stands too
+        bool in = false;                  ///< the transport follows a beat clock on midi_in
         std::vector<std::string> connect; ///< JACK MIDI inputs clock_out is connected to
         bool operator==(const Clock&) const = default;
     } clock;

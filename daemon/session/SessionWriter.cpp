@@ -367,6 +367,8 @@ private:
                 clock.push_back(fmt::format("connect: {}", list(midi.clock.connect)));
             if (!midi.clock.whileStopped)
                 clock.push_back("while_stopped: false");
+            if (midi.clock.in)
+                clock.push_back("in: true");
             lines += fmt::format("  clock: {{{}}}\n", fmt::join(clock, ", "));
         }
         if (live_.midiMap->empty()) {

@@ -143,3 +143,35 @@ TEST(DaemonMidiClock, AControllerOnTheSessionsOwnPortsMovesAParameterAndFollowsT
     EXPECT_TRUE(followed) << "the tablet's change came back on backline:midi_out";
     EXPECT_TRUE(d.process->running());
 }
+
+TEST(DaemonMidiClock, AnExternalClockOnMidiInLeadsTheTransport)
+{
+    const std::string yaml = "backline: 1\nname: follower\ntracks:\n  - {name: tone, dsp: tone}\n"
+                             "midi:\n  clock: {in: true}\n";
+    LiveDaemon d(yaml);
+    JackMidiClient master(d.jack.name(), "bltest-master");
+    master.addOutput("out");
+    ASSERT_TRUE(master.connect("bltest-master:out", "backline:midi_in"));
+    ASSERT_TRUE(master.settle());
+    Freewheeling freewheel(master); // every cycle of both clients runs: no tick is lost
+    // Start, then a tick every 8 cycles of 128 frames: 1,024 frames, 117.1875 BPM.
+    ASSERT_TRUE(master.play({0xFA}));
+    for (int k = 0; k < 100; ++k) {
+        ASSERT_TRUE(master.play({0xF8}));
+        for (int gap = 0; gap < 7; ++gap)
+            ASSERT_TRUE(master.play({}));
+    }
+    ASSERT_TRUE(waitFor([&] { return master.played(); }));
+    auto position = d.osc->request("/transport/position");
+    ASSERT_TRUE(position && position->args.size() >= 6) << d.process->output();
+    EXPECT_EQ(position->text(5), "rolling");
+    EXPECT_NEAR(position->number(4), 117.1875, 0.05);
+
+    ASSERT_TRUE(master.play({0xFC}));
+    ASSERT_TRUE(waitFor([&] { return master.played(); }));
+    ASSERT_TRUE(master.waitCycles(4));
+    position = d.osc->request("/transport/position");
+    ASSERT_TRUE(position && position->args.size() >= 6);
+    EXPECT_EQ(position->text(5), "stopped");
+    EXPECT_TRUE(d.process->running());
+}

@@ -112,7 +112,7 @@ int JackMidiClient::onProcess(jack_nframes_t frames, void* self)
         void* buffer = jack_port_get_buffer(out, frames);
         jack_midi_clear_buffer(buffer);
         Event e;
-        if (c->toPlay_.pop(e))
+        if (c->toPlay_.pop(e) && e.size > 0)
             jack_midi_event_write(buffer, 0, e.bytes, e.size);
     }
     if (jack_port_t* in = c->in_.load(std::memory_order_acquire)) {

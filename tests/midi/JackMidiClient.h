@@ -37,8 +37,8 @@ public:
     void removeOutput();
     /// Registers the input port; its full name.
     std::string addInput(const std::string& port);
-    /// Queues bytes to go out as one JACK MIDI event, one event a cycle; false when the queue
-    /// is full.
+    /// Queues bytes to go out as one JACK MIDI event, one event a cycle (no bytes: a cycle
+    /// with none); false when the queue is full.
     bool play(const Bytes& bytes);
     /// Whether everything queued has gone out.
     bool played() const { return toPlay_.sizeApprox() == 0; }
@@ -81,7 +81,7 @@ private:
     std::atomic<jack_port_t*> in_ {nullptr};  // the same
     std::atomic<std::uint64_t> cycles_ {0};   // release by onProcess, acquire by waitCycles
     bool freewheeling_ = false;               // the test thread's
-    SpscQueue<Event, 64> toPlay_;
+    SpscQueue<Event, 1024> toPlay_;
     SpscQueue<Event, 8192> heard_;
     std::uint64_t frames_ = 0; // onProcess's: frames of the cycles run so far
     std::atomic<std::uint64_t> overflows_ {0}; // events heard that the queue had no room for

@@ -152,6 +152,7 @@ const Graph* BlockProcessor::beginBlock() noexcept
     const bool clock = current_ && current_->sessionMidi.clockOut;
     midiClock_.configure(clock, clock && current_->sessionMidi.clockWhileStopped, transport_.position(),
         transport_.rolling(), transport_.grid());
+    clockIn_.configure(current_ && current_->sessionMidi.clockIn);
     if (reannounce_.load(std::memory_order_relaxed) && reannounce_.exchange(false, std::memory_order_relaxed))
         midiClock_.reannounce(transport_.position(), transport_.rolling(), transport_.grid());
     return current_;

@@ -12,6 +12,7 @@
 #include "engine/rt/Fades.h"
 #include "engine/rt/LineCommands.h"
 #include "engine/rt/MidiClock.h"
+#include "engine/rt/MidiClockIn.h"
 #include "engine/rt/MidiWire.h"
 #include "engine/rt/ParamCommands.h"
 #include "engine/rt/Retirer.h"
@@ -55,7 +56,10 @@ public:
     /// MIDI input (backline:midi_in) at frame `offset` of the block, for the mappings.
     void sessionMidiIn(std::uint32_t offset, const std::uint8_t* bytes, std::size_t size) noexcept BACKLINE_NONBLOCKING
     {
-        midiWire_.arrived(frame_ + offset, bytes, size);
+        midi::MidiMessage message;
+        for (std::size_t i = 0; i < size; ++i)
+            if (midiWire_.parse(bytes[i], message) && !clockIn_.take(message, frame_ + offset, frame_, transport_))
+                midiWire_.arrived(message, frame_ + offset);
     }
     /// [audio] After runBlock(): the beat clock's messages of the block just run (when the
     /// session sends it), their frames from midiClock().blockStart() on.
@@ -186,6 +190,7 @@ private:
     BlockClock clock_;
     Transport transport_;
     MidiClock midiClock_;
+    MidiClockIn clockIn_;
     MidiWire midiWire_;
     const ShowPlan* show_ = nullptr;
     Arrangement arrangement_;

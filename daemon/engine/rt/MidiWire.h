@@ -28,18 +28,17 @@ public:
     /// Messages each way the queues hold: a controller's burst of every fader at once, twice.
     static constexpr std::size_t depth = 1024;
 
-    /// [audio] The bytes of one event of midi_in at engine frame `frame`: parsed (running status
-    /// carries on to the next event), each whole channel or system common message queued.
-    /// Realtime bytes (clock, active sensing) are not for the mappings and go no further.
-    void arrived(std::uint64_t frame, const std::uint8_t* bytes, std::size_t size) noexcept BACKLINE_NONBLOCKING
+    /// [audio] One byte of midi_in: true when it completes a message, then in out (running
+    /// status carries on from event to event).
+    bool parse(std::uint8_t byte, midi::MidiMessage& out) noexcept BACKLINE_NONBLOCKING { return parser_.push(byte, out); }
+    /// [audio] A whole message of midi_in at engine frame `frame`, queued for the mappings.
+    /// Realtime messages (clock, active sensing) are not for them and go no further.
+    void arrived(const midi::MidiMessage& message, std::uint64_t frame) noexcept BACKLINE_NONBLOCKING
     {
-        midi::MidiMessage message;
-        for (std::size_t i = 0; i < size; ++i) {
-            if (!parser_.push(bytes[i], message) || message.status() >= midi::kind::clock)
-                continue;
-            if (!arrived_.push(ArrivedMidi {message, frame}))
-                dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
-        }
+        if (message.status() >= midi::kind::clock)
+            return;
+        if (!arrived_.push(ArrivedMidi {message, frame}))
+            dropped_.fetch_add(1, std::memory_order_relaxed); // a statistic
     }
     /// [control] The next message midi_in brought, oldest first.
     bool takeArrived(ArrivedMidi& out) noexcept { return arrived_.pop(out); }
