@@ -3,7 +3,7 @@
 // and back through the engine while a steady sine plays, must not click: the bound of
 // tests/faust/SmoothingTest.cpp (ClickBound.h). The high-pass, the EQ and the compressor leave
 // their smoothing to the engine (their coefficients are computed once per compute() call and
-// the engine ramps their controls in 16-frame slices, frequencies and Qs by equal ratios), so
+// the engine ramps their controls in 8-frame slices, frequencies and Qs by equal ratios), so
 // this is where their glides are held to it; the gate still smooths in Faust.
 #include "ClickBound.h"
 #include "EngineFixture.h"
@@ -33,7 +33,7 @@ const char* const context[][2] = {{"hpf/on", "1"}, {"gate/on", "1"}, {"comp/on",
     {"eq/low/gain", "6"}, {"eq/mid1/gain", "6"}, {"eq/mid2/gain", "-6"}, {"eq/high/gain", "6"}};
 
 /// A track playing a tone of freq through its strip set as context, but for skip.
-std::string session(double freq, const std::string& skip)
+std::string toneTrack(double freq, const std::string& skip)
 {
     std::string strip;
     for (const auto& [path, value] : context)
@@ -58,7 +58,7 @@ TEST(StripSmoothing, EverySectionControlJumpsMinToMaxAndBackThroughTheEngineWith
             ++tested;
             // 1 kHz, except for the high-pass's cutoff, which only acts lower down.
             const double freq = param.path == "hpf/freq" ? 100.0 : 1000.0;
-            OfflineSession s(session(freq, param.path));
+            OfflineSession s(toneTrack(freq, param.path));
             TrackTaps taps(s, {0});
             const std::string address = "/track/t0/" + param.path;
             // The jumps land on crests of the tone: the first part is a quarter period longer
