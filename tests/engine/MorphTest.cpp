@@ -228,7 +228,7 @@ TEST(Morph, EveryKindOfParameterStartsOnTheBatchFrameAndLandsExactlyOnItsTarget)
     EXPECT_EQ(graph.morphs.count(), 0u) << "every morph is over";
     for (const auto& [address, value] : changes) {
         const auto& slot = graph.slots[*graph.params->find(address)];
-        const float now = slot.smoothing == backline::engine::Smoothing::Engine ? slot.smoother.current() : *slot.zone;
+        const float now = slot.smoothing == backline::engine::Smoothing::Engine ? slot.value() : *slot.zone;
         EXPECT_EQ(now, float(value)) << address;
     }
 }
