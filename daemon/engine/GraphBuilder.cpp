@@ -134,7 +134,8 @@ private:
         return graph_->stages.size() - 1;
     }
 
-    Result<ParamId> addParam(ParamInfo info, float* zone, Smoothing smoothing)
+    /// geometric: an engine ramp by equal ratios (ParamSlot::geometric).
+    Result<ParamId> addParam(ParamInfo info, float* zone, Smoothing smoothing, bool geometric = false)
     {
         const auto id = static_cast<ParamId>(table_->size());
         if (!table_->add(info))
@@ -143,7 +144,8 @@ private:
         slot.zone = zone;
         slot.smoothing = smoothing;
         slot.curve = morphCurveFor(info);
-        slot.smoother.prepare(smoothing == Smoothing::Engine
+        slot.geometric = geometric;
+        slot.prepare(smoothing == Smoothing::Engine
                 ? std::uint32_t(std::lround(config::smoothingSeconds * graph_->sampleRate))
                 : 0,
             info.init);
@@ -154,7 +156,8 @@ private:
     }
 
     /// Registers every parameter of the stage under prefix (but those `skip` names); built-ins
-    /// smooth in their DSP.
+    /// smooth in their DSP, unless they declare `smoothing "engine"` (the strip's high-pass and
+    /// EQ: faust/lib/eq.lib); the engine ramps those, their frequencies and Qs by equal ratios.
     Result<void> addStageParams(std::size_t stageIndex, const std::string& prefix, bool builtin,
         bool (*skip)(const std::string& path) = nullptr)
     {
@@ -172,10 +175,13 @@ private:
             info.step = p.step;
             info.logScale = p.logScale;
             info.midiCc = p.midiCc;
+            const bool byEngine = stage.dsp->smoothedByEngine();
             Smoothing smoothing = Smoothing::None;
             if (p.kind == port::ParamKind::Continuous)
-                smoothing = builtin ? Smoothing::Dsp : Smoothing::Engine;
-            auto id = addParam(info, p.zone, smoothing);
+                smoothing = builtin && !byEngine ? Smoothing::Dsp : Smoothing::Engine;
+            const bool geometric = smoothing == Smoothing::Engine && byEngine
+                && morphCurveFor(info) == MorphCurve::Geometric && info.min > 0.0f;
+            auto id = addParam(info, p.zone, smoothing, geometric);
             if (!id)
                 return id.error();
             if (smoothing == Smoothing::Engine)
@@ -218,7 +224,7 @@ private:
     {
         auto& slot = graph_->slots[id];
         *slot.zone = value;
-        slot.smoother.reset(value);
+        slot.reset(value);
         graph_->initialValues[id] = value;
     }
 

@@ -12,7 +12,8 @@ namespace backline::engine {
 using ParamId = std::uint32_t;
 
 /// Who smooths a continuous parameter: the engine (a ramp on the audio thread, with the DSP
-/// computed in short slices) or the DSP itself (built-ins smooth per sample in Faust).
+/// computed in short slices: a session's DSP, and a built-in that declares `smoothing "engine"`)
+/// or the DSP itself (the other built-ins smooth per sample in Faust).
 enum class Smoothing {
     None,   ///< applied at once
     Engine, ///< a ramp on the audio thread, the DSP computed in short slices meanwhile

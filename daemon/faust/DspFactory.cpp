@@ -4,13 +4,29 @@
 #include "faust/ParamCollector.h"
 
 #include <faust/dsp/dsp.h>
+#include <faust/gui/meta.h>
 
 #include <cassert>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <utility>
 
 namespace backline::faust {
+
+namespace {
+
+/// Reads a DSP's `declare smoothing "engine";`.
+struct SmoothingDeclaration : Meta {
+    bool engine = false;
+    void declare(const char* key, const char* value) override
+    {
+        if (std::strcmp(key, "smoothing") == 0 && std::strcmp(value, "engine") == 0)
+            engine = true;
+    }
+};
+
+} // namespace
 
 Result<std::unique_ptr<DspInstance>> DspFactory::instantiate(int sampleRate)
 {
@@ -54,6 +70,9 @@ DspInstance::DspInstance(std::shared_ptr<DspFactory> factory, std::unique_ptr<::
     raw_->init(sampleRate);
     numInputs_ = raw_->getNumInputs();
     numOutputs_ = raw_->getNumOutputs();
+    SmoothingDeclaration smoothing;
+    raw_->metadata(&smoothing);
+    smoothedByEngine_ = smoothing.engine;
     // The zones are members of the Faust object, so they stay put for the instance's life.
     auto params = ParamCollector::collect(*raw_, factory_->origin());
     if (params)

@@ -54,6 +54,10 @@ public:
     /// The parameter at `path`, or nullptr.
     const DspParam* findParam(const std::string& path) const noexcept;
     std::string origin() const { return factory_->origin(); }
+    /// True when the DSP declares `smoothing "engine"`: its controls do not glide by themselves
+    /// (their coefficients are computed once per compute()), so the engine ramps every
+    /// continuous one, frequencies and Qs by equal ratios, and computes it in short slices meanwhile.
+    bool smoothedByEngine() const noexcept { return smoothedByEngine_; }
 
     /// [audio] Runs the DSP over nframes.
     void compute(int nframes, FAUSTFLOAT** inputs, FAUSTFLOAT** outputs) noexcept BACKLINE_NONBLOCKING;
@@ -66,6 +70,7 @@ private:
     ::dsp* raw_ = nullptr; // devirtualised handle for compute()
     int numInputs_ = 0;
     int numOutputs_ = 0;
+    bool smoothedByEngine_ = false;
     std::vector<DspParam> params_;
 };
 

@@ -31,11 +31,14 @@ std::string bigSession()
     return yaml + "buses:\n  - name: fx\n";
 }
 
-/// The value a parameter holds or, ramped by the engine (a session's own DSP), heads for.
+/// The value a parameter holds or, ramped by the engine (a session's own DSP, a strip
+/// section), heads for.
 float heading(const backline::engine::Graph& graph, backline::engine::ParamId id)
 {
     const auto& slot = graph.slots[id];
-    return slot.smoothing == backline::engine::Smoothing::Engine ? slot.smoother.target() : *slot.zone;
+    if (slot.smoothing != backline::engine::Smoothing::Engine)
+        return *slot.zone;
+    return slot.geometric ? slot.exact : slot.smoother.target(); // a geometric ramp runs in ln(value)
 }
 
 /// A value for a parameter that differs from value: a quarter (or, with other, three quarters)

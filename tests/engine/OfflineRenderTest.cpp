@@ -95,8 +95,8 @@ TEST(OfflineRender, EngineSmoothsAJumpOfAJitDspParameterWithoutASingleStep)
     double maxStep = 0.0;
     for (std::size_t i = 1; i < l.size(); ++i)
         maxStep = std::max(maxStep, double(std::fabs(l[i] - l[i - 1])));
-    // 20 ms ramp in 16-frame slices at 48 kHz: 60 steps of 0.5/60 at most (kept below the
-    // master limiter's ceiling so only the ramp shapes the output).
+    // 20 ms ramp in 8-frame slices at 48 kHz: 120 steps of 0.5/120 (the bound allows 16-frame
+    // slices' 0.5/60), kept below the master limiter's ceiling so only the ramp shapes the output.
     EXPECT_LE(maxStep, 0.5 / 60.0 + 1e-4);
     EXPECT_NEAR(l.back(), 0.5f, 1e-4);
     // A jump would be there within a block; the ramp is still on its way after 5 ms.

@@ -12,6 +12,7 @@
 // change at once: a 2 dB gain jump on a 1 kHz sine already breaks the bound
 // (TEST(Smoothing, TheBoundCatchesAnUnsmoothedJump)); a parameter swell (an EQ peak swept
 // through the tone) raises G and is no click.
+#include "ClickBound.h"
 #include "DspRender.h"
 #include "Signal.h"
 
@@ -21,7 +22,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <deque>
 #include <map>
 #include <numbers>
 #include <string>
@@ -31,37 +31,7 @@ using backline::port::ParamKind;
 
 namespace {
 
-constexpr double allowedRatio = 1.25;
-constexpr std::size_t localWindow = 480; // 10 ms either side at 48 kHz
-constexpr double snapAllowance = 3.1e-5; // -90 dBFS
-
-/// Worst (|y[n]-y[n-1]| - snapAllowance) / (inputStep * G(n)) over out[from...]; 0 for steps within the allowance.
-double worstStepRatio(const std::vector<float>& out, double inputPeak, double inputStep, std::size_t from)
-{
-    const std::size_t n = out.size();
-    // Local peak over [i - localWindow, i + localWindow]: a sliding maximum (monotonic deque).
-    std::vector<double> local(n, 0.0);
-    std::deque<std::size_t> window; // indices whose |out| decreases from front to back
-    std::size_t next = 0;           // next index to enter the window
-    for (std::size_t i = 0; i < n; ++i) {
-        for (; next < std::min(n, i + localWindow + 1); ++next) {
-            while (!window.empty() && std::fabs(out[window.back()]) <= std::fabs(out[next]))
-                window.pop_back();
-            window.push_back(next);
-        }
-        while (window.front() + localWindow < i)
-            window.pop_front();
-        local[i] = std::fabs(double(out[window.front()]));
-    }
-    double worst = 0.0;
-    for (std::size_t i = std::max<std::size_t>(from, 1); i < n; ++i) {
-        const double step = std::fabs(double(out[i]) - double(out[i - 1])) - snapAllowance;
-        const double allowedScale = inputStep * local[i] / inputPeak;
-        if (step > 0.0)
-            worst = std::max(worst, step / allowedScale);
-    }
-    return worst;
-}
+constexpr double allowedRatio = clickBoundRatio;
 
 /// How one built-in is exercised: the settings that make its stages active and the input level.
 struct Exercise {

@@ -45,11 +45,8 @@ std::uint32_t watchForSleep(BusNode& bus, const float* const* in, int numIn, con
 /// bit), its ramps landed (nothing sounds that a jump could click in).
 void wake(Graph& graph, BusNode& bus, DspStage& stage) noexcept BACKLINE_NONBLOCKING
 {
-    for (ParamId id : stage.rampedParams) {
-        auto& slot = graph.slots[id];
-        slot.smoother.land();
-        *slot.zone = slot.smoother.current();
-    }
+    for (ParamId id : stage.rampedParams)
+        graph.slots[id].land();
     bus.asleep = false;
     bus.quietFrames = 0;
 }

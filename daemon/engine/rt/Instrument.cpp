@@ -89,13 +89,11 @@ void Instrument::render(Graph& graph, std::uint64_t frame, float* const* out, in
         // rt/StageRunner does for a single DSP, so every voice follows the ramp.
         bool ramping = false;
         for (ParamId id : first.rampedParams)
-            ramping = ramping || graph.slots[id].smoother.ramping();
+            ramping = ramping || graph.slots[id].ramping();
         if (ramping) {
             end = std::min(end, pos + config::smoothingSliceFrames);
-            for (ParamId id : first.rampedParams) {
-                auto& slot = graph.slots[id];
-                *slot.zone = slot.smoother.advance(end - pos);
-            }
+            for (ParamId id : first.rampedParams)
+                graph.slots[id].advance(end - pos);
         }
         renderSpan(graph, out, channels, pos, end - pos);
         if (releaseWaiting)

@@ -46,7 +46,7 @@ void computeStage(Graph& graph, DspStage& stage, float* const* in, float* const*
 {
     bool ramping = false;
     for (ParamId id : stage.rampedParams)
-        ramping = ramping || graph.slots[id].smoother.ramping();
+        ramping = ramping || graph.slots[id].ramping();
     const int numIn = stage.dsp->numInputs();
     const int numOut = stage.dsp->numOutputs();
     if (!ramping) {
@@ -57,10 +57,8 @@ void computeStage(Graph& graph, DspStage& stage, float* const* in, float* const*
     float* outSlice[config::maxDspChannels];
     for (std::uint32_t done = 0; done < nframes;) {
         const std::uint32_t n = std::min(config::smoothingSliceFrames, nframes - done);
-        for (ParamId id : stage.rampedParams) {
-            auto& slot = graph.slots[id];
-            *slot.zone = slot.smoother.advance(n);
-        }
+        for (ParamId id : stage.rampedParams)
+            graph.slots[id].advance(n);
         for (int c = 0; c < numIn; ++c)
             inSlice[c] = in[c] + done;
         for (int c = 0; c < numOut; ++c)

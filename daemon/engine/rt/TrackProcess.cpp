@@ -45,6 +45,8 @@ void runSection(Graph& graph, StripSection& section, float** signal, int channel
         if (!wanted)
             return; // off: costs nothing, its input passes
         stage.dsp->clear();
+        for (ParamId id : stage.rampedParams)
+            graph.slots[id].land(); // from rest, its controls at their values at once
         section.running = true;
         section.warming = section.warmupFrames;
     }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Architecture file for scripts/bench-faust: one Faust class, timed on pink-ish noise in blocks
-// of 128 frames at 48 kHz with denormals flushed (as the engine runs it), its output kept for
+// of 128 frames (or $BENCH_BLOCK) at 48 kHz with denormals flushed (as the engine runs it), its output kept for
 // comparison. Usage: ./bench SECONDS_OF_AUDIO OUT.raw [path=value ...] — prints ns per frame.
 #include <chrono>
 #include <cmath>
@@ -30,7 +30,8 @@ int main(int argc, char** argv)
     }
     const double seconds = std::atof(argv[1]);
     constexpr int rate = 48000;
-    constexpr int block = 128;
+    // BENCH_BLOCK=16: the slices the engine computes a DSP in while its controls ramp.
+    const int block = std::getenv("BENCH_BLOCK") ? std::atoi(std::getenv("BENCH_BLOCK")) : 128;
     mydsp dsp;
     dsp.init(rate);
     MapUI ui;
