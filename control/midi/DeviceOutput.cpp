@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 namespace backline::control::midi {
@@ -20,7 +22,22 @@ DeviceOutput::DeviceOutput(std::string name)
 {
 }
 
-DeviceOutput::~DeviceOutput() = default;
+DeviceOutput::~DeviceOutput()
+{
+    // RtMidi 5's ~MidiOutJack frees its ring buffer before it closes its JACK client, while a
+    // process callback that saw the port still open may be reading that buffer: a use after
+    // free, seen as rare crashes under load (libc's memmove in jack_ringbuffer_peek on JACK's
+    // thread). Closing the port first and letting many periods pass leaves no callback in there.
+    if (!rt_ || rt_->getCurrentApi() != RtMidi::UNIX_JACK)
+        return;
+    try {
+        if (rt_->isPortOpen()) {
+            static_cast<void>(guarded(errors_, [&] { rt_->closePort(); }));
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    } catch (...) { // making an error's text ran out of memory: the wait is all that matters
+    }
+}
 
 Result<std::unique_ptr<DeviceOutput>> DeviceOutput::open(MidiApi api, const std::string& clientName,
     const std::string& portName)
