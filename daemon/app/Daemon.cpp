@@ -3,6 +3,7 @@
 
 #include "app/Signals.h"
 #include "app/SongRender.h"
+#include "app/StatusLine.h"
 #include "control/osc/OscSockets.h"
 #include "control/oscquery/OscQueryHook.h"
 #include "core/Config.h"
@@ -112,6 +113,7 @@ Daemon::Daemon(DaemonOptions options)
     listeners_.add(&saver_);
     // A reload may change who may talk to OSC and how fast.
     control_.onReloaded([this] { applyReloadedSurfaces(); });
+    control_.onReloadSteps([this] { notifier_.reloading(); }, [this] { notifier_.ready(serviceStatus(false)); });
 }
 
 Daemon::~Daemon()
@@ -201,6 +203,11 @@ ExitCode Daemon::runLive()
     }
     workersSaid_ = probe->workers.value_or(0);
     jack_.setWorkers(options_.workers.value_or(workersSaid_));
+    bool stopped = false;
+    if (auto r = openJack(stopped); !r)
+        return fail(r.error());
+    if (stopped)
+        return ExitCode::Ok;
     if (auto r = host_.startLive(); !r)
         return fail(r.error());
     // Before the surfaces: /midi/… over OSC finds the mappings from the first message on.
@@ -218,10 +225,73 @@ ExitCode Daemon::runLive()
         summary.name, summary.tracks, jack_.backend()->clientName(), osc_->port(), osc_->port(),
         web_ ? fmt::format("; web surface on TCP port {} (open http://<this host>:{}/)", web_->port(), web_->port())
              : std::string());
+    notifier_.ready(serviceStatus(false));
+    if (const char* stall = std::getenv("BACKLINE_TEST_STALL_AUDIO"))
+        stallAudioAt_ = std::chrono::steady_clock::now()
+            + std::chrono::milliseconds(std::int64_t(std::atof(stall) * 1000.0));
     serveUntilSignal();
+    notifier_.stopping();
     spdlog::info("stopping");
     host_.fadeOutForStop();
     return ExitCode::Ok;
+}
+
+Result<void> Daemon::openJack(bool& stopped)
+{
+    auto opened = jack_.open();
+    if (opened || !options_.waitJack || opened.error().code != ErrorCode::Jack)
+        return opened;
+    const double limit = *options_.waitJack;
+    const std::string server = options_.jackServer.empty() ? "default" : options_.jackServer;
+    spdlog::info("waiting for JACK server '{}' to start ({}; Ctrl-C to give up)", server,
+        limit > 0 ? fmt::format("for up to {:g} s", limit) : std::string("for as long as it takes"));
+    notifier_.status(fmt::format("waiting for JACK server '{}' to start", server));
+    const auto started = std::chrono::steady_clock::now();
+    while (true) {
+        // A quarter of a second between tries: the session plays well within the 2 s of
+        // the server coming up, and a try costs a failed connect to a socket.
+        if (waitForSignal(std::chrono::milliseconds(250)) == SignalRequest::Stop) {
+            stopped = true;
+            return {};
+        }
+        notifier_.upkeep(std::nullopt); // no audio thread yet: the main thread's pass is the sign of life
+        opened = jack_.open();
+        if (opened || opened.error().code != ErrorCode::Jack)
+            return opened;
+        const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (limit > 0 && waited >= limit)
+            return makeError(ErrorCode::Jack, fmt::format("{} (waited {:g} s for it)", opened.error().message, limit));
+    }
+}
+
+std::string Daemon::serviceStatus(bool jackAway)
+{
+    std::optional<port::RecorderStatus> recorder;
+    if (auto* recording = host_.recording())
+        recorder = recording->status();
+    std::string line = statusLine(control_.status(), arrangement_.status(), recorder);
+    return jackAway ? "JACK server away, reconnecting every second · " + line : line;
+}
+
+void Daemon::tellServiceManager(bool jackAway)
+{
+    if (!notifier_.active())
+        return;
+    if (stallAudioAt_ && std::chrono::steady_clock::now() >= *stallAudioAt_) {
+        spdlog::warn("BACKLINE_TEST_STALL_AUDIO: stopping the audio thread for good (a test of the watchdog)");
+        jack_.stallAudioForTest();
+        stallAudioAt_.reset();
+    }
+    // Away from JACK no audio thread is expected to run: the main thread's pass is the sign of
+    // life, unless the last client's audio thread never left the engine (stuck for good).
+    if (jackAway && !jack_.audioWedged())
+        notifier_.upkeep(std::nullopt);
+    else
+        notifier_.upkeep(engine_.blocks());
+    if (const auto now = std::chrono::steady_clock::now(); now - statusSent_ >= std::chrono::seconds(1)) {
+        statusSent_ = now;
+        notifier_.status(serviceStatus(jackAway));
+    }
 }
 
 Result<void> Daemon::startOsc()
@@ -333,6 +403,7 @@ void Daemon::serveUntilSignal()
             break;
         }
         engine_.collectGarbage();
+        tellServiceManager(false);
         serviceShow();
         host_.releaseFreedMemory();
         host_.serviceRecording();
@@ -350,7 +421,10 @@ void Daemon::serveUntilSignal()
                 }
                 return false;
             };
-            stopping = !host_.rejoinJack(waitForStop, [this] { engine_.collectGarbage(); });
+            stopping = !host_.rejoinJack(waitForStop, [this] {
+                engine_.collectGarbage();
+                tellServiceManager(true);
+            });
         }
     }
 }

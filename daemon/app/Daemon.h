@@ -5,6 +5,7 @@
 #include "app/DaemonOptions.h"
 #include "app/JackSupervisor.h"
 #include "app/MidiHost.h"
+#include "app/ServiceNotifier.h"
 #include "app/SessionHost.h"
 #include "app/SessionSaver.h"
 #include "control/osc/OscServer.h"
@@ -18,6 +19,7 @@
 #include "engine/ArrangementControl.h"
 #include "show/SceneBook.h"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -56,11 +58,22 @@ private:
     void applyReloadedSurfaces();
     /// [main] Serves until a stop signal: reloads on SIGHUP, rejoins JACK, upkeep every 50 ms.
     void serveUntilSignal();
+    /// [main] Opens the JACK client; with --wait-jack, tries again every 250 ms while the
+    /// server is not up yet, until it is, the time is up or a stop signal came (stopped).
+    Result<void> openJack(bool& stopped);
+    /// [main] systemd's share of every pass of the main loop: the watchdog, and the status line
+    /// once a second (jackAway: the daemon waits for its JACK server to come back).
+    void tellServiceManager(bool jackAway);
+    /// [main] The line `systemctl status` shows.
+    std::string serviceStatus(bool jackAway);
     /// [main] The arrangement's upkeep: its section recalls rebuilt after a scene changed, the
     /// sections the audio thread started handed on (values, markers, surfaces).
     void serviceShow();
 
     DaemonOptions options_;
+    ServiceNotifier notifier_;
+    std::chrono::steady_clock::time_point statusSent_ {};
+    std::optional<std::chrono::steady_clock::time_point> stallAudioAt_; // BACKLINE_TEST_STALL_AUDIO
     engine::Engine engine_;
     port::Listeners listeners_;
     engine::ParamControl params_;

@@ -55,9 +55,13 @@ port::DaemonStatus DaemonControl::status()
 
 Result<std::string> DaemonControl::reloadSession()
 {
+    if (reloadBegins_)
+        reloadBegins_();
     auto name = host_.reload();
     if (name && onReloaded_)
         onReloaded_();
+    if (reloadEnded_)
+        reloadEnded_();
     return name;
 }
 

@@ -40,6 +40,13 @@ public:
 
     /// [main] Called after every successful reload (a surface's settings may have changed).
     void onReloaded(std::function<void()> callback) { onReloaded_ = std::move(callback); }
+    /// [main, before serving] Called as every reload begins and once it has ended, succeeded or
+    /// not, on the thread that asked for it (the main thread, or a surface's).
+    void onReloadSteps(std::function<void()> begins, std::function<void()> ended)
+    {
+        reloadBegins_ = std::move(begins);
+        reloadEnded_ = std::move(ended);
+    }
     /// [main, before serving] The MIDI surface surfaces reach through midi() (none: NoMidi's refusals).
     void setMidi(port::MidiPort* midi) { midi_ = midi ? midi : &noMidi_; }
 
@@ -76,6 +83,8 @@ private:
     SessionSaver& saver_;
     engine::PlayControl& play_;
     std::function<void()> onReloaded_;
+    std::function<void()> reloadBegins_;
+    std::function<void()> reloadEnded_;
     port::NoMidi noMidi_;
     port::MidiPort* midi_ = &noMidi_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

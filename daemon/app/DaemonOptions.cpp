@@ -50,6 +50,13 @@ ParsedOptions parseOptions(int argc, char** argv)
                                   "Threads that run the mix, the audio thread included (overrides the session's "
                                   "workers; default: one per core, live only when JACK runs real-time)")
                               ->check(CLI::Range(1, config::maxWorkers));
+    std::string waitJack;
+    auto* waitJackOption = cli.add_option("--wait-jack", waitJack,
+                                  "Wait for the JACK server to come up instead of exiting (code 3) when it is not "
+                                  "running yet: for up to SECONDS, or without SECONDS for as long as it takes")
+                              ->expected(0, 1)
+                              ->type_name("[SECONDS]")
+                              ->check(CLI::NonNegativeNumber);
     cli.add_option("--cache-dir", cacheDir, "Where compiled Faust machine code is cached (default ~/.cache/backline/faust)");
     cli.add_flag("--no-cache", options.noCache, "Compile every .dsp afresh, without the machine-code cache");
     try {
@@ -72,6 +79,8 @@ ParsedOptions parseOptions(int argc, char** argv)
         options.song = song;
     if (workersOption->count())
         options.workers = workers;
+    if (waitJackOption->count())
+        options.waitJack = waitJack.empty() ? 0.0 : std::stod(waitJack);
     options.cacheDir = cacheDir;
     return ParsedOptions {options, 0};
 }

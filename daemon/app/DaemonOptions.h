@@ -23,6 +23,9 @@ struct DaemonOptions {
     std::optional<std::string> song;  ///< offline: render this song through the arrangement
     double tail = 2.0;                ///< offline, song's own length: seconds rendered after its end
     std::optional<int> workers;       ///< overrides the session's workers
+    /// --wait-jack: wait for a JACK server that is not up yet, this many seconds (0: for as long
+    /// as it takes) instead of exiting with JackUnavailable at once.
+    std::optional<double> waitJack;
     std::filesystem::path cacheDir;   ///< Faust machine-code cache; empty: the default
     bool noCache = false;
 };

@@ -25,6 +25,7 @@ void JackSupervisor::drop()
     jack_.reset(); // closes the client: its audio thread has ended when this returns
     // The queue's consumer changes hands only if the audio thread was seen to leave the engine
     // (a thread JACK cancelled inside it could have been mid-pop).
+    wedged_ = wedged_ || !left;
     if (left)
         engine_.drainStopped();
     else
@@ -59,6 +60,12 @@ bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Resu
         }
         return true;
     }
+}
+
+void JackSupervisor::stallAudioForTest()
+{
+    if (jack_)
+        jack_->stallAudioForTest();
 }
 
 std::uint64_t JackSupervisor::xruns() const

@@ -48,6 +48,13 @@ public:
     bool reconnect(std::mutex& sessionLock, const std::function<Result<void>()>& resume,
         const std::function<bool()>& waitForStop, const std::function<void()>& idle);
 
+    /// [main] Whether a dropped client's audio thread never left the engine (stuck in a
+    /// callback): the process is not well, whatever a new client does (the watchdog stops).
+    bool audioWedged() const noexcept { return wedged_; }
+    /// [main] Test only (BACKLINE_TEST_STALL_AUDIO): the client's audio thread stops in its next
+    /// cycle and never returns, as a deadlocked engine would.
+    void stallAudioForTest();
+
     /// [session lock] xruns of every client since the start.
     std::uint64_t xruns() const;
     /// [any] The live sample rate (0 before the first client).
@@ -60,6 +67,7 @@ private:
     std::unique_ptr<jack::JackBackend> jack_;
     std::uint64_t xrunsBefore_ = 0; // of clients closed since the start
     std::atomic<int> rate_ {0};
+    bool wedged_ = false;
 };
 
 } // namespace backline::app

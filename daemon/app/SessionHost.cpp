@@ -134,8 +134,9 @@ void SessionHost::adoptSongs()
 
 Result<void> SessionHost::startLive()
 {
-    if (auto r = jack_.open(); !r)
-        return r;
+    if (!jack_.backend())
+        if (auto r = jack_.open(); !r)
+            return r;
     auto* jack = jack_.backend();
     meters_ = std::make_unique<meter::MeterBank>(engine_, jack->sampleRate());
     meters_->start();

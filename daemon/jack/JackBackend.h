@@ -87,6 +87,9 @@ public:
     /// play, stop and locate when it does.
     JackTransport& transport() noexcept { return transport_; }
 
+    /// [control] Test only: the audio thread stops in its next cycle and never returns.
+    void stallAudioForTest() noexcept { callback_.stallForTest(); }
+
     /// [any] True once the JACK server has gone away; the client must then be closed.
     bool serverGone() const noexcept { return serverGone_.load(std::memory_order_acquire); }
 

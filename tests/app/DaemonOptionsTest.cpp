@@ -117,3 +117,22 @@ TEST(DaemonOptions, WorkersAreOneToSixtyFourAndOverrideTheSession)
         EXPECT_NE(parsed.exitCode, 0) << bad;
     }
 }
+
+TEST(DaemonOptions, WaitJackTakesSecondsOrNothingForAsLongAsItTakes)
+{
+    EXPECT_FALSE(parse({"--session", "show.yaml"}).options->waitJack);
+    const auto forever = parse({"--session", "show.yaml", "--wait-jack"});
+    ASSERT_TRUE(forever.options);
+    EXPECT_EQ(forever.options->waitJack, 0.0);
+    const auto before = parse({"--wait-jack", "--session", "show.yaml"});
+    ASSERT_TRUE(before.options);
+    EXPECT_EQ(before.options->waitJack, 0.0);
+    EXPECT_EQ(before.options->session, "show.yaml");
+    const auto limited = parse({"--session", "show.yaml", "--wait-jack", "12.5"});
+    ASSERT_TRUE(limited.options);
+    EXPECT_EQ(limited.options->waitJack, 12.5);
+    const auto negative = parse({"--session", "show.yaml", "--wait-jack", "-3"});
+    EXPECT_FALSE(negative.options);
+    EXPECT_NE(negative.exitCode, 0);
+    EXPECT_FALSE(parse({"--session", "show.yaml", "--wait-jack", "soon"}).options);
+}

@@ -62,6 +62,9 @@ int ProcessCallback::onProcess(jack_nframes_t nframes, void* self)
 {
     auto& callback = *static_cast<ProcessCallback*>(self);
     callback.inCallback_.store(true, std::memory_order_seq_cst);
+    while (callback.stall_.load(std::memory_order_relaxed)) {
+        // stallForTest(): spins here for good, as an engine stuck in a deadlock would.
+    }
     if (!callback.quiescing_.load(std::memory_order_seq_cst))
         callback.process(nframes);
     else {

@@ -61,6 +61,9 @@ public:
     /// this read after (both sequentially consistent), a cycle that starts later sees
     /// the request and returns without touching the engine.
     bool inCallback() const noexcept { return inCallback_.load(std::memory_order_seq_cst); }
+    /// [control] Test only: the next cycle never returns (a deadlocked engine, for the
+    /// watchdog's test). Nothing ever clears it: the process is killed.
+    void stallForTest() noexcept { stall_.store(true, std::memory_order_relaxed); }
 
 private:
     int process(jack_nframes_t nframes) noexcept BACKLINE_NONBLOCKING;
@@ -75,6 +78,7 @@ private:
     CycleLag cycleLag_; // audio thread only
     std::atomic<bool> quiescing_ {false}; // set by the control side before deactivating
     std::atomic<bool> inCallback_ {false}; // the audio thread is inside process() or onTimebase()
+    std::atomic<bool> stall_ {false};      // stallForTest(): a flag alone, nothing is published with it
     std::atomic<transport::JackMode> transportMode_ {transport::JackMode::Off};
     std::array<std::atomic<jack_port_t*>, 2> outputPorts_ {}; // the master outputs, for silence while quiescing
     std::array<std::atomic<jack_port_t*>, 2> midiOutputPorts_ {}; // midi_out and clock_out, emptied while quiescing
