@@ -270,7 +270,7 @@ std::string Daemon::serviceStatus(bool jackAway)
     if (auto* recording = host_.recording())
         recorder = recording->status();
     std::string line = statusLine(control_.status(), arrangement_.status(), recorder);
-    return jackAway ? "JACK server away, reconnecting every second · " + line : line;
+    return jackAway ? "JACK server away, reconnecting · " + line : line;
 }
 
 void Daemon::tellServiceManager(bool jackAway)

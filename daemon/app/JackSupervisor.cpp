@@ -21,8 +21,9 @@ void JackSupervisor::drop()
 {
     params_.detach();
     xrunsBefore_ += jack_->xruns();
-    const bool left = jack_->quiesce();
-    jack_.reset(); // closes the client: its audio thread has ended when this returns
+    const bool left = jack_->leaveEngine();
+    // jack_client_close can hang after its server went away: waited for 3 s at most.
+    jack::JackBackend::closeWithin(std::move(jack_), std::chrono::seconds(3));
     // The queue's consumer changes hands only if the audio thread was seen to leave the engine
     // (a thread JACK cancelled inside it could have been mid-pop).
     wedged_ = wedged_ || !left;
@@ -39,10 +40,12 @@ bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Resu
     // ("not connected to JACK") instead of waiting for the server with a surface's thread.
     std::string lastFailure;
     while (true) {
-        // A second between attempts. Changes made by surfaces meanwhile are kept by the control
-        // side (detached, see drop) and built into the graph the reconnect installs.
-        for (int i = 0; i < 20; ++i) {
-            if (waitForStop()) // waits up to 50 ms: twenty of them pace the attempts
+        // A quarter of a second between attempts: the session is back well within 2 s of the
+        // server, and a failed attempt costs one connect to a socket that is not there. Changes
+        // made by surfaces meanwhile are kept by the control side (detached, see drop) and built
+        // into the graph the reconnect installs.
+        for (int i = 0; i < 5; ++i) {
+            if (waitForStop()) // waits up to 50 ms: five of them pace the attempts
                 return false;
             idle();
         }
@@ -53,7 +56,7 @@ bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Resu
             // The server may have gone again already, or the session cannot be rebuilt (yet):
             // keep trying, saying why once.
             if (r.error().message != lastFailure)
-                spdlog::error("could not resume on JACK: {}; trying again every second", r.error().message);
+                spdlog::error("could not resume on JACK: {}; trying again every 250 ms", r.error().message);
             lastFailure = r.error().message;
             drop();
             continue;

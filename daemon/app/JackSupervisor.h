@@ -35,15 +35,17 @@ public:
     jack::JackBackend* backend() const noexcept { return jack_.get(); }
     /// [main] Whether the client's server went away.
     bool serverGone() const noexcept { return jack_ && jack_->serverGone(); }
-    /// [main, session lock] Closes the client whose server went away. Its audio thread has ended
-    /// when this returns; parameter changes are kept for the next graph meanwhile (detached).
+    /// [main, session lock] Closes the client whose server went away, waiting 3 s at most (a
+    /// close that hangs is left to a thread of its own). Its audio thread has left the engine
+    /// when this returns, unless audioWedged(); parameter changes are kept for the next graph
+    /// meanwhile (detached).
     void drop();
-    /// [main, session lock] Closes the client at a stop (the daemon is going).
-    void close() { jack_.reset(); }
+    /// [main, session lock] Closes the client at a stop (the daemon is going), waiting 3 s at most.
+    void close() { jack::JackBackend::closeWithin(std::move(jack_), std::chrono::seconds(3)); }
 
-    /// [main] After the server went away: tries every second, until resume() succeeds on a new
+    /// [main] After the server went away: tries every 250 ms, until resume() succeeds on a new
     /// client or the daemon is to stop. waitForStop() waits up to 50 ms for a stop request and
-    /// says whether one came (twenty calls pace the attempts); idle() runs between them. Each
+    /// says whether one came (five calls pace the attempts); idle() runs between them. Each
     /// try holds sessionLock. Returns whether the client is back.
     bool reconnect(std::mutex& sessionLock, const std::function<Result<void>()>& resume,
         const std::function<bool()>& waitForStop, const std::function<void()>& idle);

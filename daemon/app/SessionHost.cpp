@@ -256,7 +256,7 @@ Result<std::string> SessionHost::reload()
 
 bool SessionHost::rejoinJack(const std::function<bool()>& waitForStop, const std::function<void()>& idle)
 {
-    spdlog::error("the JACK server went away; audio stopped. Reconnecting every second (Ctrl-C to quit)");
+    spdlog::error("the JACK server went away; audio stopped. Reconnecting every 250 ms (Ctrl-C to quit)");
     {
         std::lock_guard lock(mutex_);
         transport_.attach(nullptr);

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <fmt/format.h>
+#include <future>
 #include <set>
 #include <string_view>
 #include <thread>
@@ -90,7 +91,18 @@ JackBackend::~JackBackend()
     // on an overloaded machine, is cancelled inside the engine, whose noexcept frames turn
     // the cancellation's unwinding into std::terminate: backlined aborted at shutdown (seen
     // with 256 tracks on 2 cores). So first the callback is emptied and left.
+    leaveEngine();
+    if (active_ && !serverGone())
+        jack_deactivate(client_);
+    jack_client_close(client_);
+}
+
+bool JackBackend::leaveEngine()
+{
+    if (left_)
+        return *left_;
     const bool left = quiesce();
+    left_ = left;
     if (workers_) {
         engine_.useWorkers(nullptr);
         // A pool is joined only once no cycle can be inside it; an audio thread stuck in a
@@ -99,9 +111,31 @@ JackBackend::~JackBackend()
             static_cast<void>(workers_.release());
         workers_.reset();
     }
-    if (active_ && !serverGone())
-        jack_deactivate(client_);
-    jack_client_close(client_);
+    return left;
+}
+
+bool JackBackend::closeWithin(std::unique_ptr<JackBackend> backend, std::chrono::milliseconds timeout)
+{
+    if (!backend)
+        return true;
+    backend->leaveEngine(); // on this thread: the engine is this thread's to hand on
+    const std::string name = backend->clientName_;
+    auto closed = std::make_shared<std::promise<void>>();
+    auto done = closed->get_future();
+    // The closer owns the client until jack_client_close returns, however late: JACK's threads
+    // may call its callbacks, which point into the object, until then.
+    std::thread closer([backend = backend.release(), closed]() mutable {
+        ::pthread_setname_np(::pthread_self(), "backline-close");
+        delete backend;
+        closed->set_value();
+    });
+    closer.detach();
+    if (done.wait_for(timeout) == std::future_status::ready)
+        return true;
+    spdlog::error("closing JACK client '{}' did not end within {} ms (its server went away or its audio thread is "
+                  "stuck); it is left behind and backline goes on without it",
+        name, timeout.count());
+    return false;
 }
 
 bool JackBackend::quiesce() noexcept

@@ -15,9 +15,11 @@
 #include <jack/thread.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,8 +43,17 @@ public:
     /// [control] Connects to a running JACK server (never starts one). The error says which
     /// server was tried and how to start one.
     static Result<std::unique_ptr<JackBackend>> open(const Options& options, engine::Engine& engine);
-    /// [control] Deactivates and closes the client.
+    /// [control] Deactivates and closes the client (leaveEngine() first, if not done yet).
     ~JackBackend();
+    /// [control] Closes backend's client on a thread of its own (leaveEngine() first, here),
+    /// waiting up to timeout: jack_client_close can hang for good once its server went away or
+    /// its audio thread is stuck. Then the client, and this object its callbacks point at, are
+    /// left to that thread (freed if the close ever returns) and false is returned; the engine
+    /// is not touched again either way.
+    static bool closeWithin(std::unique_ptr<JackBackend> backend, std::chrono::milliseconds timeout);
+    /// [control] Stops using the engine: the process callback is emptied (quiesce()) and the
+    /// workers taken out of the engine. Whether the audio thread left the engine (quiesce()).
+    bool leaveEngine();
     JackBackend(const JackBackend&) = delete;
     JackBackend& operator=(const JackBackend&) = delete;
 
@@ -106,6 +117,7 @@ private:
     std::string clientName_;
     int sampleRate_ = 0;
     bool active_ = false;
+    std::optional<bool> left_; // leaveEngine()'s answer, once it ran
     std::atomic<std::uint32_t> bufferSize_ {0};
     std::atomic<std::uint64_t> xruns_ {0};
     std::atomic<bool> serverGone_ {false};

@@ -13,6 +13,8 @@
 #include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <memory>
 #include <thread>
 
@@ -184,7 +186,7 @@ TEST(DaemonJackLoss, AKilledServerIsRejoinedWhenItComesBackAndTheSoundReturnsAtI
 
     d.jack.stop(SIGKILL); // as if jackd crashed: nobody is told, its socket just closes
 
-    // backlined notices, stays up and answers OSC all along, its reconnect attempts (one a
+    // backlined notices, stays up and answers OSC all along, its reconnect attempts (four a
     // second) included; a reload or a take asked for meanwhile is refused at once rather than
     // left waiting for the server.
     ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s))
@@ -349,4 +351,73 @@ TEST(DaemonJackLoss, AServerBackAtAnotherRateGetsTheSessionRebuiltAtThatRateWith
     ASSERT_TRUE(metered);
     EXPECT_NEAR(*metered, toneRmsDb, 0.2);
     EXPECT_TRUE(d.process->running());
+}
+
+namespace {
+
+/// What a process holds that a lost and rejoined JACK client could leak.
+struct Holdings {
+    std::size_t threads = 0;
+    std::size_t files = 0;
+    std::size_t sharedMemory = 0; ///< distinct /dev/shm files mapped (JACK's segments)
+    std::size_t rssKb = 0;
+};
+
+Holdings holdingsOf(pid_t pid)
+{
+    namespace fs = std::filesystem;
+    const fs::path proc = fs::path("/proc") / std::to_string(pid);
+    Holdings h;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(proc / "task"))
+        ++h.threads;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(proc / "fd"))
+        ++h.files;
+    std::set<std::string> shm;
+    std::ifstream maps(proc / "maps");
+    for (std::string line; std::getline(maps, line);)
+        if (const auto at = line.find("/dev/shm/"); at != std::string::npos)
+            shm.insert(line.substr(at));
+    h.sharedMemory = shm.size();
+    std::ifstream status(proc / "status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmRSS:", 0) == 0)
+            h.rssKb = std::stoul(line.substr(6));
+    return h;
+}
+
+} // namespace
+
+TEST(DaemonJackLoss, TwentyServerDeathsAndReturnsLeakNoThreadFileSharedMemoryOrResidentMemory)
+{
+    LiveDaemon d(toneAndMicSessionYaml);
+    constexpr int cycles = 20;
+    constexpr int settledAfter = 3; // the first rejoins may allocate what later ones reuse
+    std::optional<Holdings> settled;
+    for (int cycle = 1; cycle <= cycles; ++cycle) {
+        // Killed as if it crashed, or shut down cleanly, in turn.
+        d.jack.stop(cycle % 2 ? SIGKILL : SIGTERM);
+        ASSERT_TRUE(waitForBufferSize(*d.osc, 0.0f, 10s)) << "cycle " << cycle << ":\n" << d.process->output();
+        d.jack.restart();
+        ASSERT_TRUE(waitUntilRejoined(d.jack.name(), 10s)) << "cycle " << cycle << ":\n" << d.process->output();
+        {
+            JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+            ASSERT_NEAR(levelWhenSettled(listener, toneRmsDb), toneRmsDb, levelToleranceDb)
+                << "cycle " << cycle << ":\n" << d.process->output();
+        }
+        if (cycle == settledAfter)
+            settled = holdingsOf(d.process->pid());
+    }
+    ASSERT_TRUE(settled);
+    const Holdings last = holdingsOf(d.process->pid());
+    std::printf("[ measure ] after %d and %d rejoins: threads %zu → %zu, files %zu → %zu, /dev/shm mapped %zu → %zu, RSS "
+                "%zu → %zu kB\n",
+        settledAfter, cycles, settled->threads, last.threads, settled->files, last.files, settled->sharedMemory,
+        last.sharedMemory, settled->rssKb, last.rssKb);
+    EXPECT_EQ(last.threads, settled->threads) << d.process->output();
+    EXPECT_EQ(last.files, settled->files) << d.process->output();
+    EXPECT_EQ(last.sharedMemory, settled->sharedMemory) << d.process->output();
+    // Resident memory moves a little with the allocator's arenas; a leak of a client's
+    // buffers (hundreds of kB each) over 17 rejoins would not stay under this.
+    EXPECT_LT(last.rssKb, settled->rssKb + 4096) << d.process->output();
+    EXPECT_TRUE(d.osc->waitForPong(2s));
 }
