@@ -93,6 +93,9 @@ private:
     void recordStatus(OscCall& call);
     void recordMarker(OscCall& call);
     void recordSources(OscCall& call);
+    void connections(OscCall& call);       // OscConnectionRoutes.cpp
+    void connectionsAdd(OscCall& call);
+    void connectionsRemove(OscCall& call);
     void transportPlay(OscCall& call);  // OscTransportRoutes.cpp
     void transportStop(OscCall& call);
     void transportLocate(OscCall& call);

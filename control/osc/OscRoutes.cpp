@@ -109,6 +109,14 @@ std::span<const OscRoute> oscRoutes()
         {Exact, "/record/sources", "none (get), or source ids (s…) to set", Job, &OscDispatcher::recordSources,
             "/record/sources", "the sources a take records"},
 
+        // JACK's auto-connect rules: the job thread, as they ask JACK and wait for a reload.
+        {Exact, "/connections", none, Job, &OscDispatcher::connections, "/connections/rule /connections/end",
+            "the auto-connect rules, each with the connections it holds"},
+        {Exact, "/connections/add", "s:from s:to (whole port names or regular expressions)", Job,
+            &OscDispatcher::connectionsAdd, "/connections/added", "adds an auto-connect rule and carries it out now"},
+        {Exact, "/connections/remove", "s:from s:to", Job, &OscDispatcher::connectionsRemove, "/connections/removed",
+            "removes an auto-connect rule (its connections stay)"},
+
         // The recorder's quick ones.
         {Exact, "/record/marker", "the marker's name (s)", Osc, &OscDispatcher::recordMarker, "/record/marked",
             "marks the open take"},

@@ -407,6 +407,7 @@ void Daemon::serveUntilSignal()
         serviceShow();
         host_.releaseFreedMemory();
         host_.serviceRecording();
+        host_.serviceConnections();
         host_.reportDspFaults();
         if (!stopping && jack_.serverGone()) {
             auto waitForStop = [] {

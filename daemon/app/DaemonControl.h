@@ -63,6 +63,9 @@ public:
     port::MeterSnapshot meters() override { return host_.meters(); }
     void resetLoudness() override { host_.resetLoudness(); }
     Result<std::string> reloadSession() override;
+    std::vector<port::ConnectionState> connections() override { return host_.connections(); }
+    Result<std::size_t> addConnection(const port::ConnectionRule& rule) override { return host_.addConnection(rule); }
+    Result<void> removeConnection(const port::ConnectionRule& rule) override { return host_.removeConnection(rule); }
     Result<std::string> saveSession(std::string_view path) override { return saver_.save(path); }
     Result<std::string> recordStart(std::string_view name) override { return host_.recordStart(name); }
     Result<void> recordStop() override;

@@ -119,6 +119,10 @@ void SessionHost::adopt(session::SessionSpec spec, bool scenes)
     oscSpec_ = spec_.osc;
     webSpec_ = spec_.web;
     midiSpec_ = spec_.midi;
+    std::vector<port::ConnectionRule> rules;
+    for (const auto& connection : spec_.connections)
+        rules.push_back(connection.rule);
+    connections_.adoptFile(rules);
     for (const auto& track : spec_.tracks)
         if (track.instrument && !track.instrument->midiDevices.empty())
             midiSpec_.keyboards.push_back({track.name, track.instrument->midiDevices});
@@ -168,6 +172,7 @@ Result<void> SessionHost::startLive()
     transport_.attach(jack);
     for (const auto& warning : jack->connect(*installed))
         spdlog::warn("{}", warning);
+    applyConnectionRules(*jack);
     memory_.want();
     return {};
 }
@@ -241,6 +246,7 @@ Result<std::string> SessionHost::reload()
     }
     adopt(std::move(spec));
     adoptSongs();
+    applyConnectionRules(*jack); // the new file's rules, when it changed them
     spdlog::info("reloaded session '{}' ({} track(s))", spec_.name, spec_.tracks.size());
     memory_.want();
     {
@@ -334,6 +340,7 @@ Result<void> SessionHost::resumeOnJack()
     transport_.attach(jack);
     for (const auto& warning : jack->connect(*installed))
         spdlog::warn("{}", warning);
+    applyConnectionRules(*jack);
     return {};
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "app/ConnectionRules.h"
 #include "app/DaemonOptions.h"
 #include "app/DspFaultWatch.h"
 #include "app/JackSupervisor.h"
@@ -123,6 +124,18 @@ public:
     /// [control] Chooses the record sources and retaps the running graph.
     Result<void> setRecordSources(std::vector<std::string> ids);
 
+    /// [main] Connects the ports that appeared on the JACK server since the last look as the
+    /// auto-connect rules say (skipped while a reload or a reconnect holds the session).
+    void serviceConnections();
+    /// [control] The auto-connect rules in force, each with what it holds on JACK now.
+    std::vector<port::ConnectionState> connections();
+    /// [control] Adds an auto-connect rule and carries it out now; the connections it made.
+    Result<std::size_t> addConnection(const port::ConnectionRule& rule);
+    /// [control] Removes an auto-connect rule (the connections it made stay).
+    Result<void> removeConnection(const port::ConnectionRule& rule);
+    /// [any] The rules in force, and their revision (a new one: something to save).
+    const ConnectionRules& connectionRules() const noexcept { return connections_; }
+
     /// [main] Frees retired graphs and hands the memory a load freed back to the system once
     /// the crossfade is over (MemoryRelease).
     void releaseFreedMemory() { memory_.releaseIfDue(engine_); }
@@ -144,6 +157,8 @@ private:
     /// [control] Hands spec_'s songs to the arrangement, for the graph just installed (after
     /// both adopt() and install()); session lock held.
     void adoptSongs();
+    /// [control] Carries out every auto-connect rule on jack; session lock held.
+    void applyConnectionRules(jack::JackBackend& jack);
     /// [control] Puts graph live on JACK: ports, connections, swap, release of old ports.
     Result<void> goLive(std::unique_ptr<engine::Graph> graph, const engine::CarriedValues& carried);
     /// [main] On the client JACK was just reopened with: rebuilds the session (the last good
@@ -164,6 +179,7 @@ private:
     faust::JitCompiler jit_;
 
     std::mutex mutex_; // the session lock: reloads (surfaces, SIGHUP), JACK reconnects, retaps
+    ConnectionRules connections_;
     session::SessionSpec spec_;
     bool adopted_ = false; // spec_ is a session that ran (its transport settings were applied)
     TransportLink transport_; // under mutex_

@@ -111,6 +111,7 @@ std::optional<std::vector<std::string>> SessionSaver::safeToWrite(
 Result<std::string> SessionSaver::saveLocked(std::string_view path)
 {
     const std::uint64_t revision = scenes_.revision();
+    const std::uint64_t rulesRevision = host_.connectionRules().revision();
     auto source = host_.saveSource();
     const session::SessionSpec& spec = source.spec;
     fs::path target = path.empty() ? spec.file : fs::path(path);
@@ -136,6 +137,7 @@ Result<std::string> SessionSaver::saveLocked(std::string_view path)
     live.safe = safeToWrite(spec, source.values);
     if (midiMap_)
         live.midiMap = midiMap_();
+    live.connections = host_.connectionRules().rules();
     auto written = session::writeSession(spec, live);
     if (!written)
         return fail(written.error());
@@ -160,6 +162,7 @@ Result<std::string> SessionSaver::saveLocked(std::string_view path)
     if (ownFile) {
         lastWritten_ = written->text;
         savedRevision_ = revision;
+        savedRulesRevision_ = rulesRevision;
         std::vector<port::ParamChange> says;
         for (const auto& value : live.values)
             if (std::none_of(written->notWritten.begin(), written->notWritten.end(),
@@ -219,7 +222,8 @@ void SessionSaver::autosaveLoop()
         lock.unlock();
         {
             std::lock_guard save(saveMutex_);
-            if (dirty_.load(std::memory_order_relaxed) || scenes_.revision() != savedRevision_) {
+            if (dirty_.load(std::memory_order_relaxed) || scenes_.revision() != savedRevision_
+                || host_.connectionRules().revision() != savedRulesRevision_) {
                 // A failed autosave never stops the show: it is logged and told, and tried again.
                 if (auto r = saveLocked(""); !r) {
                     spdlog::error("autosave failed: {}", r.error().message);

@@ -69,6 +69,7 @@ private:
     std::mutex saveMutex_;          // one save at a time; guards the two below
     std::string lastWritten_;       // the text last written over the session's own file
     std::uint64_t savedRevision_ = 0; // the scene book's revision at the last save
+    std::uint64_t savedRulesRevision_ = 0; // the auto-connect rules' revision at the last save
     std::atomic<bool> dirty_ {false}; // a flag alone: the save reads the state it stands for itself
     std::mutex threadMutex_;        // guards stop_, with wake_
     std::condition_variable wake_;

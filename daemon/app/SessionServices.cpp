@@ -198,3 +198,62 @@ Result<void> SessionHost::setRecordSources(std::vector<std::string> ids)
 }
 
 } // namespace backline::app
+
+namespace backline::app {
+
+void SessionHost::applyConnectionRules(jack::JackBackend& jack)
+{
+    const auto rules = connections_.rules();
+    if (const std::size_t made = jack.applyRules(rules); made > 0)
+        spdlog::info("auto-connect: {} connection{} made by the session's {} rule{}", made, made == 1 ? "" : "s",
+            rules.size(), rules.size() == 1 ? "" : "s");
+}
+
+void SessionHost::serviceConnections()
+{
+    // A reload or a reconnect holds the lock for seconds, and connects everything itself when
+    // it is done: no need to wait for it.
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock)
+        return;
+    auto* jack = jack_.backend();
+    if (!jack || jack_.serverGone())
+        return;
+    if (const std::size_t made = jack->applyRulesToNewPorts(connections_.rules()); made > 0)
+        spdlog::info("auto-connect: {} connection{} made for ports that appeared", made, made == 1 ? "" : "s");
+}
+
+std::vector<port::ConnectionState> SessionHost::connections()
+{
+    std::vector<port::ConnectionState> states;
+    std::lock_guard lock(mutex_);
+    auto* jack = jack_.backend();
+    for (auto& rule : connections_.rules()) {
+        const std::size_t held = jack && !jack_.serverGone() ? jack->connectionsOf(rule) : 0;
+        states.push_back({std::move(rule), held});
+    }
+    return states;
+}
+
+Result<std::size_t> SessionHost::addConnection(const port::ConnectionRule& rule)
+{
+    std::lock_guard lock(mutex_);
+    if (auto r = connections_.add(rule); !r)
+        return r.error();
+    auto* jack = jack_.backend();
+    // Away from JACK the rule waits: the rejoin carries out every rule.
+    const std::size_t made = jack && !jack_.serverGone() ? jack->applyRules({rule}) : 0;
+    spdlog::info("auto-connect: rule {} → {} added, {} connection{} made", rule.from, rule.to, made, made == 1 ? "" : "s");
+    return made;
+}
+
+Result<void> SessionHost::removeConnection(const port::ConnectionRule& rule)
+{
+    std::lock_guard lock(mutex_);
+    if (auto r = connections_.remove(rule); !r)
+        return r;
+    spdlog::info("auto-connect: rule {} → {} removed (the connections it made stay)", rule.from, rule.to);
+    return {};
+}
+
+} // namespace backline::app

@@ -4,6 +4,7 @@
 #include "jack/JackBackend.h"
 
 #include "core/Config.h"
+#include "jack/AutoConnect.h"
 
 #include <algorithm>
 #include <chrono>
@@ -79,6 +80,7 @@ Result<std::unique_ptr<JackBackend>> JackBackend::open(const Options& options, e
     jack_set_xrun_callback(client, &JackBackend::onXrun, backend.get());
     jack_set_buffer_size_callback(client, &JackBackend::onBufferSize, backend.get());
     jack_on_info_shutdown(client, &JackBackend::onShutdown, backend.get());
+    jack_set_port_registration_callback(client, &JackBackend::onPortRegistration, backend.get());
     spdlog::info("connected to JACK server '{}' as '{}': {} Hz, {} frames", server, backend->clientName_,
         backend->sampleRate_, backend->bufferSize());
     return backend;
@@ -329,6 +331,45 @@ std::vector<std::string> JackBackend::connect(const engine::Graph& graph)
     for (std::size_t c = 0; c < outputs.size() && c < 2; ++c)
         link(clientName_ + ":" + graph.outputNames[c], outputs[c]);
     return warnings;
+}
+
+std::size_t JackBackend::applyRules(const std::vector<port::ConnectionRule>& rules)
+{
+    std::size_t made = 0;
+    for (const auto& rule : rules)
+        made += applyRule(client_, rule);
+    return made;
+}
+
+std::size_t JackBackend::applyRulesToNewPorts(const std::vector<port::ConnectionRule>& rules)
+{
+    std::vector<jack_port_id_t> ids;
+    {
+        std::lock_guard lock(newPortsMutex_);
+        ids.swap(newPorts_);
+    }
+    std::size_t made = 0;
+    for (jack_port_id_t id : ids)
+        if (jack_port_t* port = rules.empty() ? nullptr : jack_port_by_id(client_, id))
+            made += applyRulesTo(client_, rules, jack_port_name(port));
+    return made;
+}
+
+std::size_t JackBackend::connectionsOf(const port::ConnectionRule& rule) const
+{
+    return jack::connectionsOf(client_, rule);
+}
+
+void JackBackend::onPortRegistration(jack_port_id_t port, int registered, void* self) noexcept
+{
+    // JACK's notification thread: no JACK call may be made here (it would wait on this very
+    // thread); the control thread connects the port when it next looks.
+    if (!registered)
+        return;
+    auto& backend = *static_cast<JackBackend*>(self);
+    std::lock_guard lock(backend.newPortsMutex_);
+    if (backend.newPorts_.size() < 4096) // a client registering ports in a loop: rules still apply at each load and rejoin
+        backend.newPorts_.push_back(port);
 }
 
 void JackBackend::releasePortsNotIn(const engine::Graph& graph)

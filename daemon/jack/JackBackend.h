@@ -10,6 +10,7 @@
 #include "engine/WorkerPool.h"
 #include "jack/JackTransport.h"
 #include "jack/rt/ProcessCallback.h"
+#include "port/ConnectionRule.h"
 
 #include <jack/jack.h>
 #include <jack/thread.h>
@@ -19,6 +20,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +81,15 @@ public:
     /// per connection that could not be made.
     std::vector<std::string> connect(const engine::Graph& graph);
 
+    /// [control] Carries out every auto-connect rule now; the connections made.
+    std::size_t applyRules(const std::vector<port::ConnectionRule>& rules);
+    /// [control] Carries out the rules for the ports that appeared on the server since the
+    /// last call (another client started, a sound card plugged in; backline's own too); the
+    /// connections made.
+    std::size_t applyRulesToNewPorts(const std::vector<port::ConnectionRule>& rules);
+    /// [control] How many connections rule asks for are there now.
+    std::size_t connectionsOf(const port::ConnectionRule& rule) const;
+
     /// [control] Unregisters ports that graph (now the running one) no longer uses.
     void releasePortsNotIn(const engine::Graph& graph);
 
@@ -112,6 +123,7 @@ private:
     static int onXrun(void* self) noexcept;
     static int onBufferSize(jack_nframes_t nframes, void* self) noexcept;
     static void onShutdown(jack_status_t code, const char* reason, void* self) noexcept;
+    static void onPortRegistration(jack_port_id_t port, int registered, void* self) noexcept;
 
     jack_client_t* client_;
     std::string clientName_;
@@ -122,6 +134,8 @@ private:
     std::atomic<std::uint64_t> xruns_ {0};
     std::atomic<bool> serverGone_ {false};
     std::map<std::string, jack_port_t*> ports_; // control thread only
+    std::mutex newPortsMutex_; // JACK's notification thread adds, the control thread takes
+    std::vector<jack_port_id_t> newPorts_;
     engine::Engine& engine_;
     int workersWanted_ = 0;
     std::unique_ptr<engine::WorkerPool> workers_; // from activate() on

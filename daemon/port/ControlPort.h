@@ -3,6 +3,7 @@
 
 #include "core/Result.h"
 #include "port/ArrangementPort.h"
+#include "port/ConnectionRule.h"
 #include "port/EngineClock.h"
 #include "port/Listeners.h"
 #include "port/Meters.h"
@@ -81,6 +82,15 @@ public:
     virtual Result<void> setRecordSources(std::vector<std::string> ids) = 0;
     /// The chosen record sources.
     virtual std::vector<std::string> recordSources() = 0;
+
+    /// [slow] The auto-connect rules in force (the session's `connections:` as edited live),
+    /// each with the connections it holds on JACK now.
+    virtual std::vector<ConnectionState> connections() = 0;
+    /// [slow] Adds an auto-connect rule and carries it out now (and whenever a port it names
+    /// appears); the connections it made. Refused: a bad pattern, a rule already there.
+    virtual Result<std::size_t> addConnection(const ConnectionRule& rule) = 0;
+    /// [slow] Removes an auto-connect rule; the connections it made stay.
+    virtual Result<void> removeConnection(const ConnectionRule& rule) = 0;
 };
 
 } // namespace backline::port

@@ -3,7 +3,7 @@
 
 #include <string>
 
-/// Internal to the session library: the one check of a port name pattern ([control]).
+/// The one check of a port name pattern ([control]): the session's, and rules edited live.
 namespace backline::session {
 
 /// Why pattern cannot name ports ("" when it can): JACK and backline's MIDI devices match port

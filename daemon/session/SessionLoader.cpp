@@ -15,6 +15,7 @@
 #include "session/TrackReader.h"
 #include "session/SongReader.h"
 #include "session/TransportReader.h"
+#include "session/ConnectionReader.h"
 #include "session/YamlDocument.h"
 #include "session/YamlReader.h"
 
@@ -39,8 +40,9 @@ constexpr int schemaVersion = 1;
 constexpr int minSampleRate = 8000;
 constexpr int maxSampleRate = 384000;
 
-constexpr std::array<std::string_view, 18> topKeys { "backline", "name", "sample_rate", "osc", "web", "transport", "tracks",
-    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist", "autosave_seconds", "workers", "midi" };
+constexpr std::array<std::string_view, 19> topKeys { "backline", "name", "sample_rate", "osc", "web", "transport", "tracks",
+    "buses", "master", "record", "scenes", "safe", "scene_recall", "songs", "setlist", "autosave_seconds", "workers", "midi",
+    "connections" };
 
 /// Fails unless the top level says `backline: <schemaVersion>`.
 Result<void> checkVersion(const YamlReader& yaml, const YAML::Node& root, const std::vector<YamlEntry>& entries)
@@ -133,6 +135,8 @@ Result<void> readSession(const YamlReader& yaml, const YAML::Node& root, const f
             read = readSongs(yaml, entry, session.songs);
         } else if (entry.key == "setlist") {
             read = readSetlist(yaml, entry, session.setlist);
+        } else if (entry.key == "connections") {
+            read = readConnections(yaml, entry, session.connections);
         }
         if (!read)
             return read;

@@ -7,6 +7,7 @@
 #include "core/Result.h"
 #include "core/TransportRules.h"
 #include "midi/MidiMapping.h"
+#include "port/ConnectionRule.h"
 #include "port/ScenePort.h"
 #include "session/SongSpec.h"
 #include "session/SourceLocation.h"
@@ -246,6 +247,12 @@ struct SafeSpec {
     SourceLocation where;
 };
 
+/// An auto-connect rule as the file lists it (`connections:`).
+struct ConnectionSpec {
+    port::ConnectionRule rule;
+    SourceLocation where;
+};
+
 /// What a recall does when a surface does not say (`scene_recall: {when: bar, fade: 2}`).
 struct SceneRecallSpec {
     double fadeSeconds = 0.0;
@@ -272,6 +279,7 @@ struct SessionSpec {
     MidiSpec midi;
     std::vector<SceneSpec> scenes;
     std::vector<SafeSpec> safe;
+    std::vector<ConnectionSpec> connections; ///< auto-connect rules, in file order
     SceneRecallSpec sceneRecall;
     std::vector<SongSpec> songs;       ///< `songs:` in file order
     std::vector<SetlistEntry> setlist; ///< in playing order (`setlist:`, else every song in file order)

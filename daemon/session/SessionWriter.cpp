@@ -75,6 +75,8 @@ public:
                 return r.error();
         if (auto r = writeScenes(); !r)
             return r.error();
+        if (auto r = writeConnections(); !r)
+            return r.error();
         if (auto r = writeMidi(); !r)
             return r.error();
         if (auto r = writeSafe(); !r)
@@ -396,6 +398,25 @@ private:
             lines += fmt::format("    - {}\n", yamlFlowMap(pairs));
         }
         return writeTopLevel("midi", lines);
+    }
+
+    /// `connections:`, rewritten whole when the rules changed (comments inside it go).
+    Result<void> writeConnections()
+    {
+        if (!live_.connections)
+            return {};
+        const auto& file = spec_.connections;
+        const bool same = live_.connections->size() == file.size()
+            && std::equal(live_.connections->begin(), live_.connections->end(), file.begin(),
+                [](const port::ConnectionRule& a, const ConnectionSpec& b) { return a == b.rule; });
+        if (same)
+            return {};
+        if (live_.connections->empty())
+            return writeTopLevel("connections", "connections: []\n");
+        std::string lines = "connections:\n";
+        for (const auto& rule : *live_.connections)
+            lines += fmt::format("  - {{from: {}, to: {}}}\n", yamlScalar(rule.from), yamlScalar(rule.to));
+        return writeTopLevel("connections", lines);
     }
 
     Result<void> writeSafe()

@@ -34,6 +34,8 @@ struct LiveSession {
     std::optional<std::vector<std::string>> safe;  ///< nullopt: the file's `safe:` still holds
     /// The MIDI controllers' mappings as they are now; nullopt: the file's `midi.map` still holds.
     std::optional<std::vector<midi::MidiMapping>> midiMap;
+    /// The auto-connect rules as they are now; nullopt: the file's `connections:` still holds.
+    std::optional<std::vector<port::ConnectionRule>> connections;
 };
 
 /// What writeSession made.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <algorithm>
+
 #include "port/ControlPort.h"
 
 #include <optional>
@@ -21,8 +23,35 @@ public:
     Result<void> setRecordSources(std::vector<std::string>) override { return noRecorder(); }
     std::vector<std::string> recordSources() override { return {}; }
 
+    // Auto-connect rules without JACK: kept in a list, holding no connection.
+    std::vector<port::ConnectionState> connections() override
+    {
+        std::vector<port::ConnectionState> states;
+        for (const auto& rule : rules_)
+            states.push_back({rule, 0});
+        return states;
+    }
+    Result<std::size_t> addConnection(const port::ConnectionRule& rule) override
+    {
+        if (std::find(rules_.begin(), rules_.end(), rule) != rules_.end())
+            return Error {ErrorCode::Session, "the rule is there already"};
+        rules_.push_back(rule);
+        return std::size_t {0};
+    }
+    Result<void> removeConnection(const port::ConnectionRule& rule) override
+    {
+        const auto it = std::find(rules_.begin(), rules_.end(), rule);
+        if (it == rules_.end())
+            return Error {ErrorCode::Session, "there is no such rule"};
+        rules_.erase(it);
+        return {};
+    }
+
 protected:
     static Error noRecorder() { return Error {ErrorCode::Engine, "this daemon has no recorder"}; }
+
+private:
+    std::vector<port::ConnectionRule> rules_;
 };
 
 } // namespace backline::test

@@ -286,3 +286,33 @@ TEST(SessionWriter, LearnedMidiMappingsAreWrittenAndLoadBack)
 }
 
 } // namespace
+
+namespace {
+
+TEST(SessionWriter, AutoConnectRulesEditedLiveAreWrittenAndLoadBack)
+{
+    const std::string text = userText.substr(0, userText.find("songs:"))
+        + "connections:\n  # the stage box\n  - {from: \"system:capture_1\", to: \"backline:lead_in\"}\n";
+    const Loaded before = load(text);
+    session::LiveSession live = asLoaded(before);
+    live.connections = std::vector<port::ConnectionRule> {before.spec.connections[0].rule};
+    auto same = session::writeSession(before.spec, live);
+    ASSERT_TRUE(same) << same.error().message;
+    EXPECT_EQ(same->text, text) << "unchanged rules leave the list as written";
+
+    live.connections->push_back({"^backline:out_[LR]$", "^darkice-[0-9]+:left"});
+    auto written = session::writeSession(before.spec, live);
+    ASSERT_TRUE(written) << written.error().message;
+    const Loaded after = load(written->text);
+    ASSERT_EQ(after.spec.connections.size(), 2u) << written->text;
+    EXPECT_EQ(after.spec.connections[0].rule, before.spec.connections[0].rule);
+    EXPECT_EQ(after.spec.connections[1].rule, (port::ConnectionRule {"^backline:out_[LR]$", "^darkice-[0-9]+:left"}));
+    EXPECT_NE(written->text.find("# the Friday gig"), std::string::npos) << "comments elsewhere stay";
+
+    live.connections->clear();
+    auto none = session::writeSession(before.spec, live);
+    ASSERT_TRUE(none) << none.error().message;
+    EXPECT_TRUE(load(none->text).spec.connections.empty()) << none->text;
+}
+
+} // namespace
