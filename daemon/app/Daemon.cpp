@@ -6,6 +6,7 @@
 #include "app/StatusLine.h"
 #include "control/osc/OscSockets.h"
 #include "control/oscquery/OscQueryHook.h"
+#include "core/AtomicFile.h"
 #include "core/Config.h"
 #include "engine/OfflineRenderer.h"
 #include "session/SessionLoader.h"
@@ -16,8 +17,13 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace backline::app {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -208,8 +214,11 @@ ExitCode Daemon::runLive()
         return fail(r.error());
     if (stopped)
         return ExitCode::Ok;
-    if (auto r = host_.startLive(); !r)
+    const auto resumed = liveStateToResume();
+    if (auto r = host_.startLive(resumed ? resumed->values : engine::CarriedValues {}); !r)
         return fail(r.error());
+    if (resumed)
+        resume(*resumed);
     // Before the surfaces: /midi/… over OSC finds the mappings from the first message on.
     control_.setMidi(&midi_.port());
     saver_.setMidiMap([this] { return midi_.toSave(); }, [this](const std::vector<midi::MidiMapping>& saved) { midi_.markSaved(saved); });
@@ -232,6 +241,7 @@ ExitCode Daemon::runLive()
     serveUntilSignal();
     notifier_.stopping();
     spdlog::info("stopping");
+    keepLiveState(true);
     host_.fadeOutForStop();
     return ExitCode::Ok;
 }
@@ -292,6 +302,86 @@ void Daemon::tellServiceManager(bool jackAway)
         statusSent_ = now;
         notifier_.status(serviceStatus(jackAway));
     }
+}
+
+std::optional<LiveState> Daemon::liveStateToResume()
+{
+    if (!options_.liveState)
+        return std::nullopt;
+    liveStateFile_ = liveStatePath(fs::absolute(options_.session));
+    std::error_code error;
+    if (!fs::exists(liveStateFile_, error))
+        return std::nullopt;
+    std::ifstream in(liveStateFile_);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto state = liveStateFromText(text.str(), liveStateFile_.string());
+    if (!state) {
+        spdlog::error("{}", state.error().message);
+        return std::nullopt;
+    }
+    liveStateWritten_ = text.str();
+    spdlog::info("coming back to the live state of the last run ({} values{}{}; {})", state->values.size(),
+        state->scene.empty() ? "" : fmt::format(", scene '{}'", state->scene),
+        state->song.empty() ? "" : fmt::format(", song '{}' section '{}'", state->song, state->section),
+        liveStateFile_.string());
+    return std::move(*state);
+}
+
+void Daemon::resume(const LiveState& state)
+{
+    // The values came back with the graph (under the reload rule); the rest is asked of the
+    // parts as a surface would, each refusal logged and the show going on.
+    if (!state.scene.empty() && !scenes_.resumeCurrent(state.scene, state.sceneDirty))
+        spdlog::warn("the live state's scene '{}' is not one of the session's any more", state.scene);
+    if (state.bpm > 0)
+        if (auto r = transport_.setTempo(state.bpm); !r)
+            spdlog::warn("the live state's tempo: {}", r.error().message);
+    if (state.meterNum > 0)
+        if (auto r = transport_.setMeter(state.meterNum, state.meterDen); !r)
+            spdlog::warn("the live state's meter: {}", r.error().message);
+    if (!state.song.empty()) {
+        if (auto r = arrangement_.cueSong(state.song, port::JumpWhen::Now); !r)
+            spdlog::warn("the live state's song: {}", r.error().message);
+        else if (!state.section.empty())
+            if (auto s = arrangement_.gotoSection(state.section, port::JumpWhen::Now); !s)
+                spdlog::warn("the live state's section: {}", s.error().message);
+    }
+    if (state.rolling)
+        if (auto r = transport_.play(); !r)
+            spdlog::warn("the live state's transport: {}", r.error().message);
+}
+
+void Daemon::keepLiveState(bool now)
+{
+    if (liveStateFile_.empty())
+        return;
+    const auto at = std::chrono::steady_clock::now();
+    if (!now && at - liveStateLooked_ < std::chrono::seconds(1))
+        return;
+    liveStateLooked_ = at;
+    LiveState state;
+    state.values = params_.carried();
+    const auto scene = scenes_.current();
+    state.scene = scene.name;
+    state.sceneDirty = scene.dirty;
+    const auto position = transport_.position();
+    state.bpm = position.targetBpm;
+    state.meterNum = position.meterNum;
+    state.meterDen = position.meterDen;
+    state.rolling = position.state == port::TransportState::Rolling;
+    const auto songs = arrangement_.status();
+    state.song = songs.song;
+    state.section = songs.section;
+    std::string text = toText(state, options_.session.string());
+    if (text == liveStateWritten_)
+        return;
+    // Atomic: a power cut leaves the last state or this one, never half of one.
+    if (auto r = writeFileAtomically(liveStateFile_, text); !r) {
+        spdlog::error("the live state could not be kept: {}", r.error().message);
+        return;
+    }
+    liveStateWritten_ = std::move(text);
 }
 
 Result<void> Daemon::startOsc()
@@ -408,6 +498,7 @@ void Daemon::serveUntilSignal()
         host_.releaseFreedMemory();
         host_.serviceRecording();
         host_.serviceConnections();
+        keepLiveState();
         host_.reportDspFaults();
         if (!stopping && jack_.serverGone()) {
             auto waitForStop = [] {

@@ -5,6 +5,7 @@
 #include "app/DaemonOptions.h"
 #include "app/JackSupervisor.h"
 #include "app/MidiHost.h"
+#include "app/LiveState.h"
 #include "app/ServiceNotifier.h"
 #include "app/SessionHost.h"
 #include "app/SessionSaver.h"
@@ -66,6 +67,13 @@ private:
     void tellServiceManager(bool jackAway);
     /// [main] The line `systemctl status` shows.
     std::string serviceStatus(bool jackAway);
+    /// [main] The live state kept in its file (LiveState) when it changed, at most once a
+    /// second; now: at once, if it changed (at a stop).
+    void keepLiveState(bool now = false);
+    /// [main] The live state kept at the last run, when there is one to come back to.
+    std::optional<LiveState> liveStateToResume();
+    /// [main] After the session plays again: its scene, tempo, meter, song and section as kept.
+    void resume(const LiveState& state);
     /// [main] The arrangement's upkeep: its section recalls rebuilt after a scene changed, the
     /// sections the audio thread started handed on (values, markers, surfaces).
     void serviceShow();
@@ -74,6 +82,9 @@ private:
     ServiceNotifier notifier_;
     std::chrono::steady_clock::time_point statusSent_ {};
     std::optional<std::chrono::steady_clock::time_point> stallAudioAt_; // BACKLINE_TEST_STALL_AUDIO
+    std::filesystem::path liveStateFile_; // empty: not kept (--no-live-state, offline)
+    std::string liveStateWritten_;        // the text last written (or read at start)
+    std::chrono::steady_clock::time_point liveStateLooked_ {};
     engine::Engine engine_;
     port::Listeners listeners_;
     engine::ParamControl params_;

@@ -59,6 +59,10 @@ ParsedOptions parseOptions(int argc, char** argv)
                               ->check(CLI::NonNegativeNumber);
     cli.add_option("--cache-dir", cacheDir, "Where compiled Faust machine code is cached (default ~/.cache/backline/faust)");
     cli.add_flag("--no-cache", options.noCache, "Compile every .dsp afresh, without the machine-code cache");
+    bool noLiveState = false;
+    cli.add_flag("--no-live-state", noLiveState,
+        "Start from the session file every time: do not keep the live state (values, scene, song, tempo) in its file, "
+        "nor come back to it after a restart");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -82,6 +86,7 @@ ParsedOptions parseOptions(int argc, char** argv)
     if (waitJackOption->count())
         options.waitJack = waitJack.empty() ? 0.0 : std::stod(waitJack);
     options.cacheDir = cacheDir;
+    options.liveState = !noLiveState;
     return ParsedOptions {options, 0};
 }
 

@@ -27,6 +27,9 @@ struct DaemonOptions {
     /// as it takes) instead of exiting with JackUnavailable at once.
     std::optional<double> waitJack;
     std::filesystem::path cacheDir;   ///< Faust machine-code cache; empty: the default
+    /// --no-live-state: neither keep the live state in its file nor come back to it at start
+    /// (an installation that must always start from the session file).
+    bool liveState = true;
     bool noCache = false;
 };
 

@@ -136,7 +136,7 @@ void SessionHost::adoptSongs()
         spdlog::error("the songs cannot be played: {}", r.error().message);
 }
 
-Result<void> SessionHost::startLive()
+Result<void> SessionHost::startLive(const engine::CarriedValues& carried)
 {
     if (!jack_.backend())
         if (auto r = jack_.open(); !r)
@@ -146,7 +146,7 @@ Result<void> SessionHost::startLive()
     meters_->start();
     std::lock_guard lock(mutex_);
     session::SessionSpec spec;
-    auto graph = loadAndBuild(jack->sampleRate(), config::maxBlockFrames, spec);
+    auto graph = loadAndBuild(jack->sampleRate(), config::maxBlockFrames, spec, carried);
     if (!graph)
         return graph.error();
     adopt(spec);

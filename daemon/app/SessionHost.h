@@ -48,8 +48,9 @@ public:
     SessionHost(const SessionHost&) = delete;
     SessionHost& operator=(const SessionHost&) = delete;
 
-    /// [main] Opens JACK, loads the session, starts meters and recording, and plays it.
-    Result<void> startLive();
+    /// [main] Opens JACK, loads the session, starts meters and recording, and plays it; its
+    /// parameters start at carried where the reload rule lets them (a live state restored).
+    Result<void> startLive(const engine::CarriedValues& carried = {});
     /// [main] Loads and builds the session at its own rate for an offline render; the graph is
     /// installed and returned (owned by the engine).
     Result<engine::Graph*> startOffline(session::SessionSpec& spec);

@@ -160,6 +160,17 @@ std::optional<std::string> SceneBook::landed(std::uint64_t tag)
     return name;
 }
 
+bool SceneBook::resumeCurrent(const std::string& name, bool dirty)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (!find(name))
+            return false;
+    }
+    makeCurrent(name, dirty);
+    return true;
+}
+
 void SceneBook::makeCurrent(const std::string& name, bool dirty)
 {
     {

@@ -51,6 +51,9 @@ public:
     /// The current scene keeps its name if the session still has it, dirty if its values are
     /// not what plays.
     void adopt(const session::SessionSpec& spec);
+    /// [control] After a restart: name (a scene the book has) is the current scene again, as it
+    /// was when the live state was written; false when the book has no such scene.
+    bool resumeCurrent(const std::string& name, bool dirty);
 
     // The port's requests (port::ScenePort says what each does).
     Result<std::size_t> store(std::string_view name, std::span<const std::string> scope) override;

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -239,4 +241,106 @@ TEST(DaemonService, WritesEachLineWithItsSyslogPriorityWhenStderrIsTheJournal)
     EXPECT_EQ(plain.wait(30s), 2) << plain.output();
     EXPECT_EQ(plain.output().find("<3>"), std::string::npos) << plain.output();
     EXPECT_NE(plain.output().find(" error "), std::string::npos) << plain.output();
+}
+
+namespace {
+
+const char* sceneSessionYaml = R"(backline: 1
+name: it
+tracks:
+  - name: tone
+    dsp: tone
+    params: {freq: 1000, level: -20}
+scenes:
+  quiet: {/track/tone/gain: -20}
+)";
+
+/// Sends address with one string argument and returns the first reply.
+std::optional<OscMessage> requestText(OscClient& osc, const std::string& address, const std::string& text)
+{
+    lo_message m = lo_message_new();
+    lo_message_add_string(m, text.c_str());
+    osc.send(address, m);
+    return osc.receive(5s);
+}
+
+/// Starts backlined on session (a file a first run used) on server, and waits for /pong.
+std::unique_ptr<Process> startAgain(const std::filesystem::path& session, const std::string& server, int oscPort,
+    const std::filesystem::path& log, std::vector<std::string> more = {})
+{
+    std::vector<std::string> argv {backlinedPath().string(), "--session", session.string(), "--jack-server", server,
+        "--osc-port", std::to_string(oscPort), "--cache-dir", (session.parent_path() / "cache").string()};
+    argv.insert(argv.end(), more.begin(), more.end());
+    auto process = std::make_unique<Process>(argv, log);
+    OscClient osc(oscPort);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline && process->running())
+        if (osc.waitForPong(1s))
+            return process;
+    throw std::runtime_error("backlined did not come back:\n" + process->output());
+}
+
+} // namespace
+
+TEST(DaemonService, KilledAndStartedAgainItComesBackWithEveryValueTheSceneAndTheTempo)
+{
+    LiveDaemon d(sceneSessionYaml);
+    d.osc->sendFloat("/master/gain", -3.0f);
+    auto recalled = requestText(*d.osc, "/scene/recall", "quiet");
+    ASSERT_TRUE(recalled && recalled->address == "/scene/recalled") << d.process->output();
+    d.osc->sendFloat("/transport/tempo", 133.0f);
+    ASSERT_TRUE(d.osc->receiveAddress("/transport/tempo")) << d.process->output();
+    ASSERT_EQ(d.osc->request("/master/gain")->number(0), -3.0f);
+
+    // The state is kept within a second of a change; wait until the file holds it.
+    const auto stateFile = d.session.parent_path() / ".session.yaml.state";
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    auto holds = [&] {
+        std::ifstream in(stateFile);
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string s = text.str();
+        return s.find("\"/master/gain\", -3") != std::string::npos && s.find("name: \"quiet\"") != std::string::npos
+            && s.find("bpm: 133") != std::string::npos;
+    };
+    while (!holds() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(holds()) << d.process->output();
+
+    d.process->signal(SIGKILL); // a crash: nothing is written on the way out
+    d.process->wait(10s);
+    const int port = freeOscPort();
+    auto again = startAgain(d.session, d.jack.name(), port, d.dir.path() / "again.log");
+    OscClient osc(port);
+    EXPECT_EQ(osc.request("/master/gain")->number(0), -3.0f) << again->output();
+    EXPECT_EQ(osc.request("/track/tone/gain")->number(0), -20.0f) << again->output();
+    auto current = osc.request("/scene/current");
+    ASSERT_TRUE(current && current->address == "/scene/current") << again->output();
+    EXPECT_EQ(current->text(0), "quiet");
+    EXPECT_EQ(current->number(1), 0.0f) << "clean, as it was";
+    auto tempo = osc.request("/transport/tempo");
+    ASSERT_TRUE(tempo && tempo->address == "/transport/tempo");
+    EXPECT_EQ(tempo->number(0), 133.0f);
+    EXPECT_NE(again->output().find("coming back to the live state"), std::string::npos) << again->output();
+    again->signal(SIGTERM);
+    EXPECT_EQ(again->wait(20s), 0);
+
+    // An installation that must always start from the file.
+    auto fresh = startAgain(d.session, d.jack.name(), port, d.dir.path() / "fresh.log", {"--no-live-state"});
+    EXPECT_EQ(osc.request("/master/gain")->number(0), 0.0f) << fresh->output();
+    EXPECT_EQ(osc.request("/track/tone/gain")->number(0), 0.0f) << fresh->output();
+    EXPECT_EQ(osc.request("/scene/current")->text(0), "");
+}
+
+TEST(DaemonService, ADamagedLiveStateIsSaidAndTheSessionStartsFromItsFile)
+{
+    LiveDaemon first(sceneSessionYaml);
+    first.process->signal(SIGKILL);
+    first.process->wait(10s);
+    std::ofstream(first.session.parent_path() / ".session.yaml.state") << "backline_state: 1\nvalues: [[\"/master/gain\"\n";
+    const int port = freeOscPort();
+    auto again = startAgain(first.session, first.jack.name(), port, first.dir.path() / "again.log");
+    OscClient osc(port);
+    EXPECT_EQ(osc.request("/master/gain")->number(0), 0.0f) << again->output();
+    EXPECT_NE(again->output().find(".session.yaml.state: "), std::string::npos) << again->output();
 }
