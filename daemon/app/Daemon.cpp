@@ -16,8 +16,13 @@
 #include <cstdlib>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <sstream>
 
@@ -239,6 +244,8 @@ ExitCode Daemon::runLive()
         stallAudioAt_ = std::chrono::steady_clock::now()
             + std::chrono::milliseconds(std::int64_t(std::atof(stall) * 1000.0));
     serveUntilSignal();
+    if (startAgain_)
+        return startAgain();
     notifier_.stopping();
     spdlog::info("stopping");
     keepLiveState(true);
@@ -302,6 +309,43 @@ void Daemon::tellServiceManager(bool jackAway)
         statusSent_ = now;
         notifier_.status(serviceStatus(jackAway));
     }
+}
+
+ExitCode Daemon::startAgain()
+{
+    spdlog::error("libjack did not finish closing the client of the server that went away, and holds its lock: this "
+                  "process cannot reach JACK again. Starting backlined again in its place (the live state kept)");
+    notifier_.status("starting again: libjack is stuck");
+    keepLiveState(true);
+    if (auto status = control_.recordStatus(); status && status->state != port::RecorderState::Idle)
+        if (auto r = control_.recordStop(); !r)
+            spdlog::error("the take could not be closed: {} (it is repaired when it is next opened)", r.error().message);
+    // The ports go with the process; closing the surfaces first lets the next one bind them at
+    // once. Nothing that calls into libjack may run now (RtMidi's JACK clients, the JACK
+    // client): it would wait for the stuck lock forever.
+    announcer_.reset();
+    web_.reset();
+    osc_.reset();
+    saver_.stopAutosave();
+    std::vector<std::string> args = options_.commandLine;
+    if (std::find(args.begin(), args.end(), "--wait-jack") == args.end())
+        args.emplace_back("--wait-jack");
+    std::vector<char*> argv;
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    // Every descriptor but the standard three closes at the exec: sockets, JACK's shared memory
+    // and its server's socket, the take's files (closed above).
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator("/proc/self/fd", error)) {
+        const int fd = std::atoi(entry.path().filename().c_str());
+        if (fd > 2)
+            ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    ::execv("/proc/self/exe", argv.data());
+    spdlog::error("backlined could not start itself again ({}): exiting so that its service manager does",
+        std::strerror(errno));
+    return ExitCode::JackUnavailable;
 }
 
 std::optional<LiveState> Daemon::liveStateToResume()
@@ -517,6 +561,7 @@ void Daemon::serveUntilSignal()
                 engine_.collectGarbage();
                 tellServiceManager(true);
             });
+            startAgain_ = stopping && jack_.libraryStuck();
         }
     }
 }

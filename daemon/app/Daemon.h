@@ -74,6 +74,11 @@ private:
     std::optional<LiveState> liveStateToResume();
     /// [main] After the session plays again: its scene, tempo, meter, song and section as kept.
     void resume(const LiveState& state);
+    /// [main] libjack is stuck (libraryStuck): no JACK client can be opened by this process
+    /// again. The live state kept, the take closed and the surfaces' ports let go, backlined
+    /// replaces itself with a new backlined (exec: the same process id for systemd, which it
+    /// tells READY again) that waits for JACK. Returns only when exec failed.
+    ExitCode startAgain();
     /// [main] The arrangement's upkeep: its section recalls rebuilt after a scene changed, the
     /// sections the audio thread started handed on (values, markers, surfaces).
     void serviceShow();
@@ -85,6 +90,7 @@ private:
     std::filesystem::path liveStateFile_; // empty: not kept (--no-live-state, offline)
     std::string liveStateWritten_;        // the text last written (or read at start)
     std::chrono::steady_clock::time_point liveStateLooked_ {};
+    bool startAgain_ = false; // serveUntilSignal ended because libjack is stuck
     engine::Engine engine_;
     port::Listeners listeners_;
     engine::ParamControl params_;

@@ -87,6 +87,7 @@ ParsedOptions parseOptions(int argc, char** argv)
         options.waitJack = waitJack.empty() ? 0.0 : std::stod(waitJack);
     options.cacheDir = cacheDir;
     options.liveState = !noLiveState;
+    options.commandLine.assign(argv, argv + argc);
     return ParsedOptions {options, 0};
 }
 

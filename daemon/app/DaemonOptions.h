@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace backline::app {
 
@@ -30,6 +31,9 @@ struct DaemonOptions {
     /// --no-live-state: neither keep the live state in its file nor come back to it at start
     /// (an installation that must always start from the session file).
     bool liveState = true;
+    /// The command line as given (argv[0] first): what the daemon starts again with when it
+    /// must (a JACK library stuck for good).
+    std::vector<std::string> commandLine;
     bool noCache = false;
 };
 

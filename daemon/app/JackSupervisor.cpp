@@ -23,7 +23,8 @@ void JackSupervisor::drop()
     xrunsBefore_ += jack_->xruns();
     const bool left = jack_->leaveEngine();
     // jack_client_close can hang after its server went away: waited for 3 s at most.
-    jack::JackBackend::closeWithin(std::move(jack_), std::chrono::seconds(3));
+    if (!jack::JackBackend::closeWithin(std::move(jack_), std::chrono::seconds(3)))
+        stuck_ = true;
     // The queue's consumer changes hands only if the audio thread was seen to leave the engine
     // (a thread JACK cancelled inside it could have been mid-pop).
     wedged_ = wedged_ || !left;
@@ -39,7 +40,7 @@ bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Resu
     // The lock is only held for each attempt: meanwhile a reload or a take is refused at once
     // ("not connected to JACK") instead of waiting for the server with a surface's thread.
     std::string lastFailure;
-    while (true) {
+    while (!stuck_) {
         // A quarter of a second between attempts: the session is back well within 2 s of the
         // server, and a failed attempt costs one connect to a socket that is not there. Changes
         // made by surfaces meanwhile are kept by the control side (detached, see drop) and built
@@ -63,6 +64,7 @@ bool JackSupervisor::reconnect(std::mutex& sessionLock, const std::function<Resu
         }
         return true;
     }
+    return false;
 }
 
 void JackSupervisor::stallAudioForTest()

@@ -46,13 +46,17 @@ public:
     /// [main] After the server went away: tries every 250 ms, until resume() succeeds on a new
     /// client or the daemon is to stop. waitForStop() waits up to 50 ms for a stop request and
     /// says whether one came (five calls pace the attempts); idle() runs between them. Each
-    /// try holds sessionLock. Returns whether the client is back.
+    /// try holds sessionLock. Returns whether the client is back: false when a stop was asked
+    /// or libraryStuck() (no client can be opened again).
     bool reconnect(std::mutex& sessionLock, const std::function<Result<void>()>& resume,
         const std::function<bool()>& waitForStop, const std::function<void()>& idle);
 
     /// [main] Whether a dropped client's audio thread never left the engine (stuck in a
     /// callback): the process is not well, whatever a new client does (the watchdog stops).
     bool audioWedged() const noexcept { return wedged_; }
+    /// [main] Whether a client's close never ended: libjack holds its global lock inside
+    /// jack_client_close, so no client can be opened by this process again (JACK2).
+    bool libraryStuck() const noexcept { return stuck_; }
     /// [main] Test only (BACKLINE_TEST_STALL_AUDIO): the client's audio thread stops in its next
     /// cycle and never returns, as a deadlocked engine would.
     void stallAudioForTest();
@@ -70,6 +74,7 @@ private:
     std::uint64_t xrunsBefore_ = 0; // of clients closed since the start
     std::atomic<int> rate_ {0};
     bool wedged_ = false;
+    bool stuck_ = false;
 };
 
 } // namespace backline::app

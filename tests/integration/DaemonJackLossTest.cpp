@@ -421,3 +421,41 @@ TEST(DaemonJackLoss, TwentyServerDeathsAndReturnsLeakNoThreadFileSharedMemoryOrR
     EXPECT_LT(last.rssKb, settled->rssKb + 4096) << d.process->output();
     EXPECT_TRUE(d.osc->waitForPong(2s));
 }
+
+TEST(DaemonJackLoss, AClientCloseThatNeverEndsStartsBacklinedAgainInItsPlaceWhereItWas)
+{
+    // The test hook makes every close of a client hang, as libjack's now and then does after
+    // its server restarted, holding the lock every later jack_client_open needs.
+    LiveDaemon d(toneAndMicSessionYaml, {"env", "BACKLINE_TEST_STUCK_CLOSE=1"});
+    ASSERT_EQ(setAndGet(*d.osc, "/master/gain", -3.0f), -3.0f);
+    const auto stateFile = d.session.parent_path() / ".session.yaml.state";
+    const auto kept = std::chrono::steady_clock::now() + 20s;
+    auto holds = [&] {
+        std::ifstream in(stateFile);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        return text.find("\"/master/gain\", -3") != std::string::npos;
+    };
+    while (!holds() && std::chrono::steady_clock::now() < kept)
+        std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(holds()) << d.process->output();
+    const pid_t pid = d.process->pid();
+
+    d.jack.stop(SIGKILL);
+    std::this_thread::sleep_for(500ms);
+    d.jack.restart();
+
+    const auto said = std::chrono::steady_clock::now() + 30s;
+    while (d.process->output().find("Starting backlined again in its place") == std::string::npos
+        && std::chrono::steady_clock::now() < said)
+        std::this_thread::sleep_for(100ms);
+    ASSERT_NE(d.process->output().find("Starting backlined again in its place"), std::string::npos) << d.process->output();
+    ASSERT_TRUE(waitUntilRejoined(d.jack.name(), 30s)) << d.process->output();
+    EXPECT_EQ(d.process->pid(), pid);
+    EXPECT_TRUE(d.process->running());
+    EXPECT_TRUE(d.osc->waitForPong(10s)) << d.process->output();
+    EXPECT_EQ(d.osc->request("/master/gain")->number(0), -3.0f) << "the live state came back:\n" << d.process->output();
+    JackListener listener(d.jack.name(), "backline:out_L", "backline:out_R");
+    EXPECT_NEAR(levelWhenSettled(listener, toneRmsDb - 3.0), toneRmsDb - 3.0, levelToleranceDb) << d.process->output();
+    d.process->signal(SIGKILL); // its closes hang by the hook: no clean stop to wait for
+    d.process->wait(10s);
+}
