@@ -48,7 +48,10 @@ struct Rig {
             daemon = std::make_unique<Process>(
                 std::vector<std::string> {backlined.string(), "--session", session.string(), "--jack-server", jack.name(),
                     "--osc-port", std::to_string(oscPort), "--web-port", std::to_string(webPort), "--cache-dir",
-                    (dir.path() / "cache").string()},
+                    (dir.path() / "cache").string(),
+                    // A restart comes back with the file's values, not the live state: the page
+                    // must then show values other than those it had (the re-sync test).
+                    "--no-live-state"},
                 dir.path() / "backlined.log");
             OscClient osc(oscPort);
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
