@@ -102,8 +102,9 @@ control::AccessList oscAccessFor(const session::OscSpec& osc)
 
 } // namespace
 
-Daemon::Daemon(DaemonOptions options)
+Daemon::Daemon(DaemonOptions options, std::unique_ptr<NsmClient> nsm)
     : options_(std::move(options))
+    , nsm_(std::move(nsm))
     , params_(engine_, listeners_)
     , transport_(engine_)
     , play_(engine_)
@@ -149,7 +150,13 @@ ExitCode Daemon::run()
     if (!session::yamlTrialHelper())
         spdlog::warn("backline-yaml-trial was not found (next to backlined, or in ../libexec/backline/): session "
                      "files are parsed without the guard against yaml-cpp running away. Reinstall backline");
-    return options_.render ? runOffline() : runLive();
+    if (options_.render)
+        return runOffline();
+    const ExitCode code = runLive();
+    if (nsm_ && !nsmTold_)
+        nsm_->opened(Error {code == ExitCode::JackUnavailable ? ErrorCode::Jack : ErrorCode::Session,
+            "backline could not start the session: its log says why"});
+    return code;
 }
 
 ExitCode Daemon::runOffline()
@@ -224,6 +231,8 @@ ExitCode Daemon::runLive()
         return fail(r.error());
     if (resumed)
         resume(*resumed);
+    else
+        saver_.markClean(); // the session plays as its file says
     // Before the surfaces: /midi/… over OSC finds the mappings from the first message on.
     control_.setMidi(&midi_.port());
     saver_.setMidiMap([this] { return midi_.toSave(); }, [this](const std::vector<midi::MidiMapping>& saved) { midi_.markSaved(saved); });
@@ -240,6 +249,10 @@ ExitCode Daemon::runLive()
         web_ ? fmt::format("; web surface on TCP port {} (open http://<this host>:{}/)", web_->port(), web_->port())
              : std::string());
     notifier_.ready(serviceStatus(false));
+    if (nsm_) {
+        nsm_->opened({});
+        nsmTold_ = true;
+    }
     if (const char* stall = std::getenv("BACKLINE_TEST_STALL_AUDIO"))
         stallAudioAt_ = std::chrono::steady_clock::now()
             + std::chrono::milliseconds(std::int64_t(std::atof(stall) * 1000.0));
@@ -543,6 +556,8 @@ void Daemon::serveUntilSignal()
         host_.serviceRecording();
         host_.serviceConnections();
         keepLiveState();
+        if (nsm_)
+            nsm_->upkeep([this] { return control_.saveSession(""); }, saver_.unsaved());
         host_.reportDspFaults();
         if (!stopping && jack_.serverGone()) {
             auto waitForStop = [] {

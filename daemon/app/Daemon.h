@@ -6,6 +6,7 @@
 #include "app/JackSupervisor.h"
 #include "app/MidiHost.h"
 #include "app/LiveState.h"
+#include "app/NsmClient.h"
 #include "app/ServiceNotifier.h"
 #include "app/SessionHost.h"
 #include "app/SessionSaver.h"
@@ -41,7 +42,8 @@ enum class ExitCode : int {
 /// comes back after its server went away, memory is trimmed, recorder and DSP faults reported.
 class Daemon final {
 public:
-    explicit Daemon(DaemonOptions options);
+    /// nsm: the session manager's client when backlined runs under one (it opened the session).
+    explicit Daemon(DaemonOptions options, std::unique_ptr<NsmClient> nsm = nullptr);
     ~Daemon();
 
     /// [main] Runs until a stop signal (live) or the render is done (offline).
@@ -85,6 +87,8 @@ private:
 
     DaemonOptions options_;
     ServiceNotifier notifier_;
+    std::unique_ptr<NsmClient> nsm_; // null: no session manager
+    bool nsmTold_ = false;           // the session manager was answered its open
     std::chrono::steady_clock::time_point statusSent_ {};
     std::optional<std::chrono::steady_clock::time_point> stallAudioAt_; // BACKLINE_TEST_STALL_AUDIO
     std::filesystem::path liveStateFile_; // empty: not kept (--no-live-state, offline)

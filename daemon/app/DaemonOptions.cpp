@@ -5,6 +5,7 @@
 #include "core/Config.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 namespace backline::app {
@@ -16,7 +17,9 @@ ParsedOptions parseOptions(int argc, char** argv)
     cli.set_version_flag("--version", std::string("backlined ") + version);
     std::string session, render, song, cacheDir;
     int oscPort = 0;
-    cli.add_option("--session,-s", session, "Session file (YAML) to run")->required();
+    cli.add_option("--session,-s", session,
+        "Session file (YAML) to run (required, but under a session manager, NSM_URL, where it is what a new "
+        "session starts from)");
     cli.add_option("--jack-server", options.jackServer, "JACK server name (default: JACK's default server)");
     cli.add_option("--client-name", options.clientName, "JACK client name")->capture_default_str();
     auto* portOption = cli.add_option("--osc-port", oscPort, "UDP port for OSC (overrides the session's osc.port)")
@@ -67,6 +70,10 @@ ParsedOptions parseOptions(int argc, char** argv)
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return ParsedOptions {std::nullopt, cli.exit(e)};
+    }
+    if (session.empty() && !std::getenv("NSM_URL")) {
+        std::cerr << "--session is required\nRun with --help for more information.\n";
+        return ParsedOptions {std::nullopt, int(CLI::ExitCodes::RequiredError)};
     }
     options.session = session;
     if (portOption->count())

@@ -184,6 +184,20 @@ void SessionSaver::setMidiMap(std::function<std::vector<midi::MidiMapping>()> cu
     midiSaved_ = std::move(saved);
 }
 
+bool SessionSaver::unsaved() const
+{
+    return dirty_.load(std::memory_order_relaxed) || scenes_.revision() != savedRevision_
+        || host_.connectionRules().revision() != savedRulesRevision_;
+}
+
+void SessionSaver::markClean()
+{
+    std::lock_guard lock(saveMutex_);
+    dirty_.store(false, std::memory_order_relaxed);
+    savedRevision_ = scenes_.revision();
+    savedRulesRevision_ = host_.connectionRules().revision();
+}
+
 void SessionSaver::startAutosave()
 {
     std::lock_guard lock(threadMutex_);

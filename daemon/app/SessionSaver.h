@@ -27,6 +27,11 @@ namespace backline::app {
 /// own; one save at a time (saveMutex_). Never the audio thread.
 class SessionSaver final : public port::ChangeListener {
 public:
+    /// [any] Whether something was changed since the last save over the session's own file: a
+    /// value, a scene or safe, an auto-connect rule.
+    bool unsaved() const;
+    /// [main] What plays is what the file says (a start from the file alone): nothing unsaved.
+    void markClean();
     SessionSaver(SessionHost& host, show::SceneBook& scenes, port::Listeners& listeners);
     ~SessionSaver() override;
     SessionSaver(const SessionSaver&) = delete;
@@ -68,8 +73,8 @@ private:
     port::Listeners& listeners_;
     std::mutex saveMutex_;          // one save at a time; guards the two below
     std::string lastWritten_;       // the text last written over the session's own file
-    std::uint64_t savedRevision_ = 0; // the scene book's revision at the last save
-    std::uint64_t savedRulesRevision_ = 0; // the auto-connect rules' revision at the last save
+    std::atomic<std::uint64_t> savedRevision_ {0}; // the scene book's revision at the last save (unsaved() reads it without the lock)
+    std::atomic<std::uint64_t> savedRulesRevision_ {0}; // the auto-connect rules' revision at the last save
     std::atomic<bool> dirty_ {false}; // a flag alone: the save reads the state it stands for itself
     std::mutex threadMutex_;        // guards stop_, with wake_
     std::condition_variable wake_;
