@@ -272,6 +272,19 @@ JackServer::JackServer(int sampleRate, int period, Scheduling scheduling)
     start();
 }
 
+JackServer::JackServer(std::vector<std::string> driver, Scheduling scheduling)
+    : sampleRate_(48000)
+    , period_(128)
+    , scheduling_(scheduling)
+    , driver_(std::move(driver))
+{
+    const auto [fd, index] = takeShmSlot();
+    slot_.fd = fd;
+    name_ = "bltest-slot" + std::to_string(index);
+    endStrays(name_);
+    start();
+}
+
 void JackServer::start()
 {
     // jackd servers starting at the same moment race on JACK's shared-memory registry (seen as
@@ -299,9 +312,12 @@ void JackServer::start()
             argv.insert(argv.end(), {"-R", "-P", "70"});
         else
             argv.emplace_back("--no-realtime");
-        argv.insert(argv.end(), {"--port-max", std::to_string(kPortMax), "-d", "dummy", "-r",
-                                    std::to_string(sampleRate_), "-p", std::to_string(period_), "-w",
-                                    std::to_string(waitUs)});
+        argv.insert(argv.end(), {"--port-max", std::to_string(kPortMax), "-d"});
+        if (driver_.empty())
+            argv.insert(argv.end(), {"dummy", "-r", std::to_string(sampleRate_), "-p", std::to_string(period_), "-w",
+                                        std::to_string(waitUs)});
+        else
+            argv.insert(argv.end(), driver_.begin(), driver_.end());
         process_ = std::make_unique<Process>(argv, std::filesystem::temp_directory_path() / (name_ + ".jackd.log"));
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         std::optional<int> exited;

@@ -53,6 +53,9 @@ public:
     /// threads. Without the rights to it jackd carries on without; see threadPolicy().
     enum class Scheduling { Normal, Realtime };
     explicit JackServer(int sampleRate = 48000, int period = 128, Scheduling scheduling = Scheduling::Normal);
+    /// A jackd on another driver: driver is what follows `-d` (e.g. {"net", "-a", "127.0.0.1"}
+    /// for a netjack2 slave, which takes its rate and period from its master).
+    JackServer(std::vector<std::string> driver, Scheduling scheduling = Scheduling::Normal);
     ~JackServer();
     const std::string& name() const { return name_; }
 
@@ -78,6 +81,7 @@ private:
     int sampleRate_;
     int period_;
     Scheduling scheduling_;
+    std::vector<std::string> driver_; ///< empty: the dummy backend at sampleRate_ and period_
     ShmSlot slot_;
     std::unique_ptr<Process> process_;
     bool leftInRegistry_ = false; ///< killed before it could take its name out of JACK's server registry
