@@ -81,6 +81,7 @@ private:
     void param(OscCall& call);          // OscParamRoutes.cpp
     void play(OscCall& call, const PlayAddress& target); // OscPlayRoutes.cpp
     void panic(OscCall& call);
+    void instruments(OscCall& call);
     void ping(OscCall& call);           // OscStateRoutes.cpp
     void state(OscCall& call);
     void status(OscCall& call);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The instruments' routes: /track/<t>/note and /track/<t>/allnotesoff (reached through the
-// /track/ family, whose handler hands them here) and /panic. OSC thread. Notes answer only
-// when something is wrong: a pad played fast must not flood its tablet with replies.
+// /track/ family, whose handler hands them here), /panic and /instruments. OSC thread. Notes
+// answer only when something is wrong: a pad played fast must not flood its tablet with replies.
 #include "control/osc/OscDispatcher.h"
 
 #include "control/osc/OscPacket.h"
@@ -88,6 +88,16 @@ void OscDispatcher::panic(OscCall& call)
         call.out.push_back(errorReply(call.address, r.error().message));
     else
         call.out.push_back(OscReply {"/panic/done", {}});
+}
+
+void OscDispatcher::instruments(OscCall& call)
+{
+    // A surface asks once at connect which tracks get pads: /state lists parameters, and a
+    // note is not one.
+    OscReply reply {"/instruments", {}};
+    for (auto& name : control_.play().instruments())
+        reply.args.emplace_back(std::move(name));
+    call.out.push_back(std::move(reply));
 }
 
 } // namespace backline::control

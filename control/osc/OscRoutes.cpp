@@ -55,6 +55,8 @@ std::span<const OscRoute> oscRoutes()
         // through the /track/ family above.
         {Exact, "/panic", none, Osc, &OscDispatcher::panic, "/panic/done",
             "releases every voice of every instrument at once"},
+        {Exact, "/instruments", none, Osc, &OscDispatcher::instruments, "/instruments",
+            "the tracks notes can play, in session order"},
 
         // MIDI controllers' mappings (OscMidiRoutes.cpp).
         {Exact, "/midi/learn", "a parameter's address (s)", Osc, &OscDispatcher::midiLearn, "/midi/learn",

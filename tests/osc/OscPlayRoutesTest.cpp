@@ -39,6 +39,16 @@ TEST_F(OscServerTest, PanicAnswersDone)
     EXPECT_EQ(target.fakePlay.calls()[0].what, "panic");
 }
 
+TEST_F(OscServerTest, InstrumentsNamesTheTracksNotesCanPlay)
+{
+    auto c = client();
+    auto names = ask(*c, "/instruments");
+    ASSERT_TRUE(names);
+    EXPECT_EQ(names->address, "/instruments");
+    ASSERT_EQ(names->args.size(), 1u);
+    EXPECT_EQ(names->text(0), "keys");
+}
+
 TEST_F(OscServerTest, NotesInABundlePlayWithIt)
 {
     auto c = client();
