@@ -8,10 +8,15 @@
 // Prints "ready osc=<port> web=<port> jack=<name>" once backlined answers /ping; then reads
 // lines: "stop" (SIGTERM backlined, wait, print "stopped"), "start" (start it again on the same
 // ports, print "ready …"), "level" (what backlined plays at its JACK ports backline:out_L/R over
-// 400 ms of JACK's frames, as "level <RMS dBFS of the left channel>"), "quit" or the end of input
-// (stop everything, exit 0). On a failure it prints "error <what>" and exits 1.
+// 400 ms of JACK's frames, as "level <RMS dBFS of the left channel>"), "tones F1 F2 …" (the same
+// 400 ms, as "tones <RMS dBFS> <dBFS at F1 Hz> <dBFS at F2 Hz> …": which notes sound, not only
+// that something does), "quit" or the end of input (stop everything, exit 0). On a failure it
+// prints "error <what>" and exits 1.
 
 #include "../../integration/Harness.h"
+#include "Signal.h"
+
+#include <fmt/format.h>
 
 #include <chrono>
 #include <cmath>
@@ -19,11 +24,14 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 using namespace backline::test;
 
 namespace {
+
+constexpr int sampleRate = 48000;
 
 struct Rig {
     std::filesystem::path session;
@@ -64,14 +72,22 @@ struct Rig {
         }
     }
 
-    /// RMS of the left output over 400 ms of JACK's frames, in dBFS.
-    double level()
+    /// The left output over 400 ms of JACK's frames.
+    std::vector<float> capture()
     {
         if (!listener)
             listener = std::make_unique<JackListener>(jack.name(), "backline:out_L", "backline:out_R");
-        const auto [left, right] = listener->capture(std::chrono::milliseconds(400));
+        auto [left, right] = listener->capture(std::chrono::milliseconds(400));
         if (left.empty())
             throw std::runtime_error("JACK delivered no frames to the level meter");
+        return std::move(left);
+    }
+
+    /// RMS of the left output over 400 ms of JACK's frames, in dBFS.
+    double level() { return rmsOf(capture()); }
+
+    static double rmsOf(const std::vector<float>& left)
+    {
         double sum = 0.0;
         for (const float s : left)
             sum += double(s) * double(s);
@@ -99,7 +115,7 @@ int main(int argc, char** argv)
         return 2;
     }
     try {
-        Rig rig {argv[1], argv[2], JackServer(48000, 256), {}, 0, 0, {}, {}};
+        Rig rig {argv[1], argv[2], JackServer(sampleRate, 256), {}, 0, 0, {}, {}};
         rig.start(true);
         std::cout << "ready osc=" << rig.oscPort << " web=" << rig.webPort << " jack=" << rig.jack.name() << std::endl;
         std::string line;
@@ -115,6 +131,13 @@ int main(int argc, char** argv)
                 char text[32];
                 std::snprintf(text, sizeof text, "%.2f", rig.level());
                 std::cout << "level " << text << std::endl;
+            } else if (line.starts_with("tones ")) {
+                const auto left = rig.capture();
+                std::istringstream frequencies(line.substr(6));
+                std::string answer = fmt::format("tones {:.2f}", Rig::rmsOf(left));
+                for (double hz = 0.0; frequencies >> hz;)
+                    answer += fmt::format(" {:.2f}", toneDbMedian(left, hz, sampleRate));
+                std::cout << answer << std::endl;
             } else if (line == "log") {
                 std::cout << "log " << rig.daemon->output().size() << std::endl;
                 std::cerr << rig.daemon->output();

@@ -106,6 +106,17 @@ export class LiveRig {
         return Number(match[1]);
     }
 
+    /// What backlined plays at its JACK output (left) over 400 ms of JACK's frames: {rms} in
+    /// dBFS and, for each frequency asked (Hz), the level of that tone in dBFS, in order.
+    async tones(...frequencies) {
+        this.process.stdin.write(`tones ${frequencies.join(" ")}\n`);
+        const line = await this.nextLine_();
+        const fields = /^tones (.+)$/.exec(line)?.[1].split(" ").map(Number);
+        if (!fields || fields.length !== frequencies.length + 1 || fields.some((f) => !Number.isFinite(f)))
+            throw new Error(`web_live_rig: ${line}`);
+        return { rms: fields[0], tones: fields.slice(1) };
+    }
+
     /// Runs `backline ARGS…` against this daemon over UDP and returns its output.
     async cli(...args) {
         const cli = process.env.BACKLINE_CLI;

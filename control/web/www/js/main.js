@@ -4,6 +4,7 @@
 
 import { LinkState, OscLink } from "./OscLink.js";
 import { Mixer } from "./Mixer.js";
+import { Pads } from "./Pads.js";
 import { ParamBoard, paramFromState } from "./ParamBoard.js";
 import { ShowBar } from "./ShowBar.js";
 import { formatDuration } from "./faderLaw.js";
@@ -27,6 +28,7 @@ class Surface {
         this.board_ = new ParamBoard();
         this.mixer_ = new Mixer(this.board_, send);
         this.show_ = new ShowBar(send);
+        this.pads_ = new Pads(send);
         this.loading_ = [];
         this.built_ = false;
         this.offlineSince_ = 0;
@@ -35,8 +37,10 @@ class Surface {
         this.timers_ = [];
 
         for (const tab of document.querySelectorAll("[data-tab]"))
-            tab.addEventListener("click", () => this.showTab_(tab.dataset.tab));
-        this.showTab_("mix");
+            tab.addEventListener("click", () => this.showTab_(tab.dataset.tab, true));
+        // A bookmark of …/#pads opens on the pads (once the session turns out to have some).
+        this.wantedTab_ = location.hash.slice(1);
+        this.showTab_(this.wantedTab_ === "sends" ? "sends" : "mix");
         this.link_.open();
         requestAnimationFrame(() => this.drawMeters_());
     }
@@ -53,6 +57,7 @@ class Surface {
         for (const timer of this.timers_)
             clearInterval(timer);
         this.timers_ = [];
+        this.pads_.setLive(state === LinkState.Live);
         if (state === LinkState.Offline || state === LinkState.Refused) {
             this.pendingMeters_.clear();
             this.mixer_.clearMeters();
@@ -76,7 +81,9 @@ class Surface {
         this.feedbackSeq_ = 0;
         this.loading_ = [];
         // The session may have changed while we were away: /state first, then everything else.
+        // /instruments also sends the note offs owed since the link dropped.
         this.link_.send("/state");
+        this.link_.send("/instruments");
         this.timers_.push(
             setInterval(() => this.renew_(), renewMs),
             setInterval(() => this.show_.tick(), 1000)
@@ -126,6 +133,9 @@ class Surface {
                 this.link_.send("/snapshot");
             this.feedbackSeq_ = args[0];
             return;
+        case "/instruments":
+            this.instruments_(args);
+            return;
         case "/status/session":
             $("session").textContent = args[0];
             document.title = `${args[0]} — backline`;
@@ -161,11 +171,23 @@ class Surface {
         requestAnimationFrame(() => this.drawMeters_());
     }
 
-    showTab_(name) {
-        for (const tab of document.querySelectorAll("[data-tab]"))
+    instruments_(names) {
+        const any = this.pads_.instruments(names) > 0;
+        $("pads-tab").hidden = !any;
+        if (any && this.wantedTab_ === "pads")
+            this.showTab_("pads");
+        else if (!any && !$("pads").hidden)
+            this.showTab_("mix");
+        this.wantedTab_ = "";
+    }
+
+    showTab_(name, chosen = false) {
+        for (const tab of document.querySelectorAll("[data-tab]")) {
             tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
-        $("mix").hidden = name !== "mix";
-        $("sends").hidden = name !== "sends";
+            $(tab.dataset.tab).hidden = tab.dataset.tab !== name;
+        }
+        if (chosen)
+            history.replaceState(null, "", `#${name}`);
     }
 
     toast_(text) {
