@@ -81,7 +81,8 @@ class Surface {
         this.feedbackSeq_ = 0;
         this.loading_ = [];
         // The session may have changed while we were away: /state first, then everything else.
-        // /instruments also sends the note offs owed since the link dropped.
+        // The answer to /instruments is also when the pads send the offs they owe since the
+        // link dropped: to the instruments this session still has.
         this.link_.send("/state");
         this.link_.send("/instruments");
         this.timers_.push(
