@@ -210,6 +210,13 @@ describe("the pads", () => {
         await fingers("touchEnd", []);
     });
 
+    test("a touch the browser cancels releases its note", async () => {
+        await fingers("touchStart", [[1, await pointOn(page, 69)]]);
+        await settledToneDb(rig, 69);
+        await fingers("touchCancel", []);
+        await waitForSilence(rig, "silence after the touch was cancelled");
+    });
+
     test("a page hidden releases the notes held on it", async () => {
         await strike(page, 69);
         await settledToneDb(rig, 69);
@@ -229,8 +236,9 @@ describe("the pads", () => {
         proxy.down();
         await page.waitForSelector('body[data-link="offline"]', { timeout: 20000 });
         assert.ok(!(await pressed(page, 69)), "the pad let go when the link dropped");
-        // backlined hears no goodbye from a dropped page: the note sounds on until the page can
-        // send its off (this is what makes the silence below the page's doing).
+        // backlined keeps a note that a closed connection started (and a Wi-Fi that drops may
+        // not even close it): the note sounds on until the page can send its off. This is what
+        // makes the silence below the page's doing.
         assert.ok((await rig.tones(440)).tones[0] > sounding, "the note still sounds while the link is down");
         proxy.up();
         await page.waitForSelector('body[data-link="live"]', { timeout: 30000 });
