@@ -89,7 +89,7 @@ bool OscServer::admitTcp(const Endpoint& endpoint, std::int64_t nowNs)
         return false;
     evicted_.fetch_add(1, std::memory_order_relaxed); // a statistic
     evictedLog_.note(nowNs, fmt::format("{} (TCP, for {})", victim->second.endpoint.str(), endpoint.str()));
-    clients_.forgetConnection(victim->first);
+    connectionClosed(victim->first);
     connections_.erase(victim); // closes it
     return true;
 }

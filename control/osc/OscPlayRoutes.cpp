@@ -4,6 +4,8 @@
 // answer only when something is wrong: a pad played fast must not flood its tablet with replies.
 #include "control/osc/OscDispatcher.h"
 
+#include "control/osc/ClientTable.h"
+#include "control/osc/HeldNotes.h"
 #include "control/osc/OscPacket.h"
 
 #include <fmt/format.h>
@@ -35,12 +37,15 @@ void OscDispatcher::play(OscCall& call, const PlayAddress& target)
             ++call.batch->invalid;
     };
     const std::string track(target.track);
+    // Who holds which note, so that a connection that closes lets go of its own (UDP: none).
+    const std::uint64_t connection = call.held && call.client ? call.client->endpoint.connection : 0;
     if (call.batch) {
         // In a bundle: checked now, so a note for a track that is no instrument refuses it whole.
         if (auto r = control_.play().check(track); !r)
             return fail(r.error().message);
     }
     std::function<Result<void>(std::uint64_t)> run;
+    std::optional<port::Note> played; // a single note, remembered once it is played
     if (target.verb == PlayAddress::Verb::AllNotesOff) {
         if (call.argc != 0)
             return fail("takes no arguments");
@@ -67,27 +72,38 @@ void OscDispatcher::play(OscCall& call, const PlayAddress& target)
                 }});
             }
             call.batch->notes->push_back({track, int(*note), *velocity});
+            if (connection)
+                call.held->played(connection, track, int(*note), *velocity);
             return;
         }
         run = [this, track, n = int(*note), v = *velocity](std::uint64_t frame) {
             return control_.play().note(track, n, v, frame);
         };
+        played = port::Note {track, int(*note), *velocity};
     }
     if (call.batch) {
         // In a bundle: played with the bundle, on its frame when it has a time.
         call.batch->actions.push_back({std::string(call.address), std::move(run)});
         return;
     }
-    if (auto r = run(0); !r)
+    if (auto r = run(0); !r) {
         call.out.push_back(errorReply(call.address, r.error().message));
+    } else if (call.held && target.verb == PlayAddress::Verb::AllNotesOff) {
+        call.held->releasedTrack(track);
+    } else if (connection && played) {
+        call.held->played(connection, track, played->note, played->velocity);
+    }
 }
 
 void OscDispatcher::panic(OscCall& call)
 {
-    if (auto r = control_.play().panic(); !r)
+    if (auto r = control_.play().panic(); !r) {
         call.out.push_back(errorReply(call.address, r.error().message));
-    else
-        call.out.push_back(OscReply {"/panic/done", {}});
+        return;
+    }
+    if (call.held)
+        call.held->releasedAll();
+    call.out.push_back(OscReply {"/panic/done", {}});
 }
 
 void OscDispatcher::instruments(OscCall& call)

@@ -96,7 +96,7 @@ void OscServer::handlePacket(std::span<const std::uint8_t> bytes, const Endpoint
             for (auto& message : packet.messages) {
                 // parsePacket's messages have as many arguments as type tags (liblo counts them).
                 OscCall call {message.address, message.types, message.argv, message.argc, replies,
-                    packet.bundle ? &batch : nullptr, &allowance, client, now};
+                    packet.bundle ? &batch : nullptr, &allowance, client, now, &heldNotes_};
                 handleMessage(*client, message, call);
             }
             if (packet.bundle)

@@ -24,6 +24,7 @@
 namespace backline::control {
 
 struct ClientState;
+class HeldNotes;
 class OscDispatcher;
 class OscSubscriptions;
 
@@ -69,6 +70,7 @@ struct OscCall {
     ReplyAllowance* allowance = nullptr;      ///< none: replies unlimited
     ClientState* client = nullptr;            ///< the sender (RouteThread::OscWithClient routes only)
     std::int64_t nowNs = 0;                   ///< CLOCK_MONOTONIC when the packet was read
+    HeldNotes* held = nullptr;                ///< the notes each connection holds (the OSC server's)
 };
 
 /// How a route's address is matched: the whole address, or its start (a family such as

@@ -7,6 +7,7 @@
 #include "control/osc/JobRunner.h"
 #include "control/osc/LogThrottle.h"
 #include "control/osc/OscConfig.h"
+#include "control/osc/HeldNotes.h"
 #include "control/osc/OscDispatcher.h"
 #include "control/osc/OscPacket.h"
 #include "control/osc/OscSockets.h"
@@ -161,6 +162,9 @@ private:
     /// [osc] Whether a TCP connection from endpoint may be added (making room when fair).
     bool admitTcp(const Endpoint& endpoint, std::int64_t nowNs);
     void closeIdleTcp(std::int64_t nowNs);
+    /// [osc] Forgets the clients of a TCP or WebSocket connection that closed and releases the
+    /// notes it held down.
+    void connectionClosed(std::uint64_t connection);
     /// [osc] Reply bytes endpoint may be sent now (its address's budget, or its connection's).
     double replyBytesAvailable(const Endpoint& endpoint, std::int64_t nowNs);
     void noteBlocked(const Endpoint& endpoint, std::int64_t nowNs);
@@ -210,6 +214,7 @@ private:
 
     // The OSC thread's own (but for the subscriptions' post() and listener).
     ClientTable clients_;
+    HeldNotes heldNotes_;
     OscSubscriptions subscriptions_;
     std::map<std::uint64_t, TcpConnection> connections_;
     std::map<std::uint64_t, WebConnection> webConnections_;

@@ -40,13 +40,22 @@ void OscServer::readTcp(TcpConnection& connection)
     }
 }
 
+void OscServer::connectionClosed(std::uint64_t connection)
+{
+    clients_.forgetConnection(connection);
+    // One at a time, not as one batch: a note of an instrument a reload removed since must not
+    // keep the others sounding.
+    for (const port::Note& off : heldNotes_.closed(connection))
+        (void)control_.play().note(off.track, off.note, 0.0);
+}
+
 void OscServer::flushConnections()
 {
     for (auto it = connections_.begin(); it != connections_.end();) {
         if (!it->second.output.empty() && !it->second.flush())
             it->second.closing = true;
         if (it->second.closing) {
-            clients_.forgetConnection(it->first);
+            connectionClosed(it->first);
             it = connections_.erase(it);
         } else {
             ++it;

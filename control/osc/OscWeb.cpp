@@ -99,7 +99,7 @@ void OscServer::drainWeb()
             if (it == webConnections_.end())
                 break;
             disconnectedLog_.note(now, it->second.endpoint.str());
-            clients_.forgetConnection(id);
+            connectionClosed(id);
             webConnections_.erase(it);
             break;
         }

@@ -2,8 +2,11 @@
 // The instruments' routes over a real OSC server (against FakePlay, which remembers what it
 // was asked): /track/<t>/note, /track/<t>/allnotesoff and /panic, good and bad.
 #include "OscServerFixture.h"
+#include "WaitFor.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 using namespace backline;
 using namespace backline::control;
@@ -47,6 +50,56 @@ TEST_F(OscServerTest, InstrumentsNamesTheTracksNotesCanPlay)
     EXPECT_EQ(names->address, "/instruments");
     ASSERT_EQ(names->args.size(), 1u);
     EXPECT_EQ(names->text(0), "keys");
+}
+
+TEST_F(OscServerTest, AConnectionThatClosesReleasesTheNotesItHeld)
+{
+    auto tablet = client(RawOscClient::Kind::TcpLengthPrefix);
+    tablet->send("/track/keys/note", {60, 0.5f});
+    tablet->send("/track/keys/note", {64, 0.5f});
+    tablet->send("/track/keys/note", {67, 0.5f});
+    tablet->send("/track/keys/note", {64, 0.0f}); // released by the tablet itself
+    ASSERT_TRUE(tablet->request("/ping"));
+    // Another client's note is its own: the tablet closing leaves it alone.
+    auto other = client(RawOscClient::Kind::TcpLengthPrefix);
+    other->send("/track/keys/note", {72, 0.5f});
+    ASSERT_TRUE(other->request("/ping"));
+    ASSERT_EQ(target.fakePlay.calls().size(), 5u);
+
+    tablet.reset(); // the Wi-Fi is gone
+    auto offs = [&] {
+        std::vector<int> notes;
+        const auto calls = target.fakePlay.calls();
+        for (std::size_t i = 5; i < calls.size(); ++i)
+            if (calls[i].what == "note" && calls[i].velocity == 0.0)
+                notes.push_back(calls[i].note);
+        std::sort(notes.begin(), notes.end());
+        return notes;
+    };
+    ASSERT_TRUE(waitFor([&] { return offs().size() >= 2; })) << "the tablet's held notes were not released";
+    EXPECT_EQ(offs(), (std::vector<int> {60, 67}));
+    ASSERT_TRUE(other->request("/ping"));
+    EXPECT_EQ(offs(), (std::vector<int> {60, 67})) << "nothing more: note 72 is the other client's";
+}
+
+TEST_F(OscServerTest, NotesReleasedByAllNotesOffOrPanicAreNotReleasedAgainOnClose)
+{
+    auto tablet = client(RawOscClient::Kind::TcpLengthPrefix);
+    tablet->send("/track/keys/note", {60, 0.5f});
+    tablet->send("/track/keys/allnotesoff");
+    tablet->send("/track/keys/note", {62, 0.5f});
+    ASSERT_TRUE(tablet->request("/panic"));
+    tablet->send("/track/keys/note", {64, 0.5f});
+    ASSERT_TRUE(tablet->request("/ping"));
+    const std::size_t played = target.fakePlay.calls().size();
+    tablet.reset();
+    ASSERT_TRUE(waitFor([&] { return target.fakePlay.calls().size() > played; }));
+    auto other = client();
+    ASSERT_TRUE(other->request("/ping"));
+    const auto calls = target.fakePlay.calls();
+    ASSERT_EQ(calls.size(), played + 1) << "only the note played after the panic is released";
+    EXPECT_EQ(calls.back().note, 64);
+    EXPECT_EQ(calls.back().velocity, 0.0);
 }
 
 TEST_F(OscServerTest, NotesInABundlePlayWithIt)
