@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A TCP relay between the browser and backlined's web port that the test can cut, as a Wi-Fi
-// that drops would: every connection through it ends at once, without a WebSocket close, and
-// new ones are turned away until it is let up again.
+// A TCP relay between the browser and backlined's web port that the test can cut, as a network
+// that drops would: every connection through it ends at the browser's side at once, without a
+// WebSocket close, and new ones are turned away until it is let up again. backlined's side of
+// a cut connection is closed too, or kept open as a Wi-Fi that dies without a word leaves it.
 
 import net from "node:net";
 
@@ -12,7 +13,8 @@ export class DropProxy {
         const proxy = new DropProxy();
         proxy.targetPort_ = targetPort;
         proxy.down_ = false;
-        proxy.sockets_ = new Set();
+        proxy.pairs_ = new Set();
+        proxy.orphans_ = [];
         proxy.server_ = net.createServer((client) => proxy.accept_(client));
         await new Promise((resolve, reject) => {
             proxy.server_.once("error", reject);
@@ -22,12 +24,20 @@ export class DropProxy {
         return proxy;
     }
 
-    /// Ends every connection through the relay now and turns new ones away.
-    down() {
+    /// Ends every connection through the relay at the browser's side now and turns new ones
+    /// away. serverSees: backlined's side closes too; false leaves it open, unread and unwritten.
+    down({ serverSees = true } = {}) {
         this.down_ = true;
-        for (const socket of this.sockets_)
-            socket.destroy();
-        this.sockets_.clear();
+        for (const pair of this.pairs_) {
+            if (!serverSees) {
+                pair.orphaned = true;
+                pair.upstream.unpipe(pair.client);
+                pair.client.unpipe(pair.upstream);
+                this.orphans_.push(pair.upstream);
+            }
+            pair.client.destroy();
+        }
+        this.pairs_.clear();
     }
 
     /// Lets new connections through again.
@@ -35,9 +45,11 @@ export class DropProxy {
         this.down_ = false;
     }
 
-    /// Stops relaying.
+    /// Stops relaying, closing whatever is still open.
     async close() {
         this.down();
+        for (const upstream of this.orphans_.splice(0))
+            upstream.destroy();
         await new Promise((resolve) => this.server_.close(resolve));
     }
 
@@ -46,15 +58,21 @@ export class DropProxy {
             client.destroy();
             return;
         }
-        const upstream = net.connect(this.targetPort_, "127.0.0.1");
-        for (const [from, to] of [[client, upstream], [upstream, client]]) {
-            this.sockets_.add(from);
-            from.pipe(to);
-            from.on("error", () => to.destroy());
-            from.on("close", () => {
-                this.sockets_.delete(from);
-                to.destroy();
-            });
+        const pair = { client, upstream: net.connect(this.targetPort_, "127.0.0.1"), orphaned: false };
+        this.pairs_.add(pair);
+        const { upstream } = pair;
+        client.pipe(upstream);
+        upstream.pipe(client);
+        const end = () => {
+            this.pairs_.delete(pair);
+            if (pair.orphaned)
+                return; // backlined's side stays as it is
+            client.destroy();
+            upstream.destroy();
+        };
+        for (const socket of [client, upstream]) {
+            socket.on("error", end);
+            socket.on("close", end);
         }
     }
 }

@@ -230,15 +230,16 @@ describe("the pads", () => {
         await page.mouse.up();
     });
 
-    test("a dropped connection releases the notes held; their offs go out when it is back", async () => {
+    test("a link that dies without a word releases the notes held; their offs go out when it is back", async () => {
         await strike(page, 69);
         await settledToneDb(rig, 69);
-        proxy.down();
+        // The browser's side goes; backlined's connection stays open, as a Wi-Fi that dies
+        // leaves it (until its pings go unanswered).
+        proxy.down({ serverSees: false });
         await page.waitForSelector('body[data-link="offline"]', { timeout: 20000 });
         assert.ok(!(await pressed(page, 69)), "the pad let go when the link dropped");
-        // backlined keeps a note that a closed connection started (and a Wi-Fi that drops may
-        // not even close it): the note sounds on until the page can send its off. This is what
-        // makes the silence below the page's doing.
+        // backlined cannot know: the note sounds on until the page can send its off. This is
+        // what makes the silence below the page's doing.
         assert.ok((await rig.tones(440)).tones[0] > sounding, "the note still sounds while the link is down");
         proxy.up();
         await page.waitForSelector('body[data-link="live"]', { timeout: 30000 });
@@ -247,6 +248,26 @@ describe("the pads", () => {
         // And the pads play again.
         await strike(page, 60);
         await settledToneDb(rig, 60);
+        await page.mouse.up();
+        await waitForSilence(rig, "silence after the pad is let go");
+    });
+
+    test("a connection that closes has backlined release its notes while the page is still away", async () => {
+        const c4 = await pointOn(page, 60);
+        const g4 = await pointOn(page, 67);
+        await fingers("touchStart", [[1, c4], [2, g4]]);
+        await waitFor(async () => {
+            const { tones } = await rig.tones(hz(60), hz(67));
+            return tones[0] > sounding && tones[1] > sounding;
+        }, "C4 and G4 sounding together", 30000);
+        proxy.down(); // backlined sees its WebSocket close
+        await page.waitForSelector('body[data-link="offline"]', { timeout: 20000 });
+        await waitForSilence(rig, "silence with the page still cut off");
+        await fingers("touchEnd", []);
+        proxy.up();
+        await page.waitForSelector('body[data-link="live"]', { timeout: 30000 });
+        await strike(page, 69);
+        await settledToneDb(rig, 69);
         await page.mouse.up();
         await waitForSilence(rig, "silence after the pad is let go");
     });
