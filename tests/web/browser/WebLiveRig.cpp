@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The live rig the browser tests drive (tests/web/browser/surface.test.mjs): a jackd of the
+// The live rig the browser tests drive (tests/web/browser/*.test.mjs): a jackd of the
 // integration harness (its /dev/shm slot, its stray cleanup) and backlined on it with its web
 // server on a free port, stopped and started again on command. Runs in its own process so the
 // Node test shares the harness's every safeguard instead of copying them.
