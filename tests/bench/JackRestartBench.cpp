@@ -39,32 +39,6 @@ tracks:
 )";
 constexpr double toneRmsDb = -26.02; // -20 dBFS sine, centre pan
 
-struct Holdings {
-    std::size_t threads = 0, files = 0, sharedMemory = 0, rssKb = 0;
-};
-
-Holdings holdingsOf(pid_t pid)
-{
-    namespace fs = std::filesystem;
-    const fs::path proc = fs::path("/proc") / std::to_string(pid);
-    Holdings h;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(proc / "task"))
-        ++h.threads;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(proc / "fd"))
-        ++h.files;
-    std::set<std::string> shm;
-    std::ifstream maps(proc / "maps");
-    for (std::string line; std::getline(maps, line);)
-        if (const auto at = line.find("/dev/shm/"); at != std::string::npos)
-            shm.insert(line.substr(at));
-    h.sharedMemory = shm.size();
-    std::ifstream status(proc / "status");
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("VmRSS:", 0) == 0)
-            h.rssKb = std::stoul(line.substr(6));
-    return h;
-}
-
 /// Seconds from now until backline's outputs exist, are connected and carry the tone, looking
 /// every 20 ms (a capture of 50 ms each time the ports are there); a negative number after 30 s.
 double secondsUntilSound(const std::string& server)

@@ -353,39 +353,6 @@ TEST(DaemonJackLoss, AServerBackAtAnotherRateGetsTheSessionRebuiltAtThatRateWith
     EXPECT_TRUE(d.process->running());
 }
 
-namespace {
-
-/// What a process holds that a lost and rejoined JACK client could leak.
-struct Holdings {
-    std::size_t threads = 0;
-    std::size_t files = 0;
-    std::size_t sharedMemory = 0; ///< distinct /dev/shm files mapped (JACK's segments)
-    std::size_t rssKb = 0;
-};
-
-Holdings holdingsOf(pid_t pid)
-{
-    namespace fs = std::filesystem;
-    const fs::path proc = fs::path("/proc") / std::to_string(pid);
-    Holdings h;
-    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(proc / "task"))
-        ++h.threads;
-    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(proc / "fd"))
-        ++h.files;
-    std::set<std::string> shm;
-    std::ifstream maps(proc / "maps");
-    for (std::string line; std::getline(maps, line);)
-        if (const auto at = line.find("/dev/shm/"); at != std::string::npos)
-            shm.insert(line.substr(at));
-    h.sharedMemory = shm.size();
-    std::ifstream status(proc / "status");
-    for (std::string line; std::getline(status, line);)
-        if (line.rfind("VmRSS:", 0) == 0)
-            h.rssKb = std::stoul(line.substr(6));
-    return h;
-}
-
-} // namespace
 
 TEST(DaemonJackLoss, TwentyServerDeathsAndReturnsLeakNoThreadFileSharedMemoryOrResidentMemory)
 {

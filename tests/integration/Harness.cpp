@@ -905,4 +905,26 @@ int freeOscPort()
     throw std::runtime_error("no free port for OSC between 20000 and 32000 (UDP and TCP, IPv4 and IPv6)");
 }
 
+Holdings holdingsOf(pid_t pid)
+{
+    namespace fs = std::filesystem;
+    const fs::path proc = fs::path("/proc") / std::to_string(pid);
+    Holdings h;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(proc / "task"))
+        ++h.threads;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(proc / "fd"))
+        ++h.files;
+    std::set<std::string> shm;
+    std::ifstream maps(proc / "maps");
+    for (std::string line; std::getline(maps, line);)
+        if (const auto at = line.find("/dev/shm/"); at != std::string::npos)
+            shm.insert(line.substr(at));
+    h.sharedMemory = shm.size();
+    std::ifstream status(proc / "status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmRSS:", 0) == 0)
+            h.rssKb = std::stoul(line.substr(6));
+    return h;
+}
+
 } // namespace backline::test

@@ -87,6 +87,16 @@ private:
     bool leftInRegistry_ = false; ///< killed before it could take its name out of JACK's server registry
 };
 
+/// What a process holds that a lost and rejoined JACK client could leak.
+struct Holdings {
+    std::size_t threads = 0;
+    std::size_t files = 0;
+    std::size_t sharedMemory = 0; ///< distinct /dev/shm files mapped (JACK's segments)
+    std::size_t rssKb = 0;
+};
+/// Counts them for pid from /proc (task, fd, maps, status's VmRSS).
+Holdings holdingsOf(pid_t pid);
+
 /// A unique scratch folder, removed at the end of the test.
 class TempDir {
 public:
