@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "control/osc/OscArg.h"
 #include "core/AtomicFile.h"
 
 #include <cstdlib>
@@ -25,7 +26,8 @@ constexpr int errLaunchFailed = -10;
 
 std::string text(const char* types, lo_arg** argv, int argc, int i)
 {
-    return i < argc && (types[i] == LO_STRING || types[i] == LO_SYMBOL) ? std::string(&argv[i]->s) : std::string();
+    return i < argc && (types[i] == LO_STRING || types[i] == LO_SYMBOL) ? std::string(control::oscArgString(argv[i]))
+                                                                         : std::string();
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -61,12 +62,19 @@ private:
         auto& nsmd = *static_cast<FakeNsmd*>(self);
         OscMessage m {path, types, {}};
         for (int i = 0; i < argc; ++i) {
-            if (types[i] == LO_STRING)
-                m.args.emplace_back(std::string(&argv[i]->s));
-            else if (types[i] == LO_INT32)
-                m.args.emplace_back(argv[i]->i);
-            else if (types[i] == LO_FLOAT)
-                m.args.emplace_back(argv[i]->f);
+            // liblo's arguments are packed, not aligned for lo_arg: read them by their bytes.
+            const auto* bytes = reinterpret_cast<const char*>(argv[i]);
+            if (types[i] == LO_STRING) {
+                m.args.emplace_back(std::string(bytes));
+            } else if (types[i] == LO_INT32) {
+                std::int32_t n;
+                std::memcpy(&n, bytes, sizeof n);
+                m.args.emplace_back(int(n));
+            } else if (types[i] == LO_FLOAT) {
+                float f;
+                std::memcpy(&f, bytes, sizeof f);
+                m.args.emplace_back(f);
+            }
         }
         if (m.address == "/nsm/server/announce") {
             if (nsmd.client_)
