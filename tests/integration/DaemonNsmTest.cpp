@@ -26,7 +26,12 @@ public:
         server_ = lo_server_new_with_proto(nullptr, LO_UDP, nullptr);
         lo_server_add_method(server_, nullptr, nullptr, &FakeNsmd::onMessage, this);
     }
-    ~FakeNsmd() { lo_server_free(server_); }
+    ~FakeNsmd()
+    {
+        if (client_)
+            lo_address_free(client_);
+        lo_server_free(server_);
+    }
     FakeNsmd(const FakeNsmd&) = delete;
     FakeNsmd& operator=(const FakeNsmd&) = delete;
 
